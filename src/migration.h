@@ -23,6 +23,11 @@ struct Migration {
   /// its own, outside a transaction.
   bool up_in_transaction = true;
   bool down_in_transaction = true;
+  /// The 1-based line of up_path on which up_sql begins (and of down_path
+  /// for down_sql), so a line within the SQL maps back to the file: pass it
+  /// as `first_line` to SplitSql (sql_splitter.h) or add `line - 1` to it.
+  int up_first_line = 1;
+  int down_first_line = 1;
   /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned
   /// into LF, so only a change of content counts as an edit.
   std::string checksum;

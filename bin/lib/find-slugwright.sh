@@ -1,0 +1,36 @@
+# Sourced by the bin/ scripts: sets SLUGWRIGHT to the slugwright binary.
+# Looks, in order, at $SLUGWRIGHT_BIN, a prebuilt dist/ binary (a packaged
+# buildpack), the buildpack's own build directory; otherwise builds it from
+# source with CMake, once, saying so on stderr.
+
+buildpack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+find_slugwright() {
+  local candidate
+  for candidate in "${SLUGWRIGHT_BIN:-}" "$buildpack_dir/dist/slugwright" \
+                   "$buildpack_dir/build/release/slugwright"; do
+    if [[ -n "$candidate" && -x "$candidate" ]]; then
+      SLUGWRIGHT=$candidate
+      return 0
+    fi
+  done
+  if [[ ! -f "$buildpack_dir/CMakeLists.txt" ]]; then
+    echo " !     slugwright: no binary in $buildpack_dir/dist and no sources to build one" >&2
+    exit 2
+  fi
+  echo "-----> Building slugwright from source (first use; takes a minute)" >&2
+  "$buildpack_dir/bin/lib/install-deps" build >&2 || exit 2
+  local build="$buildpack_dir/build/release" log
+  log=$(mktemp)
+  if ! { cmake -S "$buildpack_dir" -B "$build" -DCMAKE_BUILD_TYPE=Release \
+           -DSLUGWRIGHT_TESTS=OFF && cmake --build "$build" --target slugwright; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo " !     slugwright: building from source failed" >&2
+    exit 2
+  fi
+  rm -f "$log"
+  SLUGWRIGHT=$build/slugwright
+}
+
+find_slugwright

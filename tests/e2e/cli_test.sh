@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The read-only commands: select and procfile check.
+source "$(dirname "$0")/lib.sh"
+
+run "$SLUGWRIGHT_BIN" procfile check --json "$FIXTURES/single-procfile/Procfile"
+expect_status 0 "procfile check --json"
+[[ "$output" == '{"processes":[{"command":"bundle exec puma -C config/puma.rb","type":"web"},{"command":"bundle exec sidekiq -q default -q \"mailers: urgent\"","type":"worker"}]}' ]] \
+  || fail "procfile check --json printed $output"
+
+run "$SLUGWRIGHT_BIN" procfile check "$FIXTURES/broken-procfile/Procfile"
+expect_status 2 "procfile check of a broken Procfile"
+expect_output "broken-procfile/Procfile:3: \`worker npm run worker\`"
+
+run "$SLUGWRIGHT_BIN" procfile check "$WORK/missing"
+expect_status 2 "procfile check of a missing file"
+
+env=$(env_dir PROCFILE=web/Procfile)
+before=$(snapshot "$FIXTURES/multi-procfile")
+run "$SLUGWRIGHT_BIN" select "$FIXTURES/multi-procfile" --env-dir "$env"
+expect_status 0 "select with --env-dir"
+expect_output "procfile: web/Procfile"
+expect_output "rule:     1 (PROCFILE config var)"
+[[ "$(snapshot "$FIXTURES/multi-procfile")" == "$before" ]] || fail "select changed the app"
+
+run "$SLUGWRIGHT_BIN" select "$FIXTURES/no-procfile"
+expect_status 2 "select with nothing to select"
+
+run "$SLUGWRIGHT_BIN" select
+expect_status 2 "select without arguments"
+run "$SLUGWRIGHT_BIN" no-such-command
+expect_status 2 "an unknown command"
+run "$SLUGWRIGHT_BIN" --version
+expect_status 0 "--version"
+expect_output "slugwright 0."
+expect_output "(commit "
+finish

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every Heroku app in procfiles/ is selected for its name, by the
+# slugwright.yml mapping and, without it, by the procfiles/ convention.
+source "$(dirname "$0")/lib.sh"
+
+run diff -r "$ROOT/procfiles" "$FIXTURES/common-monorepo/procfiles"
+expect_status 0 "fixtures/common-monorepo/procfiles mirrors procfiles/"
+
+count=0
+for procfile in "$ROOT"/procfiles/*.Procfile; do
+  name=$(basename "$procfile" .Procfile)
+  run "$SLUGWRIGHT_BIN" select "$FIXTURES/common-monorepo" --app "$name" --json
+  expect_status 0 "select $name"
+  expect_output "\"procfile\": \"procfiles/$name.Procfile\"" "select $name"
+  expect_output '"rule": 2' "select $name"
+  run "$SLUGWRIGHT_BIN" procfile check "$procfile"
+  expect_status 0 "procfile check $name"
+  count=$((count + 1))
+done
+[[ $count -eq 14 ]] || fail "expected 14 apps in procfiles/, found $count"
+
+app=$(app_copy common-monorepo)
+rm "$app/slugwright.yml"
+for procfile in "$ROOT"/procfiles/*.Procfile; do
+  name=$(basename "$procfile" .Procfile)
+  run "$ROOT/bin/compile" "$app" "$WORK/cache-$name" "$(env_dir HEROKU_APP_NAME=$name)"
+  expect_status 0 "compile $name by convention"
+  expect_output "Rule 3, procfiles/<app>.Procfile convention"
+  expect_same_file "$app/Procfile" "$procfile"
+done
+finish

@@ -1,0 +1,76 @@
+# Shared helpers for the end-to-end tests: each *_test.sh sources this file,
+# runs bin/* as Heroku would, and calls `finish` at the end.
+set -uo pipefail
+
+ROOT=${SLUGWRIGHT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FIXTURES=$ROOT/fixtures
+: "${SLUGWRIGHT_BIN:?run from CTest (tests/run), which sets SLUGWRIGHT_BIN}"
+export SLUGWRIGHT_BIN
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/slugwright-e2e-XXXXXX")
+export XDG_CACHE_HOME=$WORK/xdg-cache
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+checks=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# run CMD...: runs a command, keeping its exit status in $status and its
+# stdout+stderr in $output.
+run() {
+  output=$("$@" 2>&1)
+  status=$?
+}
+
+expect_status() {
+  checks=$((checks + 1))
+  [[ $status -eq $1 ]] || fail "${2:-command}: expected exit $1, got $status; output:
+$output"
+}
+
+expect_output() {
+  checks=$((checks + 1))
+  [[ "$output" == *"$1"* ]] || fail "${2:-output} should contain [$1]; got:
+$output"
+}
+
+expect_no_output() {
+  checks=$((checks + 1))
+  [[ "$output" != *"$1"* ]] || fail "${2:-output} must not contain [$1]; got:
+$output"
+}
+
+expect_same_file() {
+  checks=$((checks + 1))
+  cmp -s "$1" "$2" || fail "$1 differs from $2: $(diff "$1" "$2" | head -5)"
+}
+
+# app_copy FIXTURE: a fresh copy of a fixture app (symlinks kept), printed.
+app_copy() {
+  local dest
+  dest=$(mktemp -d "$WORK/app-XXXXXX")
+  cp -a "$FIXTURES/$1/." "$dest/"
+  echo "$dest"
+}
+
+# env_dir NAME=VALUE...: a Heroku ENV_DIR holding those config vars.
+env_dir() {
+  local dir pair
+  dir=$(mktemp -d "$WORK/env-XXXXXX")
+  for pair in "$@"; do
+    printf '%s' "${pair#*=}" >"$dir/${pair%%=*}"
+  done
+  echo "$dir"
+}
+
+# snapshot DIR: every path, link target and file hash, to prove nothing changed.
+snapshot() {
+  (cd "$1" && find . -printf '%p %y %l\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+
+finish() {
+  echo "$(basename "$0"): $checks checks, $failures failed"
+  [[ $failures -eq 0 ]]
+}
