@@ -175,7 +175,7 @@ int Buildpack::Compile(const std::string& build_dir,
 
 int Buildpack::Release(const std::string& build_dir) {
   std::string path = build_dir + "/Procfile", contents, err;
-  if (!disk_->ReadFile(path, kMaxProcfileBytes, &contents, &err))
+  if (!disk_->ReadFile(path, kMaxProcfileBytes + 1, &contents, &err))
     throw UserError(kExitUsage, "cannot read the Procfile written by compile: " + err);
   Procfile procfile;
   ProcfileError perr;

@@ -112,6 +112,7 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
 
+    error->text.clear();
     size_t nul = line.find('\0');
     if (nul != std::string::npos) {
       error->line = line_no;

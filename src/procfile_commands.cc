@@ -78,7 +78,7 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
   check->callback([status] {
     RealDiskInterface disk;
     std::string contents, err;
-    if (!disk.ReadFile(file, kMaxProcfileBytes, &contents, &err))
+    if (!disk.ReadFile(file, kMaxProcfileBytes + 1, &contents, &err))
       throw UserError(kExitUsage, err);
     Procfile parsed;
     ProcfileError perr;

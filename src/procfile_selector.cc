@@ -117,8 +117,11 @@ std::string ProcfileSelector::ReadChecked(const std::string& relative,
                                           Procfile* parsed) {
   std::string path = ResolveInsideApp(relative, what);
   std::string contents, err;
-  if (!disk_->ReadFile(path, kMaxProcfileBytes, &contents, &err))
-    throw UserError(kExitUsage, "cannot read Procfile " + relative + ": " + err);
+  if (!disk_->ReadFile(path, kMaxProcfileBytes, &contents, &err)) {
+    if (err.compare(0, path.size() + 2, path + ": ") == 0)
+      err.erase(0, path.size() + 2);
+    throw UserError(kExitUsage, what + " `" + relative + "` cannot be read: " + err);
+  }
   ProcfileError perr;
   if (!ParseProcfile(contents, parsed, &perr))
     throw UserError(kExitUsage, perr.Format(relative));
