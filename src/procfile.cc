@@ -1,5 +1,6 @@
 #include "procfile.h"
 
+#include <cstdio>
 #include <map>
 
 namespace {
@@ -119,6 +120,20 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
       error->reason = "contains a NUL byte at column " +
                       std::to_string(nul + 1) + "; a Procfile is text";
       return false;
+    }
+    for (size_t i = 0; i < line.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(line[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) {
+        char hex[8];
+        snprintf(hex, sizeof hex, "0x%02X", c);
+        error->line = line_no;
+        error->reason = std::string("control character ") + hex +
+                        (c == '\r' ? " (a stray carriage return)" : "") +
+                        " at column " + std::to_string(i + 1) +
+                        "; a Procfile line is printable text ending in LF or "
+                        "CRLF";
+        return false;
+      }
     }
     size_t bad;
     if (!IsValidUtf8(line, &bad)) {

@@ -96,6 +96,19 @@ TEST(ProcfileTest, RejectsNulBytes) {
   EXPECT_NE(std::string::npos, err.reason.find("NUL byte"));
 }
 
+// Found by fuzz_procfile: a stray CR stayed in the command, so the shell
+// would have looked for `mailer.js\r`.
+TEST(ProcfileTest, RejectsStrayCarriageReturnsAndControlCharacters) {
+  ProcfileError err = MustFail("wwor:er:er/:-4/mailer.js\r\r\n");
+  EXPECT_EQ(1, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("0x0D (a stray carriage return) at column 25"))
+      << err.reason;
+  err = MustFail("web: a\nworker: b\x1b[31m\n");
+  EXPECT_EQ(2, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("control character 0x1B at column 10"));
+  MustParse("web: a\tb\r\n");  // tabs are fine
+}
+
 TEST(ProcfileTest, RejectsEmptyAndCommentOnlyFiles) {
   EXPECT_NE(std::string::npos, MustFail("").reason.find("empty"));
   EXPECT_NE(std::string::npos,

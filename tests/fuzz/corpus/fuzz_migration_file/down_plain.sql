@@ -1,0 +1,2 @@
+2/* Undo 0002. */
+ALTER TABLE users DROP COLUMN bio;

@@ -1,0 +1,1 @@
+320240101120000_create_users.sql

@@ -1,0 +1,1 @@
+30001_add_email.up.sql

@@ -1,0 +1,2 @@
+1-- slugwright: transaction:false
+CREATE INDEX CONCURRENTLY users_name ON users (lower(name));

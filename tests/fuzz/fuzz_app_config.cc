@@ -1,0 +1,41 @@
+// libFuzzer target for ParseAppConfig (src/app_config.h): arbitrary bytes as
+// slugwright.yml. A rejection must be a UserError with exit code 2 naming
+// the file; any other exception, crash or sanitizer report is a bug.
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "app_config.h"
+#include "exit_codes.h"
+
+namespace {
+
+void Check(bool ok, const char* property) {
+  if (!ok) {
+    fprintf(stderr, "property does not hold: %s\n", property);
+    abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    AppConfig config = ParseAppConfig(text, "slugwright.yml");
+    Check(!config.apps.empty(), "an accepted config maps an app");
+    for (const AppMapping& app : config.apps) {
+      Check(!app.match.empty(), "match not empty");
+      Check(!app.procfile.empty() && app.procfile[0] != '/', "relative procfile");
+      Check(app.line >= 1, "entry line");
+      config.Find(app.match);
+    }
+  } catch (const UserError& e) {
+    Check(e.code() == kExitUsage, "exit code 2");
+    Check(std::string(e.what()).rfind("slugwright.yml", 0) == 0,
+          "the error names the file");
+  }
+  return 0;
+}
