@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   RegisterBuildpackCommands(&app, &status);
   RegisterProcfileCommands(&app, &status);
   RegisterSimulateCommand(&app, &status);
-  // RegisterMigrateCommands: lands with the executor.
+  RegisterMigrateCommands(&app, &status);
 
   try {
     app.parse(argc, argv);

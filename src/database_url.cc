@@ -1,0 +1,130 @@
+#include "database_url.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <memory>
+#include <regex>
+
+#include "exit_codes.h"
+
+DatabaseTarget DatabaseTarget::Parse(const std::string& url_or_conninfo) {
+  if (url_or_conninfo.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw UserError(kExitUsage, "the database URL is empty");
+  char* err = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url_or_conninfo.c_str(), &err);
+  if (!options) {
+    std::string reason = err ? err : "out of memory";
+    if (err) PQfreemem(err);
+    while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
+      reason.pop_back();
+    // libpq's message can quote the offending part of the URL: scrub it.
+    Redactor redactor;
+    redactor.AddSecret(url_or_conninfo);
+    throw UserError(kExitUsage, "the database URL is not valid: " + redactor.Scrub(reason) +
+                                    " (expected postgres://user:password@host:port/dbname)");
+  }
+  DatabaseTarget target;
+  for (PQconninfoOption* o = options; o->keyword; ++o) {
+    if (!o->val) continue;
+    std::string keyword = o->keyword;
+    if (keyword == "password")
+      target.password_ = o->val;
+    else
+      target.params_[keyword] = o->val;
+  }
+  PQconninfoFree(options);
+  return target;
+}
+
+namespace {
+
+std::string QuoteConninfoValue(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string DatabaseTarget::Conninfo(
+    const std::map<std::string, std::string>& settings) const {
+  std::map<std::string, std::string> all = params_;
+  for (const auto& [key, value] : settings) all[key] = value;
+  if (!password_.empty()) all["password"] = password_;
+  std::string out;
+  for (const auto& [key, value] : all) {
+    if (!out.empty()) out += ' ';
+    out += key + "=" + QuoteConninfoValue(value);
+  }
+  return out;
+}
+
+std::string DatabaseTarget::Get(const std::string& keyword) const {
+  if (keyword == "password") return "";
+  auto it = params_.find(keyword);
+  return it == params_.end() ? "" : it->second;
+}
+
+std::string DatabaseTarget::Describe() const {
+  std::string user = Get("user");
+  std::string host = Get("host");
+  if (host.empty()) host = Get("hostaddr");
+  if (host.empty()) host = "localhost";
+  std::string port = Get("port");
+  std::string dbname = Get("dbname");
+  if (dbname.empty()) dbname = user;
+  std::string out = user.empty() ? "" : user + "@";
+  out += host;
+  if (!port.empty()) out += ":" + port;
+  out += "/" + dbname;
+  return out;
+}
+
+std::string PercentEncode(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+void Redactor::AddSecret(const std::string& secret) {
+  if (secret.size() < 3) return;
+  auto add = [this](const std::string& s) {
+    if (std::find(secrets_.begin(), secrets_.end(), s) == secrets_.end())
+      secrets_.push_back(s);
+  };
+  add(secret);
+  add(PercentEncode(secret));
+  // Longest first, so a URL is masked whole before the password inside it.
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string Redactor::Scrub(const std::string& text) const {
+  std::string out = text;
+  for (const std::string& secret : secrets_) {
+    for (size_t pos = out.find(secret); pos != std::string::npos;
+         pos = out.find(secret, pos + std::char_traits<char>::length(kMask)))
+      out.replace(pos, secret.size(), kMask);
+  }
+  // Any URL with a password, and any conninfo password setting.
+  static const std::regex kUrlPassword(R"(([A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@\s/]*@)");
+  static const std::regex kConninfoPassword(R"((password\s*=\s*)('(\\.|[^'])*'|\S+))",
+                                            std::regex::icase);
+  out = std::regex_replace(out, kUrlPassword, std::string("$1") + kMask + "@");
+  out = std::regex_replace(out, kConninfoPassword, std::string("$1") + kMask);
+  return out;
+}

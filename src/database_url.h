@@ -1,0 +1,53 @@
+#ifndef SLUGWRIGHT_DATABASE_URL_H_
+#define SLUGWRIGHT_DATABASE_URL_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+/// Where to connect: a Heroku-style URL (`postgres://user:pass@host:port/db
+/// ?sslmode=require`) or a libpq `keyword=value` string, parsed by libpq
+/// itself (PQconninfoParse) so every form libpq accepts is accepted. The
+/// password is kept so libpq can use it, and never included in Describe().
+class DatabaseTarget {
+ public:
+  /// Throws UserError(kExitUsage) for text libpq cannot parse; the message
+  /// never contains the text itself (it may hold a password).
+  static DatabaseTarget Parse(const std::string& url_or_conninfo);
+
+  /// The `keyword='value'` string to connect with, the password included,
+  /// with `settings` added or replacing what the URL said.
+  std::string Conninfo(const std::map<std::string, std::string>& settings = {}) const;
+  /// "user@host:port/dbname" for messages: no password.
+  std::string Describe() const;
+  /// A parsed setting ("host", "dbname", "sslmode", ...); empty when unset.
+  std::string Get(const std::string& keyword) const;
+  const std::string& password() const { return password_; }
+
+ private:
+  std::map<std::string, std::string> params_;
+  std::string password_;
+};
+
+/// Removes secrets from text meant for people: every output line, log line,
+/// error message and hook output passes through Scrub(). It masks the
+/// registered secrets (a database password, also percent-encoded, and
+/// whole URLs) and, generically, the password part of any `scheme://user:
+/// password@` URL and of any `password=...` conninfo setting.
+class Redactor {
+ public:
+  static constexpr const char* kMask = "********";
+
+  /// Registers a secret; empty and very short ones (under 3 characters,
+  /// which would mask ordinary text) only get the generic treatment.
+  void AddSecret(const std::string& secret);
+  std::string Scrub(const std::string& text) const;
+
+ private:
+  std::vector<std::string> secrets_;
+};
+
+/// Percent-encodes all but RFC 3986 unreserved characters.
+std::string PercentEncode(const std::string& text);
+
+#endif  // SLUGWRIGHT_DATABASE_URL_H_

@@ -1,0 +1,328 @@
+// `slugwright release` and `slugwright migrate up|down|status|validate|
+// repair|new`: the command line of the release-phase migration executor.
+// This file only resolves settings, flags and the database URL, and wires
+// the real implementations (DirectorySource, PostgresDriver, hooks,
+// signals) into a Migrator.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "clock.h"
+#include "commands.h"
+#include "console.h"
+#include "database_url.h"
+#include "directory_source.h"
+#include "disk_interface.h"
+#include "duration.h"
+#include "exit_codes.h"
+#include "hook_runner.h"
+#include "interrupt.h"
+#include "migrator.h"
+#include "postgres_driver.h"
+#include "release_file.h"
+#include "self_exe.h"
+#include "version.h"
+
+namespace {
+
+/// The flags every migration command accepts; empty means "from the
+/// release settings".
+struct MigrateFlags {
+  std::string settings_file;
+  std::string dir;
+  std::string database_url;
+  std::string database_url_env;
+  std::string table;
+  std::string lock_wait;
+  std::string lock_timeout;
+  std::string statement_timeout;
+  int lock_retries = -1;
+  std::string transaction;
+  std::string on_failure;
+  bool allow_out_of_order = false;
+  bool allow_session_pooler = false;
+  bool verbose = false;
+  // Per command.
+  bool dry_run = false;
+  int count = 1;
+  bool json = false;
+  bool exit_code = false;
+  std::vector<int64_t> mark_applied;
+  bool accept_checksums = false;
+  bool offline = false;
+  std::string name;
+};
+
+void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
+  cmd->add_option("--settings", f->settings_file,
+                  "Release settings file (default: .slugwright/release.json in the "
+                  "current directory, or beside the binary)");
+  cmd->add_option("--dir", f->dir,
+                  "Directory of migration files (default: the settings' `migrations`, "
+                  "relative to the app root; `migrations`)");
+  cmd->add_option("--database-url", f->database_url,
+                  "Database URL (default: the variable named by --database-url-env); "
+                  "prefer the environment, command lines are visible to other users");
+  cmd->add_option("--database-url-env", f->database_url_env,
+                  "Variable holding the database URL (default: database_url_env, "
+                  "DATABASE_URL)");
+  cmd->add_option("--table", f->table,
+                  "History table, schema-qualified (default: public.slugwright_migrations)");
+  cmd->add_option("--lock-wait", f->lock_wait,
+                  "How long to wait for the migration lock, e.g. 30s, 10m; 0 fails at "
+                  "once (default: 10m)");
+  cmd->add_option("--lock-timeout", f->lock_timeout,
+                  "PostgreSQL lock_timeout for migration statements (default: 5s)");
+  cmd->add_option("--statement-timeout", f->statement_timeout,
+                  "PostgreSQL statement_timeout for migration statements; 0 is none "
+                  "(default: 0)");
+  cmd->add_option("--lock-retries", f->lock_retries,
+                  "Retries of a migration that hit lock_timeout (default: 3)");
+  cmd->add_option("--transaction", f->transaction,
+                  "per-migration (default) or all (one transaction for the whole batch)")
+      ->check(CLI::IsMember({"per-migration", "all"}));
+  cmd->add_option("--on-failure", f->on_failure,
+                  "stop (default) or rollback-release (revert what this run applied)")
+      ->check(CLI::IsMember({"stop", "rollback-release"}));
+  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
+                "Apply pending migrations older than the newest applied one");
+  cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
+                "Run through a connection pooler known to be in session mode");
+  cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
+}
+
+double DurationFlag(const std::string& flag, const std::string& text) {
+  double seconds = 0;
+  std::string err;
+  if (!ParseDuration(text, &seconds, &err))
+    throw UserError(kExitUsage, flag + " " + text + ": " + err);
+  return seconds;
+}
+
+std::string RandomHex(size_t digits) {
+  std::random_device device;
+  std::string out;
+  static const char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < digits; ++i) out += kHex[device() % 16];
+  return out;
+}
+
+std::string Getenv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value ? value : "";
+}
+
+std::string CurrentDirectory() {
+  char buffer[4096];
+  return ::getcwd(buffer, sizeof buffer) ? buffer : ".";
+}
+
+enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
+
+/// Everything a Migrator needs, built from flags, settings and environment.
+int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
+  RealDiskInterface disk;
+  std::string cwd = CurrentDirectory();
+  LoadedReleaseSettings loaded =
+      LoadReleaseSettings(&disk, f.settings_file, cwd, SelfExecutablePath());
+  ReleaseSettings s = loaded.settings;
+  if (!f.database_url_env.empty()) s.database_url_env = f.database_url_env;
+  if (!f.table.empty()) s.table = f.table;
+  if (!f.lock_wait.empty()) s.lock_wait_seconds = DurationFlag("--lock-wait", f.lock_wait);
+  if (!f.lock_timeout.empty())
+    s.lock_timeout_seconds = DurationFlag("--lock-timeout", f.lock_timeout);
+  if (!f.statement_timeout.empty())
+    s.statement_timeout_seconds = DurationFlag("--statement-timeout", f.statement_timeout);
+  if (f.lock_retries >= 0) s.lock_retries = f.lock_retries;
+  if (!f.transaction.empty())
+    s.transaction = f.transaction == "all" ? ReleaseSettings::TransactionMode::kAll
+                                           : ReleaseSettings::TransactionMode::kPerMigration;
+  if (!f.on_failure.empty())
+    s.on_failure = f.on_failure == "rollback-release"
+                       ? ReleaseSettings::OnFailure::kRollbackRelease
+                       : ReleaseSettings::OnFailure::kStop;
+  if (f.allow_out_of_order) s.allow_out_of_order = true;
+
+  // Paths in the settings are relative to the app root (the slug root);
+  // --dir is relative to where the command runs.
+  std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
+  std::string dir = !f.dir.empty() ? f.dir : JoinAppPath(root, s.migrations_dir);
+
+  if (action == Action::kNew) {
+    std::string path = CreateMigrationFile(&disk, dir, f.name, std::time(nullptr));
+    std::cout << "-----> Created " << path << "\n";
+    return kExitOk;
+  }
+
+  std::string url = f.database_url;
+  std::string url_origin = "--database-url";
+  if (url.empty()) {
+    url = Getenv(s.database_url_env);
+    url_origin = s.database_url_env;
+  }
+  bool offline = action == Action::kValidate && (f.offline || url.empty());
+  if (url.empty() && !offline)
+    throw UserError(kExitUsage,
+                    s.database_url_env + " is not set: nothing to migrate. Set it (Heroku "
+                    "sets DATABASE_URL when a Postgres add-on is attached), choose another "
+                    "variable with database_url_env / --database-url-env, or pass "
+                    "--database-url.");
+
+  Redactor redactor;
+  redactor.AddSecret(url);
+  DatabaseTarget target = offline ? DatabaseTarget::Parse("dbname=offline")
+                                  : DatabaseTarget::Parse(url);
+  redactor.AddSecret(target.password());
+  HistoryTableName table = HistoryTableName::Parse(s.table);
+  s.table = table.Qualified();
+
+  RunInfo run;
+  run.run_id = RandomHex(12);
+  run.release = Getenv("HEROKU_RELEASE_VERSION");
+  run.app = Getenv("HEROKU_APP_NAME");
+  if (run.app.empty()) run.app = loaded.app;
+  run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
+  std::string application_name = "slugwright " + command_name;
+  if (!run.release.empty()) application_name += " " + run.release;
+  if (!run.app.empty()) application_name += " " + run.app;
+  application_name += " pid " + std::to_string(::getpid());
+  if (application_name.size() > 63) application_name.resize(63);
+
+  Console console(std::cout, std::cerr, &redactor);
+  if (f.json) console.set_data_mode(true);
+  Interrupt interrupt;
+  interrupt.Install();
+  RealClock clock(&interrupt);
+  ShellCommandRunner runner(&console, &interrupt);
+  PostgresDriver driver(target, table, application_name, &redactor);
+  DirectorySource source(&disk, dir);
+
+  MigratorOptions options;
+  options.settings = s;
+  options.allow_session_pooler = f.allow_session_pooler;
+  options.run = run;
+  options.seed = std::random_device()();
+  if (url_origin == "--database-url") {
+    options.command_env["DATABASE_URL"] = url;
+    options.command_env[s.database_url_env] = url;
+  }
+  // libpq-based tools run by `command:` get the same timeouts.
+  options.command_env["PGOPTIONS"] =
+      "-c lock_timeout=" +
+      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
+      " -c statement_timeout=" +
+      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
+
+  int status = kExitOk;
+  try {
+    switch (action) {
+      case Action::kRelease:
+        if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
+        status = migrator.Up(f.dry_run);
+        break;
+      case Action::kUp: status = migrator.Up(f.dry_run); break;
+      case Action::kDown: status = migrator.Down(f.count); break;
+      case Action::kStatus: status = migrator.Status(f.json, f.exit_code); break;
+      case Action::kValidate: status = migrator.Validate(!offline); break;
+      case Action::kRepair: {
+        RepairOptions repair;
+        repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
+        repair.accept_checksums = f.accept_checksums;
+        status = migrator.Repair(repair);
+        break;
+      }
+      case Action::kNew: break;
+    }
+  } catch (const UserError& e) {
+    if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+    throw UserError(e.code(), redactor.Scrub(e.what()));
+  } catch (const std::exception& e) {
+    throw UserError(kExitFailed, redactor.Scrub(e.what()));
+  }
+  if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+  return status;
+}
+
+CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
+                  std::shared_ptr<MigrateFlags> flags) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  AddCommonFlags(cmd, flags.get());
+  return cmd;
+}
+
+}  // namespace
+
+void RegisterMigrateCommands(CLI::App* app, int* status) {
+  auto flags = std::make_shared<MigrateFlags>();
+
+  CLI::App* release = Command(
+      app, "release",
+      "Apply pending migrations before a release goes live (the Procfile's "
+      "`release: slugwright release`). Reads .slugwright/release.json; flags "
+      "override it. Exit: 0 ok, 1 a migration or hook failed, 2 usage/config/"
+      "input, 3 lock not acquired in time, 4 refused for integrity, 130/143 "
+      "interrupted.",
+      flags);
+  release->add_flag("--dry-run", flags->dry_run,
+                    "Read and validate, say what would run; no lock, no writes");
+  release->callback([status, flags] { *status = Run(Action::kRelease, *flags, "release"); });
+
+  CLI::App* migrate = app->add_subcommand(
+      "migrate", "Apply, revert and inspect PostgreSQL migrations (dbmate-style files)");
+  migrate->require_subcommand(1);
+
+  CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
+  up->add_flag("--dry-run", flags->dry_run,
+               "Read and validate, say what would run; no lock, no writes");
+  up->callback([status, flags] { *status = Run(Action::kUp, *flags, "migrate up"); });
+
+  CLI::App* down = Command(migrate, "down",
+                           "Revert the newest applied migration(s) with their down "
+                           "sections",
+                           flags);
+  down->add_option("count", flags->count, "How many to revert (default 1)")
+      ->check(CLI::Range(1, 1000000));
+  down->callback([status, flags] { *status = Run(Action::kDown, *flags, "migrate down"); });
+
+  CLI::App* st = Command(migrate, "status",
+                         "List applied, pending, changed, unfinished and file-less "
+                         "migrations",
+                         flags);
+  st->add_flag("--json", flags->json, "Print JSON on stdout");
+  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending");
+  st->callback([status, flags] { *status = Run(Action::kStatus, *flags, "migrate status"); });
+
+  CLI::App* validate = Command(migrate, "validate",
+                               "Check the migration files and, when a database URL is "
+                               "set, the history (checksums, order, unfinished)",
+                               flags);
+  validate->add_flag("--offline", flags->offline, "Check the files only");
+  validate->callback(
+      [status, flags] { *status = Run(Action::kValidate, *flags, "migrate validate"); });
+
+  CLI::App* repair = Command(migrate, "repair",
+                             "Clear unfinished transaction:false migrations so they run "
+                             "again (or --mark-applied), and accept changed checksums",
+                             flags);
+  repair->add_option("--mark-applied", flags->mark_applied,
+                     "Mark this unfinished version applied (you completed it by hand)");
+  repair->add_flag("--accept-checksums", flags->accept_checksums,
+                   "Record the current checksum of applied files that changed");
+  repair->callback([status, flags] { *status = Run(Action::kRepair, *flags, "migrate repair"); });
+
+  CLI::App* create = Command(migrate, "new",
+                             "Create <dir>/<UTC timestamp>_<NAME>.sql with up and down "
+                             "sections",
+                             flags);
+  create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
+      ->required();
+  create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
+}
