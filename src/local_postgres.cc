@@ -25,6 +25,7 @@
 #include <boost/filesystem.hpp>
 #include <pqxx/pqxx>
 
+#include "database_url.h"
 #include "exit_codes.h"
 
 extern char** environ;
@@ -87,22 +88,6 @@ std::string RandomPassword() {
   std::string password = "pw-";
   for (int i = 0; i < 24; ++i) password += kAlphabet[pick(device)];
   return password;
-}
-
-/// Percent-encodes everything but unreserved characters (RFC 3986), for
-/// the user and password parts of a URL.
-std::string PercentEncode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 std::string ReadTail(const std::string& path, size_t max_bytes) {

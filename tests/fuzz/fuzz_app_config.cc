@@ -9,17 +9,7 @@
 
 #include "app_config.h"
 #include "exit_codes.h"
-
-namespace {
-
-void Check(bool ok, const char* property) {
-  if (!ok) {
-    fprintf(stderr, "property does not hold: %s\n", property);
-    abort();
-  }
-}
-
-}  // namespace
+#include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

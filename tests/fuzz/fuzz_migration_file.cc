@@ -17,15 +17,9 @@
 #include "directory_source.h"
 #include "exit_codes.h"
 #include "sql_splitter.h"
+#include "fuzz_check.h"
 
 namespace {
-
-void Check(bool ok, const char* property) {
-  if (!ok) {
-    fprintf(stderr, "property does not hold: %s\n", property);
-    abort();
-  }
-}
 
 /// ParseMigrationFile, with the properties of its errors checked; false
 /// when it refused the file.

@@ -10,17 +10,7 @@
 
 #include "procfile.h"
 #include "release_yaml.h"
-
-namespace {
-
-void Check(bool ok, const char* property) {
-  if (!ok) {
-    fprintf(stderr, "property does not hold: %s\n", property);
-    abort();
-  }
-}
-
-}  // namespace
+#include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -9,16 +9,9 @@
 #include <vector>
 
 #include "sql_splitter.h"
+#include "fuzz_check.h"
 
 namespace {
-
-/// Aborts, which libFuzzer reports as a crash, when `ok` is false.
-void Check(bool ok, const char* property) {
-  if (!ok) {
-    fprintf(stderr, "property does not hold: %s\n", property);
-    abort();
-  }
-}
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
