@@ -9,6 +9,7 @@
 
 #include <boost/process.hpp>
 
+#include "child_environment.h"
 #include "console.h"
 #include "interrupt.h"
 
@@ -61,13 +62,15 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
                                       double timeout_seconds, const std::string& prefix,
                                       bool stop_on_interrupt) {
   ProcessResult result;
-  bp::environment child_env = boost::this_process::environment();
+  std::map<std::string, std::string> set;
+  std::vector<std::string> unset;
   for (const auto& [name, value] : env) {
     if (value.empty())
-      child_env.erase(name);
+      unset.push_back(name);
     else
-      child_env[name] = value;
+      set[name] = value;
   }
+  bp::environment child_env = ChildEnvironment(set, unset);
   bp::ipstream out_stream, err_stream;
   bp::group group;
   std::error_code spawn_error;

@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "build_output.h"
+#include "child_environment.h"
 #include "buildpack.h"
 #include "disk_interface.h"
 #include "exit_codes.h"
@@ -180,9 +181,10 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
              " config var" + (vars.size() == 1 ? "" : "s") + ")");
 
   // The scripts get the environment of a build, plus the binary to use.
-  bp::environment env = boost::this_process::environment();
+  std::map<std::string, std::string> build_env;
   std::string self = SelfExecutablePath();
-  if (!self.empty()) env["SLUGWRIGHT_BIN"] = self;
+  if (!self.empty()) build_env["SLUGWRIGHT_BIN"] = self;
+  bp::environment env = ChildEnvironment(build_env);
 
   std::string detected;
   int rc = RunScript(bin + "/detect", {build_dir}, env, &detected);
@@ -252,12 +254,13 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
       // As in a one-off dyno: config vars in the environment, HOME and the
       // working directory at the app, .profile.d sourced, a shell runs the
       // command.
-      bp::environment renv = boost::this_process::environment();
-      for (const auto& [name, value] : vars) renv[name] = value;
-      if (!url.empty()) renv["DATABASE_URL"] = url;
-      renv["HOME"] = build_dir;
-      if (!renv.count("HEROKU_RELEASE_VERSION")) renv["HEROKU_RELEASE_VERSION"] = "v1";
-      renv["DYNO"] = "release.1";
+      std::map<std::string, std::string> release_env = vars;
+      if (!url.empty()) release_env["DATABASE_URL"] = url;
+      release_env["HOME"] = build_dir;
+      if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
+        release_env["HEROKU_RELEASE_VERSION"] = "v1";
+      release_env["DYNO"] = "release.1";
+      bp::environment renv = ChildEnvironment(release_env);
       out.Detail("$ " + release->command);
       std::string boot =
           "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
