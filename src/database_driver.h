@@ -138,6 +138,14 @@ class DatabaseDriver {
                            const RunInfo& run) noexcept = 0;
   /// Indexes left INVALID (e.g. by a failed CREATE INDEX CONCURRENTLY).
   virtual std::vector<std::string> InvalidIndexes() = 0;
+  /// Runs a read-only catalog query on this session, inside its open
+  /// transaction if any, and returns the rows as text (NULL as ""). For
+  /// instrumentation (`slugwright rehearse` looks at pg_locks before
+  /// COMMIT); the release phase never calls it.
+  virtual std::vector<std::vector<std::string>> Inspect(const std::string& sql) {
+    (void)sql;
+    throw DatabaseError("this database driver cannot run inspection queries", "", false);
+  }
 
   /// Asks the server to cancel the statement running now. Safe to call
   /// from another thread (the signal watcher).

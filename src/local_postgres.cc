@@ -331,6 +331,16 @@ void LocalPostgres::Stop() {
   running_ = false;
 }
 
+void LocalPostgres::Restart(bool immediate) {
+  RunServerProgram({bin_dir_ + "/pg_ctl", "--pgdata=" + dir_ + "/data",
+                    std::string("--mode=") + (immediate ? "immediate" : "fast"), "--wait",
+                    "--timeout=30", "--silent", "stop"});
+  running_ = false;
+  if (!Start())
+    throw std::runtime_error("the throwaway PostgreSQL server did not restart; its log "
+                             "ends with:\n" + ReadTail(log_path(), 3000));
+}
+
 std::string LocalPostgres::Url(const std::string& database) const {
   return "postgres://" + PercentEncode(user_) + ":" + PercentEncode(password_) +
          "@127.0.0.1:" + std::to_string(port_) + "/" +

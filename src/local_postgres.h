@@ -57,6 +57,11 @@ class LocalPostgres {
   void DropDatabase(const std::string& name);
   /// Runs SQL as the superuser over the unix socket (test setup).
   void Execute(const std::string& database, const std::string& sql);
+  /// Stops the server and starts it again on the same port: `immediate`
+  /// stops it as a crash would (no shutdown checkpoint, recovery at
+  /// start), otherwise a fast shutdown ends the open sessions. Throws
+  /// std::runtime_error when it does not come back.
+  void Restart(bool immediate = false);
 
   int port() const { return port_; }
   const std::string& user() const { return user_; }

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   RegisterProcfileCommands(&app, &status);
   RegisterSimulateCommand(&app, &status);
   RegisterMigrateCommands(&app, &status);
+  RegisterRehearseCommand(&app, &status);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 #include "hook_runner.h"
 #include "interrupt.h"
 #include "migration_lock.h"
+#include "migration_observer.h"
 #include "sql_splitter.h"
 
 namespace {
@@ -41,6 +42,21 @@ class CancelOnInterrupt {
  private:
   Interrupt* interrupt_;
 };
+
+/// The transaction of Wrap::kOwnTransaction in three round trips, so that
+/// `observer` can look inside it before COMMIT (rehearse only).
+void ApplyObserved(DatabaseDriver* driver, MigrationObserver* observer, const Migration& m,
+                   bool out_of_order, const RunInfo& run) {
+  driver->Begin();
+  try {
+    driver->ApplyUp(m, out_of_order, run, DatabaseDriver::Wrap::kInOpenTransaction);
+    observer->BeforeCommit(m);
+    driver->Commit();
+  } catch (const DatabaseError& e) {
+    if (!e.connection_lost()) driver->Rollback();
+    throw;
+  }
+}
 
 /// Releases the migration lock on every way out of a command.
 class LockRelease {
@@ -282,10 +298,12 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, Outcome* outcome) {
       return false;
     }
     bool out_of_order = IsOutOfOrder(plan, m);
+    if (options_.observer) options_.observer->BeforeApply(*m);
     double start = clock_->Now();
     try {
       ApplyOne(*m, out_of_order);
     } catch (const DatabaseError& e) {
+      if (options_.observer) options_.observer->OnFailure(*m, e);
       outcome->failed = m;
       outcome->error = e.what();
       if (interrupt_ && interrupt_->requested())
@@ -294,11 +312,16 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, Outcome* outcome) {
       if (m->up_in_transaction && !e.connection_lost())
         driver_->RecordEvent("failed", m->version, m->name, outcome->error, options_.run);
       if (e.connection_lost())
-        outcome->error += " (the connection was lost; a transactional migration is "
-                          "rolled back by the server)";
+        outcome->error += m->up_in_transaction
+                              ? " (the connection was lost; a transactional migration is "
+                                "rolled back by the server)"
+                              : " (the connection was lost; the migration stays recorded as "
+                                "started, and runs are refused until `slugwright migrate "
+                                "repair`)";
       return false;
     }
     outcome->committed.push_back(m);
+    if (options_.observer) options_.observer->AfterApply(*m, clock_->Now() - start);
     console_->Detail(Label(*m) + "  " + FormatDuration(clock_->Now() - start) +
                      (m->up_in_transaction ? "" : "  (transaction:false)") +
                      (out_of_order ? "  (out of order)" : ""));
@@ -313,7 +336,10 @@ void Migrator::ApplyOne(const Migration& m, bool out_of_order) {
   }
   for (int attempt = 1;; ++attempt) {
     try {
-      driver_->ApplyUp(m, out_of_order, options_.run, DatabaseDriver::Wrap::kOwnTransaction);
+      if (options_.observer)
+        ApplyObserved(driver_, options_.observer, m, out_of_order, options_.run);
+      else
+        driver_->ApplyUp(m, out_of_order, options_.run, DatabaseDriver::Wrap::kOwnTransaction);
       return;
     } catch (const DatabaseError& e) {
       bool retry = e.sqlstate() == "55P03" && attempt <= options_.settings.lock_retries &&
@@ -376,6 +402,20 @@ void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
     if (i + 1 < total) driver_->RecordProgress(m.version, i + 1);
   }
   driver_->FinishUnfinished(m, options_.run);
+  // CREATE INDEX CONCURRENTLY IF NOT EXISTS "succeeds" on the INVALID
+  // index an earlier failed attempt left behind: say so.
+  try {
+    std::vector<std::string> invalid = driver_->InvalidIndexes();
+    std::string names;
+    for (const auto& n : invalid) names += (names.empty() ? "" : ", ") + n;
+    if (!names.empty())
+      console_->Warning(Label(m) + " finished, but INVALID index(es) exist: " + names +
+                        ". PostgreSQL does not use them (nor enforce their uniqueness); "
+                        "an earlier failed CREATE INDEX CONCURRENTLY leaves one, and IF "
+                        "NOT EXISTS keeps it. Drop it with DROP INDEX CONCURRENTLY and "
+                        "create it again.");
+  } catch (const DatabaseError&) {
+  }
 }
 
 bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, Outcome* outcome) {
@@ -390,10 +430,12 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, Outcome* outc
           throw DatabaseError(std::string("interrupted by ") +
                                   SignalName(interrupt_->signal()) + " before " + Label(*m),
                               "57014", false);
+        if (options_.observer) options_.observer->BeforeApply(*m);
         double start = clock_->Now();
         driver_->ApplyUp(*m, IsOutOfOrder(plan, m), options_.run,
                          DatabaseDriver::Wrap::kInOpenTransaction);
         done.emplace_back(m, clock_->Now() - start);
+        if (options_.observer) options_.observer->BeforeCommit(*m);
       }
       current = nullptr;
       driver_->Commit();
@@ -404,6 +446,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, Outcome* outc
       if (retry && WaitBeforeRetry(attempt, "the batch (at " +
                                                 (current ? Label(*current) : "COMMIT") + ")"))
         continue;
+      if (options_.observer && current) options_.observer->OnFailure(*current, e);
       outcome->failed = current;
       outcome->error = std::string(current ? "" : "COMMIT failed: ") + e.what();
       if (interrupt_ && interrupt_->requested())
@@ -416,6 +459,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, Outcome* outc
     }
     for (const auto& [m, seconds] : done) {
       outcome->committed.push_back(m);
+      if (options_.observer) options_.observer->AfterApply(*m, seconds);
       console_->Detail(Label(*m) + "  " + FormatDuration(seconds) +
                        (IsOutOfOrder(plan, m) ? "  (out of order)" : ""));
     }

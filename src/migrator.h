@@ -17,6 +17,7 @@ class CommandRunner;
 class Console;
 class Interrupt;
 class MigrationLock;
+class MigrationObserver;
 
 /// What a Migrator run needs besides its collaborators.
 struct MigratorOptions {
@@ -31,6 +32,9 @@ struct MigratorOptions {
   std::map<std::string, std::string> command_env;
   /// Seeds the jitter of lock polling and retries.
   uint64_t seed = 0;
+  /// Told about each migration `up` applies (`slugwright rehearse`); null
+  /// in normal runs (migration_observer.h).
+  MigrationObserver* observer = nullptr;
 };
 
 /// What `migrate repair` should do beyond removing unfinished rows.

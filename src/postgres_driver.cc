@@ -94,8 +94,9 @@ std::string PostgresDriver::Describe() const { return target_.Describe(); }
 void PostgresDriver::Connect() {
   std::map<std::string, std::string> settings = {
       {"application_name", application_name_},
-      // A dead peer (a killed dyno's network) releases its lock within
-      // about two minutes instead of the kernel's two hours.
+      // This side notices a dead server within about a minute instead of
+      // the kernel's two hours (the server's side of the session is set
+      // up in CheckSessionIsDirect).
       {"keepalives", "1"},
       {"keepalives_idle", "30"},
       {"keepalives_interval", "10"},
@@ -145,6 +146,11 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
                                           const std::string& source_path,
                                           int source_first_line) {
   if (!conn_) throw DatabaseError("not connected", "08003", true);
+  if (session_lost_)
+    throw DatabaseError("the connection to " + Describe() +
+                            " was lost earlier in this run; not reconnecting, because a "
+                            "new session would not hold the migration lock",
+                        "08003", true);
   ++queries_sent_;
   try {
     pqxx::nontransaction work(*conn_);
@@ -162,6 +168,18 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
     }
     return rows;
   } catch (const pqxx::failure& e) {
+    // A terminated backend can also surface as an SQL error (57P01) on a
+    // connection that is closed by the time it is reported.
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) || !conn_->is_open()) {
+      session_lost_ = true;
+      std::string detail = redactor_->Scrub(e.what());
+      while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
+        detail.pop_back();
+      throw DatabaseError("lost the connection to " + Describe() +
+                              ": the server ended the session, restarted or became "
+                              "unreachable (" + detail + ")",
+                          "08006", true);
+    }
     Rethrow(e, source_path, source_first_line);
   }
 }
@@ -178,7 +196,22 @@ void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
   // libpq's PQbackendPID() comes from the BackendKeyData message. PgBouncer
   // makes up its own key for the client, so a pid that differs from what
   // the server says it is reveals a proxy in between.
-  int server_pid = std::stoi(Exec("SELECT pg_backend_pid()").rows.at(0).at(0));
+  //
+  // The same round trip makes the server notice a runner that vanished
+  // without closing its connection (a dyno cut off the network): TCP
+  // keepalives on the server's side of this session and, during a long
+  // statement, a check of the client socket every 5 s (PostgreSQL 14+;
+  // settings the server lacks are skipped). Otherwise the server keeps
+  // the session, and the migration lock with it, for the kernel default
+  // of over two hours.
+  int server_pid = std::stoi(
+      Exec("SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
+           "WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' "
+           "THEN '3' WHEN 'tcp_user_timeout' THEN '60000' ELSE '5000' END, false) "
+           "FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
+           "'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout', "
+           "'client_connection_check_interval'); SELECT pg_backend_pid()")
+          .rows.at(0).at(0));
   if (server_pid == conn_->backendpid()) return;
   int second_pid = std::stoi(Exec("SELECT pg_backend_pid()").rows.at(0).at(0));
   const std::string why =
@@ -488,6 +521,10 @@ std::vector<std::string> PostgresDriver::InvalidIndexes() {
   std::vector<std::string> names;
   for (const auto& row : r.rows) names.push_back(row[0]);
   return names;
+}
+
+std::vector<std::vector<std::string>> PostgresDriver::Inspect(const std::string& sql) {
+  return Exec(sql).rows;
 }
 
 void PostgresDriver::Cancel() noexcept {

@@ -80,6 +80,7 @@ class PostgresDriver : public DatabaseDriver {
   void RecordEvent(const std::string& event, int64_t version, const std::string& name,
                    const std::string& detail, const RunInfo& run) noexcept override;
   std::vector<std::string> InvalidIndexes() override;
+  std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
   void Cancel() noexcept override;
   int queries_sent() const override { return queries_sent_; }
 
@@ -113,6 +114,10 @@ class PostgresDriver : public DatabaseDriver {
   std::mutex connection_mutex_;
   std::unique_ptr<pqxx::connection> conn_;
   std::atomic<int> queries_sent_{0};
+  /// Set once the session is lost: libpqxx 6 would quietly reconnect on
+  /// the next query, to a new session that does not hold the migration
+  /// lock, so every later query fails instead.
+  bool session_lost_ = false;
 };
 
 #endif  // SLUGWRIGHT_POSTGRES_DRIVER_H_
