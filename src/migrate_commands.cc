@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <iostream>
@@ -20,7 +19,6 @@
 #include "database_url.h"
 #include "directory_source.h"
 #include "disk_interface.h"
-#include "duration.h"
 #include "exit_codes.h"
 #include "hook_runner.h"
 #include "interrupt.h"
@@ -28,6 +26,7 @@
 #include "postgres_driver.h"
 #include "release_file.h"
 #include "self_exe.h"
+#include "settings_flags.h"
 #include "version.h"
 
 namespace {
@@ -35,18 +34,7 @@ namespace {
 /// The flags every migration command accepts; empty means "from the
 /// release settings".
 struct MigrateFlags {
-  std::string settings_file;
-  std::string dir;
-  std::string database_url;
-  std::string database_url_env;
-  std::string table;
-  std::string lock_wait;
-  std::string lock_timeout;
-  std::string statement_timeout;
-  int lock_retries = -1;
-  std::string transaction;
-  std::string on_failure;
-  bool allow_out_of_order = false;
+  SettingsFlags settings;
   bool allow_session_pooler = false;
   bool verbose = false;
   // Per command.
@@ -61,67 +49,10 @@ struct MigrateFlags {
 };
 
 void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
-  cmd->add_option("--settings", f->settings_file,
-                  "Release settings file (default: .slugwright/release.json in the "
-                  "current directory, or beside the binary)");
-  cmd->add_option("--dir", f->dir,
-                  "Directory of migration files (default: the settings' `migrations`, "
-                  "relative to the app root; `migrations`)");
-  cmd->add_option("--database-url", f->database_url,
-                  "Database URL (default: the variable named by --database-url-env); "
-                  "prefer the environment, command lines are visible to other users");
-  cmd->add_option("--database-url-env", f->database_url_env,
-                  "Variable holding the database URL (default: database_url_env, "
-                  "DATABASE_URL)");
-  cmd->add_option("--table", f->table,
-                  "History table, schema-qualified (default: public.slugwright_migrations)");
-  cmd->add_option("--lock-wait", f->lock_wait,
-                  "How long to wait for the migration lock, e.g. 30s, 10m; 0 fails at "
-                  "once (default: 10m)");
-  cmd->add_option("--lock-timeout", f->lock_timeout,
-                  "PostgreSQL lock_timeout for migration statements (default: 5s)");
-  cmd->add_option("--statement-timeout", f->statement_timeout,
-                  "PostgreSQL statement_timeout for migration statements; 0 is none "
-                  "(default: 0)");
-  cmd->add_option("--lock-retries", f->lock_retries,
-                  "Retries of a migration that hit lock_timeout (default: 3)");
-  cmd->add_option("--transaction", f->transaction,
-                  "per-migration (default) or all (one transaction for the whole batch)")
-      ->check(CLI::IsMember({"per-migration", "all"}));
-  cmd->add_option("--on-failure", f->on_failure,
-                  "stop (default) or rollback-release (revert what this run applied)")
-      ->check(CLI::IsMember({"stop", "rollback-release"}));
-  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
-                "Apply pending migrations older than the newest applied one");
+  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/true);
   cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
                 "Run through a connection pooler known to be in session mode");
   cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
-}
-
-double DurationFlag(const std::string& flag, const std::string& text) {
-  double seconds = 0;
-  std::string err;
-  if (!ParseDuration(text, &seconds, &err))
-    throw UserError(kExitUsage, flag + " " + text + ": " + err);
-  return seconds;
-}
-
-std::string RandomHex(size_t digits) {
-  std::random_device device;
-  std::string out;
-  static const char kHex[] = "0123456789abcdef";
-  for (size_t i = 0; i < digits; ++i) out += kHex[device() % 16];
-  return out;
-}
-
-std::string Getenv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  return value ? value : "";
-}
-
-std::string CurrentDirectory() {
-  char buffer[4096];
-  return ::getcwd(buffer, sizeof buffer) ? buffer : ".";
 }
 
 enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
@@ -131,29 +62,14 @@ int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
   RealDiskInterface disk;
   std::string cwd = CurrentDirectory();
   LoadedReleaseSettings loaded =
-      LoadReleaseSettings(&disk, f.settings_file, cwd, SelfExecutablePath());
+      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
   ReleaseSettings s = loaded.settings;
-  if (!f.database_url_env.empty()) s.database_url_env = f.database_url_env;
-  if (!f.table.empty()) s.table = f.table;
-  if (!f.lock_wait.empty()) s.lock_wait_seconds = DurationFlag("--lock-wait", f.lock_wait);
-  if (!f.lock_timeout.empty())
-    s.lock_timeout_seconds = DurationFlag("--lock-timeout", f.lock_timeout);
-  if (!f.statement_timeout.empty())
-    s.statement_timeout_seconds = DurationFlag("--statement-timeout", f.statement_timeout);
-  if (f.lock_retries >= 0) s.lock_retries = f.lock_retries;
-  if (!f.transaction.empty())
-    s.transaction = f.transaction == "all" ? ReleaseSettings::TransactionMode::kAll
-                                           : ReleaseSettings::TransactionMode::kPerMigration;
-  if (!f.on_failure.empty())
-    s.on_failure = f.on_failure == "rollback-release"
-                       ? ReleaseSettings::OnFailure::kRollbackRelease
-                       : ReleaseSettings::OnFailure::kStop;
-  if (f.allow_out_of_order) s.allow_out_of_order = true;
+  ApplySettingsFlags(f.settings, &s);
 
   // Paths in the settings are relative to the app root (the slug root);
   // --dir is relative to where the command runs.
   std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
-  std::string dir = !f.dir.empty() ? f.dir : JoinAppPath(root, s.migrations_dir);
+  std::string dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
 
   if (action == Action::kNew) {
     std::string path = CreateMigrationFile(&disk, dir, f.name, std::time(nullptr));
@@ -161,7 +77,7 @@ int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
     return kExitOk;
   }
 
-  std::string url = f.database_url;
+  std::string url = f.settings.database_url;
   std::string url_origin = "--database-url";
   if (url.empty()) {
     url = Getenv(s.database_url_env);

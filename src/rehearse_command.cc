@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <random>
@@ -15,21 +14,18 @@
 #include "console.h"
 #include "database_url.h"
 #include "disk_interface.h"
-#include "duration.h"
 #include "exit_codes.h"
 #include "interrupt.h"
 #include "rehearsal.h"
 #include "release_file.h"
 #include "self_exe.h"
+#include "settings_flags.h"
 #include "version.h"
 
 namespace {
 
 struct RehearseFlags {
-  std::string settings_file;
-  std::string dir;
-  std::string database_url;
-  std::string database_url_env;
+  SettingsFlags settings;
   std::string from_dump;
   std::string into;
   bool schema_only = false;
@@ -39,69 +35,22 @@ struct RehearseFlags {
   bool keep = false;
   bool hooks = false;
   std::string pg_bin_dir;
-  std::string table;
-  std::string lock_timeout;
-  std::string statement_timeout;
-  int lock_retries = -1;
-  std::string transaction;
-  std::string on_failure;
-  bool allow_out_of_order = false;
 };
-
-double DurationFlag(const std::string& flag, const std::string& text) {
-  double seconds = 0;
-  std::string err;
-  if (!ParseDuration(text, &seconds, &err))
-    throw UserError(kExitUsage, flag + " " + text + ": " + err);
-  return seconds;
-}
-
-std::string Getenv(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  return value ? value : "";
-}
-
-std::string CurrentDirectory() {
-  char buffer[4096];
-  return ::getcwd(buffer, sizeof buffer) ? buffer : ".";
-}
-
-std::string RandomHex(size_t digits) {
-  std::random_device device;
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < digits; ++i) out += kHex[device() % 16];
-  return out;
-}
 
 int Run(const RehearseFlags& f) {
   RealDiskInterface disk;
   std::string cwd = CurrentDirectory();
   LoadedReleaseSettings loaded =
-      LoadReleaseSettings(&disk, f.settings_file, cwd, SelfExecutablePath());
+      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
   ReleaseSettings s = loaded.settings;
-  if (!f.database_url_env.empty()) s.database_url_env = f.database_url_env;
-  if (!f.table.empty()) s.table = f.table;
-  if (!f.lock_timeout.empty())
-    s.lock_timeout_seconds = DurationFlag("--lock-timeout", f.lock_timeout);
-  if (!f.statement_timeout.empty())
-    s.statement_timeout_seconds = DurationFlag("--statement-timeout", f.statement_timeout);
-  if (f.lock_retries >= 0) s.lock_retries = f.lock_retries;
-  if (!f.transaction.empty())
-    s.transaction = f.transaction == "all" ? ReleaseSettings::TransactionMode::kAll
-                                           : ReleaseSettings::TransactionMode::kPerMigration;
-  if (!f.on_failure.empty())
-    s.on_failure = f.on_failure == "rollback-release"
-                       ? ReleaseSettings::OnFailure::kRollbackRelease
-                       : ReleaseSettings::OnFailure::kStop;
-  if (f.allow_out_of_order) s.allow_out_of_order = true;
+  ApplySettingsFlags(f.settings, &s);
 
   RehearsalOptions o;
   std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
-  o.migrations_dir = !f.dir.empty() ? f.dir : JoinAppPath(root, s.migrations_dir);
+  o.migrations_dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
   o.from_dump = f.from_dump;
   if (o.from_dump.empty()) {
-    o.source_url = !f.database_url.empty() ? f.database_url : Getenv(s.database_url_env);
+    o.source_url = !f.settings.database_url.empty() ? f.settings.database_url : Getenv(s.database_url_env);
     if (o.source_url.empty())
       throw UserError(kExitUsage,
                       s.database_url_env + " is not set: nothing to copy. Pass the database "
@@ -162,21 +111,17 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
       "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
       "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
       "interrupted.");
-  cmd->add_option("--settings", f->settings_file,
-                  "Release settings file (default: .slugwright/release.json in the current "
-                  "directory, or beside the binary)");
-  cmd->add_option("--dir", f->dir,
-                  "Directory of migration files (default: the settings' `migrations`)");
-  auto* url = cmd->add_option("--database-url", f->database_url,
-                              "The database the release would migrate, read only (default: "
-                              "the variable named by --database-url-env, DATABASE_URL)");
-  cmd->add_option("--database-url-env", f->database_url_env,
-                  "Variable holding the source database URL (default: database_url_env, "
-                  "DATABASE_URL)");
+  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/false);
+  cmd->get_option("--database-url")
+      ->description("The database the release would migrate, read only (default: the "
+                    "variable named by --database-url-env, DATABASE_URL)");
+  cmd->get_option("--lock-timeout")
+      ->description("lock_timeout for migration statements, as in the release (default: "
+                    "5s); ACCESS EXCLUSIVE held longer than this is flagged");
   auto* dump = cmd->add_option("--from-dump", f->from_dump,
                                "Restore this pg_dump -Fc archive instead of dumping a "
                                "database (e.g. latest.dump from `heroku pg:backups:download`)");
-  url->excludes(dump);
+  cmd->get_option("--database-url")->excludes(dump);
   cmd->add_option("--into", f->into,
                   "Restore into a new, uniquely named database on this server (dropped "
                   "afterwards unless --keep) instead of a throwaway local cluster");
@@ -191,31 +136,12 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
                   "Parallel pg_restore jobs (default: the number of cores, at most 8)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--json", f->json, "Print the report as JSON on stdout");
-  auto* keep = cmd->add_flag("--keep", f->keep,
+  cmd->add_flag("--keep", f->keep,
                              "Keep the --into scratch database and print its name");
   cmd->add_flag("--hooks", f->hooks,
                 "Run the release hooks too, with DATABASE_URL pointing at the copy");
   cmd->add_option("--pg-bin-dir", f->pg_bin_dir,
                   "Directory holding the pg_dump and pg_restore to use (default: the newest "
                   "/usr/lib/postgresql/*/bin, or PATH)");
-  cmd->add_option("--table", f->table,
-                  "History table, schema-qualified (default: public.slugwright_migrations)");
-  cmd->add_option("--lock-timeout", f->lock_timeout,
-                  "lock_timeout for migration statements, as in the release (default: 5s); "
-                  "ACCESS EXCLUSIVE held longer than this is flagged");
-  cmd->add_option("--statement-timeout", f->statement_timeout,
-                  "statement_timeout for migration statements; 0 is none (default: 0)");
-  cmd->add_option("--lock-retries", f->lock_retries,
-                  "Retries of a migration that hit lock_timeout (default: 3)");
-  cmd->add_option("--transaction", f->transaction,
-                  "per-migration (default) or all (one transaction for the whole batch)")
-      ->check(CLI::IsMember({"per-migration", "all"}));
-  cmd->add_option("--on-failure", f->on_failure,
-                  "stop (default) or rollback-release (revert, on the copy, what the run "
-                  "applied)")
-      ->check(CLI::IsMember({"stop", "rollback-release"}));
-  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
-                "Apply pending migrations older than the newest applied one");
-  (void)keep;
   cmd->callback([status, f] { *status = Run(*f); });
 }
