@@ -53,10 +53,10 @@ std::string QuoteConninfoValue(const std::string& value) {
 }  // namespace
 
 std::string DatabaseTarget::Conninfo(
-    const std::map<std::string, std::string>& settings) const {
+    const std::map<std::string, std::string>& settings, bool with_password) const {
   std::map<std::string, std::string> all = params_;
   for (const auto& [key, value] : settings) all[key] = value;
-  if (!password_.empty()) all["password"] = password_;
+  if (with_password && !password_.empty()) all["password"] = password_;
   std::string out;
   for (const auto& [key, value] : all) {
     if (!out.empty()) out += ' ';

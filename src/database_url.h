@@ -15,9 +15,12 @@ class DatabaseTarget {
   /// never contains the text itself (it may hold a password).
   static DatabaseTarget Parse(const std::string& url_or_conninfo);
 
-  /// The `keyword='value'` string to connect with, the password included,
-  /// with `settings` added or replacing what the URL said.
-  std::string Conninfo(const std::map<std::string, std::string>& settings = {}) const;
+  /// The `keyword='value'` string to connect with, with `settings` added or
+  /// replacing what the URL said; the password is included unless
+  /// `with_password` is false (for a child process that gets it in
+  /// PGPASSWORD, so it never shows in a process list).
+  std::string Conninfo(const std::map<std::string, std::string>& settings = {},
+                       bool with_password = true) const;
   /// "user@host:port/dbname" for messages: no password.
   std::string Describe() const;
   /// A parsed setting ("host", "dbname", "sslmode", ...); empty when unset.

@@ -1,7 +1,6 @@
 #include "rehearsal_copy.h"
 
 #include <fnmatch.h>
-#include <libpq-fe.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -233,34 +232,9 @@ FilteredToc FilterToc(const Toc& toc, bool schema_only,
   return out;
 }
 
-namespace {
-
-std::string QuoteConninfo(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-}  // namespace
-
 std::string ChildConninfo(const DatabaseTarget& target,
                           const std::map<std::string, std::string>& settings) {
-  char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(target.Conninfo(settings).c_str(), &err);
-  if (!options) {
-    if (err) PQfreemem(err);
-    throw UserError(kExitUsage, "the database URL is not valid");
-  }
-  std::string out;
-  for (PQconninfoOption* o = options; o->keyword; ++o) {
-    if (!o->val || std::string(o->keyword) == "password") continue;
-    out += (out.empty() ? "" : " ") + std::string(o->keyword) + "=" + QuoteConninfo(o->val);
-  }
-  PQconninfoFree(options);
-  return out;
+  return target.Conninfo(settings, /*with_password=*/false);
 }
 
 namespace {
