@@ -45,7 +45,10 @@ MigrationLock::Result MigrationLock::Acquire(double wait_seconds, uint64_t seed)
   double start = clock_->Now();
   double deadline = start + wait_seconds;
   double next_report = start;
-  Backoff backoff(0.025, 2.0, seed);
+  // Polls start 25 ms apart and grow to at most 250 ms: a waiter notices a
+  // released lock within a quarter second, which keeps N runners that start
+  // together close to the time of one, for one cheap query per poll.
+  Backoff backoff(0.025, 0.25, seed);
   for (;;) {
     ++attempts_;
     if (driver_->TryLock()) {
