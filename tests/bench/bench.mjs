@@ -1,0 +1,913 @@
+// tests/bench/bench.mjs: the benchmark driver behind tests/bench/run, which
+// installs what it needs and passes these environment variables:
+//   BENCH_ROOT       the repository
+//   BENCH_MEASURE    the measure helper (measure.c)
+//   BENCH_TOOLS      the npm folder holding dbmate, node-pg-migrate, sequelize-cli
+//   BENCH_PG_BIN     the PostgreSQL server binaries (initdb, pg_ctl, psql)
+//   SLUGWRIGHT_BIN   the Release build of slugwright
+// Options: see usage() below.
+//
+// It starts one throwaway PostgreSQL cluster (fsync on), generates the
+// migration set in each tool's layout from the same SQL, and runs the
+// phases round by round, the tools of a phase one after another in an order
+// that rotates every round, each on a fresh database. Every number in the
+// report comes from this run.
+
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const PHASES = ["apply", "noop", "contention", "compile"];
+const CONTENTION_MIGRATIONS = 200;
+const CONTENTION_RUNS = 8;
+const DB_USER = "bench";
+
+function usage() {
+  return `usage: tests/bench/run [--n N] [--rounds R] [--only PHASES] [--tools TOOLS]
+                       [--no-results] [--keep-work] [--generate DIR]
+  --n N          migrations in the apply and no-op set (default 1000)
+  --rounds R     rounds; the median is reported (default 5)
+  --only PHASES  comma-separated subset of ${PHASES.join(",")} (default: all)
+  --tools TOOLS  comma-separated subset of psql, slugwright, slugwright-dist,
+                 slugwright-all, dbmate, node-pg-migrate, node-pg-migrate-each,
+                 sequelize-cli for apply and no-op (default: all; slugwright-dist,
+                 the packaged buildpack's binary, only when there is one)
+  --no-results   print the table but leave tests/bench/results.md alone
+  --keep-work    keep the generated migrations in tests/bench/work/
+  --generate DIR only write the N migrations in every tool's layout into DIR
+                 (for profiling by hand) and exit`;
+}
+
+// ---------------------------------------------------------------- options
+
+function parseOptions(argv) {
+  const o = { n: 1000, rounds: 5, only: [...PHASES], tools: null, results: true, keepWork: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) fail(`${a} needs a value\n${usage()}`);
+      return argv[++i];
+    };
+    const positive = (v) => {
+      if (!/^[1-9][0-9]*$/.test(v)) fail(`${a} needs a positive whole number, not \`${v}\``);
+      return Number(v);
+    };
+    if (a === "--n") o.n = positive(value());
+    else if (a === "--rounds") o.rounds = positive(value());
+    else if (a === "--only") o.only = value().split(",").filter(Boolean);
+    else if (a === "--tools") o.tools = value().split(",").filter(Boolean);
+    else if (a === "--no-results") o.results = false;
+    else if (a === "--keep-work") o.keepWork = true;
+    else if (a === "--generate") o.generate = value();
+    else if (a === "-h" || a === "--help") {
+      console.log(usage());
+      process.exit(0);
+    } else fail(`unknown option ${a}\n${usage()}`);
+  }
+  for (const p of o.only) if (!PHASES.includes(p)) fail(`unknown phase ${p}; phases: ${PHASES.join(",")}`);
+  return o;
+}
+
+function fail(message) {
+  console.error(`tests/bench/run: ${message}`);
+  process.exit(2);
+}
+
+function log(message) {
+  console.log(`-----> ${message}`);
+}
+
+// ---------------------------------------------------------------- environment
+
+const env = (name) => process.env[name] || fail(`${name} is not set; run tests/bench/run`);
+const ROOT = env("BENCH_ROOT");
+const MEASURE = env("BENCH_MEASURE");
+const TOOLS = env("BENCH_TOOLS");
+const PG_BIN = env("BENCH_PG_BIN");
+const SLUGWRIGHT = env("SLUGWRIGHT_BIN");
+// The packaged buildpack (bin/lib/package-buildpack), when there is one:
+// { dir: its root, whose bin/compile finds dist/slugwright; bin; source }.
+let PACKAGED = null;
+const BENCH_DIR = path.join(ROOT, "tests", "bench");
+const DBMATE = path.join(TOOLS, "node_modules", "@dbmate", "linux-x64", "bin", "dbmate");
+const DBMATE_NPM = path.join(TOOLS, "node_modules", "dbmate", "dist", "cli.js");
+const NODE_PG_MIGRATE = path.join(TOOLS, "node_modules", "node-pg-migrate", "bin", "node-pg-migrate.js");
+const SEQUELIZE_CLI = path.join(TOOLS, "node_modules", "sequelize-cli", "lib", "sequelize");
+
+// A child ended by a signal: the run was interrupted (Ctrl-C reaches the
+// whole foreground process group).
+class Interrupted extends Error {}
+
+function run(file, args, options = {}) {
+  const r = spawnSync(file, args, { encoding: "utf8", maxBuffer: 64 << 20, ...options });
+  if (r.error) throw r.error;
+  if (r.signal) throw new Interrupted(r.signal);
+  if (r.status !== 0) {
+    throw new Error(`${file} ${args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${r.stderr}`);
+  }
+  return r.stdout;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// One PostgreSQL cluster in a temporary directory, fsync on, listening on
+// 127.0.0.1 (scram-sha-256 password, as Heroku's DATABASE_URL has one) and on
+// a private unix socket (trust, for setup queries). Under root, initdb and
+// the server run as `postgres`, which PostgreSQL requires.
+class Cluster {
+  async start() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "slugwright-bench-"));
+    this.password = crypto.randomBytes(18).toString("hex");
+    this.socketDir = path.join(this.dir, "socket");
+    this.data = path.join(this.dir, "data");
+    this.log = path.join(this.dir, "server.log");
+    fs.mkdirSync(this.socketDir);
+    fs.writeFileSync(path.join(this.dir, "pwfile"), this.password + "\n");
+    this.asPostgres = process.getuid() === 0;
+    if (this.asPostgres) run("chown", ["-R", "postgres:postgres", this.dir]);
+    this.server(["initdb", "-D", this.data, "-U", DB_USER, `--pwfile=${path.join(this.dir, "pwfile")}`,
+      "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
+    this.port = await freePort();
+    fs.appendFileSync(path.join(this.data, "postgresql.conf"), [
+      "",
+      "# tests/bench/run",
+      "listen_addresses = '127.0.0.1'",
+      `port = ${this.port}`,
+      `unix_socket_directories = '${this.socketDir}'`,
+      "fsync = on",
+      "synchronous_commit = on",
+      "full_page_writes = on",
+      "max_connections = 100",
+      "",
+    ].join("\n"));
+    // detached: a Ctrl-C in the terminal reaches us, not the server; we stop it.
+    this.server(["pg_ctl", "-D", this.data, "-l", this.log, "-w", "-t", "60", "start"], { detached: true });
+    this.running = true;
+  }
+
+  server(argv, options = {}) {
+    const [program, ...args] = argv;
+    const file = path.join(PG_BIN, program);
+    if (this.asPostgres) return run("runuser", ["-u", "postgres", "--", file, ...args], { cwd: this.dir, ...options });
+    return run(file, args, { cwd: this.dir, ...options });
+  }
+
+  url(db) {
+    return `postgres://${DB_USER}:${this.password}@127.0.0.1:${this.port}/${db}`;
+  }
+
+  // Runs SQL over the unix socket as the superuser; returns psql's unaligned output.
+  sql(db, sql) {
+    return run(path.join(PG_BIN, "psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+      "-h", this.socketDir, "-p", String(this.port), "-U", DB_USER, "-d", db, "-c", sql]).trim();
+  }
+
+  createDatabase(db) {
+    this.sql("postgres", `DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    this.sql("postgres", `CREATE DATABASE "${db}"`);
+    return this.url(db);
+  }
+
+  // Before each measurement: flushes PostgreSQL's dirty buffers so that no
+  // checkpoint lands inside it, then the kernel's dirty pages (the files of
+  // dropped databases, the generated migrations) so that their writeback
+  // does not slow the measured commits.
+  settle() {
+    this.sql("postgres", "CHECKPOINT");
+    run("sync", []);
+  }
+
+  version() {
+    return this.sql("postgres", "SHOW server_version");
+  }
+
+  stop() {
+    if (!this.dir) return;
+    if (this.running) {
+      try {
+        this.server(["pg_ctl", "-D", this.data, "-m", "fast", "-w", "stop"]);
+      } catch (e) {
+        console.error(`tests/bench/run: stopping the cluster: ${e.message}`);
+      }
+      this.running = false;
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+// ---------------------------------------------------------------- migrations
+
+const pad = (i) => String(i).padStart(4, "0");
+
+// Migration i (1-based) creates a table, an index and a row; every tenth also
+// adds a column to the table created five migrations earlier.
+function migration(i) {
+  const t = `bench_${pad(i)}`;
+  // Versions are UTC timestamps one minute apart, the way dbmate names files.
+  const when = new Date(Date.UTC(2024, 0, 1) + i * 60_000);
+  const version = when.toISOString().replace(/[-T:]/g, "").slice(0, 14);
+  const up = [
+    `CREATE TABLE ${t} (`,
+    "  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,",
+    "  account_id bigint NOT NULL,",
+    "  name text NOT NULL,",
+    "  created_at timestamptz NOT NULL DEFAULT now()",
+    ");",
+    `CREATE INDEX ${t}_account_idx ON ${t} (account_id, created_at);`,
+    `INSERT INTO ${t} (account_id, name) VALUES (${i}, 'created by migration ${i}');`,
+  ];
+  const down = [`DROP TABLE ${t};`];
+  if (i % 10 === 0) {
+    const earlier = `bench_${pad(i - 5)}`;
+    up.push(`ALTER TABLE ${earlier} ADD COLUMN note_${pad(i)} text;`);
+    down.unshift(`ALTER TABLE ${earlier} DROP COLUMN note_${pad(i)};`);
+  }
+  return { version, name: `create_${t}`, up: up.join("\n"), down: down.join("\n") };
+}
+
+// Writes the first `count` migrations in every tool's layout under `dir`.
+function generate(dir, count) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const d = {
+    dbmate: path.join(dir, "dbmate"), // dbmate and slugwright read the same files
+    npm: path.join(dir, "node-pg-migrate"),
+    seq: path.join(dir, "sequelize", "migrations"),
+    psql: path.join(dir, "psql.sql"),
+  };
+  for (const p of [d.dbmate, d.npm, d.seq]) fs.mkdirSync(p, { recursive: true });
+  const psql = [];
+  for (let i = 1; i <= count; i++) {
+    const m = migration(i);
+    fs.writeFileSync(path.join(d.dbmate, `${m.version}_${m.name}.sql`),
+      `-- migrate:up\n${m.up}\n\n-- migrate:down\n${m.down}\n`);
+    fs.writeFileSync(path.join(d.npm, `${m.version}_${m.name}.sql`),
+      `-- Up Migration\n${m.up}\n\n-- Down Migration\n${m.down}\n`);
+    fs.writeFileSync(path.join(d.seq, `${m.version}-${m.name.replace(/_/g, "-")}.js`),
+      `"use strict";\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n` +
+      `  async up(queryInterface) {\n    await queryInterface.sequelize.query(${JSON.stringify(m.up)});\n  },\n` +
+      `  async down(queryInterface) {\n    await queryInterface.sequelize.query(${JSON.stringify(m.down)});\n  },\n};\n`);
+    psql.push(`BEGIN;\n${m.up}\nCOMMIT;\n`);
+  }
+  fs.writeFileSync(path.join(dir, "sequelize", "config.js"),
+    `module.exports = { bench: { use_env_variable: "DATABASE_URL", dialect: "postgres" } };\n`);
+  fs.writeFileSync(d.psql, psql.join(""));
+  return d;
+}
+
+// ---------------------------------------------------------------- tools
+
+// How each tool applies the set, how its no-op run looks, and which table
+// records what it applied. cwd is where the command runs.
+function applyTools(layout, emptyDir, options) {
+  const slugwrightTool = (id, bin) => ({
+    id, label: id === "slugwright" ? "slugwright" : "slugwright, packaged (dist/slugwright)",
+    cmd: [bin, "migrate", "up", "--dir", layout.dbmate], cwd: emptyDir,
+    history: "slugwright_migrations",
+  });
+  const all = [
+    { id: "psql", label: "psql, 1 tx per migration (floor)", floor: true,
+      cmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", layout.psql],
+      urlArg: true, cwd: emptyDir,
+      noopCmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-c", "SELECT 1"], noopLabel: "psql, connect + SELECT 1 (floor)" },
+    slugwrightTool("slugwright", SLUGWRIGHT),
+    PACKAGED ? slugwrightTool("slugwright-dist", PACKAGED.bin) : null,
+    // Like for like with node-pg-migrate's default (apply only; a no-op run is the same).
+    { id: "slugwright-all", label: "slugwright --transaction all (one batch transaction)", applyOnly: true,
+      cmd: [SLUGWRIGHT, "migrate", "up", "--transaction", "all", "--dir", layout.dbmate], cwd: emptyDir,
+      history: "slugwright_migrations" },
+    { id: "dbmate", label: "dbmate 2.36.0",
+      cmd: [DBMATE, "--migrations-dir", layout.dbmate, "--no-dump-schema", "migrate"], cwd: emptyDir,
+      urlSuffix: "?sslmode=disable", history: "schema_migrations",
+      // What `npm install dbmate` users run: a Node.js launcher that spawns the binary.
+      extraNoop: [
+        { id: "dbmate-npm", label: "dbmate 2.36.0 via its npm launcher",
+          cmd: [process.execPath, DBMATE_NPM, "--migrations-dir", layout.dbmate, "--no-dump-schema", "migrate"] },
+        // dbmate's default: after every run, also a no-op, pg_dump writes ./db/schema.sql.
+        { id: "dbmate-dump", label: "dbmate 2.36.0 with its default schema dump (pg_dump)",
+          cmd: [DBMATE, "--migrations-dir", layout.dbmate, "migrate"], cwd: path.join(emptyDir, "..", "dbmate-cwd") },
+      ] },
+    { id: "node-pg-migrate", label: "node-pg-migrate 9.0.0",
+      cmd: [process.execPath, NODE_PG_MIGRATE, "up", "-m", layout.npm], cwd: emptyDir,
+      history: "pgmigrations" },
+    // Like for like with slugwright's default (apply only).
+    { id: "node-pg-migrate-each", label: "node-pg-migrate --no-single-transaction (1 tx per migration)",
+      applyOnly: true, history: "pgmigrations",
+      cmd: [process.execPath, NODE_PG_MIGRATE, "up", "--no-single-transaction", "-m", layout.npm], cwd: emptyDir },
+    { id: "sequelize-cli", label: "sequelize-cli 6.6.5",
+      cmd: [process.execPath, SEQUELIZE_CLI, "db:migrate", "--env", "bench",
+        "--config", path.join(path.dirname(layout.seq), "config.js"), "--migrations-path", layout.seq],
+      cwd: TOOLS, history: '"SequelizeMeta"' },
+  ].filter(Boolean);
+  if (!options.tools) return all;
+  for (const id of options.tools) {
+    if (!all.some((t) => t.id === id)) fail(`unknown or unavailable tool ${id}`);
+  }
+  return all.filter((t) => options.tools.includes(t.id));
+}
+
+// ---------------------------------------------------------------- measuring
+
+const samples = new Map(); // "phase/tool" -> { phase, label, floor, tool, wall: [], rss: [], cpu: [] }
+const loadSamples = [];
+let logFile;
+
+function record(key, info, m) {
+  if (!samples.has(key)) samples.set(key, { ...info, wall: [], rss: [], cpu: [] });
+  const s = samples.get(key);
+  s.wall.push(m.wall_ms);
+  s.rss.push(m.max_rss_kb);
+  s.cpu.push(m.cpu_ms);
+}
+
+function sampleLoad() {
+  loadSamples.push(Number(fs.readFileSync("/proc/loadavg", "utf8").split(" ")[0]));
+}
+
+// What else uses the CPU: sampled for one second before each round, while
+// the benchmark itself is idle (the busy share of all cores, and which
+// compilers or test runners are running).
+const backgroundSamples = [];
+function cpuTimes() {
+  const f = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + f[4];
+  return { idle, total: f.reduce((a, b) => a + b, 0) };
+}
+function busyProcessNames() {
+  const names = new Set();
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      if (/^(cc1plus|cc1|clang.*|ld|ld\.gold|lld|ninja|make|cmake|ctest|.*_test|fuzz_.*)$/.test(comm)) names.add(comm);
+    } catch {
+      // gone already
+    }
+  }
+  return [...names].sort();
+}
+function sampleBackground() {
+  const a = cpuTimes();
+  const until = Date.now() + 1000;
+  while (Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  const b = cpuTimes();
+  const busy = 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+  backgroundSamples.push({ busy, names: busyProcessNames() });
+}
+
+// Runs cmd (count copies released together) through the measure helper.
+function measure(cmd, { cwd, env: extraEnv = {}, count = 1, what }) {
+  sampleLoad();
+  fs.appendFileSync(logFile, `\n===== ${what}: ${cmd.join(" ")}\n`);
+  const out = run(MEASURE, ["-n", String(count), "-l", logFile, "-C", cwd, "--", ...cmd],
+    { env: { ...process.env, ...extraEnv } });
+  const m = JSON.parse(out);
+  const bad = m.exit.filter((code) => code !== 0);
+  if (bad.length) {
+    const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
+    throw new Error(`${what} failed (exit ${m.exit.join(",")}); the end of ${logFile}:\n${tail}`);
+  }
+  return m;
+}
+
+function rotate(list, by) {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+function urlEnv(tool, url) {
+  const full = url + (tool.urlSuffix || "");
+  return { DATABASE_URL: full };
+}
+
+function commandWithUrl(tool, cmd, url) {
+  return tool.urlArg ? [...cmd, "-d", url] : cmd;
+}
+
+function countBenchTables(cluster, db) {
+  return Number(cluster.sql(db, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench\\_%'"));
+}
+
+function expectApplied(cluster, db, tool, n, what) {
+  const tables = countBenchTables(cluster, db);
+  if (tables !== n) throw new Error(`${what}: ${tables} bench tables, expected ${n}`);
+  if (tool.history) {
+    const rows = Number(cluster.sql(db, `SELECT count(*) FROM ${tool.history}`));
+    if (rows !== n) throw new Error(`${what}: ${rows} rows in ${tool.history}, expected ${n}`);
+  }
+}
+
+// ---------------------------------------------------------------- phases
+
+function benchApplyAndNoop(cluster, tools, options, round, emptyDir) {
+  const n = options.n;
+  const doApply = options.only.includes("apply");
+  const doNoop = options.only.includes("noop");
+  const order = rotate(tools, round);
+  const dbs = new Map();
+  for (const tool of order.filter((t) => doApply || !t.applyOnly)) {
+    const db = `apply_${tool.id.replace(/-/g, "_")}_r${round}`;
+    const url = cluster.createDatabase(db);
+    dbs.set(tool.id, { db, url });
+    cluster.settle();
+    const what = `apply ${tool.id} round ${round + 1}`;
+    const m = measure(commandWithUrl(tool, tool.cmd, url), { cwd: tool.cwd, env: urlEnv(tool, url), what });
+    expectApplied(cluster, db, tool, n, what);
+    if (doApply) {
+      record(`apply/${tool.id}`, { phase: "apply", label: tool.label, floor: !!tool.floor, tool: tool.id }, m);
+      console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+    }
+  }
+  if (doNoop) {
+    for (const tool of order.filter((t) => !t.applyOnly)) {
+      const { db, url } = dbs.get(tool.id);
+      cluster.settle();
+      const what = `no-op ${tool.id} round ${round + 1}`;
+      const cmd = tool.noopCmd || tool.cmd;
+      const m = measure(commandWithUrl(tool, cmd, url), { cwd: tool.cwd, env: urlEnv(tool, url), what });
+      expectApplied(cluster, db, tool, n, what);
+      record(`noop/${tool.id}`, { phase: "no-op", label: tool.noopLabel || tool.label, floor: !!tool.floor, tool: tool.id }, m);
+      console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+      for (const extra of tool.extraNoop || []) {
+        cluster.settle();
+        const whatExtra = `no-op ${extra.id} round ${round + 1}`;
+        const cwd = extra.cwd || tool.cwd;
+        fs.mkdirSync(cwd, { recursive: true });
+        const e = measure(extra.cmd, { cwd, env: urlEnv(tool, url), what: whatExtra });
+        expectApplied(cluster, db, tool, n, whatExtra);
+        record(`noop/${extra.id}`, { phase: "no-op", label: extra.label, floor: false, tool: extra.id }, e);
+        console.log(`       ${whatExtra}: ${fmtMs(e.wall_ms)}, ${fmtKb(e.max_rss_kb)}`);
+      }
+    }
+  }
+  // The databases stay until the cluster is removed: the first commits after
+  // a DROP DATABASE (tens of thousands of files unlinked) were measured 1–1.4 s
+  // slower over 1,000 migrations, even after CHECKPOINT and sync. That costs
+  // disk instead: about 75 MB per database at N=1000.
+}
+
+function benchContention(cluster, layout, round, emptyDir) {
+  const variants = [
+    { id: "single", label: `slugwright release, 1 run (${CONTENTION_MIGRATIONS} pending)`, count: 1, floor: true },
+    { id: "eight", label: `slugwright release, ${CONTENTION_RUNS} runs at once`, count: CONTENTION_RUNS },
+  ];
+  for (const v of rotate(variants, round)) {
+    const db = `contention_${v.id}_r${round}`;
+    const url = cluster.createDatabase(db);
+    cluster.settle();
+    const what = `contention ${v.id} round ${round + 1}`;
+    const m = measure([SLUGWRIGHT, "release", "--dir", layout.dbmate, "--lock-wait", "10m"],
+      { cwd: emptyDir, env: { DATABASE_URL: url }, count: v.count, what });
+    // Each migration applied once: one history row, one `applied` event and
+    // one table per migration, whichever run applied it.
+    const check = cluster.sql(db, [
+      "SELECT (SELECT count(*) FROM slugwright_migrations WHERE state = 'applied')",
+      "  || ' ' || (SELECT count(DISTINCT version) FROM slugwright_migrations)",
+      "  || ' ' || (SELECT count(*) FROM slugwright_migrations_events WHERE event = 'applied')",
+      "  || ' ' || (SELECT count(DISTINCT version) FROM slugwright_migrations_events WHERE event = 'applied')",
+      "  || ' ' || (SELECT count(*) FROM pg_tables WHERE tablename LIKE 'bench\\_%')",
+      "  || ' ' || (SELECT count(DISTINCT run_id) FROM slugwright_migrations_events WHERE event = 'applied')",
+    ].join("\n"));
+    const [rows, versions, events, eventVersions, tables, appliers] = check.split(" ").map(Number);
+    const n = CONTENTION_MIGRATIONS;
+    if (rows !== n || versions !== n || events !== n || eventVersions !== n || tables !== n) {
+      throw new Error(`${what}: expected each of ${n} migrations applied once; history rows ${rows}, ` +
+        `versions ${versions}, applied events ${events} (${eventVersions} versions), tables ${tables}`);
+    }
+    const exits = [...m.exit_ms].sort((a, b) => a - b);
+    contentionChecks.push({ round, variant: v.id, appliers, spread: exits[exits.length - 1] - exits[0] });
+    record(`contention/${v.id}`, { phase: "contention", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}; ` +
+      `${n} applied once each, by ${appliers} of ${v.count} run(s)` +
+      (v.count > 1 ? `; exits at ${exits.map((x) => fmtMs(x)).join(", ")}` : ""));
+  }
+}
+const contentionChecks = [];
+
+const COMPILE_APP = "commonwealth-beta";
+
+function benchCompile(workDir, round) {
+  const fixture = path.join(ROOT, "fixtures", "common-monorepo");
+  const envDir = path.join(workDir, "compile", "env");
+  const variants = [
+    { id: "cp", label: `cp procfiles/${COMPILE_APP}.Procfile Procfile (floor)`, floor: true },
+    { id: "slugwright", label: "bin/compile, build/release/slugwright", buildpack: ROOT, bin: SLUGWRIGHT },
+  ];
+  if (PACKAGED) {
+    variants.push({ id: "slugwright-dist", label: "bin/compile of the packaged buildpack (dist/slugwright)",
+      buildpack: PACKAGED.dir, bin: "" });
+  }
+  for (const v of rotate(variants, round)) {
+    const app = path.join(workDir, "compile", `app-${v.id}-r${round}`);
+    fs.rmSync(app, { recursive: true, force: true });
+    run("cp", ["-a", fixture, app]);
+    const what = `compile ${v.id} round ${round + 1}`;
+    let m;
+    if (v.floor) {
+      m = measure(["cp", `procfiles/${COMPILE_APP}.Procfile`, "Procfile"], { cwd: app, what });
+    } else {
+      const cache = path.join(workDir, "compile", `cache-${v.id}`);
+      // SLUGWRIGHT_BIN empty: the packaged bin/compile finds its own dist/slugwright.
+      m = measure([path.join(v.buildpack, "bin", "compile"), app, cache, envDir],
+        { cwd: app, env: { SLUGWRIGHT_BIN: v.bin }, what });
+      const written = fs.readFileSync(path.join(app, "Procfile"), "utf8");
+      const expected = fs.readFileSync(path.join(ROOT, "procfiles", `${COMPILE_APP}.Procfile`), "utf8");
+      if (written !== expected) throw new Error(`${what}: the written Procfile is not ${COMPILE_APP}'s`);
+    }
+    record(`compile/${v.id}`, { phase: "compile", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+}
+
+// Finds the packaged buildpack: $SLUGWRIGHT_PACKAGED (a tarball or an
+// unpacked buildpack), else the newest dist/slugwright-buildpack-*.tgz, else
+// dist/slugwright itself. A tarball is unpacked into the work directory.
+function findPackaged(workDir) {
+  let source = process.env.SLUGWRIGHT_PACKAGED || "";
+  if (!source) {
+    const dist = path.join(ROOT, "dist");
+    const tarballs = fs.existsSync(dist)
+      ? fs.readdirSync(dist).filter((f) => /^slugwright-buildpack-.*\.tgz$/.test(f))
+        .map((f) => path.join(dist, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+      : [];
+    if (tarballs.length) source = tarballs[0];
+    else if (fs.existsSync(path.join(dist, "slugwright"))) source = ROOT;
+    else return null;
+  }
+  let dir = source;
+  if (fs.statSync(source).isFile()) {
+    dir = path.join(workDir, "packaged");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    run("tar", ["-xzf", source, "-C", dir]);
+  }
+  const bin = path.join(dir, "dist", "slugwright");
+  if (!fs.existsSync(bin) || !fs.existsSync(path.join(dir, "bin", "compile"))) {
+    fail(`${source} is not a packaged buildpack (no dist/slugwright and bin/compile)`);
+  }
+  return { dir, bin, source };
+}
+
+// A warm cache: each binary's cache dir has seen one build of the same app.
+function prepareCompile(workDir) {
+  const fixture = path.join(ROOT, "fixtures", "common-monorepo");
+  const dir = path.join(workDir, "compile");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, "env"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "env", "HEROKU_APP_NAME"), COMPILE_APP);
+  const buildpacks = [["slugwright", ROOT, SLUGWRIGHT]];
+  if (PACKAGED) buildpacks.push(["slugwright-dist", PACKAGED.dir, ""]);
+  for (const [id, buildpack, bin] of buildpacks) {
+    const app = path.join(dir, "warmup");
+    fs.rmSync(app, { recursive: true, force: true });
+    run("cp", ["-a", fixture, app]);
+    run(path.join(buildpack, "bin", "compile"), [app, path.join(dir, `cache-${id}`), path.join(dir, "env")],
+      { env: { ...process.env, SLUGWRIGHT_BIN: bin } });
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function fmtMs(ms) {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+function fmtKb(kb) {
+  return `${(kb / 1024).toFixed(1)} MiB`;
+}
+
+function fmtRatio(x) {
+  return x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`;
+}
+
+function summarize() {
+  const rows = [];
+  for (const [key, s] of samples) {
+    rows.push({ key, ...s, med: median(s.wall), min: Math.min(...s.wall), max: Math.max(...s.wall),
+      peakRss: Math.max(...s.rss), cpu: median(s.cpu) });
+  }
+  return rows;
+}
+
+function table(rows) {
+  const lines = [
+    "| phase | tool | median | min | max | peak RSS | client CPU | × floor | × slugwright |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+  ];
+  for (const phase of ["apply", "no-op", "contention", "compile"]) {
+    const group = rows.filter((r) => r.phase === phase);
+    if (!group.length) continue;
+    const floor = group.find((r) => r.floor);
+    const sw = group.find((r) => r.tool === "slugwright");
+    for (const r of group) {
+      const toFloor = floor && !r.floor ? fmtRatio(r.med / floor.med) : "";
+      const toSw = sw && r !== sw && phase !== "contention" ? fmtRatio(r.med / sw.med) : "";
+      lines.push(`| ${phase} | ${r.label} | ${fmtMs(r.med)} | ${fmtMs(r.min)} | ${fmtMs(r.max)} | ` +
+        `${fmtKb(r.peakRss)} | ${fmtMs(r.cpu)} | ${toFloor} | ${toSw} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+// The issue's targets, each judged on this run's medians.
+function targets(rows, options) {
+  const get = (key) => rows.find((r) => r.key === key);
+  const out = [];
+  const verdict = (ok) => (ok ? "**met**" : "**missed**");
+  const note = options.n === 1000 ? "" : ` (this run used N=${options.n}; the target is stated for 1,000)`;
+  for (const sid of ["slugwright", "slugwright-dist"]) {
+    const sw = get(`apply/${sid}`);
+    const name = sid === "slugwright" ? "slugwright" : "slugwright, packaged";
+    if (!sw) continue;
+    const floor = get("apply/psql");
+    const others = rows.filter((r) => r.phase === "apply" && !r.floor && !r.tool.startsWith("slugwright") &&
+      r.tool !== "node-pg-migrate-each");
+    if (floor) {
+      const ratio = sw.med / floor.med;
+      out.push(`- apply, ${name}: at most 1.05 × the psql floor: ${fmtRatio(ratio)} ` +
+        `(${fmtMs(sw.med)} vs ${fmtMs(floor.med)}): ${verdict(ratio <= 1.05)}${note}`);
+    }
+    if (others.length) {
+      const slowest = others.map((o) => `${o.tool} ${fmtRatio(o.med / sw.med)}`).join(", ");
+      out.push(`- apply, ${name}: faster than every other tool (their time ÷ slugwright's: ${slowest}): ` +
+        `${verdict(others.every((o) => sw.med < o.med))}`);
+    }
+    if (sid === "slugwright") {
+      const pairs = [["apply/slugwright", "apply/node-pg-migrate-each", "one transaction per migration"],
+        ["apply/slugwright-all", "apply/node-pg-migrate", "one transaction for the batch"]];
+      for (const [a, b, mode] of pairs) {
+        const x = get(a);
+        const y = get(b);
+        if (!x || !y) continue;
+        out.push(`- apply, like for like (${mode}): slugwright ${fmtMs(x.med)} vs node-pg-migrate ` +
+          `${fmtMs(y.med)} (${fmtRatio(y.med / x.med)}): ${x.med < y.med ? "faster" : "not faster"}`);
+      }
+    }
+    out.push(`- peak RSS applying ${options.n}, ${name}: under 16 MiB: ${fmtKb(sw.peakRss)}: ` +
+      `${verdict(sw.peakRss < 16 * 1024)}${note}`);
+    const noop = get(`noop/${sid}`);
+    if (noop) {
+      out.push(`- no-op over ${options.n} applied, ${name}: under 25 ms: ${fmtMs(noop.med)}: ` +
+        `${verdict(noop.med < 25)}${note}`);
+      for (const [id, how] of [["dbmate", "the dbmate binary with --no-dump-schema"],
+        ["dbmate-npm", "dbmate via its npm launcher"], ["dbmate-dump", "dbmate with its default schema dump"]]) {
+        const dbmate = get(`noop/${id}`);
+        if (!dbmate) continue;
+        const ratio = noop.med / dbmate.med;
+        out.push(`- no-op, ${name}: at most 0.1 × dbmate, against ${how}: ${fmtRatio(ratio)} ` +
+          `(${fmtMs(noop.med)} vs ${fmtMs(dbmate.med)}): ${verdict(ratio <= 0.1)}`);
+      }
+    }
+  }
+  const single = get("contention/single");
+  const eight = get("contention/eight");
+  if (single && eight) {
+    const ratio = eight.med / single.med;
+    out.push(`- contention: ${CONTENTION_RUNS} runs under 1.2 × a single run: ${fmtRatio(ratio)} ` +
+      `(${fmtMs(eight.med)} vs ${fmtMs(single.med)}): ${verdict(ratio < 1.2)}`);
+  }
+  for (const sid of ["slugwright", "slugwright-dist"]) {
+    const c = get(`compile/${sid}`);
+    if (c) {
+      out.push(`- compile with a warm cache (${sid === "slugwright" ? "build/release" : "packaged buildpack"}): ` +
+        `under 50 ms: ${fmtMs(c.med)}: ${verdict(c.med < 50)}`);
+    }
+  }
+  return out.join("\n");
+}
+
+function firstLine(text) {
+  return text.split("\n")[0].trim();
+}
+
+function machine() {
+  const cpu = (fs.readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/) || [])[1] || "unknown CPU";
+  const memKb = Number((fs.readFileSync("/proc/meminfo", "utf8").match(/MemTotal:\s*(\d+)/) || [])[1]);
+  let debian = "";
+  try {
+    debian = `Debian ${fs.readFileSync("/etc/debian_version", "utf8").trim()}`;
+  } catch {
+    debian = os.type();
+  }
+  const disk = firstLine(run("df", ["-hT", os.tmpdir()]).split("\n").slice(1).join("\n")).split(/\s+/);
+  return `${cpu}, ${os.cpus().length} cores, ${(memKb / 1024 / 1024).toFixed(0)} GiB RAM, ` +
+    `${debian}, Linux ${os.release()}, ${disk[1]} on ${disk[0]} for the cluster`;
+}
+
+function versions(cluster) {
+  if (!cluster) return `${firstLine(run(SLUGWRIGHT, ["--version"]))}`;
+  const pkg = (name) => JSON.parse(fs.readFileSync(path.join(TOOLS, "node_modules", name, "package.json"), "utf8")).version;
+  return [
+    `${firstLine(run(SLUGWRIGHT, ["--version"]))}, a Release build` +
+      (SLUGWRIGHT.startsWith(ROOT + path.sep) ? ` (${path.relative(ROOT, SLUGWRIGHT)})` : ""),
+    ...(PACKAGED ? [`packaged: ${firstLine(run(PACKAGED.bin, ["--version"]))} (${path.basename(PACKAGED.source)})`] : []),
+    `PostgreSQL ${cluster.version()}`,
+    firstLine(run(path.join(PG_BIN, "psql"), ["--version"])),
+    firstLine(run(DBMATE, ["--version"])),
+    `node-pg-migrate ${pkg("node-pg-migrate")}`,
+    `sequelize-cli ${pkg("sequelize-cli")}, sequelize ${pkg("sequelize")}`,
+    `pg ${pkg("pg")}`,
+    `Node.js ${process.version}`,
+  ].join("; ");
+}
+
+function otherWork() {
+  if (!backgroundSamples.length) return "";
+  const busy = backgroundSamples.map((b) => b.busy * 100).sort((a, b) => a - b);
+  const withTools = backgroundSamples.filter((b) => b.names.length);
+  const names = [...new Set(withTools.flatMap((b) => b.names))].sort();
+  return `Before each round the machine was ${busy[0].toFixed(0)}–${busy[busy.length - 1].toFixed(0)}% busy ` +
+    `(median ${median(busy).toFixed(0)}%, all ${os.cpus().length} cores, sampled for 1 s with the benchmark idle)` +
+    (names.length ? `; builds or tests of other work were running before ${withTools.length} of ` +
+      `${backgroundSamples.length} rounds (${names.join(", ")}).` : "; no compiler or test runner was running.");
+}
+
+function notes(options, appliers, spread) {
+  const out = [];
+  const has = (p) => options.only.includes(p);
+  if (has("apply")) {
+    out.push("- apply: psql runs the same SQL with `BEGIN; … COMMIT;` around each migration and no history " +
+      "table; slugwright runs `slugwright migrate up` (one transaction per migration, its default), dbmate " +
+      "`dbmate --no-dump-schema migrate` (the native binary from @dbmate/linux-x64), node-pg-migrate `up` " +
+      "(its default: one transaction for the batch) on `.sql` files, sequelize-cli `db:migrate` on JS files " +
+      "calling `queryInterface.sequelize.query(sql)` (its defaults: no transaction, SQL logging on).");
+  }
+  if (has("noop")) {
+    out.push("- no-op: the same command again over the applied set; dbmate also through the `dbmate` " +
+      "command that `npm install dbmate` provides (a Node.js launcher that spawns the binary), and without " +
+      "`--no-dump-schema` (its default: pg_dump rewrites db/schema.sql after every run, no-ops included). " +
+      "The floor is psql connecting and sending `SELECT 1`.");
+  }
+  if (has("contention")) {
+    out.push(`- contention: \`slugwright release\` on ${CONTENTION_MIGRATIONS} pending migrations, one run vs ` +
+      `${CONTENTION_RUNS} started together (time until the last exits). Every run exited 0 and each ` +
+      `migration has exactly one history row, one \`applied\` event and one table` +
+      (appliers.length ? `; the applied events came from ${[...new Set(appliers)].join(" or ")} run(s) of the ` +
+        `${CONTENTION_RUNS}. The last run exited ${fmtMs(median(spread))} (median; ${fmtMs(Math.min(...spread))}–` +
+        `${fmtMs(Math.max(...spread))}) after the first.` : "."));
+  }
+  if (has("compile")) {
+    out.push(`- compile: \`bin/compile\` on a fresh copy of fixtures/common-monorepo (app ${COMPILE_APP}) with a ` +
+      "cache from an earlier build; the floor is `cp` of the chosen Procfile.");
+  }
+  return out;
+}
+
+function report(rows, options, info) {
+  const loads = [...loadSamples].sort((a, b) => a - b);
+  const load = loads.length
+    ? `1-minute load average ${loads[0].toFixed(2)}–${loads[loads.length - 1].toFixed(2)} ` +
+      `(median ${median(loads).toFixed(2)}) over ${loads.length} measurements, on ${os.cpus().length} cores`
+    : "";
+  const eights = contentionChecks.filter((c) => c.variant === "eight");
+  const appliers = eights.map((c) => c.appliers);
+  const spread = eights.map((c) => c.spread);
+  return [
+    "# slugwright benchmark results",
+    "",
+    `Written by \`${["tests/bench/run", ...info.argv].join(" ")}\` on ${info.started.toISOString().slice(0, 16).replace("T", " ")} UTC ` +
+      `(${((Date.now() - info.started.getTime()) / 60000).toFixed(1)} min).`,
+    "",
+    `- Machine: ${machine()}.`,
+    `- Load: ${load}. ${otherWork()}`,
+    ...(info.needDb ? [`- Cluster: one local PostgreSQL, fsync on, synchronous_commit on, TCP 127.0.0.1 with a ` +
+      `scram-sha-256 password (no SSL); each apply and contention measurement on a fresh database (no-op: on ` +
+      `the database its apply run filled), after a CHECKPOINT and a sync.`] : []),
+    `- Versions: ${info.versions}.`,
+    `- Work: ` + (info.needDb ? `N=${options.n} migrations (each creates a table, an index and a row; every ` +
+      `tenth alters an earlier table), ` : "") +
+      `${options.rounds} round(s), tools alternating in an order that rotates every round. ` +
+      `Times are wall clock from start to exit (median, min, max over the rounds); peak RSS is the largest ` +
+      `over the rounds (for contention: of any one of the runs); client CPU is the median user + system ` +
+      `time of the tool's processes (not the server's). "× floor" and "× slugwright" divide the ` +
+      `row's median by the floor's and by slugwright's.`,
+    "",
+    table(rows),
+    "",
+    "Notes:",
+    ...notes(options, appliers, spread),
+    "",
+    "## Targets",
+    "",
+    targets(rows, options),
+    "",
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  if (options.generate) {
+    const layout = generate(path.resolve(options.generate), options.n);
+    log(`Wrote ${options.n} migrations: ${Object.values(layout).join(", ")}`);
+    return;
+  }
+  const started = new Date();
+  const workDir = path.join(BENCH_DIR, "work");
+  fs.mkdirSync(workDir, { recursive: true });
+  logFile = path.join(workDir, "tools.log");
+  fs.writeFileSync(logFile, "");
+  PACKAGED = findPackaged(workDir);
+  if (PACKAGED) log(`Also benchmarking the packaged buildpack from ${PACKAGED.source}`);
+  const emptyDir = path.join(workDir, "cwd");
+  fs.mkdirSync(emptyDir, { recursive: true });
+
+  const cluster = new Cluster();
+  let interrupted = false;
+  const cleanup = () => {
+    cluster.stop();
+    if (!options.keepWork) {
+      for (const d of ["set", "contention-set", "compile", "packaged", "dbmate-cwd"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
+    }
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.error(`\ntests/bench/run: ${signal}; removing the cluster`);
+      cleanup();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+
+  try {
+    const needDb = options.only.some((p) => p !== "compile");
+    let layout, contentionLayout, tools;
+    if (needDb) {
+      log(`Starting a PostgreSQL cluster (fsync on) in ${os.tmpdir()}`);
+      await cluster.start();
+    }
+    if (options.only.includes("apply") || options.only.includes("noop")) {
+      log(`Generating ${options.n} migrations for psql, slugwright/dbmate, node-pg-migrate and sequelize-cli`);
+      layout = generate(path.join(workDir, "set"), options.n);
+      tools = applyTools(layout, emptyDir, options);
+    }
+    if (options.only.includes("contention")) {
+      contentionLayout = generate(path.join(workDir, "contention-set"), CONTENTION_MIGRATIONS);
+    }
+    if (options.only.includes("compile")) prepareCompile(workDir);
+
+    for (let round = 0; round < options.rounds; round++) {
+      sampleBackground();
+      const bg = backgroundSamples[backgroundSamples.length - 1];
+      log(`Round ${round + 1} of ${options.rounds} (other work: ${(bg.busy * 100).toFixed(0)}% CPU busy` +
+        `${bg.names.length ? `; ${bg.names.join(", ")} running` : ""})`);
+      if (tools) benchApplyAndNoop(cluster, tools, options, round, emptyDir);
+      if (contentionLayout) benchContention(cluster, contentionLayout, round, emptyDir);
+      if (options.only.includes("compile")) benchCompile(workDir, round);
+    }
+
+    const rows = summarize();
+    const info = { argv, started, needDb, versions: versions(needDb ? cluster : null) };
+    const text = report(rows, options, info);
+    console.log("");
+    console.log(text);
+    if (options.results) {
+      fs.writeFileSync(path.join(BENCH_DIR, "results.md"), text);
+      log("Wrote tests/bench/results.md");
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((e) => {
+  if (e instanceof Interrupted) {
+    console.error(`\ntests/bench/run: interrupted (${e.message}); the cluster is removed`);
+    process.exit(e.message === "SIGTERM" ? 143 : 130);
+  }
+  // A Ctrl-C can also make a child fail in its own way (psql cancels its
+  // query and exits 1); the signal handler, which runs once this stack has
+  // unwound, then reports the interruption instead.
+  setTimeout(() => {
+    console.error(`tests/bench/run: ${e.stack || e.message}`);
+    process.exit(1);
+  }, 100);
+});
