@@ -39,8 +39,6 @@ DatabaseTarget DatabaseTarget::Parse(const std::string& url_or_conninfo) {
   return target;
 }
 
-namespace {
-
 std::string QuoteConninfoValue(const std::string& value) {
   std::string out = "'";
   for (char c : value) {
@@ -49,8 +47,6 @@ std::string QuoteConninfoValue(const std::string& value) {
   }
   return out + "'";
 }
-
-}  // namespace
 
 std::string DatabaseTarget::Conninfo(
     const std::map<std::string, std::string>& settings, bool with_password) const {

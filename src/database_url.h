@@ -53,4 +53,8 @@ class Redactor {
 /// Percent-encodes all but RFC 3986 unreserved characters.
 std::string PercentEncode(const std::string& text);
 
+/// A value for a libpq `keyword=value` string: single-quoted, with `'` and
+/// `\` escaped.
+std::string QuoteConninfoValue(const std::string& value);
+
 #endif  // SLUGWRIGHT_DATABASE_URL_H_

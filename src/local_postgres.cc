@@ -104,15 +104,6 @@ void ChownTree(const std::string& path, uid_t uid, gid_t gid) {
     throw std::runtime_error("chown " + path + ": " + strerror(errno));
 }
 
-std::string ConninfoValue(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
 }  // namespace
 
 std::string LocalPostgres::FindServerBinDir() {
@@ -348,9 +339,9 @@ std::string LocalPostgres::Url(const std::string& database) const {
 }
 
 std::string LocalPostgres::SocketConninfo(const std::string& database) const {
-  return "host=" + ConninfoValue(dir_) + " port=" + std::to_string(port_) +
-         " user=" + ConninfoValue(user_) +
-         " dbname=" + ConninfoValue(database.empty() ? database_ : database);
+  return "host=" + QuoteConninfoValue(dir_) + " port=" + std::to_string(port_) +
+         " user=" + QuoteConninfoValue(user_) +
+         " dbname=" + QuoteConninfoValue(database.empty() ? database_ : database);
 }
 
 void LocalPostgres::Execute(const std::string& database,
