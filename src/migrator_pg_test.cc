@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "child_environment.h"
 #include "local_postgres.h"
 #include "pg_test_environment.h"
 #include "postgres_driver.h"
@@ -93,16 +94,19 @@ class ReleaseTest : public ::testing::Test {
 
   bp::child Start(const std::vector<std::string>& args,
                   std::map<std::string, std::string> env = {}) {
-    bp::environment child_env = boost::this_process::environment();
-    child_env["DATABASE_URL"] = url_;
-    child_env["HEROKU_RELEASE_VERSION"] = "v7";
-    child_env["HEROKU_APP_NAME"] = "commonwealth-test";
+    std::map<std::string, std::string> set = {{"DATABASE_URL", url_},
+                                              {"HEROKU_RELEASE_VERSION", "v7"},
+                                              {"HEROKU_APP_NAME", "commonwealth-test"}};
+    std::vector<std::string> unset;
     for (const auto& [k, v] : env) {
-      if (v.empty())
-        child_env.erase(k);
-      else
-        child_env[k] = v;
+      if (v.empty()) {
+        set.erase(k);
+        unset.push_back(k);
+      } else {
+        set[k] = v;
+      }
     }
+    bp::environment child_env = ChildEnvironment(set, unset);
     int n = ++runs_;
     last_out_ = tmp_.path() + "/out" + std::to_string(n);
     last_err_ = tmp_.path() + "/err" + std::to_string(n);

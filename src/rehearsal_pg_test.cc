@@ -19,6 +19,7 @@
 #include <regex>
 #include <sstream>
 
+#include "child_environment.h"
 #include "local_postgres.h"
 #include "pg_test_environment.h"
 #include "rehearsal_copy.h"
@@ -154,9 +155,8 @@ class RehearseTest : public ::testing::Test {
     ::chmod(tmp_.path().c_str(), 0711);
     ::mkdir(Tmp().c_str(), 0711);
     ::chmod(Tmp().c_str(), 0711);
-    bp::environment env = boost::this_process::environment();
-    env["DATABASE_URL"] = *source_url_;
-    env["TMPDIR"] = Tmp();
+    bp::environment env =
+        ChildEnvironment({{"DATABASE_URL", *source_url_}, {"TMPDIR", Tmp()}});
     std::string out = tmp_.path() + "/out" + std::to_string(++runs_);
     std::string err = tmp_.path() + "/err" + std::to_string(runs_);
     bp::child child(Binary(), bp::args(args), env, bp::std_out > out, bp::std_err > err,

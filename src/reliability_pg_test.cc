@@ -30,6 +30,7 @@
 #include <sstream>
 #include <thread>
 
+#include "child_environment.h"
 #include "local_postgres.h"
 #include "pg_test_environment.h"
 #include "postgres_driver.h"
@@ -127,10 +128,9 @@ class Reliability : public ::testing::Test {
 
   /// Starts `slugwright args...` with DATABASE_URL = `url` (url_ if empty).
   Proc Start(const std::vector<std::string>& args, const std::string& url = "") {
-    bp::environment env = boost::this_process::environment();
-    env["DATABASE_URL"] = url.empty() ? url_ : url;
-    env["HEROKU_RELEASE_VERSION"] = "v9";
-    env["HEROKU_APP_NAME"] = "reliability";
+    bp::environment env = ChildEnvironment({{"DATABASE_URL", url.empty() ? url_ : url},
+                                            {"HEROKU_RELEASE_VERSION", "v9"},
+                                            {"HEROKU_APP_NAME", "reliability"}});
     int n = ++runs_;
     Proc p;
     p.out_path = tmp_.path() + "/out" + std::to_string(n);
