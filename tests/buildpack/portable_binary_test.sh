@@ -91,7 +91,7 @@ EOF
   expect_output "is not stripped" "check-portable on an unstripped binary"
 
   # Linked as the portable build links (static libstdc++ and libgcc,
-  # stripped, arc4random wrapped by src/glibc_compat.cc), a program that
+  # stripped, arc4random wrapped by src/base/glibc_compat.cc), a program that
   # uses std::random_device passes. Without the wrap, Debian 12's
   # libstdc++.a would make it need arc4random@GLIBC_2.36.
   cat >"$WORK/plain.cc" <<'EOF'
@@ -100,7 +100,7 @@ EOF
 int main() { std::random_device device; std::cout << device() % 2 << "\n"; }
 EOF
   c++ -O1 -static-libstdc++ -static-libgcc -s -Wl,--wrap=arc4random -I"$ROOT/src" \
-    "$WORK/plain.cc" "$ROOT/src/glibc_compat.cc" -o "$WORK/plain"
+    "$WORK/plain.cc" "$ROOT/src/base/glibc_compat.cc" -o "$WORK/plain"
   run "$check" "$WORK/plain"
   expect_status 0 "check-portable on a program linked like the portable binary"
   run "$WORK/plain"

@@ -6,7 +6,7 @@
 # that got as far as connecting would exit 1 instead. The password of the
 # URL is never printed, the input is never executed, nothing is written.
 # (Wrong passwords, sslmode and the rest against a real server:
-# src/migrator_pg_test.cc and src/reliability_pg_test.cc.)
+# src/postgres/migrator_pg_test.cc and src/cli/reliability_pg_test.cc.)
 source "$(dirname "$0")/lib.sh"
 
 marker=$WORK/executed

@@ -1,4 +1,4 @@
-// libFuzzer target for ParseAppConfig (src/app_config.h): arbitrary bytes as
+// libFuzzer target for ParseAppConfig (src/buildpack/app_config.h): arbitrary bytes as
 // slugwright.yml. A rejection must be a UserError with exit code 2 naming
 // the file; any other exception, crash or sanitizer report is a bug.
 
@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "app_config.h"
-#include "exit_codes.h"
+#include "buildpack/app_config.h"
+#include "base/exit_codes.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,5 +1,5 @@
 // libFuzzer target for ParseMigrationFile and ParseMigrationFileName
-// (src/directory_source.h). The first byte picks what the rest is:
+// (src/migrate/directory_source.h). The first byte picks what the rest is:
 //   '0' (and every byte = 0 mod 4): a dbmate-style file's contents,
 //   '1' (= 1 mod 4): an .up.sql file's contents,
 //   '2' (= 2 mod 4): a .down.sql file's contents,
@@ -13,10 +13,10 @@
 #include <string>
 #include <string_view>
 
-#include "checksum.h"
-#include "directory_source.h"
-#include "exit_codes.h"
-#include "sql_splitter.h"
+#include "base/checksum.h"
+#include "migrate/directory_source.h"
+#include "base/exit_codes.h"
+#include "migrate/sql_splitter.h"
 #include "fuzz_check.h"
 
 namespace {

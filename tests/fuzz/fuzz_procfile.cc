@@ -1,4 +1,4 @@
-// libFuzzer target for ParseProcfile (src/procfile.h): arbitrary bytes as a
+// libFuzzer target for ParseProcfile (src/buildpack/procfile.h): arbitrary bytes as a
 // Procfile. Besides crashes and sanitizer reports, it aborts when a
 // property of the result does not hold.
 
@@ -8,8 +8,8 @@
 #include <set>
 #include <string>
 
-#include "procfile.h"
-#include "release_yaml.h"
+#include "buildpack/procfile.h"
+#include "buildpack/release_yaml.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,0 +1,22 @@
+#ifndef SLUGWRIGHT_BASE_CHILD_ENVIRONMENT_H_
+#define SLUGWRIGHT_BASE_CHILD_ENVIRONMENT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/process/environment.hpp>
+
+/// The environment for a child process: this process's own, with the
+/// variables in `set` given those values and those in `unset` removed.
+///
+/// Every child slugwright starts gets its environment here, because the
+/// obvious `env[name] = value` of Boost.Process 1.74 compares `name=` with
+/// each existing entry by reading as many bytes as the name has, past the
+/// end of shorter entries (AddressSanitizer reports it); the setter used
+/// here checks lengths first.
+boost::process::environment ChildEnvironment(
+    const std::map<std::string, std::string>& set,
+    const std::vector<std::string>& unset = {});
+
+#endif  // SLUGWRIGHT_BASE_CHILD_ENVIRONMENT_H_

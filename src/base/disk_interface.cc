@@ -1,0 +1,163 @@
+#include "base/disk_interface.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+DiskInterface::Kind RealDiskInterface::Stat(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return Kind::kMissing;
+  if (S_ISREG(st.st_mode)) return Kind::kFile;
+  if (S_ISDIR(st.st_mode)) return Kind::kDirectory;
+  return Kind::kOther;
+}
+
+bool RealDiskInterface::IsSymlink(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+bool RealDiskInterface::ReadFile(const std::string& path, size_t limit,
+                                 std::string* contents, std::string* err) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *err = path + ": " + strerror(errno);
+    return false;
+  }
+  contents->clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *err = path + ": " + strerror(errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0) break;
+    if (contents->size() + static_cast<size_t>(n) > limit) {
+      *err = path + ": larger than the limit of " + std::to_string(limit) +
+             " bytes";
+      close(fd);
+      return false;
+    }
+    contents->append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return true;
+}
+
+bool RealDiskInterface::WriteFileAtomically(const std::string& path,
+                                            const std::string& contents,
+                                            int mode, std::string* err) {
+  fs::path target(path);
+  std::string tmpl =
+      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX"))
+          .string();
+  std::vector<char> tmp(tmpl.begin(), tmpl.end());
+  tmp.push_back('\0');
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    *err = "cannot create a temporary file beside " + path + ": " +
+           strerror(errno);
+    return false;
+  }
+  auto fail = [&](const char* what) {
+    *err = std::string(what) + " " + path + ": " + strerror(errno);
+    close(fd);
+    unlink(tmp.data());
+    return false;
+  };
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
+  if (fsync(fd) != 0) return fail("cannot flush");
+  if (close(fd) != 0) {
+    *err = "cannot write " + path + ": " + strerror(errno);
+    unlink(tmp.data());
+    return false;
+  }
+  if (rename(tmp.data(), path.c_str()) != 0) {
+    *err = "cannot replace " + path + ": " + strerror(errno);
+    unlink(tmp.data());
+    return false;
+  }
+  return true;
+}
+
+bool RealDiskInterface::MakeDirs(const std::string& path, std::string* err) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) {
+    *err = "cannot create " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+bool RealDiskInterface::Canonical(const std::string& path, std::string* out,
+                                  std::string* err) {
+  std::error_code ec;
+  fs::path p = fs::canonical(path, ec);
+  if (ec) {
+    *err = path + ": " + ec.message();
+    return false;
+  }
+  *out = p.string();
+  return true;
+}
+
+bool RealDiskInterface::ListDirectory(const std::string& path,
+                                      std::vector<std::string>* names,
+                                      std::string* err) {
+  names->clear();
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    names->push_back(it->path().filename().string());
+  }
+  if (ec) {
+    *err = path + ": " + ec.message();
+    return false;
+  }
+  std::sort(names->begin(), names->end());
+  return true;
+}
+
+std::vector<std::string> RealDiskInterface::FindFiles(const std::string& root,
+                                                      const std::string& name) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string base = p.filename().string();
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) {
+      if (base == ".git" || base == "node_modules" || base == ".slugwright" ||
+          it->is_symlink(type_ec)) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (base == name) found.push_back(fs::relative(p, root, type_ec).string());
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}

@@ -1,0 +1,61 @@
+#ifndef SLUGWRIGHT_BASE_DISK_INTERFACE_H_
+#define SLUGWRIGHT_BASE_DISK_INTERFACE_H_
+
+#include <string>
+#include <vector>
+
+/// Everything slugwright does to the file system goes through this
+/// interface, so tests can substitute a disk that fails on demand.
+struct DiskInterface {
+  enum class Kind { kMissing, kFile, kDirectory, kOther };
+
+  virtual ~DiskInterface() = default;
+
+  /// What is at `path`, following symlinks (a dangling or looping link is
+  /// kMissing).
+  virtual Kind Stat(const std::string& path) = 0;
+  /// True when `path` itself is a symbolic link.
+  virtual bool IsSymlink(const std::string& path) = 0;
+  /// Reads a whole file. At most `limit` bytes: a larger file is an error.
+  virtual bool ReadFile(const std::string& path, size_t limit,
+                        std::string* contents, std::string* err) = 0;
+  /// Replaces `path` with `contents` so that a reader sees either the old
+  /// file or the new one, never a part: write a temporary file beside it,
+  /// flush it to disk, rename it over the original.
+  virtual bool WriteFileAtomically(const std::string& path,
+                                   const std::string& contents, int mode,
+                                   std::string* err) = 0;
+  /// Creates a directory and its parents.
+  virtual bool MakeDirs(const std::string& path, std::string* err) = 0;
+  /// The absolute path with every symlink, `.` and `..` resolved.
+  virtual bool Canonical(const std::string& path, std::string* out,
+                         std::string* err) = 0;
+  /// The names of the entries of a directory (not `.` or `..`), sorted.
+  virtual bool ListDirectory(const std::string& path,
+                             std::vector<std::string>* names,
+                             std::string* err) = 0;
+  /// Files named `name` under `root`, as paths relative to it, sorted;
+  /// skips `.git`, `node_modules` and `.slugwright`, does not follow
+  /// symlinked directories.
+  virtual std::vector<std::string> FindFiles(const std::string& root,
+                                             const std::string& name) = 0;
+};
+
+/// The real file system.
+struct RealDiskInterface : public DiskInterface {
+  Kind Stat(const std::string& path) override;
+  bool IsSymlink(const std::string& path) override;
+  bool ReadFile(const std::string& path, size_t limit, std::string* contents,
+                std::string* err) override;
+  bool WriteFileAtomically(const std::string& path, const std::string& contents,
+                           int mode, std::string* err) override;
+  bool MakeDirs(const std::string& path, std::string* err) override;
+  bool Canonical(const std::string& path, std::string* out,
+                 std::string* err) override;
+  bool ListDirectory(const std::string& path, std::vector<std::string>* names,
+                     std::string* err) override;
+  std::vector<std::string> FindFiles(const std::string& root,
+                                     const std::string& name) override;
+};
+
+#endif  // SLUGWRIGHT_BASE_DISK_INTERFACE_H_

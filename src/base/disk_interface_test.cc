@@ -1,0 +1,74 @@
+#include "base/disk_interface.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "testing/test_util.h"
+
+TEST(RealDiskInterfaceTest, WritesAtomicallyAndLeavesNoTemporaryFiles) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  std::string path = dir.Write("Procfile", "old\n");
+  std::string err;
+  ASSERT_TRUE(disk.WriteFileAtomically(path, "new\n", 0640, &err)) << err;
+  EXPECT_EQ("new\n", dir.Read("Procfile"));
+  struct stat st;
+  ASSERT_EQ(0, stat(path.c_str(), &st));
+  EXPECT_EQ(0640u, st.st_mode & 0777);
+  std::vector<std::string> names;
+  ASSERT_TRUE(disk.ListDirectory(dir.path(), &names, &err));
+  EXPECT_EQ(std::vector<std::string>{"Procfile"}, names);
+}
+
+TEST(RealDiskInterfaceTest, FailedWriteLeavesTheOriginal) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  dir.Write("app/Procfile", "web: original\n");
+  // A directory where the file should go cannot be replaced by rename().
+  dir.Write("app/Procfile2/x", "");
+  std::string err;
+  EXPECT_FALSE(disk.WriteFileAtomically(dir.path() + "/app/Procfile2", "web: new\n",
+                                        0644, &err));
+  EXPECT_NE(std::string::npos, err.find("Procfile2"));
+  EXPECT_FALSE(disk.WriteFileAtomically(dir.path() + "/missing/Procfile", "x", 0644,
+                                        &err));
+  std::vector<std::string> names;
+  ASSERT_TRUE(disk.ListDirectory(dir.path() + "/app", &names, &err));
+  EXPECT_EQ((std::vector<std::string>{"Procfile", "Procfile2"}), names);
+  EXPECT_EQ("web: original\n", dir.Read("app/Procfile"));
+}
+
+TEST(RealDiskInterfaceTest, ReadFileEnforcesTheLimit) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  std::string path = dir.Write("big", std::string(1000, 'x'));
+  std::string contents, err;
+  EXPECT_TRUE(disk.ReadFile(path, 1000, &contents, &err));
+  EXPECT_EQ(1000u, contents.size());
+  EXPECT_FALSE(disk.ReadFile(path, 999, &contents, &err));
+  EXPECT_NE(std::string::npos, err.find("limit"));
+  EXPECT_FALSE(disk.ReadFile(dir.path() + "/nope", 10, &contents, &err));
+}
+
+TEST(RealDiskInterfaceTest, StatCanonicalAndFind) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  dir.Write("a/Procfile", "web: a\n");
+  dir.Write("node_modules/x/Procfile", "web: x\n");
+  dir.Write(".git/Procfile", "web: x\n");
+  dir.Write("b/c/Procfile", "web: c\n");
+  dir.Symlink("a", "link");
+  dir.Symlink("loop2", "loop1");
+  dir.Symlink("loop1", "loop2");
+  EXPECT_EQ(DiskInterface::Kind::kDirectory, disk.Stat(dir.path() + "/a"));
+  EXPECT_EQ(DiskInterface::Kind::kFile, disk.Stat(dir.path() + "/a/Procfile"));
+  EXPECT_EQ(DiskInterface::Kind::kMissing, disk.Stat(dir.path() + "/loop1"));
+  EXPECT_TRUE(disk.IsSymlink(dir.path() + "/loop1"));
+  std::string real, err;
+  EXPECT_FALSE(disk.Canonical(dir.path() + "/loop1", &real, &err));
+  ASSERT_TRUE(disk.Canonical(dir.path() + "/link/Procfile", &real, &err));
+  EXPECT_NE(std::string::npos, real.find("/a/Procfile"));
+  EXPECT_EQ((std::vector<std::string>{"Procfile"}).size(), 1u);
+  EXPECT_EQ((std::vector<std::string>{"a/Procfile", "b/c/Procfile"}),
+            disk.FindFiles(dir.path(), "Procfile"));
+}

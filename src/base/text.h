@@ -1,0 +1,29 @@
+#ifndef SLUGWRIGHT_BASE_TEXT_H_
+#define SLUGWRIGHT_BASE_TEXT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+/// Small text helpers shared by every subsystem; each has one home here.
+
+/// "1 migration", "3 migrations"; `plural` when the plural is not word+"s".
+std::string Plural(int64_t n, const std::string& word, const std::string& plural = "");
+
+/// `s` without leading and trailing spaces, tabs, CRs and LFs.
+std::string Trim(const std::string& s);
+/// `s` without trailing spaces, CRs and LFs (the end of a tool's message).
+std::string TrimRight(std::string s);
+
+/// `digits` random lowercase hexadecimal digits (run ids, scratch names).
+std::string RandomHex(size_t digits);
+
+/// 1536 -> "1.5 kB", 10 MiB -> "10 MB"; "?" for a negative (unknown) size.
+std::string FormatBytes(int64_t bytes);
+/// 1234567 -> "1,234,567".
+std::string FormatCount(int64_t n);
+
+/// Percent-encodes all but RFC 3986 unreserved characters.
+std::string PercentEncode(const std::string& text);
+
+#endif  // SLUGWRIGHT_BASE_TEXT_H_

@@ -1,0 +1,27 @@
+#include "base/text.h"
+
+#include <gtest/gtest.h>
+
+TEST(Text, BytesAndCounts) {
+  EXPECT_EQ(FormatBytes(0), "0 B");
+  EXPECT_EQ(FormatBytes(1023), "1023 B");
+  EXPECT_EQ(FormatBytes(1536), "1.5 kB");
+  EXPECT_EQ(FormatBytes(22020096), "21 MB");
+  EXPECT_EQ(FormatBytes(int64_t{3} << 30), "3.0 GB");
+  EXPECT_EQ(FormatBytes(-1), "?");
+  EXPECT_EQ(FormatCount(0), "0");
+  EXPECT_EQ(FormatCount(999), "999");
+  EXPECT_EQ(FormatCount(1000), "1,000");
+  EXPECT_EQ(FormatCount(300000), "300,000");
+  EXPECT_EQ(FormatCount(1234567), "1,234,567");
+}
+
+TEST(Text, PluralTrimAndPercentEncoding) {
+  EXPECT_EQ(Plural(1, "migration"), "1 migration");
+  EXPECT_EQ(Plural(2, "migration"), "2 migrations");
+  EXPECT_EQ(Plural(2, "index", "indexes"), "2 indexes");
+  EXPECT_EQ(Trim(" \t a b \r\n"), "a b");
+  EXPECT_EQ(TrimRight("error \r\n"), "error");
+  EXPECT_EQ(RandomHex(12).size(), 12u);
+  EXPECT_EQ(PercentEncode("a/b@c d~"), "a%2Fb%40c%20d~");
+}

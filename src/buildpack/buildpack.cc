@@ -1,0 +1,186 @@
+#include "buildpack/buildpack.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "base/build_output.h"
+#include "base/disk_interface.h"
+#include "buildpack/env_dir.h"
+#include "base/exit_codes.h"
+#include "buildpack/procfile_selector.h"
+#include "buildpack/release_yaml.h"
+#include "base/version.h"
+
+const char kSlugRunnerPath[] = ".slugwright/bin/slugwright";
+const char kSlugReleaseSettingsPath[] = ".slugwright/release.json";
+
+namespace {
+
+const char kProfileScriptPath[] = ".profile.d/slugwright.sh";
+const char kProfileScript[] =
+    "# Added by the slugwright buildpack: puts `slugwright` on PATH so the\n"
+    "# Procfile's `release: slugwright release` finds it.\n"
+    "export PATH=\"$HOME/.slugwright/bin:$PATH\"\n";
+const char kLastBuildFile[] = "slugwright/last-build.json";
+const size_t kMaxRunnerBytes = 512u << 20;
+
+/// How the process types changed since the build recorded in the cache.
+std::string DescribeChanges(const nlohmann::json& last, const Procfile& now) {
+  std::map<std::string, std::string> before, after;
+  for (const auto& [name, command] : last.at("process_types").items())
+    before[name] = command.get<std::string>();
+  for (const ProcessType& p : now.processes) after[p.name] = p.command;
+  std::string added, removed, changed;
+  auto add = [](std::string* list, const std::string& name) {
+    *list += (list->empty() ? "" : ", ") + name;
+  };
+  for (const auto& [name, command] : after) {
+    auto it = before.find(name);
+    if (it == before.end()) add(&added, name);
+    else if (it->second != command) add(&changed, name);
+  }
+  for (const auto& [name, command] : before)
+    if (!after.count(name)) add(&removed, name);
+  if (added.empty() && removed.empty() && changed.empty())
+    return "Process types unchanged since the last build";
+  std::string out = "Since the last build:";
+  if (!added.empty()) out += " added " + added + ";";
+  if (!removed.empty()) out += " removed " + removed + ";";
+  if (!changed.empty()) out += " changed " + changed + ";";
+  out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+int Buildpack::Detect(const std::string& build_dir) {
+  if (disk_->Stat(build_dir) != DiskInterface::Kind::kDirectory) {
+    err_ << "slugwright: " << build_dir << " is not a directory\n";
+    return kExitFailed;
+  }
+  if (disk_->Stat(build_dir + "/slugwright.yml") == DiskInterface::Kind::kFile ||
+      disk_->Stat(build_dir + "/procfiles") == DiskInterface::Kind::kDirectory ||
+      !disk_->FindFiles(build_dir, "Procfile").empty()) {
+    out_ << "slugwright\n";
+    return kExitOk;
+  }
+  err_ << "slugwright: no slugwright.yml, procfiles/ directory or Procfile "
+          "found in the app\n";
+  return kExitFailed;
+}
+
+void Buildpack::Write(const std::string& path, const std::string& contents,
+                      int mode) {
+  std::string err;
+  size_t slash = path.rfind('/');
+  if (slash != std::string::npos &&
+      !disk_->MakeDirs(path.substr(0, slash), &err))
+    throw UserError(kExitFailed, err);
+  if (!disk_->WriteFileAtomically(path, contents, mode, &err))
+    throw UserError(kExitFailed, err);
+}
+
+int Buildpack::Compile(const std::string& build_dir,
+                       const std::string& cache_dir,
+                       const std::string& env_dir,
+                       const std::string& runner_binary) {
+  BuildOutput out(out_);
+  if (disk_->Stat(build_dir) != DiskInterface::Kind::kDirectory)
+    throw UserError(kExitUsage, "BUILD_DIR " + build_dir + " is not a directory");
+  ConfigVars vars = ReadEnvDir(disk_, env_dir);
+
+  out.Step(std::string("slugwright ") + SLUGWRIGHT_VERSION +
+           ": selecting the Procfile");
+  Selection s;
+  try {
+    s = ProcfileSelector(disk_, build_dir).Select(vars, "");
+  } catch (const UserError& e) {
+    out.Error(e.what());
+    throw UserError(e.code(), "Build failed; the app's files were left unchanged.");
+  }
+  if (!s.app_name.empty())
+    out.Detail("App: " + s.app_name + " (from " + s.app_name_source + ")");
+  out.Detail("Rule " + std::to_string(static_cast<int>(s.rule)) + ", " +
+             RuleName(s.rule) + ": " + s.reason);
+  for (const std::string& note : s.notes) out.Warning(note);
+
+  out.Step("Validated " + s.procfile + ": " +
+           std::to_string(s.parsed.processes.size()) + " process type" +
+           (s.parsed.processes.size() == 1 ? "" : "s"));
+  for (const ProcessType& p : s.parsed.processes)
+    out.Detail(p.name + ": " + p.command);
+
+  // Reusable state: the previous build's process types, to report changes.
+  std::string last_path = cache_dir + "/" + kLastBuildFile;
+  std::string last_text, err;
+  if (disk_->Stat(last_path) == DiskInterface::Kind::kFile &&
+      disk_->ReadFile(last_path, 1 << 20, &last_text, &err)) {
+    try {
+      out.Detail(DescribeChanges(nlohmann::json::parse(last_text), s.parsed));
+    } catch (const nlohmann::json::exception&) {
+      out.Detail("The cached record of the last build is unreadable; ignored");
+    }
+  }
+
+  // Everything is validated; from here on only writes. The Procfile is
+  // written last, so a failure before leaves the app's Procfile untouched.
+  out.Step("Installing the slugwright runner into .slugwright/bin");
+  std::string runner;
+  if (!disk_->ReadFile(runner_binary, kMaxRunnerBytes, &runner, &err))
+    throw UserError(kExitFailed, "cannot read the slugwright binary: " + err);
+  Write(build_dir + "/" + kSlugRunnerPath, runner, 0755);
+  Write(build_dir + "/" + kProfileScriptPath, kProfileScript, 0644);
+  nlohmann::json settings = {
+      {"slugwright_version", SLUGWRIGHT_VERSION},
+      {"app", s.app_name},
+      {"procfile", s.procfile},
+      {"rule", static_cast<int>(s.rule)},
+      {"reason", s.reason},
+      {"release", s.release},
+  };
+  Write(build_dir + "/" + kSlugReleaseSettingsPath, settings.dump(2) + "\n", 0644);
+  out.Detail("Release phase: migrations in " + s.release.migrations_dir +
+             (s.release.command.empty() ? "" : ", command `" + s.release.command + "`"));
+
+  if (!s.app_json.empty()) {
+    std::string app_json;
+    if (!disk_->ReadFile(build_dir + "/" + s.app_json, 1 << 20, &app_json, &err))
+      throw UserError(kExitFailed, "cannot read " + s.app_json + ": " + err);
+    out.Step("Copying " + s.app_json + " to app.json");
+    Write(build_dir + "/app.json", app_json, 0644);
+  }
+
+  std::string current;
+  bool same = disk_->ReadFile(build_dir + "/Procfile", 2 * kMaxProcfileBytes,
+                              &current, &err) &&
+              current == s.contents;
+  if (same) {
+    out.Step("Procfile is already " + s.procfile + "; left as is");
+  } else {
+    out.Step("Writing " + s.procfile + " to Procfile");
+    Write(build_dir + "/Procfile", s.contents, 0644);
+  }
+
+  nlohmann::json record = {{"app", s.app_name}, {"procfile", s.procfile}};
+  record["process_types"] = nlohmann::json::object();
+  for (const ProcessType& p : s.parsed.processes)
+    record["process_types"][p.name] = p.command;
+  if (disk_->MakeDirs(cache_dir + "/slugwright", &err) &&
+      disk_->WriteFileAtomically(last_path, record.dump(2) + "\n", 0644, &err)) {
+  } else {
+    out.Warning("Could not update the build cache: " + err);
+  }
+  return kExitOk;
+}
+
+int Buildpack::Release(const std::string& build_dir) {
+  std::string path = build_dir + "/Procfile", contents, err;
+  if (!disk_->ReadFile(path, kMaxProcfileBytes + 1, &contents, &err))
+    throw UserError(kExitUsage, "cannot read the Procfile written by compile: " + err);
+  Procfile procfile;
+  ProcfileError perr;
+  if (!ParseProcfile(contents, &procfile, &perr))
+    throw UserError(kExitUsage, perr.Format("Procfile"));
+  out_ << ReleaseYaml(procfile);
+  return kExitOk;
+}

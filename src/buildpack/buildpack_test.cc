@@ -1,0 +1,95 @@
+#include "buildpack/buildpack.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/disk_interface.h"
+#include "base/exit_codes.h"
+#include "testing/test_util.h"
+
+namespace {
+
+/// The real disk, except that writing one chosen file fails, as on a full
+/// disk.
+struct FailingDisk : public RealDiskInterface {
+  bool WriteFileAtomically(const std::string& path, const std::string& contents,
+                           int mode, std::string* err) override {
+    if (path.size() >= fail_suffix.size() &&
+        path.compare(path.size() - fail_suffix.size(), fail_suffix.size(),
+                     fail_suffix) == 0) {
+      *err = "No space left on device";
+      return false;
+    }
+    return RealDiskInterface::WriteFileAtomically(path, contents, mode, err);
+  }
+  std::string fail_suffix;
+};
+
+class BuildpackTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    app_.Write("Procfile", "web: original\n");
+    app_.Write("packages/api/Procfile", "web: api\nworker: jobs\n");
+    app_.Write("packages/api/app.json", "{\"name\": \"api\"}\n");
+    env_.Write("PROCFILE", "packages/api/Procfile");
+    runner_dir_.Write("slugwright", "#!/bin/sh\necho runner\n");
+  }
+  int Compile(DiskInterface* disk) {
+    return Buildpack(disk, out_, err_)
+        .Compile(app_.path(), cache_.path(), env_.path(),
+                 runner_dir_.path() + "/slugwright");
+  }
+
+  ScopedTempDir app_, cache_, env_, runner_dir_;
+  std::ostringstream out_, err_;
+};
+
+}  // namespace
+
+TEST_F(BuildpackTest, CompileWritesProcfileAppJsonAndRunner) {
+  RealDiskInterface disk;
+  EXPECT_EQ(kExitOk, Compile(&disk));
+  EXPECT_EQ("web: api\nworker: jobs\n", app_.Read("Procfile"));
+  EXPECT_EQ("{\"name\": \"api\"}\n", app_.Read("app.json"));
+  EXPECT_EQ("#!/bin/sh\necho runner\n", app_.Read(".slugwright/bin/slugwright"));
+  EXPECT_NE(std::string::npos, app_.Read(".slugwright/release.json").find("\"rule\": 1"));
+  EXPECT_NE(std::string::npos, out_.str().find("-----> Writing packages/api/Procfile to Procfile"));
+}
+
+TEST_F(BuildpackTest, AFailedWriteLeavesTheProcfileUntouched) {
+  for (const char* failing : {"/.slugwright/bin/slugwright", "/release.json",
+                              "/.profile.d/slugwright.sh", "/app.json"}) {
+    FailingDisk disk;
+    disk.fail_suffix = failing;
+    try {
+      Compile(&disk);
+      ADD_FAILURE() << "compile succeeded with " << failing << " failing";
+    } catch (const UserError& e) {
+      EXPECT_EQ(kExitFailed, e.code());
+      EXPECT_NE(std::string::npos, std::string(e.what()).find("No space left"));
+    }
+    EXPECT_EQ("web: original\n", app_.Read("Procfile")) << failing;
+  }
+}
+
+TEST_F(BuildpackTest, ReportsChangesSinceTheLastBuild) {
+  RealDiskInterface disk;
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  app_.Write("packages/api/Procfile", "web: api --fast\nclock: cron\n");
+  out_.str("");
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  EXPECT_NE(std::string::npos,
+            out_.str().find("Since the last build: added clock; removed worker; changed web"))
+      << out_.str();
+}
+
+TEST_F(BuildpackTest, DetectDeclinesAnAppWithNothingToSelect) {
+  RealDiskInterface disk;
+  ScopedTempDir empty;
+  empty.Write("index.js", "");
+  EXPECT_EQ(kExitFailed, Buildpack(&disk, out_, err_).Detect(empty.path()));
+  EXPECT_NE(std::string::npos, err_.str().find("no slugwright.yml"));
+  EXPECT_EQ(kExitOk, Buildpack(&disk, out_, err_).Detect(app_.path()));
+  EXPECT_EQ("slugwright\n", out_.str());
+}

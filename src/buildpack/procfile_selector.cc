@@ -1,0 +1,288 @@
+#include "buildpack/procfile_selector.h"
+
+#include <cstdlib>
+
+#include "buildpack/app_config.h"
+#include "base/disk_interface.h"
+#include "base/exit_codes.h"
+
+namespace {
+
+bool IsValidAppName(const std::string& name) {
+  if (name.empty() || name.size() > 100 || name[0] == '.') return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Dirname(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash);
+}
+
+std::vector<std::string> SplitCommaList(const std::string& list) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string item = list.substr(start, comma - start);
+    size_t b = item.find_first_not_of(" \t\r\n");
+    if (b != std::string::npos) {
+      size_t e = item.find_last_not_of(" \t\r\n");
+      out.push_back(item.substr(b, e - b + 1));
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+/// Joins `base` and appended files the way heroku-buildpack-multi-procfile
+/// does: each appended file after a `# Contents of <file> appended below:`
+/// line.
+void AppendSection(std::string* contents, const std::string& file,
+                   const std::string& text) {
+  if (!contents->empty() && contents->back() != '\n') *contents += "\n";
+  *contents += "# Contents of " + file + " appended below:\n";
+  *contents += text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;
+}
+
+}  // namespace
+
+const char* RuleName(Selection::Rule rule) {
+  switch (rule) {
+    case Selection::Rule::kProcfileVar: return "PROCFILE config var";
+    case Selection::Rule::kMapping: return "slugwright.yml mapping";
+    case Selection::Rule::kConvention: return "procfiles/<app>.Procfile convention";
+    case Selection::Rule::kRootProcfile: return "root Procfile";
+  }
+  return "?";
+}
+
+std::string ProcfileSelector::ResolveInsideApp(const std::string& relative,
+                                               const std::string& what) {
+  if (relative.empty())
+    throw UserError(kExitUsage, what + " is empty; expected a path relative to "
+                                       "the app root");
+  if (relative[0] == '/')
+    throw UserError(kExitUsage, what + " `" + relative +
+                                    "` is an absolute path; it must be relative "
+                                    "to the app root, e.g. packages/web/Procfile");
+  // Lexically: no component may climb above the root.
+  int depth = 0;
+  size_t start = 0;
+  while (start <= relative.size()) {
+    size_t slash = relative.find('/', start);
+    if (slash == std::string::npos) slash = relative.size();
+    std::string part = relative.substr(start, slash - start);
+    if (part == "..") --depth;
+    else if (!part.empty() && part != ".") ++depth;
+    if (depth < 0)
+      throw UserError(kExitUsage, what + " `" + relative +
+                                      "` points outside the app (`..`); it "
+                                      "must stay inside the app directory");
+    start = slash + 1;
+  }
+  std::string err;
+  if (app_dir_canonical_.empty() &&
+      !disk_->Canonical(app_dir_, &app_dir_canonical_, &err))
+    throw UserError(kExitUsage, "cannot read the app directory " + err);
+  std::string path = app_dir_ + "/" + relative;
+  std::string real;
+  if (!disk_->Canonical(path, &real, &err)) {
+    std::string why = disk_->IsSymlink(path)
+                          ? "is a symlink that leads nowhere (dangling or a loop)"
+                          : "does not exist";
+    throw UserError(kExitUsage, what + " `" + relative + "` " + why);
+  }
+  if (real != app_dir_canonical_ &&
+      real.compare(0, app_dir_canonical_.size() + 1, app_dir_canonical_ + "/") != 0)
+    throw UserError(kExitUsage, what + " `" + relative +
+                                    "` is a symlink that leads outside the app (to " +
+                                    real + ")");
+  DiskInterface::Kind kind = disk_->Stat(real);
+  if (kind == DiskInterface::Kind::kDirectory)
+    throw UserError(kExitUsage, what + " `" + relative +
+                                    "` is a directory; expected a Procfile");
+  if (kind != DiskInterface::Kind::kFile)
+    throw UserError(kExitUsage, what + " `" + relative + "` is not a regular file");
+  return real;
+}
+
+std::string ProcfileSelector::ReadChecked(const std::string& relative,
+                                          const std::string& what,
+                                          Procfile* parsed) {
+  std::string path = ResolveInsideApp(relative, what);
+  std::string contents, err;
+  if (!disk_->ReadFile(path, kMaxProcfileBytes, &contents, &err)) {
+    if (err.compare(0, path.size() + 2, path + ": ") == 0)
+      err.erase(0, path.size() + 2);
+    throw UserError(kExitUsage, what + " `" + relative + "` cannot be read: " + err);
+  }
+  ProcfileError perr;
+  if (!ParseProcfile(contents, parsed, &perr))
+    throw UserError(kExitUsage, perr.Format(relative));
+  return contents;
+}
+
+void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
+                                           Selection* s) {
+  s->rule = Selection::Rule::kProcfileVar;
+  s->procfile = ConfigWord(vars, "PROCFILE");
+  if (s->procfile.compare(0, 2, "./") == 0) s->procfile.erase(0, 2);
+  Procfile base;
+  s->contents = ReadChecked(s->procfile, "PROCFILE", &base);
+  s->reason = "the PROCFILE config var names " + s->procfile;
+
+  // Types defined so far, with the file that defined them.
+  std::vector<std::pair<ProcessType, std::string>> defined;
+  for (const ProcessType& p : base.processes) defined.push_back({p, s->procfile});
+  for (const std::string& extra :
+       SplitCommaList(ConfigWord(vars, "PROCFILE_APPEND"))) {
+    Procfile more;
+    std::string text = ReadChecked(extra, "PROCFILE_APPEND file", &more);
+    for (const ProcessType& p : more.processes) {
+      for (const auto& [earlier, file] : defined) {
+        if (earlier.name == p.name)
+          throw UserError(
+              kExitUsage,
+              extra + ":" + std::to_string(p.line) + ": process type `" +
+                  p.name + "` is already defined in " + file + ":" +
+                  std::to_string(earlier.line) +
+                  "; Heroku would silently use only the last one");
+      }
+      defined.push_back({p, extra});
+    }
+    AppendSection(&s->contents, extra, text);
+    s->appended.push_back(extra);
+  }
+  if (!s->appended.empty()) {
+    std::string list;
+    for (const auto& a : s->appended) list += (list.empty() ? "" : ", ") + a;
+    s->reason += ", with PROCFILE_APPEND adding " + list;
+  }
+  ProcfileError perr;
+  if (!ParseProcfile(s->contents, &s->parsed, &perr))
+    throw UserError(kExitUsage, perr.Format("Procfile (combined)"));
+  std::string dir = Dirname(s->procfile);
+  if (!dir.empty() &&
+      disk_->Stat(app_dir_ + "/" + dir + "/app.json") != DiskInterface::Kind::kMissing) {
+    s->app_json = dir + "/app.json";
+    ResolveInsideApp(s->app_json, "app.json");
+  }
+}
+
+Selection ProcfileSelector::Select(const ConfigVars& vars,
+                                   const std::string& app_override) {
+  Selection s;
+  if (!app_override.empty()) {
+    s.app_name = app_override, s.app_name_source = "--app";
+  } else if (!ConfigWord(vars, "SLUGWRIGHT_APP").empty()) {
+    s.app_name = ConfigWord(vars, "SLUGWRIGHT_APP");
+    s.app_name_source = "SLUGWRIGHT_APP";
+  } else if (!ConfigWord(vars, "HEROKU_APP_NAME").empty()) {
+    s.app_name = ConfigWord(vars, "HEROKU_APP_NAME");
+    s.app_name_source = "HEROKU_APP_NAME";
+  }
+  if (!s.app_name.empty() && !IsValidAppName(s.app_name))
+    throw UserError(kExitUsage, "app name `" + s.app_name + "` (from " +
+                                    s.app_name_source +
+                                    ") is not a valid Heroku app name");
+
+  // The mapping also supplies release settings when another rule picks the
+  // Procfile, so read it first.
+  const AppMapping* mapping = nullptr;
+  AppConfig config;
+  std::string config_path = app_dir_ + "/" + kAppConfigFile;
+  bool has_config = disk_->Stat(config_path) != DiskInterface::Kind::kMissing;
+  if (has_config) {
+    std::string path = ResolveInsideApp(kAppConfigFile, kAppConfigFile);
+    std::string text, err;
+    if (!disk_->ReadFile(path, 1 << 20, &text, &err))
+      throw UserError(kExitUsage, "cannot read " + std::string(kAppConfigFile) +
+                                      ": " + err);
+    config = ParseAppConfig(text, kAppConfigFile);
+    s.release = config.release_defaults;
+    if (!s.app_name.empty()) mapping = config.Find(s.app_name);
+    if (mapping) s.release = mapping->release;
+  }
+
+  if (!ConfigWord(vars, "PROCFILE").empty()) {
+    SelectByProcfileVar(vars, &s);
+    if (mapping && mapping->procfile != s.procfile)
+      s.notes.push_back("PROCFILE overrides slugwright.yml, which maps `" +
+                        s.app_name + "` to " + mapping->procfile);
+    return s;
+  }
+  if (vars.count("PROCFILE"))
+    s.notes.push_back("PROCFILE is set but empty; ignored");
+
+  std::string trail = "PROCFILE is not set";
+  if (mapping) {
+    s.rule = Selection::Rule::kMapping;
+    s.procfile = mapping->procfile;
+    s.contents = ReadChecked(s.procfile, "Procfile", &s.parsed);
+    s.reason = "slugwright.yml maps `" + s.app_name + "` (entry `" +
+               mapping->match + "`, line " + std::to_string(mapping->line) +
+               ") to " + s.procfile;
+    return s;
+  }
+  if (has_config) {
+    trail += s.app_name.empty()
+                 ? "; slugwright.yml was not consulted: no app name "
+                   "(set SLUGWRIGHT_APP or HEROKU_APP_NAME)"
+                 : "; slugwright.yml has no entry matching `" + s.app_name + "`";
+  }
+
+  if (!s.app_name.empty()) {
+    std::string convention = "procfiles/" + s.app_name + ".Procfile";
+    if (disk_->Stat(app_dir_ + "/" + convention) != DiskInterface::Kind::kMissing ||
+        disk_->IsSymlink(app_dir_ + "/" + convention)) {
+      s.rule = Selection::Rule::kConvention;
+      s.procfile = convention;
+      s.contents = ReadChecked(s.procfile, "Procfile", &s.parsed);
+      s.reason = trail + "; using the convention " + convention;
+      return s;
+    }
+    trail += "; there is no " + convention;
+  }
+
+  if (disk_->Stat(app_dir_ + "/Procfile") != DiskInterface::Kind::kMissing ||
+      disk_->IsSymlink(app_dir_ + "/Procfile")) {
+    s.rule = Selection::Rule::kRootProcfile;
+    s.procfile = "Procfile";
+    s.contents = ReadChecked(s.procfile, "Procfile", &s.parsed);
+    s.reason = trail + "; using the app's root Procfile";
+    return s;
+  }
+  FailNothingSelected(s, trail + "; there is no root Procfile");
+}
+
+void ProcfileSelector::FailNothingSelected(const Selection& s,
+                                           const std::string& trail) {
+  std::vector<std::string> found = disk_->FindFiles(app_dir_, "Procfile");
+  std::vector<std::string> conventional;
+  std::vector<std::string> names;
+  std::string err;
+  if (disk_->ListDirectory(app_dir_ + "/procfiles", &names, &err)) {
+    for (const auto& n : names)
+      if (n.size() > 9 && n.compare(n.size() - 9, 9, ".Procfile") == 0)
+        conventional.push_back("procfiles/" + n);
+  }
+  std::string msg = "no Procfile selected: " + trail + ".";
+  if (found.empty() && conventional.empty()) {
+    msg += "\nThe app has no Procfile at all; add one (e.g. `web: npm start`).";
+  } else {
+    msg += "\nProcfiles in this app:";
+    for (const auto& f : found) msg += "\n  " + f;
+    for (const auto& f : conventional) msg += "\n  " + f;
+    std::string example = found.empty() ? conventional[0] : found[0];
+    std::string app = s.app_name.empty() ? "YOUR-APP" : s.app_name;
+    msg += "\nChoose one with: heroku config:set PROCFILE=" + example +
+           " -a " + app;
+  }
+  throw UserError(kExitUsage, msg);
+}

@@ -1,0 +1,78 @@
+#ifndef SLUGWRIGHT_BUILDPACK_PROCFILE_SELECTOR_H_
+#define SLUGWRIGHT_BUILDPACK_PROCFILE_SELECTOR_H_
+
+#include <string>
+#include <vector>
+
+#include "buildpack/env_dir.h"
+#include "buildpack/procfile.h"
+#include "migrate/release_settings.h"
+
+struct DiskInterface;
+
+/// Which Procfile an app gets, why, and the text to write as its Procfile.
+struct Selection {
+  /// The precedence rule that decided, in order.
+  enum class Rule {
+    kProcfileVar = 1,    ///< the PROCFILE config var
+    kMapping = 2,        ///< an entry of slugwright.yml
+    kConvention = 3,     ///< procfiles/<app>.Procfile
+    kRootProcfile = 4,   ///< the app's own Procfile
+  };
+  Rule rule = Rule::kRootProcfile;
+  /// The app name used for rules 2 and 3; empty when none is known.
+  std::string app_name;
+  /// Where the app name came from ("--app", "SLUGWRIGHT_APP", ...).
+  std::string app_name_source;
+  /// The chosen Procfile, relative to the app root.
+  std::string procfile;
+  /// PROCFILE_APPEND files, relative to the app root, in order.
+  std::vector<std::string> appended;
+  /// An app.json beside a PROCFILE-chosen Procfile, copied to the root.
+  std::string app_json;
+  /// One sentence: which rule, which file, and why earlier rules did not
+  /// apply.
+  std::string reason;
+  /// Notes worth showing (a mapping overridden by PROCFILE, ...).
+  std::vector<std::string> notes;
+  /// The Procfile text to write at the app root, and its parsed form.
+  std::string contents;
+  Procfile parsed;
+  /// The release phase settings for this app (slugwright.yml or defaults).
+  ReleaseSettings release;
+};
+
+const char* RuleName(Selection::Rule rule);
+
+/// Picks and validates the Procfile of one app of a monorepo:
+///   1. PROCFILE (as heroku-buildpack-multi-procfile, with PROCFILE_APPEND
+///      and app.json), 2. slugwright.yml, 3. procfiles/<app>.Procfile,
+///   4. the root Procfile. Reads only; throws UserError(kExitUsage) with
+///   the file, line and reason, or the list of Procfiles found when no
+///   rule applies.
+class ProcfileSelector {
+ public:
+  ProcfileSelector(DiskInterface* disk, const std::string& app_dir)
+      : disk_(disk), app_dir_(app_dir) {}
+
+  /// `app_override` (from --app) takes precedence over the config vars
+  /// SLUGWRIGHT_APP and HEROKU_APP_NAME.
+  Selection Select(const ConfigVars& vars, const std::string& app_override);
+
+ private:
+  /// Checks that `relative` names a regular file inside the app, following
+  /// symlinks; `what` describes it in errors. Returns the path to open.
+  std::string ResolveInsideApp(const std::string& relative,
+                               const std::string& what);
+  std::string ReadChecked(const std::string& relative, const std::string& what,
+                          Procfile* parsed);
+  void SelectByProcfileVar(const ConfigVars& vars, Selection* s);
+  [[noreturn]] void FailNothingSelected(const Selection& s,
+                                        const std::string& trail);
+
+  DiskInterface* disk_;
+  std::string app_dir_;
+  std::string app_dir_canonical_;
+};
+
+#endif  // SLUGWRIGHT_BUILDPACK_PROCFILE_SELECTOR_H_

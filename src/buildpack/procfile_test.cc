@@ -1,0 +1,144 @@
+#include "buildpack/procfile.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+Procfile MustParse(const std::string& text) {
+  Procfile p;
+  ProcfileError err;
+  EXPECT_TRUE(ParseProcfile(text, &p, &err)) << err.Format("Procfile");
+  return p;
+}
+
+ProcfileError MustFail(const std::string& text) {
+  Procfile p;
+  ProcfileError err;
+  EXPECT_FALSE(ParseProcfile(text, &p, &err)) << text;
+  return err;
+}
+
+}  // namespace
+
+TEST(ProcfileTest, ParsesTypesInOrder) {
+  Procfile p = MustParse(
+      "web: node server.js --port $PORT\n"
+      "worker_2: bundle exec sidekiq\n"
+      "release-phase: ./migrate.sh\n");
+  ASSERT_EQ(3u, p.processes.size());
+  EXPECT_EQ("web", p.processes[0].name);
+  EXPECT_EQ("node server.js --port $PORT", p.processes[0].command);
+  EXPECT_EQ(1, p.processes[0].line);
+  EXPECT_EQ("worker_2", p.processes[1].name);
+  EXPECT_EQ("release-phase", p.processes[2].name);
+  EXPECT_EQ(3, p.processes[2].line);
+  EXPECT_NE(nullptr, p.Find("worker_2"));
+  EXPECT_EQ(nullptr, p.Find("clock"));
+}
+
+TEST(ProcfileTest, IgnoresCommentsAndBlankLines) {
+  Procfile p = MustParse("# comment\n\n   \n  # indented comment\nweb: a\n\n");
+  ASSERT_EQ(1u, p.processes.size());
+  EXPECT_EQ(5, p.processes[0].line);
+}
+
+TEST(ProcfileTest, KeepsCommandTextByteForByte) {
+  Procfile p = MustParse(
+      "web: echo \"a: b\" 'c # d' && test $(date +%s) -gt 0 # trailing\n");
+  EXPECT_EQ("echo \"a: b\" 'c # d' && test $(date +%s) -gt 0 # trailing",
+            p.processes[0].command);
+}
+
+TEST(ProcfileTest, ToleratesCrlfAndBom) {
+  Procfile p = MustParse("\xEF\xBB\xBFweb: a\r\nworker: b\r\n");
+  ASSERT_EQ(2u, p.processes.size());
+  EXPECT_EQ("web", p.processes[0].name);
+  EXPECT_EQ("a", p.processes[0].command);
+  EXPECT_EQ("b", p.processes[1].command);
+}
+
+TEST(ProcfileTest, AcceptsUtf8InCommands) {
+  Procfile p = MustParse("web: echo héllo ✓\n");
+  EXPECT_EQ("echo héllo ✓", p.processes[0].command);
+}
+
+TEST(ProcfileTest, RejectsWhatHerokuWouldSilentlyDrop) {
+  struct Case {
+    const char* text;
+    int line;
+    const char* reason_part;
+  } cases[] = {
+      {"web: a\nworker npm run worker\n", 2, "expected `<process type>: <command>`"},
+      {"web: a\n  worker: b\n", 2, "starts with whitespace"},
+      {"web : a\n", 1, "whitespace between the process type and `:`"},
+      {"web.1: a\n", 1, "may only contain letters"},
+      {"wéb: a\n", 1, "may only contain letters"},
+      {": a\n", 1, "missing process type"},
+      {"web:\n", 1, "has no command"},
+      {"web:    \n", 1, "has no command"},
+      {"web: a\nweb: b\n", 2, "already defined on line 1"},
+      {"web: a\nworker: \xC3\x28\n", 2, "invalid UTF-8"},
+      {"web: \xED\xA0\x80\n", 1, "invalid UTF-8"},  // a UTF-16 surrogate
+      {"web: \xC0\xAF\n", 1, "invalid UTF-8"},      // overlong encoding
+  };
+  for (const Case& c : cases) {
+    ProcfileError err = MustFail(c.text);
+    EXPECT_EQ(c.line, err.line) << c.text;
+    EXPECT_NE(std::string::npos, err.reason.find(c.reason_part))
+        << c.text << " -> " << err.reason;
+  }
+}
+
+TEST(ProcfileTest, RejectsNulBytes) {
+  std::string text("web: a\nworker: b\0c\n", 19);
+  ProcfileError err = MustFail(text);
+  EXPECT_EQ(2, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("NUL byte"));
+}
+
+// Found by fuzz_procfile: a stray CR stayed in the command, so the shell
+// would have looked for `mailer.js\r`.
+TEST(ProcfileTest, RejectsStrayCarriageReturnsAndControlCharacters) {
+  ProcfileError err = MustFail("wwor:er:er/:-4/mailer.js\r\r\n");
+  EXPECT_EQ(1, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("0x0D (a stray carriage return) at column 25"))
+      << err.reason;
+  err = MustFail("web: a\nworker: b\x1b[31m\n");
+  EXPECT_EQ(2, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("control character 0x1B at column 10"));
+  MustParse("web: a\tb\r\n");  // tabs are fine
+}
+
+TEST(ProcfileTest, RejectsEmptyAndCommentOnlyFiles) {
+  EXPECT_NE(std::string::npos, MustFail("").reason.find("empty"));
+  EXPECT_NE(std::string::npos,
+            MustFail("# only\n\n# comments\n").reason.find("no process types"));
+  EXPECT_NE(std::string::npos, MustFail("\xEF\xBB\xBF").reason.find("empty"));
+}
+
+TEST(ProcfileTest, RejectsHugeFilesAndNames) {
+  std::string huge = "web: " + std::string(kMaxProcfileBytes, 'x') + "\n";
+  EXPECT_NE(std::string::npos, MustFail(huge).reason.find("at most"));
+  ProcfileError err = MustFail(std::string(64, 'w') + ": a\n");
+  EXPECT_NE(std::string::npos, err.reason.find("at most 63"));
+  MustParse(std::string(63, 'w') + ": a\n");
+}
+
+TEST(ProcfileTest, FormatsErrorsWithLineAndShortenedText) {
+  ProcfileError err = MustFail("web: a\n" + std::string(500, 'z') + "\n");
+  std::string msg = err.Format("procfiles/x.Procfile");
+  EXPECT_EQ(0u, msg.find("procfiles/x.Procfile:2: `zzz"));
+  EXPECT_NE(std::string::npos, msg.find("(500 bytes)"));
+  EXPECT_LT(msg.size(), 300u);
+}
+
+TEST(ProcfileTest, Utf8Validator) {
+  size_t bad = 0;
+  EXPECT_TRUE(IsValidUtf8("plain ascii", &bad));
+  EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x9A\x80 rocket", &bad));
+  EXPECT_FALSE(IsValidUtf8("ok\xF8", &bad));
+  EXPECT_EQ(2u, bad);
+  EXPECT_FALSE(IsValidUtf8("\xE2\x82", &bad));  // truncated
+  EXPECT_EQ(0u, bad);
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80", &bad));  // above U+10FFFF
+}

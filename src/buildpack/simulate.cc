@@ -1,0 +1,290 @@
+#include "buildpack/simulate.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <yaml-cpp/yaml.h>
+
+#include "base/build_output.h"
+#include "base/child_environment.h"
+#include "buildpack/buildpack.h"
+#include "base/disk_interface.h"
+#include "base/exit_codes.h"
+#include "postgres/local_postgres.h"
+#include "buildpack/procfile.h"
+#include "base/self_exe.h"
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool IsConfigVarName(const std::string& name) {
+  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
+  return std::regex_match(name, kName);
+}
+
+/// Removes the temporary build directory unless asked to keep it.
+class TempBuild {
+ public:
+  TempBuild() {
+    const char* tmp = getenv("TMPDIR");
+    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") +
+                       "/slugwright-simulate-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    if (!mkdtemp(buf.data()))
+      throw UserError(kExitFailed, "cannot create a temporary directory in " +
+                                       tmpl);
+    dir_ = buf.data();
+  }
+  ~TempBuild() {
+    if (!keep_) {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+  const std::string& dir() const { return dir_; }
+  void Keep() { keep_ = true; }
+
+ private:
+  std::string dir_;
+  bool keep_ = false;
+};
+
+/// Copies the app as Heroku checks it out: without .git, symlinks as links.
+void CopyApp(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const auto& entry : fs::directory_iterator(from)) {
+    const fs::path& p = entry.path();
+    if (p.filename() == ".git") continue;
+    fs::copy(p, to / p.filename(),
+             fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  }
+}
+
+/// The cache dir for one app of one app directory, kept between runs.
+std::string CacheDirFor(const std::string& app_dir, const std::string& app) {
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  const char* home = getenv("HOME");
+  std::string base = xdg && *xdg ? xdg
+                     : home && *home ? std::string(home) + "/.cache"
+                                     : "/tmp";
+  std::error_code ec;
+  fs::path abs = fs::canonical(app_dir, ec);
+  char hash[17];
+  snprintf(hash, sizeof hash, "%016zx", std::hash<std::string>()(abs.string()));
+  return base + "/slugwright/simulate/" + abs.filename().string() + "-" + hash +
+         "/" + (app.empty() ? "_default" : app);
+}
+
+/// Runs a buildpack script; its stdout goes to `captured` when given,
+/// otherwise straight through.
+int RunScript(const std::string& script, const std::vector<std::string>& args,
+              const bp::environment& env, std::string* captured) {
+  if (!captured) return bp::system(script, bp::args(args), env);
+  bp::ipstream pipe;
+  bp::child child(script, bp::args(args), env, bp::std_out > pipe);
+  std::ostringstream text;
+  text << pipe.rdbuf();
+  child.wait();
+  *captured = text.str();
+  return child.exit_code();
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> ParseEnvAssignment(const std::string& text) {
+  size_t eq = text.find('=');
+  std::string name = eq == std::string::npos ? text : text.substr(0, eq);
+  if (eq == std::string::npos || !IsConfigVarName(name))
+    throw UserError(kExitUsage, "--env `" + text +
+                                    "`: expected KEY=VALUE with KEY made of "
+                                    "letters, digits and `_`");
+  return {name, text.substr(eq + 1)};
+}
+
+std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UserError(kExitUsage, "cannot read --env-file " + path);
+  std::map<std::string, std::string> vars;
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    line = line.substr(start);
+    if (line.compare(0, 7, "export ") == 0) line = line.substr(7);
+    size_t eq = line.find('=');
+    std::string name = eq == std::string::npos ? "" : line.substr(0, eq);
+    if (!IsConfigVarName(name))
+      throw UserError(kExitUsage, path + ":" + std::to_string(line_no) + ": `" +
+                                      line + "`: expected KEY=VALUE");
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'') &&
+        value.back() == value[0])
+      value = value.substr(1, value.size() - 2);
+    vars[name] = value;
+  }
+  return vars;
+}
+
+int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
+  BuildOutput out(out_stream);
+  RealDiskInterface disk;
+  if (disk.Stat(options.app_dir) != DiskInterface::Kind::kDirectory)
+    throw UserError(kExitUsage, "APP_DIR " + options.app_dir +
+                                    " is not a directory");
+  std::string bin = options.buildpack_dir + "/bin";
+  for (const char* script : {"detect", "compile", "release"})
+    if (access((bin + "/" + script).c_str(), X_OK) != 0)
+      throw UserError(kExitUsage, "no executable buildpack script " + bin + "/" +
+                                      script + "; pass --buildpack DIR");
+
+  TempBuild temp;
+  if (options.keep) temp.Keep();
+  std::string build_dir = temp.dir() + "/app";
+  std::string env_dir = temp.dir() + "/env";
+  std::string cache_dir = CacheDirFor(options.app_dir, options.app_name);
+
+  std::map<std::string, std::string> vars = options.config_vars;
+  if (!options.app_name.empty() && !vars.count("HEROKU_APP_NAME"))
+    vars["HEROKU_APP_NAME"] = options.app_name;
+
+  out.Step("Simulating a Heroku build of " + options.app_dir +
+           (options.app_name.empty() ? "" : " as app " + options.app_name));
+  try {
+    CopyApp(options.app_dir, build_dir);
+    fs::create_directories(env_dir);
+    fs::create_directories(cache_dir);
+  } catch (const fs::filesystem_error& e) {
+    throw UserError(kExitFailed, std::string("cannot prepare the build: ") +
+                                     e.what());
+  }
+  std::string err;
+  for (const auto& [name, value] : vars)
+    if (!disk.WriteFileAtomically(env_dir + "/" + name, value, 0600, &err))
+      throw UserError(kExitFailed, err);
+  out.Detail("BUILD_DIR " + build_dir);
+  out.Detail("CACHE_DIR " + cache_dir);
+  out.Detail("ENV_DIR   " + env_dir + " (" + std::to_string(vars.size()) +
+             " config var" + (vars.size() == 1 ? "" : "s") + ")");
+
+  // The scripts get the environment of a build, plus the binary to use.
+  std::map<std::string, std::string> build_env;
+  std::string self = SelfExecutablePath();
+  if (!self.empty()) build_env["SLUGWRIGHT_BIN"] = self;
+  bp::environment env = ChildEnvironment(build_env);
+
+  std::string detected;
+  int rc = RunScript(bin + "/detect", {build_dir}, env, &detected);
+  if (rc != 0) {
+    out.Error("bin/detect declined the app (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+  while (!detected.empty() && detected.back() == '\n') detected.pop_back();
+  out.Step(detected + " app detected");
+
+  rc = RunScript(bin + "/compile", {build_dir, cache_dir, env_dir}, env, nullptr);
+  if (rc != 0) {
+    out.Error("bin/compile failed (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+
+  std::string yaml;
+  rc = RunScript(bin + "/release", {build_dir}, env, &yaml);
+  if (rc != 0) {
+    out.Error("bin/release failed (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+  // Heroku reads the YAML; so does the simulation, and checks it.
+  Procfile procfile;
+  std::string text;
+  ProcfileError perr;
+  if (!disk.ReadFile(build_dir + "/Procfile", kMaxProcfileBytes, &text, &err) ||
+      !ParseProcfile(text, &procfile, &perr))
+    throw UserError(kExitFailed, "the built Procfile is unreadable");
+  try {
+    YAML::Node types = YAML::Load(yaml)["default_process_types"];
+    for (const ProcessType& p : procfile.processes)
+      if (!types[p.name] || types[p.name].as<std::string>() != p.command)
+        throw UserError(kExitFailed, "bin/release YAML does not match the "
+                                     "Procfile for `" + p.name + "`");
+  } catch (const YAML::Exception& e) {
+    throw UserError(kExitFailed, "bin/release printed invalid YAML: " + e.msg);
+  }
+  std::string types_list;
+  for (const ProcessType& p : procfile.processes)
+    types_list += (types_list.empty() ? "" : ", ") + p.name;
+  out.Step("Discovering process types");
+  out.Detail("Procfile declares types -> " + types_list);
+
+  nlohmann::json settings;
+  std::string settings_text;
+  if (disk.ReadFile(build_dir + "/" + kSlugReleaseSettingsPath, 1 << 20,
+                    &settings_text, &err))
+    settings = nlohmann::json::parse(settings_text, nullptr, false);
+
+  int release_rc = kExitOk;
+  if (options.release) {
+    const ProcessType* release = procfile.Find("release");
+    out.Step("Running the release phase");
+    if (!release) {
+      out.Detail("The Procfile has no `release` process type; nothing to run");
+    } else {
+      std::unique_ptr<LocalPostgres> db;
+      std::string url = options.database_url;
+      if (url.empty() && !vars.count("DATABASE_URL")) {
+        out.Detail("Starting a throwaway PostgreSQL cluster");
+        db = std::make_unique<LocalPostgres>();
+        url = db->Url();
+        out.Detail("PostgreSQL on 127.0.0.1:" + std::to_string(db->port()) +
+                   " (removed afterwards)");
+      }
+      // As in a one-off dyno: config vars in the environment, HOME and the
+      // working directory at the app, .profile.d sourced, a shell runs the
+      // command.
+      std::map<std::string, std::string> release_env = vars;
+      if (!url.empty()) release_env["DATABASE_URL"] = url;
+      release_env["HOME"] = build_dir;
+      if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
+        release_env["HEROKU_RELEASE_VERSION"] = "v1";
+      release_env["DYNO"] = "release.1";
+      bp::environment renv = ChildEnvironment(release_env);
+      out.Detail("$ " + release->command);
+      std::string boot =
+          "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
+          release->command;
+      release_rc = bp::system("/bin/bash", bp::args({"-c", boot}), renv,
+                              bp::start_dir(build_dir));
+      if (release_rc != 0)
+        out.Error("The release phase failed (exit " + std::to_string(release_rc) +
+                  "); Heroku would not deploy this release");
+      else
+        out.Detail("Release phase succeeded");
+    }
+  }
+
+  out.Step("Summary");
+  out.Detail("Procfile: " + settings.value("procfile", std::string("Procfile")));
+  if (settings.contains("reason"))
+    out.Detail("Why:      rule " + std::to_string(settings.value("rule", 0)) +
+               ": " + settings["reason"].get<std::string>());
+  for (const ProcessType& p : procfile.processes)
+    out.Detail("  " + p.name + ": " + p.command);
+  if (options.keep)
+    out.Detail("Slug:     " + build_dir + " (kept)");
+  else
+    out.Detail("Slug:     removed (pass --keep to inspect it)");
+  return release_rc;
+}

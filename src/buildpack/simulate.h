@@ -1,0 +1,40 @@
+#ifndef SLUGWRIGHT_BUILDPACK_SIMULATE_H_
+#define SLUGWRIGHT_BUILDPACK_SIMULATE_H_
+
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+/// What `bin/simulate` was asked to do.
+struct SimulateOptions {
+  std::string app_dir;
+  /// The buildpack whose bin/detect, bin/compile and bin/release run.
+  std::string buildpack_dir;
+  /// The Heroku app name (HEROKU_APP_NAME); empty for none.
+  std::string app_name;
+  /// Config vars, from --env-file then --env (later wins).
+  std::map<std::string, std::string> config_vars;
+  /// Keep the temporary build directory (the slug) afterwards.
+  bool keep = false;
+  /// Run the release phase after the build.
+  bool release = false;
+  /// The database for the release phase; empty: a throwaway local cluster.
+  std::string database_url;
+};
+
+/// Reads an env file of `KEY=value` lines (`#` comments, blank lines, an
+/// optional `export ` and matching quotes around the value). Values are
+/// data, never evaluated. Throws UserError(kExitUsage) naming the line.
+std::map<std::string, std::string> ReadEnvFile(const std::string& path);
+
+/// Splits `KEY=VALUE` from --env; throws UserError(kExitUsage) when malformed.
+std::pair<std::string, std::string> ParseEnvAssignment(const std::string& text);
+
+/// Runs detect, compile and release on a copy of an app as Heroku would
+/// (fresh build dir, a cache kept per app, config vars only in ENV_DIR),
+/// optionally the release phase, and prints a summary. Returns the exit
+/// status of the first step that failed, or 0.
+int Simulate(const SimulateOptions& options, std::ostream& out);
+
+#endif  // SLUGWRIGHT_BUILDPACK_SIMULATE_H_

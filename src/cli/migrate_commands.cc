@@ -1,0 +1,245 @@
+// `slugwright release` and `slugwright migrate up|down|status|validate|
+// repair|new`: the command line of the release-phase migration executor.
+// This file only resolves settings, flags and the database URL, and wires
+// the real implementations (DirectorySource, PostgresDriver, hooks,
+// signals) into a Migrator.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include "base/clock.h"
+#include "cli/commands.h"
+#include "base/console.h"
+#include "postgres/database_url.h"
+#include "migrate/directory_source.h"
+#include "base/disk_interface.h"
+#include "base/exit_codes.h"
+#include "migrate/hook_runner.h"
+#include "base/interrupt.h"
+#include "migrate/migrator.h"
+#include "postgres/postgres_driver.h"
+#include "migrate/release_file.h"
+#include "base/self_exe.h"
+#include "cli/settings_flags.h"
+#include "base/version.h"
+#include "base/text.h"
+
+namespace {
+
+/// The flags every migration command accepts; empty means "from the
+/// release settings".
+struct MigrateFlags {
+  SettingsFlags settings;
+  bool allow_session_pooler = false;
+  bool verbose = false;
+  // Per command.
+  bool dry_run = false;
+  int count = 1;
+  bool json = false;
+  bool exit_code = false;
+  std::vector<int64_t> mark_applied;
+  bool accept_checksums = false;
+  bool offline = false;
+  std::string name;
+};
+
+void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
+  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/true);
+  cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
+                "Run through a connection pooler known to be in session mode");
+  cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
+}
+
+enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
+
+/// Everything a Migrator needs, built from flags, settings and environment.
+int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
+  RealDiskInterface disk;
+  std::string cwd = CurrentDirectory();
+  LoadedReleaseSettings loaded =
+      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
+  ReleaseSettings s = loaded.settings;
+  ApplySettingsFlags(f.settings, &s);
+
+  // Paths in the settings are relative to the app root (the slug root);
+  // --dir is relative to where the command runs.
+  std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
+  std::string dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
+
+  if (action == Action::kNew) {
+    std::string path = CreateMigrationFile(&disk, dir, f.name, std::time(nullptr));
+    std::cout << "-----> Created " << path << "\n";
+    return kExitOk;
+  }
+
+  std::string url = f.settings.database_url;
+  std::string url_origin = "--database-url";
+  if (url.empty()) {
+    url = Getenv(s.database_url_env);
+    url_origin = s.database_url_env;
+  }
+  bool offline = action == Action::kValidate && (f.offline || url.empty());
+  if (url.empty() && !offline)
+    throw UserError(kExitUsage,
+                    s.database_url_env + " is not set: nothing to migrate. Set it (Heroku "
+                    "sets DATABASE_URL when a Postgres add-on is attached), choose another "
+                    "variable with database_url_env / --database-url-env, or pass "
+                    "--database-url.");
+
+  Redactor redactor;
+  redactor.AddSecret(url);
+  DatabaseTarget target = offline ? DatabaseTarget::Parse("dbname=offline")
+                                  : DatabaseTarget::Parse(url);
+  redactor.AddSecret(target.password());
+  HistoryTableName table = HistoryTableName::Parse(s.table);
+  s.table = table.Qualified();
+
+  RunInfo run;
+  run.run_id = RandomHex(12);
+  run.release = Getenv("HEROKU_RELEASE_VERSION");
+  run.app = Getenv("HEROKU_APP_NAME");
+  if (run.app.empty()) run.app = loaded.app;
+  run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
+  std::string application_name = "slugwright " + command_name;
+  if (!run.release.empty()) application_name += " " + run.release;
+  if (!run.app.empty()) application_name += " " + run.app;
+  application_name += " pid " + std::to_string(::getpid());
+  if (application_name.size() > 63) application_name.resize(63);
+
+  Console console(std::cout, std::cerr, &redactor);
+  if (f.json) console.set_data_mode(true);
+  Interrupt interrupt;
+  interrupt.Install();
+  RealClock clock(&interrupt);
+  ShellCommandRunner runner(&console, &interrupt);
+  PostgresDriver driver(target, table, application_name, &redactor);
+  DirectorySource source(&disk, dir);
+
+  MigratorOptions options;
+  options.settings = s;
+  options.allow_session_pooler = f.allow_session_pooler;
+  options.run = run;
+  options.seed = std::random_device()();
+  if (url_origin == "--database-url") {
+    options.command_env["DATABASE_URL"] = url;
+    options.command_env[s.database_url_env] = url;
+  }
+  // libpq-based tools run by `command:` get the same timeouts.
+  options.command_env["PGOPTIONS"] =
+      "-c lock_timeout=" +
+      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
+      " -c statement_timeout=" +
+      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
+
+  int status = kExitOk;
+  try {
+    switch (action) {
+      case Action::kRelease:
+        if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
+        status = migrator.Up(f.dry_run);
+        break;
+      case Action::kUp: status = migrator.Up(f.dry_run); break;
+      case Action::kDown: status = migrator.Down(f.count); break;
+      case Action::kStatus: status = migrator.Status(f.json, f.exit_code); break;
+      case Action::kValidate: status = migrator.Validate(!offline); break;
+      case Action::kRepair: {
+        RepairOptions repair;
+        repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
+        repair.accept_checksums = f.accept_checksums;
+        status = migrator.Repair(repair);
+        break;
+      }
+      case Action::kNew: break;
+    }
+  } catch (const UserError& e) {
+    if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+    throw UserError(e.code(), redactor.Scrub(e.what()));
+  } catch (const std::exception& e) {
+    throw UserError(kExitFailed, redactor.Scrub(e.what()));
+  }
+  if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+  return status;
+}
+
+CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
+                  std::shared_ptr<MigrateFlags> flags) {
+  CLI::App* cmd = parent->add_subcommand(name, help);
+  AddCommonFlags(cmd, flags.get());
+  return cmd;
+}
+
+}  // namespace
+
+void RegisterMigrateCommands(CLI::App* app, int* status) {
+  auto flags = std::make_shared<MigrateFlags>();
+
+  CLI::App* release = Command(
+      app, "release",
+      "Apply pending migrations before a release goes live (the Procfile's "
+      "`release: slugwright release`). Reads .slugwright/release.json; flags "
+      "override it. Exit: 0 ok, 1 a migration or hook failed, 2 usage/config/"
+      "input, 3 lock not acquired in time, 4 refused for integrity, 130/143 "
+      "interrupted.",
+      flags);
+  release->add_flag("--dry-run", flags->dry_run,
+                    "Read and validate, say what would run; no lock, no writes");
+  release->callback([status, flags] { *status = Run(Action::kRelease, *flags, "release"); });
+
+  CLI::App* migrate = app->add_subcommand(
+      "migrate", "Apply, revert and inspect PostgreSQL migrations (dbmate-style files)");
+  migrate->require_subcommand(1);
+
+  CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
+  up->add_flag("--dry-run", flags->dry_run,
+               "Read and validate, say what would run; no lock, no writes");
+  up->callback([status, flags] { *status = Run(Action::kUp, *flags, "migrate up"); });
+
+  CLI::App* down = Command(migrate, "down",
+                           "Revert the newest applied migration(s) with their down "
+                           "sections",
+                           flags);
+  down->add_option("count", flags->count, "How many to revert (default 1)")
+      ->check(CLI::Range(1, 1000000));
+  down->callback([status, flags] { *status = Run(Action::kDown, *flags, "migrate down"); });
+
+  CLI::App* st = Command(migrate, "status",
+                         "List applied, pending, changed, unfinished and file-less "
+                         "migrations",
+                         flags);
+  st->add_flag("--json", flags->json, "Print JSON on stdout");
+  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending");
+  st->callback([status, flags] { *status = Run(Action::kStatus, *flags, "migrate status"); });
+
+  CLI::App* validate = Command(migrate, "validate",
+                               "Check the migration files and, when a database URL is "
+                               "set, the history (checksums, order, unfinished)",
+                               flags);
+  validate->add_flag("--offline", flags->offline, "Check the files only");
+  validate->callback(
+      [status, flags] { *status = Run(Action::kValidate, *flags, "migrate validate"); });
+
+  CLI::App* repair = Command(migrate, "repair",
+                             "Clear unfinished transaction:false migrations so they run "
+                             "again (or --mark-applied), and accept changed checksums",
+                             flags);
+  repair->add_option("--mark-applied", flags->mark_applied,
+                     "Mark this unfinished version applied (you completed it by hand)");
+  repair->add_flag("--accept-checksums", flags->accept_checksums,
+                   "Record the current checksum of applied files that changed");
+  repair->callback([status, flags] { *status = Run(Action::kRepair, *flags, "migrate repair"); });
+
+  CLI::App* create = Command(migrate, "new",
+                             "Create <dir>/<UTC timestamp>_<NAME>.sql with up and down "
+                             "sections",
+                             flags);
+  create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
+      ->required();
+  create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
+}

@@ -1,0 +1,98 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "base/disk_interface.h"
+#include "buildpack/env_dir.h"
+#include "base/exit_codes.h"
+#include "buildpack/procfile.h"
+#include "buildpack/procfile_selector.h"
+
+namespace {
+
+nlohmann::json ProcessesJson(const Procfile& procfile) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ProcessType& p : procfile.processes)
+    list.push_back({{"type", p.name}, {"command", p.command}});
+  return list;
+}
+
+}  // namespace
+
+void RegisterProcfileCommands(CLI::App* app, int* status) {
+  static std::string build_dir, env_dir, app_name;
+  static bool select_json = false;
+  CLI::App* select = app->add_subcommand(
+      "select", "Print which Procfile an app would get and why, changing nothing");
+  select->add_option("BUILD_DIR", build_dir, "The app's directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  select->add_option("--env-dir", env_dir, "Config vars, one file per variable")
+      ->check(CLI::ExistingDirectory);
+  select->add_option("--app", app_name, "The Heroku app name to select for");
+  select->add_flag("--json", select_json, "Print the decision as JSON");
+  select->callback([status] {
+    RealDiskInterface disk;
+    ConfigVars vars;
+    if (!env_dir.empty()) vars = ReadEnvDir(&disk, env_dir);
+    Selection s = ProcfileSelector(&disk, build_dir).Select(vars, app_name);
+    if (select_json) {
+      nlohmann::json j = {
+          {"rule", static_cast<int>(s.rule)},
+          {"rule_name", RuleName(s.rule)},
+          {"app", s.app_name},
+          {"procfile", s.procfile},
+          {"appended", s.appended},
+          {"app_json", s.app_json},
+          {"reason", s.reason},
+          {"notes", s.notes},
+          {"processes", ProcessesJson(s.parsed)},
+          {"release", s.release},
+      };
+      std::cout << j.dump(2) << "\n";
+    } else {
+      if (!s.app_name.empty())
+        std::cout << "app:      " << s.app_name << " (from " << s.app_name_source
+                  << ")\n";
+      std::cout << "procfile: " << s.procfile << "\n"
+                << "rule:     " << static_cast<int>(s.rule) << " ("
+                << RuleName(s.rule) << ")\n"
+                << "reason:   " << s.reason << "\n";
+      for (const auto& note : s.notes) std::cout << "note:     " << note << "\n";
+      for (const ProcessType& p : s.parsed.processes)
+        std::cout << "  " << p.name << ": " << p.command << "\n";
+    }
+    *status = kExitOk;
+  });
+
+  CLI::App* procfile = app->add_subcommand("procfile", "Work with one Procfile");
+  procfile->require_subcommand(1);
+  static std::string file;
+  static bool check_json = false;
+  CLI::App* check = procfile->add_subcommand(
+      "check", "Validate a Procfile as Heroku parses it, strictly");
+  check->add_option("FILE", file, "The Procfile")->required();
+  check->add_flag("--json", check_json,
+                  "Print {\"processes\":[{\"type\":...,\"command\":...}]}");
+  check->callback([status] {
+    RealDiskInterface disk;
+    std::string contents, err;
+    if (!disk.ReadFile(file, kMaxProcfileBytes + 1, &contents, &err))
+      throw UserError(kExitUsage, err);
+    Procfile parsed;
+    ProcfileError perr;
+    if (!ParseProcfile(contents, &parsed, &perr))
+      throw UserError(kExitUsage, perr.Format(file));
+    if (check_json) {
+      std::cout << nlohmann::json{{"processes", ProcessesJson(parsed)}}.dump()
+                << "\n";
+    } else {
+      std::cout << file << ": " << parsed.processes.size()
+                << " process type(s), valid\n";
+      for (const ProcessType& p : parsed.processes)
+        std::cout << "  " << p.name << ": " << p.command << "\n";
+    }
+    *status = kExitOk;
+  });
+}

@@ -1,0 +1,148 @@
+// `slugwright rehearse`: the command line of the release rehearsal
+// (rehearsal.h). Settings come from .slugwright/release.json as for
+// `slugwright release`, with the same flags overriding them.
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "cli/commands.h"
+#include "base/console.h"
+#include "postgres/database_url.h"
+#include "base/disk_interface.h"
+#include "base/exit_codes.h"
+#include "base/interrupt.h"
+#include "rehearse/rehearsal.h"
+#include "migrate/release_file.h"
+#include "base/self_exe.h"
+#include "cli/settings_flags.h"
+#include "base/version.h"
+#include "base/text.h"
+
+namespace {
+
+struct RehearseFlags {
+  SettingsFlags settings;
+  std::string from_dump;
+  std::string into;
+  bool schema_only = false;
+  std::vector<std::string> exclude_table_data;
+  int jobs = 0;
+  bool json = false;
+  bool keep = false;
+  bool hooks = false;
+  std::string pg_bin_dir;
+};
+
+int Run(const RehearseFlags& f) {
+  RealDiskInterface disk;
+  std::string cwd = CurrentDirectory();
+  LoadedReleaseSettings loaded =
+      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
+  ReleaseSettings s = loaded.settings;
+  ApplySettingsFlags(f.settings, &s);
+
+  RehearsalOptions o;
+  std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
+  o.migrations_dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
+  o.from_dump = f.from_dump;
+  if (o.from_dump.empty()) {
+    o.source_url = !f.settings.database_url.empty() ? f.settings.database_url : Getenv(s.database_url_env);
+    if (o.source_url.empty())
+      throw UserError(kExitUsage,
+                      s.database_url_env + " is not set: nothing to copy. Pass the database "
+                      "the release would migrate with --database-url (or set " +
+                          s.database_url_env + "), or an archive with --from-dump FILE.");
+  }
+  o.into_url = f.into;
+  o.schema_only = f.schema_only;
+  o.exclude_table_data = f.exclude_table_data;
+  unsigned cores = std::thread::hardware_concurrency();
+  o.jobs = f.jobs > 0 ? f.jobs : static_cast<int>(std::min(8u, std::max(1u, cores)));
+  o.json = f.json;
+  o.keep = f.keep;
+  o.hooks = f.hooks;
+  o.pg_bin_dir = f.pg_bin_dir;
+  o.settings = s;
+  o.run.run_id = RandomHex(12);
+  o.run.release = "rehearsal";
+  o.run.app = Getenv("HEROKU_APP_NAME");
+  if (o.run.app.empty()) o.run.app = loaded.app;
+  o.run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION + " rehearse";
+
+  Redactor redactor;
+  redactor.AddSecret(o.source_url);
+  redactor.AddSecret(o.into_url);
+  Console console(std::cout, std::cerr, &redactor);
+  if (f.json) console.set_data_mode(true);
+  // Progress goes where the steps go: stderr when stdout carries JSON.
+  o.progress_out = f.json ? &std::cerr : &std::cout;
+  o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;
+  Interrupt interrupt;
+  interrupt.Install();
+  try {
+    if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
+    return Rehearse(o, &disk, &console, &redactor, &interrupt);
+  } catch (const UserError& e) {
+    throw UserError(e.code(), redactor.Scrub(e.what()));
+  } catch (const std::exception& e) {
+    throw UserError(kExitFailed, redactor.Scrub(e.what()));
+  }
+}
+
+}  // namespace
+
+void RegisterRehearseCommand(CLI::App* app, int* status) {
+  auto f = std::make_shared<RehearseFlags>();
+  CLI::App* cmd = app->add_subcommand(
+      "rehearse",
+      "Apply the pending migrations to a scratch copy of the database and report what "
+      "each one locks, rewrites and how long it takes");
+  cmd->footer(
+      "Copies the database (pg_dump, read only; or --from-dump) into a scratch database, "
+      "applies the pending migrations there as the release phase would (same settings, "
+      "transactions and timeouts; hooks only with --hooks), and reports for each one its "
+      "duration, the locks it held at commit that block reads or writes, the tables and "
+      "indexes it rewrote, the rows of the tables it touched, and why it is risky. The "
+      "source is never written to; the scratch database is removed afterwards.\n"
+      "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
+      "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
+      "interrupted.");
+  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/false);
+  cmd->get_option("--database-url")
+      ->description("The database the release would migrate, read only (default: the "
+                    "variable named by --database-url-env, DATABASE_URL)");
+  cmd->get_option("--lock-timeout")
+      ->description("lock_timeout for migration statements, as in the release (default: "
+                    "5s); ACCESS EXCLUSIVE held longer than this is flagged");
+  auto* dump = cmd->add_option("--from-dump", f->from_dump,
+                               "Restore this pg_dump -Fc archive instead of dumping a "
+                               "database (e.g. latest.dump from `heroku pg:backups:download`)");
+  cmd->get_option("--database-url")->excludes(dump);
+  cmd->add_option("--into", f->into,
+                  "Restore into a new, uniquely named database on this server (dropped "
+                  "afterwards unless --keep) instead of a throwaway local cluster");
+  cmd->add_flag("--schema-only", f->schema_only,
+                "Copy the schema and the migration history only, no rows (fast, but "
+                "failures that depend on data cannot show)");
+  cmd->add_option("--exclude-table-data", f->exclude_table_data,
+                  "Copy this table's definition but not its rows (a pg_dump pattern, e.g. "
+                  "public.audit_log or 'events_*'); repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--jobs", f->jobs,
+                  "Parallel pg_restore jobs (default: the number of cores, at most 8)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_flag("--json", f->json, "Print the report as JSON on stdout");
+  cmd->add_flag("--keep", f->keep,
+                             "Keep the --into scratch database and print its name");
+  cmd->add_flag("--hooks", f->hooks,
+                "Run the release hooks too, with DATABASE_URL pointing at the copy");
+  cmd->add_option("--pg-bin-dir", f->pg_bin_dir,
+                  "Directory holding the pg_dump and pg_restore to use (default: the newest "
+                  "/usr/lib/postgresql/*/bin, or PATH)");
+  cmd->callback([status, f] { *status = Run(*f); });
+}

@@ -1,0 +1,36 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "buildpack/simulate.h"
+
+void RegisterSimulateCommand(CLI::App* app, int* status) {
+  static SimulateOptions options;
+  static std::vector<std::string> env_assignments;
+  static std::string env_file;
+  CLI::App* sim = app->add_subcommand(
+      "simulate",
+      "Run detect, compile and release on a copy of an app as Heroku would "
+      "(bin/simulate)");
+  sim->add_option("APP_DIR", options.app_dir, "The app (e.g. fixtures/common-monorepo)")
+      ->required();
+  sim->add_option("--buildpack", options.buildpack_dir,
+                  "The buildpack directory holding bin/ (bin/simulate passes it)")
+      ->required();
+  sim->add_option("--app", options.app_name, "The Heroku app name (HEROKU_APP_NAME)");
+  sim->add_option("--env", env_assignments, "A config var, KEY=VALUE (repeatable)");
+  sim->add_option("--env-file", env_file, "Config vars from a file of KEY=VALUE lines");
+  sim->add_flag("--keep", options.keep, "Keep the built slug directory");
+  sim->add_flag("--release", options.release,
+                "Then run the release phase (the Procfile's release command)");
+  sim->add_option("--database-url", options.database_url,
+                  "Database for --release; default: a throwaway local cluster");
+  sim->callback([status] {
+    if (!env_file.empty()) options.config_vars = ReadEnvFile(env_file);
+    for (const std::string& a : env_assignments) {
+      auto [name, value] = ParseEnvAssignment(a);
+      options.config_vars[name] = value;
+    }
+    *status = Simulate(options, std::cout);
+  });
+}

@@ -1,0 +1,89 @@
+#ifndef SLUGWRIGHT_MIGRATE_HOOK_RUNNER_H_
+#define SLUGWRIGHT_MIGRATE_HOOK_RUNNER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+class Console;
+class Interrupt;
+
+/// How a command line run by CommandRunner ended.
+struct ProcessResult {
+  /// The exit status; 128 + N when killed by signal N.
+  int exit_code = 0;
+  bool timed_out = false;
+  /// Stopped because slugwright itself was interrupted.
+  bool interrupted = false;
+  bool ok() const { return exit_code == 0 && !timed_out && !interrupted; }
+};
+
+/// Runs the app's own commands (hooks, `command:`, `rollback_command:`) as
+/// child processes. An interface so tests can record calls.
+class CommandRunner {
+ public:
+  virtual ~CommandRunner() = default;
+  /// Runs `command` with `/bin/sh -c` in the current environment plus
+  /// `env`, streaming its stdout and stderr line by line behind `prefix`.
+  /// Kills its whole process group after `timeout_seconds` (0: no limit),
+  /// and when slugwright is interrupted if `stop_on_interrupt`.
+  virtual ProcessResult Run(const std::string& command,
+                            const std::map<std::string, std::string>& env,
+                            double timeout_seconds, const std::string& prefix,
+                            bool stop_on_interrupt) = 0;
+};
+
+/// CommandRunner on Boost.Process. Output passes through the Console, so
+/// a hook that prints its environment shows no password.
+class ShellCommandRunner : public CommandRunner {
+ public:
+  /// `interrupt` may be null.
+  ShellCommandRunner(Console* console, Interrupt* interrupt)
+      : console_(console), interrupt_(interrupt) {}
+  ProcessResult Run(const std::string& command,
+                    const std::map<std::string, std::string>& env,
+                    double timeout_seconds, const std::string& prefix,
+                    bool stop_on_interrupt) override;
+
+ private:
+  Console* console_;
+  Interrupt* interrupt_;
+};
+
+/// What a hook is told about the run, as SLUGWRIGHT_* variables.
+struct HookContext {
+  /// "before", "after" or "on_failure".
+  std::string hook;
+  /// "pending" (before), "success", "failure" or "interrupted".
+  std::string outcome;
+  /// Versions committed by this run, in order (before a rollback-release).
+  std::vector<int64_t> applied;
+  /// Versions this run is about to apply (before) or did not reach.
+  std::vector<int64_t> pending;
+  /// Versions reverted by on_failure: rollback-release, newest first.
+  std::vector<int64_t> reverted;
+  int64_t failed_version = 0;
+  std::string failed_name;
+  /// The error, scrubbed of secrets.
+  std::string error;
+  /// The exit status slugwright will end with.
+  int exit_code = 0;
+  std::string release;
+  std::string app;
+  std::string run_id;
+  /// "user@host:port/db", never with the password.
+  std::string database;
+  std::string table;
+};
+
+/// The SLUGWRIGHT_* environment for a hook (pure; documented in the README):
+/// SLUGWRIGHT_HOOK, SLUGWRIGHT_OUTCOME, SLUGWRIGHT_VERSIONS_APPLIED
+/// (space-separated versions), SLUGWRIGHT_APPLIED_COUNT,
+/// SLUGWRIGHT_VERSIONS_PENDING, SLUGWRIGHT_VERSIONS_REVERTED,
+/// SLUGWRIGHT_FAILED_VERSION, SLUGWRIGHT_FAILED_NAME,
+/// SLUGWRIGHT_ERROR, SLUGWRIGHT_EXIT_CODE, SLUGWRIGHT_RELEASE,
+/// SLUGWRIGHT_APP, SLUGWRIGHT_RUN_ID, SLUGWRIGHT_DATABASE, SLUGWRIGHT_TABLE.
+std::map<std::string, std::string> HookEnvironment(const HookContext& context);
+
+#endif  // SLUGWRIGHT_MIGRATE_HOOK_RUNNER_H_

@@ -1,0 +1,49 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+/// One migration as read from its file(s): what to apply and how.
+struct Migration {
+  /// The file name's leading digits, ordered numerically.
+  int64_t version = 0;
+  /// The rest of the name, e.g. "create_users" for 20240101_create_users.sql.
+  std::string name;
+  /// The file holding the up section (dbmate style: the only file).
+  std::string up_path;
+  /// The file holding the down section; equals up_path in dbmate style,
+  /// empty when there is no down migration.
+  std::string down_path;
+  std::string up_sql;
+  std::string down_sql;
+  bool has_down = false;
+  /// False for `-- migrate:up transaction:false`: each statement is sent on
+  /// its own, outside a transaction.
+  bool up_in_transaction = true;
+  bool down_in_transaction = true;
+  /// The 1-based line of up_path on which up_sql begins (and of down_path
+  /// for down_sql), so a line within the SQL maps back to the file: pass it
+  /// as `first_line` to SplitSql (sql_splitter.h) or add `line - 1` to it.
+  int up_first_line = 1;
+  int down_first_line = 1;
+  /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned
+  /// into LF, so only a change of content counts as an edit.
+  std::string checksum;
+};
+
+/// Where migrations come from. The orchestrator reads them through this
+/// interface and knows nothing of files or formats.
+class MigrationSource {
+ public:
+  virtual ~MigrationSource() = default;
+  /// Every migration, sorted by version. Throws UserError(kExitUsage)
+  /// naming the offending file for a malformed name, a duplicate version,
+  /// a missing up section, an empty file or invalid UTF-8.
+  virtual std::vector<Migration> ReadAll() = 0;
+  /// Where the migrations come from, for messages ("migrations/").
+  virtual std::string Describe() const = 0;
+};
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_H_

@@ -1,0 +1,53 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LOCK_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_LOCK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "migrate/database_driver.h"
+
+class Clock;
+class Console;
+
+/// Takes the migration lock the one way that cannot hurt production: a
+/// session advisory lock, tried with pg_try_advisory_lock and retried with
+/// jittered exponential backoff until a deadline. Nothing ever waits for it
+/// on the server, so no waiter is left behind when a runner gives up or is
+/// killed, and no waiter can deadlock with CREATE INDEX CONCURRENTLY (which
+/// waits for every open transaction, including a blocked lock request).
+class MigrationLock {
+ public:
+  enum class Result { kAcquired, kTimedOut, kInterrupted };
+
+  MigrationLock(DatabaseDriver* driver, Clock* clock, Console* console)
+      : driver_(driver), clock_(clock), console_(console) {}
+
+  /// Tries at once, then keeps trying for `wait_seconds` (0: only once).
+  /// While waiting, says who holds the lock, at first and every 30 s.
+  Result Acquire(double wait_seconds, uint64_t seed);
+  /// Releases the lock if held; warns when the server says this session
+  /// did not hold it (a pooler moved the session).
+  void Release();
+  bool held() const { return held_; }
+  /// Who held the lock when Acquire last failed, for the error message.
+  const std::string& last_holder() const { return last_holder_; }
+  int attempts() const { return attempts_; }
+
+  /// "pid 123 (slugwright release v41 my-app), connected since
+  /// 2024-05-01T10:00:00Z, idle": for messages.
+  static std::string DescribeHolders(const std::vector<LockHolder>& holders);
+
+ private:
+  /// Looks up the holder for messages; prints it when `announce`.
+  void NoteHolder(bool announce, bool first, double waited, double wait_seconds);
+
+  DatabaseDriver* driver_;
+  Clock* clock_;
+  Console* console_;
+  bool held_ = false;
+  int attempts_ = 0;
+  std::string last_holder_;
+};
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LOCK_H_

@@ -1,0 +1,66 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_PLAN_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_PLAN_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+#include "migrate/migration_history.h"
+
+/// The comparison of the migration files with the history table, from
+/// which every policy decision is made. Pure: no I/O.
+struct MigrationPlan {
+  /// An applied migration whose file's checksum is no longer the recorded one.
+  struct ChecksumMismatch {
+    const Migration* file;
+    HistoryRow row;
+  };
+
+  /// Files with no history row, in version order: what `up` applies.
+  std::vector<const Migration*> pending;
+  /// The pending files whose version is below the newest applied one.
+  std::vector<const Migration*> out_of_order;
+  /// Applied versions with no file: the database is ahead of the code, as
+  /// after `heroku rollback`.
+  std::vector<HistoryRow> future;
+  std::vector<ChecksumMismatch> checksum_mismatches;
+  /// Rows in state started or failed: a non-transactional migration that
+  /// did not finish.
+  std::vector<HistoryRow> unfinished;
+  /// Applied rows, in version order.
+  std::vector<HistoryRow> applied;
+  /// The highest applied version; 0 when none.
+  int64_t newest_applied = 0;
+};
+
+/// Compares `files` (sorted by version) with `history`. The returned plan
+/// points into `files`, which must outlive it.
+MigrationPlan MakePlan(const std::vector<Migration>& files,
+                       const std::vector<HistoryRow>& history);
+
+/// The policies that make `up` refuse to run (exit 4), each a message
+/// naming the file(s) and what to do. Empty when the plan may run:
+/// - an applied migration's file changed (both checksums named);
+/// - a non-transactional migration did not finish (which statement was
+///   reached, and `slugwright migrate repair`);
+/// - a pending file is older than the newest applied one, unless
+///   `allow_out_of_order`.
+/// Future migrations (no file) are not a problem: see FutureWarning().
+std::vector<std::string> IntegrityProblems(const MigrationPlan& plan,
+                                           bool allow_out_of_order);
+
+/// The warning for applied migrations that have no file; empty when none.
+std::string FutureWarning(const MigrationPlan& plan);
+
+/// Which statement a non-transactional migration stopped at, and how to
+/// recover: shared by `up`, `status` and `validate`.
+std::string DescribeUnfinished(const HistoryRow& row);
+
+/// True for a statement that begins or ends a transaction (BEGIN, START
+/// TRANSACTION, COMMIT, END, ROLLBACK, ABORT; not ROLLBACK TO SAVEPOINT).
+/// Such a statement inside a transactional migration would commit part of
+/// it behind slugwright's back, so it is refused before anything runs.
+bool IsTransactionControl(const std::string& statement);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_PLAN_H_

@@ -1,0 +1,312 @@
+// The Migrator's decisions, against in-memory doubles (no database). The
+// same behaviours against a real server are in migrator_pg_test.cc.
+
+#include "migrate/migrator.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/console.h"
+#include "base/exit_codes.h"
+#include "testing/fake_database_driver.h"
+
+namespace {
+
+struct MigratorTest : public ::testing::Test {
+  FakeSource source;
+  FakeDatabaseDriver driver;
+  RecordingRunner runner;
+  FakeClock clock;
+  std::ostringstream out, err;
+  Console console{out, err, nullptr};
+  MigratorOptions options;
+
+  MigratorTest() {
+    options.run.run_id = "run1";
+    options.run.release = "v7";
+    options.seed = 1;
+  }
+  void AddFive() {
+    for (int v = 1; v <= 5; ++v)
+      source.Add(v, "CREATE TABLE t" + std::to_string(v) + " (id int);",
+                 "DROP TABLE t" + std::to_string(v) + ";");
+  }
+  int Up() {
+    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    return m.Up(false);
+  }
+  int ExpectUserError(std::function<int()> f) {
+    try {
+      f();
+    } catch (const UserError& e) {
+      last_error = e.what();
+      return e.code();
+    }
+    return -1;
+  }
+  std::string last_error;
+};
+
+}  // namespace
+
+TEST_F(MigratorTest, AppliesEverythingInOrderCreatingHistoryUnderTheLock) {
+  AddFive();
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(driver.history.size(), 5u);
+  EXPECT_EQ(driver.calls["create_tables"], 1);
+  EXPECT_LT(driver.IndexOf("up 1"), driver.IndexOf("up 2"));
+  EXPECT_LT(driver.IndexOf("up 4"), driver.IndexOf("up 5"));
+  EXPECT_TRUE(driver.Logged("event run_succeeded"));
+  EXPECT_EQ(driver.history[3].release, "v7");
+  EXPECT_FALSE(driver.locked);  // released
+  EXPECT_NE(out.str().find("Applied 5 migrations"), std::string::npos) << out.str();
+}
+
+TEST_F(MigratorTest, SecondRunIsANoOpWithoutWrites) {
+  AddFive();
+  ASSERT_EQ(Up(), kExitOk);
+  driver.log.clear();
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_TRUE(driver.log.empty());  // no SQL, no events
+  EXPECT_EQ(driver.calls["set_timeouts"], 1);  // only from the first run
+  EXPECT_NE(out.str().find("up to date"), std::string::npos);
+}
+
+TEST_F(MigratorTest, ChangedAppliedFileRefusesBeforeAnyDdl) {
+  AddFive();
+  ASSERT_EQ(Up(), kExitOk);
+  source.migrations[1].checksum = "sha256:edited";
+  source.Add(6, "CREATE TABLE t6 (id int);");
+  driver.log.clear();
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitIntegrity);
+  EXPECT_NE(last_error.find("sha256:edited"), std::string::npos);
+  EXPECT_FALSE(driver.Logged("up 6"));
+  EXPECT_FALSE(driver.locked);
+}
+
+TEST_F(MigratorTest, OutOfOrderIsRefusedThenAppliedWhenAllowed) {
+  source.Add(1, "a;");
+  source.Add(3, "c;");
+  ASSERT_EQ(Up(), kExitOk);
+  source.Add(2, "b;");
+  std::sort(source.migrations.begin(), source.migrations.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitIntegrity);
+  EXPECT_FALSE(driver.Logged("up 2"));
+  options.settings.allow_out_of_order = true;
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_TRUE(driver.history[2].out_of_order);
+}
+
+TEST_F(MigratorTest, DatabaseAheadOfCodeWarnsAndSucceeds) {
+  AddFive();
+  ASSERT_EQ(Up(), kExitOk);
+  source.migrations.resize(3);  // older code, as after heroku rollback
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_NE(err.str().find("no file here"), std::string::npos) << err.str();
+  EXPECT_EQ(driver.history.size(), 5u);
+}
+
+TEST_F(MigratorTest, FailureInThreeOfFiveKeepsOneAndTwoAndRunsOnFailureHooks) {
+  AddFive();
+  driver.fail_sql["CREATE TABLE t3"] = {"42601"};
+  options.settings.hooks.on_failure = {"notify"};
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(driver.history.count(1));
+  EXPECT_TRUE(driver.history.count(2));
+  EXPECT_FALSE(driver.history.count(3));
+  EXPECT_FALSE(driver.Logged("up 4"));
+  EXPECT_TRUE(driver.Logged("event failed 3"));
+  EXPECT_TRUE(driver.Logged("event run_failed 3"));
+  ASSERT_EQ(runner.calls.size(), 1u);
+  auto& env = runner.calls[0].env;
+  EXPECT_EQ(env["SLUGWRIGHT_OUTCOME"], "failure");
+  EXPECT_EQ(env["SLUGWRIGHT_VERSIONS_APPLIED"], "1 2");
+  EXPECT_EQ(env["SLUGWRIGHT_FAILED_VERSION"], "3");
+  EXPECT_EQ(env["SLUGWRIGHT_VERSIONS_PENDING"], "3 4 5");
+  EXPECT_NE(err.str().find("stay applied"), std::string::npos);
+}
+
+TEST_F(MigratorTest, RollbackReleaseRevertsThisRunsMigrationsNewestFirst) {
+  source.Add(1, "CREATE TABLE t1 (id int);", "DROP TABLE t1;");
+  ASSERT_EQ(Up(), kExitOk);  // an earlier release
+  for (int v = 2; v <= 5; ++v)
+    source.Add(v, "CREATE TABLE t" + std::to_string(v) + " (id int);",
+               "DROP TABLE t" + std::to_string(v) + ";");
+  driver.fail_sql["CREATE TABLE t4"] = {"23505"};
+  options.settings.on_failure = ReleaseSettings::OnFailure::kRollbackRelease;
+  options.settings.hooks.on_failure = {"notify"};
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_LT(driver.IndexOf("down 3"), driver.IndexOf("down 2"));
+  EXPECT_FALSE(driver.Logged("down 1"));  // not this run's
+  EXPECT_EQ(driver.history.size(), 1u);
+  EXPECT_EQ(runner.calls[0].env["SLUGWRIGHT_VERSIONS_REVERTED"], "3 2");
+}
+
+TEST_F(MigratorTest, AllModeFailureAppliesNothing) {
+  AddFive();
+  driver.fail_sql["CREATE TABLE t3"] = {"42601"};
+  options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(driver.history.empty());
+  EXPECT_TRUE(driver.Logged("begin"));
+  EXPECT_TRUE(driver.Logged("rollback"));
+  EXPECT_FALSE(driver.Logged("commit"));
+  driver.fail_sql.clear();
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(driver.history.size(), 5u);
+  EXPECT_TRUE(driver.Logged("commit"));
+}
+
+TEST_F(MigratorTest, AllModeRefusesATransactionFalseMigration) {
+  source.Add(1, "CREATE INDEX CONCURRENTLY i ON t (x);", "", false);
+  options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
+  EXPECT_NE(last_error.find("transaction:false"), std::string::npos);
+  EXPECT_TRUE(driver.history.empty());
+}
+
+TEST_F(MigratorTest, LockTimeoutIsRetriedWithBackoffThenSucceeds) {
+  AddFive();
+  driver.fail_sql["CREATE TABLE t2"] = {"55P03", 2};
+  options.settings.lock_retries = 3;
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(driver.history.size(), 5u);
+  EXPECT_EQ(clock.sleeps.size(), 2u);
+  EXPECT_LT(clock.sleeps[0], clock.sleeps[1] + 1e-9);
+  EXPECT_NE(out.str().find("hit lock_timeout"), std::string::npos);
+}
+
+TEST_F(MigratorTest, LockTimeoutFailsAfterTheConfiguredRetries) {
+  AddFive();
+  driver.fail_sql["CREATE TABLE t2"] = {"55P03"};
+  options.settings.lock_retries = 2;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_EQ(clock.sleeps.size(), 2u);
+  EXPECT_EQ(driver.history.size(), 1u);
+}
+
+TEST_F(MigratorTest, BeforeHookFailureAbortsWithNothingApplied) {
+  AddFive();
+  options.settings.hooks.before = {"check-env"};
+  options.settings.hooks.on_failure = {"notify"};
+  runner.exit_codes["check-env"] = 1;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(driver.history.empty());
+  ASSERT_EQ(runner.calls.size(), 2u);
+  EXPECT_EQ(runner.calls[1].command, "notify");
+}
+
+TEST_F(MigratorTest, AfterHookRunsOnSuccessWithTheVersions) {
+  source.Add(1, "a;");
+  options.settings.hooks.after = {"announce"};
+  EXPECT_EQ(Up(), kExitOk);
+  ASSERT_EQ(runner.calls.size(), 1u);
+  EXPECT_EQ(runner.calls[0].env["SLUGWRIGHT_VERSIONS_APPLIED"], "1");
+  EXPECT_EQ(runner.calls[0].env["SLUGWRIGHT_OUTCOME"], "success");
+}
+
+TEST_F(MigratorTest, FailingOnFailureHookDoesNotHideTheOriginalError) {
+  AddFive();
+  driver.fail_sql["CREATE TABLE t1"] = {"42P01"};
+  options.settings.hooks.on_failure = {"broken-notify"};
+  runner.exit_codes["broken-notify"] = 2;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_NE(err.str().find("simulated error 42P01"), std::string::npos) << err.str();
+}
+
+TEST_F(MigratorTest, HeldLockIsExitThreeNamingTheHolder) {
+  AddFive();
+  driver.lock_free = false;
+  options.settings.lock_wait_seconds = 0;
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitLockTimeout);
+  EXPECT_NE(last_error.find("pid 4242"), std::string::npos);
+  EXPECT_TRUE(driver.history.empty());
+}
+
+TEST_F(MigratorTest, TransactionControlInATransactionalMigrationIsRefused) {
+  source.Add(1, "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);");
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
+  EXPECT_NE(last_error.find(":2:"), std::string::npos) << last_error;
+  EXPECT_TRUE(driver.history.empty());
+}
+
+TEST_F(MigratorTest, NonTransactionalMigrationSendsEachStatementAlone) {
+  source.Add(1, "CREATE TABLE t (x int);");
+  source.Add(2, "CREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (x);",
+             "", false);
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_TRUE(driver.Logged("stmt CREATE INDEX CONCURRENTLY a ON t (x);"));
+  EXPECT_TRUE(driver.Logged("stmt CREATE INDEX CONCURRENTLY b ON t (x);"));
+  EXPECT_EQ(driver.history[2].state, MigrationState::kApplied);
+  EXPECT_EQ(driver.history[2].statements_done, 2);
+}
+
+TEST_F(MigratorTest, NonTransactionalFailureMidwayBlocksLaterRunsUntilRepair) {
+  source.Add(1, "CREATE INDEX CONCURRENTLY a ON t (x);\nCREATE INDEX CONCURRENTLY b ON t (y);\n"
+                "CREATE INDEX CONCURRENTLY c ON t (z);",
+             "", false);
+  driver.fail_sql["ON t (y)"] = {"42703", 1};
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_EQ(driver.history[1].state, MigrationState::kFailed);
+  EXPECT_EQ(driver.history[1].statements_done, 1);
+  EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitIntegrity);
+  EXPECT_NE(last_error.find("statement 2 of 3"), std::string::npos) << last_error;
+  {
+    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    EXPECT_EQ(m.Repair({}), kExitOk);
+  }
+  EXPECT_FALSE(driver.history.count(1));
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(driver.history[1].state, MigrationState::kApplied);
+}
+
+TEST_F(MigratorTest, DownRevertsNewestFirstAndRefusesWithoutDownSection) {
+  AddFive();
+  ASSERT_EQ(Up(), kExitOk);
+  {
+    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    EXPECT_EQ(m.Down(2), kExitOk);
+  }
+  EXPECT_LT(driver.IndexOf("down 5"), driver.IndexOf("down 4"));
+  EXPECT_EQ(driver.history.size(), 3u);
+  source.migrations[2].has_down = false;
+  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(ExpectUserError([&] { return m.Down(1); }), kExitUsage);
+  EXPECT_EQ(driver.history.size(), 3u);
+}
+
+TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
+  AddFive();
+  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(m.Up(true), kExitOk);
+  EXPECT_EQ(driver.calls["try_lock"], 0);
+  EXPECT_EQ(driver.calls["create_tables"], 0);
+  EXPECT_TRUE(driver.log.empty());
+  EXPECT_NE(out.str().find("would apply 5 migrations"), std::string::npos) << out.str();
+}
+
+TEST_F(MigratorTest, ExternalCommandRunsUnderTheLockWithHooks) {
+  options.settings.command = "npx sequelize db:migrate";
+  options.settings.rollback_command = "npx sequelize db:migrate:undo";
+  options.settings.on_failure = ReleaseSettings::OnFailure::kRollbackRelease;
+  options.settings.hooks.on_failure = {"notify"};
+  runner.exit_codes["npx sequelize db:migrate"] = 1;
+  EXPECT_EQ(Up(), kExitFailed);
+  ASSERT_EQ(runner.calls.size(), 3u);
+  EXPECT_EQ(runner.calls[0].command, "npx sequelize db:migrate");
+  EXPECT_EQ(runner.calls[1].command, "npx sequelize db:migrate:undo");
+  EXPECT_EQ(runner.calls[2].command, "notify");
+  EXPECT_EQ(driver.calls["try_lock"], 1);
+  EXPECT_FALSE(driver.locked);
+  EXPECT_TRUE(driver.Logged("event command_failed"));
+}
+
+TEST_F(MigratorTest, StatusExitCodeOneWhenPending) {
+  AddFive();
+  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(m.Status(false, true), kExitFailed);
+  EXPECT_EQ(m.Status(false, false), kExitOk);
+  EXPECT_EQ(driver.calls["try_lock"], 0);
+}

@@ -1,0 +1,61 @@
+#include "migrate/release_settings.h"
+
+#include <nlohmann/json.hpp>
+
+const char* ToString(ReleaseSettings::TransactionMode mode) {
+  return mode == ReleaseSettings::TransactionMode::kAll ? "all"
+                                                        : "per-migration";
+}
+
+const char* ToString(ReleaseSettings::OnFailure on_failure) {
+  return on_failure == ReleaseSettings::OnFailure::kRollbackRelease
+             ? "rollback-release"
+             : "stop";
+}
+
+void to_json(nlohmann::json& j, const ReleaseSettings& s) {
+  j = nlohmann::json{
+      {"migrations", s.migrations_dir},
+      {"database_url_env", s.database_url_env},
+      {"table", s.table},
+      {"transaction", ToString(s.transaction)},
+      {"on_failure", ToString(s.on_failure)},
+      {"lock_wait_seconds", s.lock_wait_seconds},
+      {"lock_timeout_seconds", s.lock_timeout_seconds},
+      {"statement_timeout_seconds", s.statement_timeout_seconds},
+      {"lock_retries", s.lock_retries},
+      {"allow_out_of_order", s.allow_out_of_order},
+      {"command", s.command},
+      {"rollback_command", s.rollback_command},
+      {"hooks",
+       {{"before", s.hooks.before},
+        {"after", s.hooks.after},
+        {"on_failure", s.hooks.on_failure},
+        {"timeout_seconds", s.hooks.timeout_seconds}}},
+  };
+}
+
+void from_json(const nlohmann::json& j, ReleaseSettings& s) {
+  s = ReleaseSettings();
+  j.at("migrations").get_to(s.migrations_dir);
+  j.at("database_url_env").get_to(s.database_url_env);
+  j.at("table").get_to(s.table);
+  s.transaction = j.at("transaction").get<std::string>() == "all"
+                      ? ReleaseSettings::TransactionMode::kAll
+                      : ReleaseSettings::TransactionMode::kPerMigration;
+  s.on_failure = j.at("on_failure").get<std::string>() == "rollback-release"
+                     ? ReleaseSettings::OnFailure::kRollbackRelease
+                     : ReleaseSettings::OnFailure::kStop;
+  j.at("lock_wait_seconds").get_to(s.lock_wait_seconds);
+  j.at("lock_timeout_seconds").get_to(s.lock_timeout_seconds);
+  j.at("statement_timeout_seconds").get_to(s.statement_timeout_seconds);
+  j.at("lock_retries").get_to(s.lock_retries);
+  j.at("allow_out_of_order").get_to(s.allow_out_of_order);
+  j.at("command").get_to(s.command);
+  j.at("rollback_command").get_to(s.rollback_command);
+  const nlohmann::json& hooks = j.at("hooks");
+  hooks.at("before").get_to(s.hooks.before);
+  hooks.at("after").get_to(s.hooks.after);
+  hooks.at("on_failure").get_to(s.hooks.on_failure);
+  hooks.at("timeout_seconds").get_to(s.hooks.timeout_seconds);
+}

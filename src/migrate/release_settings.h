@@ -1,0 +1,60 @@
+#ifndef SLUGWRIGHT_MIGRATE_RELEASE_SETTINGS_H_
+#define SLUGWRIGHT_MIGRATE_RELEASE_SETTINGS_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+/// Commands run around a release's migrations (`hooks:` in slugwright.yml).
+struct HookSettings {
+  /// After the lock is taken, before any migration; a failure aborts with
+  /// nothing applied.
+  std::vector<std::string> before;
+  /// After every migration succeeded.
+  std::vector<std::string> after;
+  /// After a failure, once the database was rolled back as configured.
+  std::vector<std::string> on_failure;
+  /// Each hook command is killed when it runs longer than this.
+  double timeout_seconds = 300;
+};
+
+/// How one app's release phase applies migrations: the `release:` section of
+/// slugwright.yml, resolved by `bin/compile` and stored in the slug so that
+/// `slugwright release` needs no app name at run time.
+struct ReleaseSettings {
+  enum class TransactionMode { kPerMigration, kAll };
+  enum class OnFailure { kStop, kRollbackRelease };
+
+  /// Directory of migration files, relative to the app root.
+  std::string migrations_dir = "migrations";
+  /// The config var that holds the database URL.
+  std::string database_url_env = "DATABASE_URL";
+  /// The history table slugwright owns, schema-qualified.
+  std::string table = "public.slugwright_migrations";
+  TransactionMode transaction = TransactionMode::kPerMigration;
+  OnFailure on_failure = OnFailure::kStop;
+  /// How long to wait for the migration lock; 0 fails at once.
+  double lock_wait_seconds = 600;
+  /// PostgreSQL lock_timeout for migration statements.
+  double lock_timeout_seconds = 5;
+  /// PostgreSQL statement_timeout for migration statements; 0 is none.
+  double statement_timeout_seconds = 0;
+  /// How often a migration that hit lock_timeout is retried.
+  int lock_retries = 3;
+  bool allow_out_of_order = false;
+  /// An external migration tool run under slugwright's lock instead of the
+  /// built-in runner (e.g. `npx sequelize-cli db:migrate`), and its undo.
+  std::string command;
+  std::string rollback_command;
+  HookSettings hooks;
+};
+
+const char* ToString(ReleaseSettings::TransactionMode mode);
+const char* ToString(ReleaseSettings::OnFailure on_failure);
+
+void to_json(nlohmann::json& j, const ReleaseSettings& settings);
+/// Throws nlohmann::json::exception on a malformed document.
+void from_json(const nlohmann::json& j, ReleaseSettings& settings);
+
+#endif  // SLUGWRIGHT_MIGRATE_RELEASE_SETTINGS_H_

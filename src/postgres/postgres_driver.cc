@@ -1,0 +1,538 @@
+#include "postgres/postgres_driver.h"
+
+#include <cmath>
+#include <regex>
+#include <sstream>
+
+#include <pqxx/pqxx>
+
+#include "base/exit_codes.h"
+
+namespace {
+
+bool IsPlainIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$')) return false;
+  return true;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+/// Formats seconds as a PostgreSQL interval setting in milliseconds.
+std::string Millis(double seconds) {
+  return std::to_string(static_cast<long long>(std::llround(seconds * 1000))) + "ms";
+}
+
+const char* kTimestampFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
+
+std::string Utc(const std::string& column) {
+  return "coalesce(to_char(" + column + " AT TIME ZONE 'UTC', " + kTimestampFormat +
+         "), '')";
+}
+
+}  // namespace
+
+HistoryTableName HistoryTableName::Parse(const std::string& text) {
+  HistoryTableName name;
+  size_t dot = text.find('.');
+  if (dot == std::string::npos) {
+    name.table = text;
+  } else {
+    name.schema = text.substr(0, dot);
+    name.table = text.substr(dot + 1);
+  }
+  name.schema = Lower(name.schema);
+  name.table = Lower(name.table);
+  if (!IsPlainIdentifier(name.schema) || !IsPlainIdentifier(name.table) ||
+      name.table.size() > 63 - 7)
+    throw UserError(kExitUsage,
+                    "history table `" + text +
+                        "` is not a valid name: use `table` or `schema.table` with "
+                        "letters, digits and _ only (at most 56 characters for the "
+                        "table, which gets an `_events` companion)");
+  return name;
+}
+
+AdvisoryLockKeys LockKeysFor(const HistoryTableName& table) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : table.Qualified()) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return {0x736c7567, static_cast<int32_t>(hash & 0x7fffffffu)};
+}
+
+struct PostgresDriver::Rows {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::vector<bool>> nulls;
+};
+
+PostgresDriver::PostgresDriver(DatabaseTarget target, HistoryTableName table,
+                               std::string application_name, const Redactor* redactor)
+    : target_(std::move(target)),
+      table_name_(std::move(table)),
+      keys_(LockKeysFor(table_name_)),
+      application_name_(std::move(application_name)),
+      redactor_(redactor) {
+  // Quoting needs no connection: the names are plain identifiers.
+  history_ = "\"" + table_name_.schema + "\".\"" + table_name_.table + "\"";
+  events_ = "\"" + table_name_.schema + "\".\"" + table_name_.table + "_events\"";
+}
+
+PostgresDriver::~PostgresDriver() {
+  std::lock_guard<std::mutex> lock(connection_mutex_);
+  conn_.reset();
+}
+
+std::string PostgresDriver::Describe() const { return target_.Describe(); }
+
+void PostgresDriver::Connect() {
+  std::map<std::string, std::string> settings = {
+      {"application_name", application_name_},
+      // This side notices a dead server within about a minute instead of
+      // the kernel's two hours (the server's side of the session is set
+      // up in CheckSessionIsDirect).
+      {"keepalives", "1"},
+      {"keepalives_idle", "30"},
+      {"keepalives_interval", "10"},
+      {"keepalives_count", "3"},
+  };
+  if (target_.Get("connect_timeout").empty()) settings["connect_timeout"] = "15";
+  try {
+    auto conn = std::make_unique<pqxx::connection>(target_.Conninfo(settings));
+    std::lock_guard<std::mutex> lock(connection_mutex_);
+    conn_ = std::move(conn);
+  } catch (const std::exception& e) {
+    std::string message = redactor_->Scrub(e.what());
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    throw DatabaseError("could not connect to " + Describe() + ": " + message, "08006",
+                        true);
+  }
+}
+
+void PostgresDriver::Rethrow(const std::exception& e, const std::string& source_path,
+                             int sql_first_line) const {
+  std::string message = redactor_->Scrub(e.what());
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+    message.pop_back();
+  if (message.rfind("ERROR:  ", 0) == 0) message = message.substr(8);
+  std::string sqlstate;
+  bool lost = false;
+  if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    sqlstate = sql->sqlstate();
+  } else if (dynamic_cast<const pqxx::broken_connection*>(&e)) {
+    lost = true;
+  }
+  if (!source_path.empty()) {
+    // The server's "LINE n:" counts from the start of the SQL we sent,
+    // which begins on the migration's first SQL line.
+    static const std::regex kLine(R"(LINE (\d+):)");
+    std::smatch match;
+    if (std::regex_search(message, match, kLine)) {
+      int line = sql_first_line + std::stoi(match[1]) - 1;
+      message += "\n(at " + source_path + ":" + std::to_string(line) + ")";
+    }
+  }
+  throw DatabaseError(message, sqlstate, lost);
+}
+
+PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
+                                          const std::string& source_path,
+                                          int source_first_line) {
+  if (!conn_) throw DatabaseError("not connected", "08003", true);
+  if (session_lost_)
+    throw DatabaseError("the connection to " + Describe() +
+                            " was lost earlier in this run; not reconnecting, because a "
+                            "new session would not hold the migration lock",
+                        "08003", true);
+  ++queries_sent_;
+  try {
+    pqxx::nontransaction work(*conn_);
+    pqxx::result result = work.exec(sql);
+    Rows rows;
+    for (const auto& row : result) {
+      std::vector<std::string> values;
+      std::vector<bool> nulls;
+      for (const auto& field : row) {
+        nulls.push_back(field.is_null());
+        values.push_back(field.is_null() ? "" : field.c_str());
+      }
+      rows.rows.push_back(std::move(values));
+      rows.nulls.push_back(std::move(nulls));
+    }
+    return rows;
+  } catch (const pqxx::failure& e) {
+    // A terminated backend can also surface as an SQL error (57P01) on a
+    // connection that is closed by the time it is reported.
+    if (dynamic_cast<const pqxx::broken_connection*>(&e) || !conn_->is_open()) {
+      session_lost_ = true;
+      std::string detail = redactor_->Scrub(e.what());
+      while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
+        detail.pop_back();
+      throw DatabaseError("lost the connection to " + Describe() +
+                              ": the server ended the session, restarted or became "
+                              "unreachable (" + detail + ")",
+                          "08006", true);
+    }
+    Rethrow(e, source_path, source_first_line);
+  }
+}
+
+std::string PostgresDriver::Quote(const std::string& text) const {
+  return conn_->quote(text);
+}
+
+std::string PostgresDriver::QuoteOrNull(const std::string& text) const {
+  return text.empty() ? "NULL" : Quote(text);
+}
+
+void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
+  // libpq's PQbackendPID() comes from the BackendKeyData message. PgBouncer
+  // makes up its own key for the client, so a pid that differs from what
+  // the server says it is reveals a proxy in between.
+  //
+  // The same round trip makes the server notice a runner that vanished
+  // without closing its connection (a dyno cut off the network): TCP
+  // keepalives on the server's side of this session and, during a long
+  // statement, a check of the client socket every 5 s (PostgreSQL 14+;
+  // settings the server lacks are skipped). Otherwise the server keeps
+  // the session, and the migration lock with it, for the kernel default
+  // of over two hours.
+  int server_pid = std::stoi(
+      Exec("SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
+           "WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' "
+           "THEN '3' WHEN 'tcp_user_timeout' THEN '60000' ELSE '5000' END, false) "
+           "FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
+           "'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout', "
+           "'client_connection_check_interval'); SELECT pg_backend_pid()")
+          .rows.at(0).at(0));
+  if (server_pid == conn_->backendpid()) return;
+  int second_pid = std::stoi(Exec("SELECT pg_backend_pid()").rows.at(0).at(0));
+  const std::string why =
+      " A session advisory lock needs every statement of a run on one server "
+      "session; behind a transaction pooler the lock lands on one server "
+      "connection and the migrations run on others, unlocked, and the lock "
+      "stays behind for whoever gets that connection next. Use a direct URL "
+      "for the release phase (on Heroku, DATABASE_URL rather than "
+      "DATABASE_CONNECTION_POOL_URL or the pgbouncer buildpack's local URL), "
+      "or set database_url_env to a variable that holds one.";
+  if (second_pid != server_pid)
+    throw UserError(kExitUsage,
+                    "refusing to migrate through a transaction-pooling connection "
+                    "pooler (PgBouncer pool_mode=transaction?): " + Describe() +
+                        " put two consecutive transactions on different server "
+                        "sessions (pid " + std::to_string(server_pid) + " then " +
+                        std::to_string(second_pid) + ")." + why);
+  if (!allow_session_pooler)
+    throw UserError(kExitUsage,
+                    "refusing to migrate through a connection pooler: " + Describe() +
+                        " is not a direct PostgreSQL session (the server's pid " +
+                        std::to_string(server_pid) +
+                        " is not the one the connection announced), so it may be "
+                        "PgBouncer in transaction mode." + why +
+                        " If the pooler is in session mode (pool_mode=session), "
+                        "pass --allow-session-pooler.");
+}
+
+bool PostgresDriver::TryLock() {
+  Rows r = Exec("SELECT pg_try_advisory_lock(" + std::to_string(keys_.classid) + ", " +
+                std::to_string(keys_.objid) + ")");
+  return r.rows.at(0).at(0) == "t";
+}
+
+bool PostgresDriver::Unlock() {
+  Rows r = Exec("SELECT pg_advisory_unlock(" + std::to_string(keys_.classid) + ", " +
+                std::to_string(keys_.objid) + ")");
+  return r.rows.at(0).at(0) == "t";
+}
+
+namespace {
+
+std::string LockFilter(const AdvisoryLockKeys& keys) {
+  // The two-key form stores k1 in classid and k2 in objid, objsubid 2.
+  return "l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database "
+         "WHERE datname = current_database()) AND l.classid = " +
+         std::to_string(static_cast<uint32_t>(keys.classid)) +
+         " AND l.objid = " + std::to_string(static_cast<uint32_t>(keys.objid)) +
+         " AND l.objsubid = 2";
+}
+
+}  // namespace
+
+std::vector<LockHolder> PostgresDriver::LockHolders() {
+  Rows r = Exec("SELECT l.pid, coalesce(a.application_name, ''), " +
+                Utc("a.backend_start") + ", coalesce(a.state, ''), " +
+                Utc("a.query_start") +
+                " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE " +
+                LockFilter(keys_) + " AND l.granted ORDER BY l.pid");
+  std::vector<LockHolder> holders;
+  for (const auto& row : r.rows) {
+    LockHolder h;
+    h.pid = std::stoi(row[0]);
+    h.application_name = row[1];
+    h.backend_start = row[2];
+    h.state = row[3];
+    h.query_start = row[4];
+    holders.push_back(h);
+  }
+  return holders;
+}
+
+bool PostgresDriver::LockHasWaiters() {
+  Rows r = Exec("SELECT count(*) FROM pg_locks l WHERE " + LockFilter(keys_) +
+                " AND NOT l.granted");
+  return r.rows.at(0).at(0) != "0";
+}
+
+bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
+  rows->clear();
+  Rows r;
+  try {
+    r = Exec("SELECT version, name, checksum, state, in_transaction, statements_total, "
+             "statements_done, " + Utc("applied_at") +
+             ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
+             "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
+  } catch (const DatabaseError& e) {
+    if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
+    throw;
+  }
+  rows->reserve(r.rows.size());
+  for (const auto& v : r.rows) {
+    HistoryRow row;
+    row.version = std::stoll(v[0]);
+    row.name = v[1];
+    row.checksum = v[2];
+    if (!ParseMigrationState(v[3], &row.state))
+      throw DatabaseError("the history table " + table_name_.Qualified() +
+                              " has an unknown state `" + v[3] + "` for version " + v[0],
+                          "", false);
+    row.in_transaction = v[4] == "t";
+    row.statements_total = std::stoi(v[5]);
+    row.statements_done = std::stoi(v[6]);
+    row.applied_at = v[7];
+    row.execution_ms = std::stod(v[8]);
+    row.release = v[9];
+    row.app = v[10];
+    row.out_of_order = v[11] == "t";
+    row.error = v[12];
+    rows->push_back(std::move(row));
+  }
+  return true;
+}
+
+void PostgresDriver::CreateHistoryTables() {
+  // Not CREATE SCHEMA IF NOT EXISTS: that needs the CREATE privilege on
+  // the database even when the schema exists.
+  std::string schema_literal = Quote(table_name_.schema);
+  std::string create_schema = Quote("CREATE SCHEMA \"" + table_name_.schema + "\"");
+  Exec("DO $slugwright$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = " +
+       schema_literal + ") THEN EXECUTE " + create_schema +
+       "; END IF; END $slugwright$;\n"
+       "CREATE TABLE IF NOT EXISTS " + history_ + " (\n"
+       "  version bigint PRIMARY KEY,\n"
+       "  name text NOT NULL,\n"
+       "  checksum text NOT NULL,\n"
+       "  state text NOT NULL DEFAULT 'applied'\n"
+       "    CHECK (state IN ('applied', 'failed', 'started')),\n"
+       "  in_transaction boolean NOT NULL,\n"
+       "  statements_total integer NOT NULL DEFAULT 0,\n"
+       "  statements_done integer NOT NULL DEFAULT 0,\n"
+       "  applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+       "  execution_ms double precision,\n"
+       "  release text,\n"
+       "  app text,\n"
+       "  out_of_order boolean NOT NULL DEFAULT false,\n"
+       "  error text,\n"
+       "  run_id text,\n"
+       "  runner text\n"
+       ");\n"
+       "CREATE TABLE IF NOT EXISTS " + events_ + " (\n"
+       "  id bigserial PRIMARY KEY,\n"
+       "  at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
+       "  run_id text NOT NULL,\n"
+       "  event text NOT NULL,\n"
+       "  version bigint,\n"
+       "  name text,\n"
+       "  release text,\n"
+       "  app text,\n"
+       "  runner text,\n"
+       "  detail text\n"
+       ");");
+}
+
+void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) {
+  Exec("SET lock_timeout = '" + Millis(lock_timeout) + "'; SET statement_timeout = '" +
+       Millis(statement_timeout) + "'");
+}
+
+void PostgresDriver::Begin() { Exec("BEGIN"); }
+void PostgresDriver::Commit() { Exec("COMMIT"); }
+
+void PostgresDriver::Rollback() {
+  try {
+    Exec("ROLLBACK");
+  } catch (const std::exception&) {
+    // A lost session has rolled back on the server already.
+  }
+}
+
+std::string PostgresDriver::EventInsert(const std::string& event, int64_t version,
+                                        const std::string& name,
+                                        const std::string& detail,
+                                        const RunInfo& run) const {
+  return "INSERT INTO " + events_ +
+         " (run_id, event, version, name, release, app, runner, detail) VALUES (" +
+         Quote(run.run_id) + ", " + Quote(event) + ", " +
+         (version ? std::to_string(version) : "NULL") + ", " + QuoteOrNull(name) + ", " +
+         QuoteOrNull(run.release) + ", " + QuoteOrNull(run.app) + ", " +
+         QuoteOrNull(run.runner) + ", " + QuoteOrNull(redactor_->Scrub(detail)) + ")";
+}
+
+std::string PostgresDriver::HistoryInsert(const Migration& m, const char* state,
+                                          bool in_transaction, int statements_total,
+                                          bool out_of_order, const RunInfo& run) const {
+  // statement_timestamp() is when the server received this query message,
+  // which starts with the migration: the difference is its run time
+  // without a round trip to measure it.
+  return "INSERT INTO " + history_ +
+         " (version, name, checksum, state, in_transaction, statements_total, "
+         "statements_done, applied_at, execution_ms, release, app, out_of_order, run_id, "
+         "runner) VALUES (" +
+         std::to_string(m.version) + ", " + Quote(m.name) + ", " + Quote(m.checksum) +
+         ", '" + state + "', " + (in_transaction ? "true" : "false") + ", " +
+         std::to_string(statements_total) + ", 0, clock_timestamp(), " +
+         "1000 * extract(epoch FROM clock_timestamp() - statement_timestamp()), " +
+         QuoteOrNull(run.release) + ", " + QuoteOrNull(run.app) + ", " +
+         (out_of_order ? "true" : "false") + ", " + Quote(run.run_id) + ", " +
+         QuoteOrNull(run.runner) + ")";
+}
+
+void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInfo& run,
+                             Wrap wrap) {
+  bool own = wrap == Wrap::kOwnTransaction;
+  // "BEGIN; " shares the SQL's first line, so the server's LINE numbers
+  // are the SQL's. The SQL is closed by a newline and `;` in case it ends
+  // in a -- comment or lacks its final semicolon.
+  std::string sql = (own ? "BEGIN; " : "") + m.up_sql + "\n;\n" +
+                    HistoryInsert(m, "applied", true, 0, out_of_order, run) + ";\n" +
+                    EventInsert("applied", m.version, m.name, "", run) + ";\n" +
+                    (own ? "COMMIT;" : "");
+  try {
+    Exec(sql, m.up_path, m.up_first_line);
+  } catch (const DatabaseError& e) {
+    if (own && !e.connection_lost()) Rollback();
+    throw;
+  }
+}
+
+void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap) {
+  bool own = wrap == Wrap::kOwnTransaction;
+  std::string sql = (own ? "BEGIN; " : "") + m.down_sql + "\n;\n" + "DELETE FROM " +
+                    history_ + " WHERE version = " + std::to_string(m.version) + ";\n" +
+                    EventInsert("reverted", m.version, m.name, "", run) + ";\n" +
+                    (own ? "COMMIT;" : "");
+  try {
+    Exec(sql, m.down_path, m.down_first_line);
+  } catch (const DatabaseError& e) {
+    if (own && !e.connection_lost()) Rollback();
+    throw;
+  }
+}
+
+void PostgresDriver::StartUnfinished(const Migration& m, int statements_total,
+                                     bool out_of_order, const RunInfo& run) {
+  Exec(HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
+       EventInsert("started", m.version, m.name,
+                   std::to_string(statements_total) + " statements", run));
+}
+
+void PostgresDriver::ExecuteStatement(const std::string& sql) { Exec(sql); }
+
+void PostgresDriver::RecordProgress(int64_t version, int statements_done) {
+  Exec("UPDATE " + history_ + " SET statements_done = " +
+       std::to_string(statements_done) + " WHERE version = " + std::to_string(version));
+}
+
+void PostgresDriver::FinishUnfinished(const Migration& m, const RunInfo& run) {
+  Exec("UPDATE " + history_ +
+       " SET state = 'applied', statements_done = statements_total, execution_ms = "
+       "1000 * extract(epoch FROM clock_timestamp() - applied_at), applied_at = "
+       "clock_timestamp() WHERE version = " +
+       std::to_string(m.version) + ";\n" + EventInsert("applied", m.version, m.name, "", run));
+}
+
+void PostgresDriver::FailUnfinished(const Migration& m, int statements_done,
+                                    const std::string& error, const RunInfo& run) {
+  std::string where = " WHERE version = " + std::to_string(m.version);
+  std::string change =
+      statements_done == 0
+          ? "DELETE FROM " + history_ + where
+          : "UPDATE " + history_ + " SET state = 'failed', statements_done = " +
+                std::to_string(statements_done) + ", error = " +
+                Quote(redactor_->Scrub(error)) + where;
+  Exec(change + ";\n" + EventInsert("failed", m.version, m.name, error, run));
+}
+
+void PostgresDriver::ForgetMigration(const Migration& m, const RunInfo& run) {
+  Exec("DELETE FROM " + history_ + " WHERE version = " + std::to_string(m.version) +
+       ";\n" + EventInsert("reverted", m.version, m.name, "", run));
+}
+
+void PostgresDriver::DeleteHistoryRow(int64_t version, const std::string& detail,
+                                      const RunInfo& run) {
+  Exec("DELETE FROM " + history_ + " WHERE version = " + std::to_string(version) + ";\n" +
+       EventInsert("repaired", version, "", detail, run));
+}
+
+void PostgresDriver::MarkApplied(int64_t version, const std::string& checksum,
+                                 const RunInfo& run) {
+  Exec("UPDATE " + history_ + " SET state = 'applied', statements_done = "
+       "statements_total, error = NULL, checksum = " + Quote(checksum) +
+       " WHERE version = " + std::to_string(version) + ";\n" +
+       EventInsert("repaired", version, "", "marked applied", run));
+}
+
+void PostgresDriver::UpdateChecksum(int64_t version, const std::string& checksum,
+                                    const RunInfo& run) {
+  Exec("UPDATE " + history_ + " SET checksum = " + Quote(checksum) +
+       " WHERE version = " + std::to_string(version) + ";\n" +
+       EventInsert("repaired", version, "", "checksum set to " + checksum, run));
+}
+
+void PostgresDriver::RecordEvent(const std::string& event, int64_t version,
+                                 const std::string& name, const std::string& detail,
+                                 const RunInfo& run) noexcept {
+  try {
+    Exec(EventInsert(event, version, name, detail, run));
+  } catch (const std::exception&) {
+    // Best effort: the event log must not hide the error being reported.
+  }
+}
+
+std::vector<std::string> PostgresDriver::InvalidIndexes() {
+  Rows r = Exec("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid "
+                "ORDER BY 1");
+  std::vector<std::string> names;
+  for (const auto& row : r.rows) names.push_back(row[0]);
+  return names;
+}
+
+std::vector<std::vector<std::string>> PostgresDriver::Inspect(const std::string& sql) {
+  return Exec(sql).rows;
+}
+
+void PostgresDriver::Cancel() noexcept {
+  std::lock_guard<std::mutex> lock(connection_mutex_);
+  if (!conn_) return;
+  try {
+    conn_->cancel_query();
+  } catch (...) {
+    // Nothing to cancel, or the server is gone: either way, done.
+  }
+}

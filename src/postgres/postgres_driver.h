@@ -1,0 +1,123 @@
+#ifndef SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_
+#define SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "migrate/database_driver.h"
+#include "postgres/database_url.h"
+
+#include <pqxx/connection>
+
+/// The schema-qualified name of the history table; the event log is the
+/// same name with `_events` appended.
+struct HistoryTableName {
+  std::string schema = "public";
+  std::string table = "slugwright_migrations";
+
+  /// Parses "table" or "schema.table": unquoted identifiers of letters,
+  /// digits, `_` and `$`, starting with a letter or `_`, so the name means
+  /// the same quoted or not. Throws UserError(kExitUsage) otherwise.
+  static HistoryTableName Parse(const std::string& text);
+  std::string Qualified() const { return schema + "." + table; }
+};
+
+/// The two keys of the session advisory lock, `pg_try_advisory_lock(k1,
+/// k2)`: k1 is 0x736c7567 ("slug"), k2 the 32-bit FNV-1a hash of the
+/// qualified history table name with the top bit cleared. So one database
+/// can hold several independently locked histories, and the key can be
+/// computed from this formula for pg_locks queries.
+struct AdvisoryLockKeys {
+  int32_t classid;
+  int32_t objid;
+};
+AdvisoryLockKeys LockKeysFor(const HistoryTableName& table);
+
+/// DatabaseDriver for PostgreSQL on libpqxx: one session (the lock and the
+/// migrations share it), application_name identifying the run, TCP
+/// keepalives so a dead peer's lock is released within minutes.
+class PostgresDriver : public DatabaseDriver {
+ public:
+  /// `redactor` scrubs every error message; `application_name` says who is
+  /// running (truncated to 63 bytes by the server).
+  PostgresDriver(DatabaseTarget target, HistoryTableName table,
+                 std::string application_name, const Redactor* redactor);
+  ~PostgresDriver() override;
+
+  std::string Describe() const override;
+  void Connect() override;
+  void CheckSessionIsDirect(bool allow_session_pooler) override;
+  bool TryLock() override;
+  bool Unlock() override;
+  std::vector<LockHolder> LockHolders() override;
+  bool LockHasWaiters() override;
+  bool ReadHistory(std::vector<HistoryRow>* rows) override;
+  void CreateHistoryTables() override;
+  void SetTimeouts(double lock_timeout, double statement_timeout) override;
+  void Begin() override;
+  void Commit() override;
+  void Rollback() override;
+  void ApplyUp(const Migration& migration, bool out_of_order, const RunInfo& run,
+               Wrap wrap) override;
+  void ApplyDown(const Migration& migration, const RunInfo& run, Wrap wrap) override;
+  void StartUnfinished(const Migration& migration, int statements_total,
+                       bool out_of_order, const RunInfo& run) override;
+  void ExecuteStatement(const std::string& sql) override;
+  void RecordProgress(int64_t version, int statements_done) override;
+  void FinishUnfinished(const Migration& migration, const RunInfo& run) override;
+  void FailUnfinished(const Migration& migration, int statements_done,
+                      const std::string& error, const RunInfo& run) override;
+  void ForgetMigration(const Migration& migration, const RunInfo& run) override;
+  void DeleteHistoryRow(int64_t version, const std::string& detail,
+                        const RunInfo& run) override;
+  void MarkApplied(int64_t version, const std::string& checksum,
+                   const RunInfo& run) override;
+  void UpdateChecksum(int64_t version, const std::string& checksum,
+                      const RunInfo& run) override;
+  void RecordEvent(const std::string& event, int64_t version, const std::string& name,
+                   const std::string& detail, const RunInfo& run) noexcept override;
+  std::vector<std::string> InvalidIndexes() override;
+  std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
+  void Cancel() noexcept override;
+  int queries_sent() const override { return queries_sent_; }
+
+ private:
+  struct Rows;
+  /// Sends one simple query (possibly several statements) and returns the
+  /// last result's rows as text. Throws DatabaseError.
+  /// `source_path` and `source_first_line` locate the SQL in a migration
+  /// file, so an error's "LINE n" is reported as file:line.
+  Rows Exec(const std::string& sql, const std::string& source_path = "",
+            int source_first_line = 1);
+  std::string Quote(const std::string& text) const;
+  std::string QuoteOrNull(const std::string& text) const;
+  std::string EventInsert(const std::string& event, int64_t version,
+                          const std::string& name, const std::string& detail,
+                          const RunInfo& run) const;
+  std::string HistoryInsert(const Migration& migration, const char* state,
+                            bool in_transaction, int statements_total,
+                            bool out_of_order, const RunInfo& run) const;
+  [[noreturn]] void Rethrow(const std::exception& e, const std::string& source_path,
+                            int sql_first_line) const;
+
+  DatabaseTarget target_;
+  HistoryTableName table_name_;
+  AdvisoryLockKeys keys_;
+  std::string application_name_;
+  const Redactor* redactor_;
+  std::string history_;  // quoted "schema"."table"
+  std::string events_;   // quoted "schema"."table_events"
+  /// Guards the connection's lifetime against Cancel() from another thread.
+  std::mutex connection_mutex_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::atomic<int> queries_sent_{0};
+  /// Set once the session is lost: libpqxx 6 would quietly reconnect on
+  /// the next query, to a new session that does not hold the migration
+  /// lock, so every later query fails instead.
+  bool session_lost_ = false;
+};
+
+#endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_

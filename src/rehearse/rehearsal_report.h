@@ -1,0 +1,198 @@
+#ifndef SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_
+#define SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_
+
+// What `slugwright rehearse` found, and how it is told: the data recorded
+// for each migration applied on the copy (rehearsal_observer.h fills it),
+// the risk rules, and the text and JSON reports. Pure: no I/O.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+/// A relation lock the migration held at commit. Relations are named
+/// `schema.name`, each part as quote_ident() gives it.
+struct RelationLock {
+  std::string relation;
+  /// pg_class.relkind: 'r' table, 'p' partitioned table, 'i' index, 'I'
+  /// partitioned index, 'm' materialized view, 'v' view, 'S' sequence.
+  char kind = 'r';
+  /// pg_locks.mode, e.g. "AccessExclusiveLock".
+  std::string mode;
+  /// Created by this migration: no other session can see it yet, so the
+  /// lock blocks nobody.
+  bool created = false;
+};
+
+/// A relation the migration rewrote (a new relfilenode) or created.
+struct RelationChange {
+  std::string relation;
+  char kind = 'r';
+  /// For an index: its table.
+  std::string table;
+  /// Its size after the migration (pg_table_size for tables, heap and
+  /// TOAST; pg_relation_size for indexes); -1 when unknown.
+  int64_t bytes = -1;
+};
+
+/// A table the migration touched (locked, rewrote or indexed), after it.
+struct TableRows {
+  std::string relation;
+  /// -1 when unknown.
+  int64_t rows = -1;
+  /// count(*) (true), or the planner's estimate after ANALYZE for tables
+  /// too large to count quickly.
+  bool exact = true;
+  int64_t bytes = -1;
+};
+
+/// Why a migration is flagged.
+struct Risk {
+  /// "access_exclusive_over_lock_timeout", "large_rewrite" or
+  /// "blocking_index_build".
+  std::string kind;
+  std::string relation;
+  /// One sentence: what happens on production, and what to do about it.
+  std::string message;
+};
+
+/// What happened to one pending migration on the copy.
+struct MigrationRehearsal {
+  enum class Status {
+    /// Not reached: an earlier migration failed.
+    kNotRun,
+    kApplied,
+    kFailed,
+    /// Applied, then rolled back with its batch (transaction: all).
+    kRolledBack,
+  };
+
+  int64_t version = 0;
+  std::string name;
+  std::string file;
+  bool in_transaction = true;
+  /// Applied in one transaction with the others (`transaction: all`):
+  /// `locks` are those it added to what the batch already held.
+  bool in_batch = false;
+  Status status = Status::kNotRun;
+  /// How long it ran, without the rehearsal's own inspection queries.
+  double seconds = 0;
+  /// pg_locks was read inside its transaction before COMMIT. False for a
+  /// transaction:false migration (each statement commits on its own).
+  bool locks_sampled = false;
+  /// Relation locks in modes that block reads or writes of others.
+  std::vector<RelationLock> locks;
+  std::vector<RelationChange> rewrites;
+  std::vector<RelationChange> created;
+  std::vector<TableRows> tables;
+  /// For a transaction:false migration: one of its statements is a CREATE
+  /// INDEX without CONCURRENTLY (HasNonConcurrentIndexBuild).
+  bool plain_create_index = false;
+  std::string error;
+  std::string sqlstate;
+  /// Anything the rehearsal could not measure, said plainly.
+  std::vector<std::string> notes;
+  /// Filled by EvaluateRisks.
+  std::vector<Risk> risks;
+
+  std::string Label() const { return std::to_string(version) + "_" + name; }
+};
+
+/// The thresholds of the risk rules.
+struct RiskSettings {
+  /// The release's lock_timeout; 0 (none) turns the first rule off.
+  double lock_timeout_seconds = 5;
+  /// A table this large (rows or bytes) is "large".
+  int64_t large_table_rows = 100000;
+  int64_t large_table_bytes = int64_t{100} << 20;
+};
+
+/// Flags `m` (replacing m->risks) when, on a relation that existed before
+/// it:
+/// - it held ACCESS EXCLUSIVE longer than lock_timeout (locks are held
+///   until commit, so for its whole duration);
+/// - it rewrote a large table;
+/// - it built an index without CONCURRENTLY on a table with rows (not
+///   counted again when that table was rewritten).
+void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m);
+
+/// True when a statement is CREATE [UNIQUE] INDEX without CONCURRENTLY:
+/// how a transaction:false migration, whose locks are not sampled, is
+/// known to build an index that blocks writes.
+bool HasNonConcurrentIndexBuild(const std::vector<std::string>& statements);
+
+/// pg_locks.mode as the documentation writes it: "ACCESS EXCLUSIVE".
+std::string LockModeName(const std::string& mode);
+/// What a lock mode blocks for other sessions' ordinary queries: "reads
+/// and writes", "writes", or "" (DDL and VACUUM only).
+std::string LockModeBlocks(const std::string& mode);
+/// "table", "index", "materialized view", ...
+std::string RelationKindName(char kind);
+
+/// How the copy was made, for the report.
+struct CopyInfo {
+  /// "user@host:port/db" (never a password), or the dump file.
+  std::string source;
+  bool from_dump = false;
+  /// The source's PostgreSQL version ("15.18"); from the archive with
+  /// --from-dump.
+  std::string source_version;
+  /// "embedded" (a throwaway cluster) or "into" (--into URL).
+  std::string target = "embedded";
+  /// "user@host:port/db" of the scratch database.
+  std::string copy;
+  /// Kept with --keep (its name is printed).
+  bool kept = false;
+  bool schema_only = false;
+  std::vector<std::string> exclude_table_data;
+  /// Tables restored with data, and the copy's size after the restore.
+  int tables = 0;
+  int64_t bytes = 0;
+  double dump_seconds = 0;
+  double restore_seconds = 0;
+  /// pg_restore errors it went past (e.g. an extension this machine lacks).
+  std::vector<std::string> warnings;
+};
+
+/// Everything `rehearse` reports.
+struct RehearsalReport {
+  CopyInfo copy;
+  std::string transaction = "per-migration";
+  double lock_timeout_seconds = 5;
+  double statement_timeout_seconds = 0;
+  bool hooks = false;
+  /// The pending migrations, in the order the release applies them.
+  std::vector<MigrationRehearsal> migrations;
+  /// The whole `migrate up` on the copy (connect, lock, history, the
+  /// migrations), without the rehearsal's inspection queries.
+  double release_seconds = 0;
+  /// The exit status of the run on the copy.
+  int exit_code = 0;
+  /// A failure not attributed to one migration (a hook, the COMMIT of a
+  /// batch, an integrity refusal); empty otherwise.
+  std::string failure;
+  /// Stopped by SIGINT/SIGTERM: an error is the cancellation, not a verdict.
+  bool interrupted = false;
+};
+
+/// One line of the text report, printed through the Console.
+struct ReportLine {
+  enum class Kind { kStep, kDetail, kWarning, kError };
+  Kind kind;
+  std::string text;
+};
+
+/// The per-migration part of a migration's line: locks, rewrites, new
+/// relations and rows, or the error; e.g. "ACCESS EXCLUSIVE on
+/// public.orders (+2 indexes); rewrote public.orders 21 MB; ...".
+std::string DescribeMigration(const MigrationRehearsal& m);
+
+/// The text report: a step, one detail line per migration (flagged
+/// `[RISK]`), one warning per risk, and a summary step.
+std::vector<ReportLine> FormatReport(const RehearsalReport& report);
+
+/// The same as JSON (`rehearse --json`).
+nlohmann::json ReportJson(const RehearsalReport& report);
+
+#endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_

@@ -1,9 +1,0 @@
-#include "self_exe.h"
-
-#include <filesystem>
-
-std::string SelfExecutablePath() {
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : p.string();
-}

@@ -1,0 +1,264 @@
+#ifndef SLUGWRIGHT_TESTING_FAKE_DATABASE_DRIVER_H_
+#define SLUGWRIGHT_TESTING_FAKE_DATABASE_DRIVER_H_
+
+// Test doubles for the Migrator's collaborators: an in-memory database,
+// a clock that advances when slept, a source of prepared migrations and a
+// command runner that records calls.
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "migrate/database_driver.h"
+#include "migrate/hook_runner.h"
+#include "migrate/migration.h"
+
+/// A DatabaseDriver keeping history in memory. Migration SQL is "run" by
+/// logging it; `fail_sql` entries make a statement containing the key fail
+/// with the given SQLSTATE (a count limits how often).
+class FakeDatabaseDriver : public DatabaseDriver {
+ public:
+  struct Failure {
+    std::string sqlstate;
+    int times = 1000000;
+  };
+
+  std::map<int64_t, HistoryRow> history;
+  bool history_exists = false;
+  bool lock_free = true;
+  /// TryLock fails this many times before the lock frees up.
+  int lock_busy_attempts = 0;
+  bool locked = false;
+  std::vector<LockHolder> holders = {{4242, "slugwright release v41", "2024-01-01T00:00:00Z",
+                                      "active", "2024-01-01T00:00:01Z"}};
+  std::map<std::string, Failure> fail_sql;
+  /// Everything that happened, in order: "up 1", "down 2", "stmt ...",
+  /// "begin", "commit", "rollback", "event run_started", ...
+  std::vector<std::string> log;
+  std::map<std::string, int> calls;
+  bool in_transaction = false;
+  std::vector<HistoryRow> pending_in_transaction;
+  std::vector<int64_t> removed_in_transaction;
+
+  std::string Describe() const override { return "u@fake:5432/db"; }
+  void Connect() override { ++calls["connect"]; }
+  void CheckSessionIsDirect(bool) override { ++calls["check_direct"]; }
+  bool TryLock() override {
+    ++calls["try_lock"];
+    if (lock_busy_attempts > 0) {
+      --lock_busy_attempts;
+      return false;
+    }
+    if (!lock_free) return false;
+    locked = true;
+    return true;
+  }
+  bool Unlock() override {
+    ++calls["unlock"];
+    bool was = locked;
+    locked = false;
+    return was;
+  }
+  std::vector<LockHolder> LockHolders() override {
+    ++calls["holders"];
+    return holders;
+  }
+  bool LockHasWaiters() override { return false; }
+  bool ReadHistory(std::vector<HistoryRow>* rows) override {
+    ++calls["read_history"];
+    rows->clear();
+    for (auto& [v, r] : history) rows->push_back(r);
+    return history_exists;
+  }
+  void CreateHistoryTables() override {
+    ++calls["create_tables"];
+    history_exists = true;
+  }
+  void SetTimeouts(double, double) override { ++calls["set_timeouts"]; }
+  void Begin() override {
+    log.push_back("begin");
+    in_transaction = true;
+  }
+  void Commit() override {
+    log.push_back("commit");
+    for (auto& r : pending_in_transaction) history[r.version] = r;
+    for (auto v : removed_in_transaction) history.erase(v);
+    Reset();
+  }
+  void Rollback() override {
+    log.push_back("rollback");
+    Reset();
+  }
+  void ApplyUp(const Migration& m, bool out_of_order, const RunInfo& run,
+               Wrap wrap) override {
+    MaybeFail(m.up_sql, wrap == Wrap::kOwnTransaction);
+    log.push_back("up " + std::to_string(m.version));
+    HistoryRow r = RowFor(m, run);
+    r.out_of_order = out_of_order;
+    if (wrap == Wrap::kOwnTransaction)
+      history[m.version] = r;
+    else
+      pending_in_transaction.push_back(r);
+  }
+  void ApplyDown(const Migration& m, const RunInfo&, Wrap wrap) override {
+    MaybeFail(m.down_sql, wrap == Wrap::kOwnTransaction);
+    log.push_back("down " + std::to_string(m.version));
+    if (wrap == Wrap::kOwnTransaction)
+      history.erase(m.version);
+    else
+      removed_in_transaction.push_back(m.version);
+  }
+  void StartUnfinished(const Migration& m, int total, bool, const RunInfo& run) override {
+    HistoryRow r = RowFor(m, run);
+    r.state = MigrationState::kStarted;
+    r.in_transaction = false;
+    r.statements_total = total;
+    history[m.version] = r;
+    log.push_back("start " + std::to_string(m.version));
+  }
+  void ExecuteStatement(const std::string& sql) override {
+    MaybeFail(sql, false);
+    log.push_back("stmt " + sql);
+  }
+  void RecordProgress(int64_t version, int done) override {
+    history[version].statements_done = done;
+  }
+  void FinishUnfinished(const Migration& m, const RunInfo&) override {
+    history[m.version].state = MigrationState::kApplied;
+    history[m.version].statements_done = history[m.version].statements_total;
+    log.push_back("finish " + std::to_string(m.version));
+  }
+  void FailUnfinished(const Migration& m, int done, const std::string& error,
+                      const RunInfo&) override {
+    if (done == 0) {
+      history.erase(m.version);
+    } else {
+      history[m.version].state = MigrationState::kFailed;
+      history[m.version].statements_done = done;
+      history[m.version].error = error;
+    }
+    log.push_back("fail " + std::to_string(m.version));
+  }
+  void ForgetMigration(const Migration& m, const RunInfo&) override {
+    history.erase(m.version);
+    log.push_back("forget " + std::to_string(m.version));
+  }
+  void DeleteHistoryRow(int64_t version, const std::string&, const RunInfo&) override {
+    history.erase(version);
+    log.push_back("repair-delete " + std::to_string(version));
+  }
+  void MarkApplied(int64_t version, const std::string& checksum, const RunInfo&) override {
+    history[version].state = MigrationState::kApplied;
+    history[version].checksum = checksum;
+    log.push_back("repair-mark " + std::to_string(version));
+  }
+  void UpdateChecksum(int64_t version, const std::string& checksum, const RunInfo&) override {
+    history[version].checksum = checksum;
+    log.push_back("repair-checksum " + std::to_string(version));
+  }
+  void RecordEvent(const std::string& event, int64_t version, const std::string&,
+                   const std::string&, const RunInfo&) noexcept override {
+    log.push_back("event " + event + (version ? " " + std::to_string(version) : ""));
+  }
+  std::vector<std::string> InvalidIndexes() override { return {}; }
+  void Cancel() noexcept override { ++calls["cancel"]; }
+  int queries_sent() const override { return 0; }
+
+  bool Logged(const std::string& entry) const {
+    return std::find(log.begin(), log.end(), entry) != log.end();
+  }
+  /// Index of the first log entry, or -1.
+  int IndexOf(const std::string& entry) const {
+    auto it = std::find(log.begin(), log.end(), entry);
+    return it == log.end() ? -1 : static_cast<int>(it - log.begin());
+  }
+
+ private:
+  void Reset() {
+    in_transaction = false;
+    pending_in_transaction.clear();
+    removed_in_transaction.clear();
+  }
+  void MaybeFail(const std::string& sql, bool own_transaction) {
+    for (auto& [key, failure] : fail_sql) {
+      if (sql.find(key) == std::string::npos || failure.times <= 0) continue;
+      --failure.times;
+      log.push_back("error " + failure.sqlstate + " " + key);
+      if (own_transaction) log.push_back("rollback");
+      throw DatabaseError("simulated error " + failure.sqlstate + " at " + key,
+                          failure.sqlstate, false);
+    }
+  }
+  static HistoryRow RowFor(const Migration& m, const RunInfo& run) {
+    HistoryRow r;
+    r.version = m.version;
+    r.name = m.name;
+    r.checksum = m.checksum;
+    r.release = run.release;
+    r.app = run.app;
+    r.applied_at = "2024-01-01T00:00:00Z";
+    return r;
+  }
+};
+
+/// Time that passes only when slept.
+class FakeClock : public Clock {
+ public:
+  double now = 1000;
+  std::vector<double> sleeps;
+  double Now() override { return now; }
+  bool Sleep(double seconds) override {
+    sleeps.push_back(seconds);
+    now += seconds;
+    return true;
+  }
+};
+
+/// A MigrationSource handing out prepared migrations.
+class FakeSource : public MigrationSource {
+ public:
+  std::vector<Migration> migrations;
+  std::vector<Migration> ReadAll() override { return migrations; }
+  std::string Describe() const override { return "migrations/"; }
+
+  Migration& Add(int64_t version, const std::string& up, const std::string& down = "",
+                 bool in_transaction = true) {
+    Migration m;
+    m.version = version;
+    m.name = "m" + std::to_string(version);
+    m.up_path = m.down_path = "migrations/" + std::to_string(version) + "_" + m.name + ".sql";
+    m.up_sql = up;
+    m.down_sql = down;
+    m.has_down = !down.empty();
+    m.up_in_transaction = in_transaction;
+    m.checksum = "sha256:" + up;
+    migrations.push_back(m);
+    return migrations.back();
+  }
+};
+
+/// Records commands instead of running them; `exit_codes` says how each
+/// command ends (0 by default).
+class RecordingRunner : public CommandRunner {
+ public:
+  struct Call {
+    std::string command;
+    std::map<std::string, std::string> env;
+  };
+  std::vector<Call> calls;
+  std::map<std::string, int> exit_codes;
+
+  ProcessResult Run(const std::string& command, const std::map<std::string, std::string>& env,
+                    double, const std::string&, bool) override {
+    calls.push_back({command, env});
+    ProcessResult result;
+    auto it = exit_codes.find(command);
+    result.exit_code = it == exit_codes.end() ? 0 : it->second;
+    return result;
+  }
+};
+
+#endif  // SLUGWRIGHT_TESTING_FAKE_DATABASE_DRIVER_H_

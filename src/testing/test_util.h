@@ -1,0 +1,27 @@
+#ifndef SLUGWRIGHT_TESTING_TEST_UTIL_H_
+#define SLUGWRIGHT_TESTING_TEST_UTIL_H_
+
+#include <string>
+
+/// A fresh directory under $TMPDIR for one test, removed with everything in
+/// it when the object goes away.
+class ScopedTempDir {
+ public:
+  ScopedTempDir();
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// Writes `contents` to `relative` (creating parent directories) and
+  /// returns the full path.
+  std::string Write(const std::string& relative, const std::string& contents) const;
+  /// Makes `relative` a symlink to `target`.
+  void Symlink(const std::string& target, const std::string& relative) const;
+  std::string Read(const std::string& relative) const;
+
+ private:
+  std::string path_;
+};
+
+#endif  // SLUGWRIGHT_TESTING_TEST_UTIL_H_
