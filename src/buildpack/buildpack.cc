@@ -6,6 +6,7 @@
 #include "base/build_output.h"
 #include "base/disk_interface.h"
 #include "buildpack/env_dir.h"
+#include "buildpack/heroku_procfile_readers.h"
 #include "base/exit_codes.h"
 #include "buildpack/procfile_selector.h"
 #include "buildpack/release_yaml.h"
@@ -60,12 +61,12 @@ int Buildpack::Detect(const std::string& build_dir) {
   }
   if (disk_->Stat(build_dir + "/slugwright.yml") == DiskInterface::Kind::kFile ||
       disk_->Stat(build_dir + "/procfiles") == DiskInterface::Kind::kDirectory ||
-      !disk_->FindFiles(build_dir, "Procfile").empty()) {
+      !FindProcfileCandidates(disk_, build_dir).empty()) {
     out_ << "slugwright\n";
     return kExitOk;
   }
   err_ << "slugwright: no slugwright.yml, procfiles/ directory or Procfile "
-          "found in the app\n";
+          "(Procfile, *.Procfile, Procfile.*, *.procfile) found in the app\n";
   return kExitFailed;
 }
 
@@ -109,6 +110,16 @@ int Buildpack::Compile(const std::string& build_dir,
            (s.parsed.processes.size() == 1 ? "" : "s"));
   for (const ProcessType& p : s.parsed.processes)
     out.Detail(p.name + ": " + p.command);
+  for (const ProcfileWarning& w : s.parsed.warnings) out.Warning(w.Format(s.procfile));
+
+  // What Heroku will read: the canonical form, proven to parse to exactly
+  // the validated table under Cedar's and Fir's readers.
+  const std::string procfile_text = WriteCanonicalProcfile(s.contents, s.parsed);
+  std::string disagreement = CheckBothReadersAgree(procfile_text, s.parsed);
+  if (!disagreement.empty())
+    throw UserError(kExitFailed, "internal error: the Procfile slugwright would write is read "
+                                 "differently by Heroku (" + disagreement +
+                                 "); nothing was written. Please report this with the Procfile.");
 
   // Reusable state: the previous build's process types, to report changes.
   std::string last_path = cache_dir + "/" + kLastBuildFile;
@@ -153,12 +164,12 @@ int Buildpack::Compile(const std::string& build_dir,
   std::string current;
   bool same = disk_->ReadFile(build_dir + "/Procfile", 2 * kMaxProcfileBytes,
                               &current, &err) &&
-              current == s.contents;
+              current == procfile_text;
   if (same) {
     out.Step("Procfile is already " + s.procfile + "; left as is");
   } else {
     out.Step("Writing " + s.procfile + " to Procfile");
-    Write(build_dir + "/Procfile", s.contents, 0644);
+    Write(build_dir + "/Procfile", procfile_text, 0644);
   }
 
   nlohmann::json record = {{"app", s.app_name}, {"procfile", s.procfile}};

@@ -1,5 +1,6 @@
 #include "buildpack/procfile.h"
 
+#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -89,9 +90,93 @@ bool IsValidUtf8(const std::string& text, size_t* bad_offset) {
   return true;
 }
 
+namespace {
+
+/// One physical line: Cedar and Fir both end a line at LF or CRLF, and
+/// Cedar also at a lone CR.
+struct Line {
+  std::string text;
+  bool lone_cr = false;  // ended by a CR not followed by LF
+};
+
+std::vector<Line> SplitLines(const std::string& contents) {
+  std::vector<Line> lines;
+  size_t start = 0;
+  while (start < contents.size()) {
+    size_t end = contents.find_first_of("\r\n", start);
+    if (end == std::string::npos) {
+      lines.push_back({contents.substr(start), false});
+      break;
+    }
+    Line line{contents.substr(start, end - start), false};
+    if (contents[end] == '\r' && end + 1 < contents.size() && contents[end + 1] == '\n') {
+      start = end + 2;
+    } else {
+      line.lone_cr = contents[end] == '\r';
+      start = end + 1;
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+/// The byte-level checks every line passes first: no NUL, no control
+/// characters but tab, valid UTF-8. Returns the reason, or "".
+std::string CheckBytes(const std::string& line) {
+  size_t nul = line.find('\0');
+  if (nul != std::string::npos)
+    return "contains a NUL byte at column " + std::to_string(nul + 1) + "; a Procfile is text";
+  for (size_t i = 0; i < line.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      char hex[8];
+      snprintf(hex, sizeof hex, "0x%02X", c);
+      return std::string("control character ") + hex + " at column " + std::to_string(i + 1) +
+             "; a Procfile line is printable text";
+    }
+  }
+  size_t bad;
+  if (!IsValidUtf8(line, &bad))
+    return "invalid UTF-8 at column " + std::to_string(bad + 1) + "; save the Procfile as UTF-8";
+  return "";
+}
+
+bool IsFirNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+/// Why `name` (a run of `[A-Za-z0-9_-]`, or anything before the colon)
+/// cannot be a process type both platforms read alike; "" when it can.
+std::string CheckName(const std::string& name) {
+  if (name.empty()) return "missing process type before `:`";
+  for (char c : name) {
+    if (!IsNameChar(c))
+      return "process type `" + Shorten(name) +
+             "` may only contain lowercase letters, digits and `-`; Cedar skips this line "
+             "without a word and Fir refuses the Procfile";
+  }
+  if (name.size() > kMaxProcessTypeLength)
+    return "process type is " + std::to_string(name.size()) + " characters; at most " +
+           std::to_string(kMaxProcessTypeLength) + " are allowed (Fir refuses longer ones)";
+  std::string fir;
+  for (char c : name) fir += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  if (fir != name)
+    return "process type `" + name + "`: Cedar runs it as `" + name +
+           "`, but Fir renames it `" + fir + "`; name it `" + fir +
+           "` so both run the same process type";
+  if (name.front() == '-' || name.back() == '-')
+    return "process type `" + name +
+           "` starts or ends with `-`: Cedar accepts it, Fir refuses the Procfile; start and end "
+           "it with a letter or digit";
+  for (char c : name)
+    if (!IsFirNameChar(c)) return "process type `" + name + "` has an invalid character";
+  return "";
+}
+
+}  // namespace
+
 bool ParseProcfile(const std::string& raw, Procfile* procfile,
                    ProcfileError* error) {
   procfile->processes.clear();
+  procfile->warnings.clear();
   *error = ProcfileError();
   if (raw.size() > kMaxProcfileBytes) {
     error->reason = "the file is " + std::to_string(raw.size()) +
@@ -100,102 +185,84 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     return false;
   }
   std::string contents = raw;
-  if (contents.compare(0, 3, "\xEF\xBB\xBF") == 0) contents.erase(0, 3);
+  auto warn = [procfile](int line, const std::string& text, const std::string& message) {
+    procfile->warnings.push_back({line, text, message});
+  };
+  if (contents.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+    contents.erase(0, 3);
+    warn(1, "", "starts with a UTF-8 byte-order mark, which would make Cedar skip line 1; "
+                "written without it");
+  }
 
   std::map<std::string, int> seen;
   int line_no = 0;
-  size_t start = 0;
-  while (start < contents.size()) {
-    size_t end = contents.find('\n', start);
-    if (end == std::string::npos) end = contents.size();
-    std::string line = contents.substr(start, end - start);
-    start = end + 1;
+  bool warned_lone_cr = false;
+  for (const Line& physical : SplitLines(contents)) {
+    const std::string& line = physical.text;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-
+    error->line = line_no;
     error->text.clear();
-    size_t nul = line.find('\0');
-    if (nul != std::string::npos) {
-      error->line = line_no;
-      error->reason = "contains a NUL byte at column " +
-                      std::to_string(nul + 1) + "; a Procfile is text";
-      return false;
-    }
-    for (size_t i = 0; i < line.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(line[i]);
-      if ((c < 0x20 && c != '\t') || c == 0x7F) {
-        char hex[8];
-        snprintf(hex, sizeof hex, "0x%02X", c);
-        error->line = line_no;
-        error->reason = std::string("control character ") + hex +
-                        (c == '\r' ? " (a stray carriage return)" : "") +
-                        " at column " + std::to_string(i + 1) +
-                        "; a Procfile line is printable text ending in LF or "
-                        "CRLF";
-        return false;
-      }
-    }
-    size_t bad;
-    if (!IsValidUtf8(line, &bad)) {
-      error->line = line_no;
-      error->reason = "invalid UTF-8 at column " + std::to_string(bad + 1) +
-                      "; save the Procfile as UTF-8";
-      return false;
+    error->reason = CheckBytes(line);
+    if (!error->reason.empty()) return false;
+    if (physical.lone_cr && !warned_lone_cr) {
+      warned_lone_cr = true;
+      warn(line_no, "", "ends with a lone carriage return (old Mac line ends): Cedar reads it "
+                        "as a line break, Fir does not; written with LF line ends");
     }
     std::string trimmed = Trim(line);
     if (trimmed.empty() || trimmed[0] == '#') continue;
-
-    error->line = line_no;
     error->text = trimmed;
-    if (IsBlank(line[0])) {
-      error->reason =
-          "starts with whitespace; Heroku only reads a process type that "
-          "starts at the beginning of the line and would ignore this one";
+
+    // The name as Cedar reads it: a run of [A-Za-z0-9_-] after blanks.
+    size_t name_end = 0;
+    while (name_end < trimmed.size() && IsNameChar(trimmed[name_end])) ++name_end;
+    std::string word = trimmed.substr(0, name_end);
+    size_t colon = trimmed.find(':');
+    if (colon == std::string::npos || (name_end < colon && !IsBlank(trimmed[name_end]))) {
+      if (colon == std::string::npos && !word.empty() && name_end < trimmed.size() &&
+          IsBlank(trimmed[name_end]))
+        error->reason = "no `:` after the process type: Cedar would run `" + Shorten(word) +
+                        "` as `" + Shorten(Trim(trimmed.substr(name_end))) +
+                        "`, Fir refuses the line; write `" + Shorten(word) + ": " +
+                        Shorten(Trim(trimmed.substr(name_end))) + "`";
+      else if (colon == std::string::npos)
+        error->reason = "expected `<process type>: <command>`; Cedar skips this line without a "
+                        "word and Fir refuses the Procfile";
+      else
+        error->reason = CheckName(trimmed.substr(0, colon));
       return false;
     }
-    size_t colon = trimmed.find(':');
-    if (colon == std::string::npos) {
-      error->reason =
-          "expected `<process type>: <command>`; Heroku would silently "
-          "ignore this line";
+    if (name_end < colon) {
+      // `web : x`: Cedar reads `web` running `: x`.
+      error->reason = "blank between the process type and `:`: Cedar would run `" +
+                      Shorten(word) + "` as `" + Shorten(Trim(trimmed.substr(name_end))) +
+                      "`, Fir refuses the line; write `" + Shorten(word) + ":`";
       return false;
     }
     std::string name = trimmed.substr(0, colon);
-    std::string command = Trim(trimmed.substr(colon + 1));
-    if (name.empty()) {
-      error->reason = "missing process type before `:`";
-      return false;
-    }
-    if (IsBlank(name.back())) {
-      error->reason = "whitespace between the process type and `:`; write `" +
-                      Trim(name) + ":`, or Heroku would ignore this line";
-      return false;
-    }
-    if (name.size() > kMaxProcessTypeLength) {
-      error->reason = "process type is " + std::to_string(name.size()) +
-                      " characters; at most " +
-                      std::to_string(kMaxProcessTypeLength) + " are allowed";
-      return false;
-    }
-    for (char c : name) {
-      if (!IsNameChar(c)) {
-        error->reason = "process type `" + Shorten(name) +
-                        "` may only contain letters, digits, `_` and `-`; "
-                        "Heroku would silently ignore this line";
-        return false;
-      }
-    }
+    error->reason = CheckName(name);
+    if (!error->reason.empty()) return false;
+    std::string after = trimmed.substr(colon + 1);
+    std::string command = Trim(after);
     if (command.empty()) {
-      error->reason = "process type `" + name + "` has no command";
+      error->reason = "process type `" + name +
+                      "` has no command (Cedar skips such a line or runs nothing; Fir "
+                      "refuses it)";
       return false;
     }
     auto [it, inserted] = seen.emplace(name, line_no);
     if (!inserted) {
       error->reason = "process type `" + name + "` is already defined on line " +
                       std::to_string(it->second) +
-                      "; Heroku would silently use only the last one";
+                      "; Cedar would use only the last one without a word (Fir with a warning)";
       return false;
     }
+    if (IsBlank(line[0]))
+      warn(line_no, trimmed, "starts with blanks (Cedar and Fir both ignore them); written as `" +
+                                 Shorten(name + ": " + command) + "`");
+    if (!IsBlank(after[0]))
+      warn(line_no, trimmed, "no blank after `:`: Cedar would drop this line, Fir reads it; "
+                             "written as `" + Shorten(name + ": " + command) + "`");
     procfile->processes.push_back({name, command, line_no});
   }
   if (procfile->processes.empty()) {
@@ -207,4 +274,24 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
   }
   *error = ProcfileError();
   return true;
+}
+
+std::string ProcfileWarning::Format(const std::string& file_name) const {
+  return ProcfileError{line, text, message}.Format(file_name);
+}
+
+std::string WriteCanonicalProcfile(const std::string& contents, const Procfile& parsed) {
+  std::string text = contents.compare(0, 3, "\xEF\xBB\xBF") == 0 ? contents.substr(3) : contents;
+  std::map<int, const ProcessType*> by_line;
+  for (const ProcessType& p : parsed.processes) by_line[p.line] = &p;
+  std::string out;
+  int line_no = 0;
+  for (const Line& line : SplitLines(text)) {
+    auto it = by_line.find(++line_no);
+    out += it == by_line.end() ? line.text : it->second->name + ": " + it->second->command;
+    out += '\n';
+  }
+  // A file without a final line end keeps it that way.
+  if (!text.empty() && text.back() != '\n' && text.back() != '\r') out.pop_back();
+  return out;
 }

@@ -12,9 +12,23 @@ struct ProcessType {
   int line = 0;
 };
 
+/// A line slugwright accepted but writes differently from how it was
+/// written (e.g. `web:cmd` becomes `web: cmd`), so that Heroku's Cedar and
+/// Fir readers both read what was validated.
+struct ProcfileWarning {
+  int line = 0;
+  std::string text;
+  std::string message;
+
+  /// "Procfile:3: `web:x`: <message>".
+  std::string Format(const std::string& file_name) const;
+};
+
 /// The process types of a Procfile, in file order.
 struct Procfile {
   std::vector<ProcessType> processes;
+  /// Lines normalised on the way in, in file order.
+  std::vector<ProcfileWarning> warnings;
 
   const ProcessType* Find(const std::string& name) const;
 };
@@ -33,13 +47,25 @@ struct ProcfileError {
 /// The largest Procfile accepted; anything bigger is a mistake.
 constexpr size_t kMaxProcfileBytes = 1 << 20;
 
-/// Parses a Procfile as Heroku does: `name: command` per line, names made
-/// of `[A-Za-z0-9_-]`, blank lines and `#` comments ignored, CRLF and a
-/// UTF-8 BOM tolerated. Where Heroku would silently drop a line or let a
-/// later duplicate win, this fails instead. Empty files, NUL bytes and
-/// invalid UTF-8 are errors too.
+/// Parses a Procfile strictly enough that Heroku's two readers agree on it
+/// (buildpack/heroku_procfile_readers.h has both): `name: command` per
+/// line, names of `[a-z0-9-]` (1 to 63, not starting or ending with `-`),
+/// blank lines and `#` comments ignored. What Cedar and Fir read alike but
+/// differently from the canonical form (a BOM, CRLF or lone-CR line ends,
+/// blanks before the name, no blank after the colon) is accepted with a
+/// warning; WriteCanonicalProcfile() then writes it so both read it the
+/// same. What they read differently (no colon, blank before the colon,
+/// upper case or `_` in a name, a duplicate) fails with what each would
+/// do. Empty files, NUL bytes, control characters and invalid UTF-8 are
+/// errors too.
 bool ParseProcfile(const std::string& contents, Procfile* procfile,
                    ProcfileError* error);
+
+/// The canonical text of a Procfile that ParseProcfile() read from
+/// `contents` into `parsed`: every process line as `name: command`, comment
+/// and blank lines kept, LF line ends, no BOM. A Procfile already in that
+/// form comes back byte for byte.
+std::string WriteCanonicalProcfile(const std::string& contents, const Procfile& parsed);
 
 /// True when `text` is well-formed UTF-8; otherwise sets *bad_offset to the
 /// first offending byte.

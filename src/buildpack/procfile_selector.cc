@@ -1,5 +1,7 @@
 #include "buildpack/procfile_selector.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "buildpack/app_config.h"
@@ -112,6 +114,48 @@ std::string ProcfileSelector::ResolveInsideApp(const std::string& relative,
   return real;
 }
 
+namespace {
+
+bool IsProcfileName(const std::string& name) {
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string kWord = "procfile";
+  if (lower == kWord) return true;
+  if (lower.size() > kWord.size() + 1 && lower.compare(0, kWord.size() + 1, kWord + ".") == 0)
+    return true;
+  return lower.size() > kWord.size() + 1 &&
+         lower.compare(lower.size() - kWord.size() - 1, kWord.size() + 1, "." + kWord) == 0;
+}
+
+void CollectProcfiles(DiskInterface* disk, const std::string& root, const std::string& relative,
+                      int depth, std::vector<std::string>* found) {
+  std::vector<std::string> names;
+  std::string err;
+  std::string dir = relative.empty() ? root : root + "/" + relative;
+  if (depth > 8 || !disk->ListDirectory(dir, &names, &err)) return;
+  for (const std::string& name : names) {
+    std::string path = relative.empty() ? name : relative + "/" + name;
+    DiskInterface::Kind kind = disk->Stat(root + "/" + path);
+    if (kind == DiskInterface::Kind::kDirectory) {
+      if (name == ".git" || name == "node_modules" || name == ".slugwright" ||
+          disk->IsSymlink(root + "/" + path))
+        continue;
+      CollectProcfiles(disk, root, path, depth + 1, found);
+    } else if (kind == DiskInterface::Kind::kFile && IsProcfileName(name)) {
+      found->push_back(path);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> FindProcfileCandidates(DiskInterface* disk, const std::string& app_dir) {
+  std::vector<std::string> found;
+  CollectProcfiles(disk, app_dir, "", 0, &found);
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 std::string ProcfileSelector::ReadChecked(const std::string& relative,
                                           const std::string& what,
                                           Procfile* parsed) {
@@ -217,6 +261,17 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
                         s.app_name + "` to " + mapping->procfile);
     return s;
   }
+  if (!ConfigWord(vars, "PROCFILE_APPEND").empty()) {
+    // heroku-buildpack-multi-procfile appends to the file PROCFILE names;
+    // without it the appended types would be dropped without a word.
+    std::vector<std::string> candidates = FindProcfileCandidates(disk_, app_dir_);
+    throw UserError(kExitUsage,
+                    "PROCFILE_APPEND is set (" + ConfigWord(vars, "PROCFILE_APPEND") +
+                        ") but PROCFILE is not, so there is nothing to append to.\n"
+                        "Name the Procfile to start from with: heroku config:set PROCFILE=" +
+                        (candidates.empty() ? std::string("path/to/Procfile") : candidates[0]) +
+                        " -a " + (s.app_name.empty() ? "YOUR-APP" : s.app_name));
+  }
   if (vars.count("PROCFILE"))
     s.notes.push_back("PROCFILE is set but empty; ignored");
 
@@ -263,23 +318,14 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
 
 void ProcfileSelector::FailNothingSelected(const Selection& s,
                                            const std::string& trail) {
-  std::vector<std::string> found = disk_->FindFiles(app_dir_, "Procfile");
-  std::vector<std::string> conventional;
-  std::vector<std::string> names;
-  std::string err;
-  if (disk_->ListDirectory(app_dir_ + "/procfiles", &names, &err)) {
-    for (const auto& n : names)
-      if (n.size() > 9 && n.compare(n.size() - 9, 9, ".Procfile") == 0)
-        conventional.push_back("procfiles/" + n);
-  }
+  std::vector<std::string> found = FindProcfileCandidates(disk_, app_dir_);
   std::string msg = "no Procfile selected: " + trail + ".";
-  if (found.empty() && conventional.empty()) {
+  if (found.empty()) {
     msg += "\nThe app has no Procfile at all; add one (e.g. `web: npm start`).";
   } else {
     msg += "\nProcfiles in this app:";
     for (const auto& f : found) msg += "\n  " + f;
-    for (const auto& f : conventional) msg += "\n  " + f;
-    std::string example = found.empty() ? conventional[0] : found[0];
+    std::string example = found[0];
     std::string app = s.app_name.empty() ? "YOUR-APP" : s.app_name;
     msg += "\nChoose one with: heroku config:set PROCFILE=" + example +
            " -a " + app;

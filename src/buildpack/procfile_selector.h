@@ -44,6 +44,13 @@ struct Selection {
 
 const char* RuleName(Selection::Rule rule);
 
+/// Every file under `app_dir` that slugwright (or heroku-buildpack-multi-
+/// procfile, through PROCFILE) can select: named `Procfile`, `*.Procfile`,
+/// `Procfile.*` or `*.procfile` (any case), relative to `app_dir`, sorted.
+/// Skips `.git`, `node_modules`, `.slugwright` and symlinked directories,
+/// and stops 8 directories deep.
+std::vector<std::string> FindProcfileCandidates(DiskInterface* disk, const std::string& app_dir);
+
 /// Picks and validates the Procfile of one app of a monorepo:
 ///   1. PROCFILE (as heroku-buildpack-multi-procfile, with PROCFILE_APPEND
 ///      and app.json), 2. slugwright.yml, 3. procfiles/<app>.Procfile,

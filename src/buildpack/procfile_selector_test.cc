@@ -82,7 +82,7 @@ TEST_F(ProcfileSelectorTest, ProcfileVarMistakesFailTheBuild) {
       {"/etc/passwd", "is an absolute path"},
       {"outside.Procfile", "leads outside the app"},
       {"loop-a", "leads nowhere"},
-      {"bad/Procfile", "bad/Procfile:2: `worker b`: expected"},
+      {"bad/Procfile", "bad/Procfile:2: `worker b`: no `:` after the process type"},
   };
   for (const Case& c : cases) {
     std::string msg = FailureOf({{"PROCFILE", c.procfile}});
@@ -91,6 +91,11 @@ TEST_F(ProcfileSelectorTest, ProcfileVarMistakesFailTheBuild) {
   EXPECT_NE(std::string::npos,
             FailureOf({{"PROCFILE", "web/Procfile"}, {"PROCFILE_APPEND", "nope"}})
                 .find("PROCFILE_APPEND file `nope` does not exist"));
+  // PROCFILE_APPEND alone would drop its types without a word.
+  std::string alone = FailureOf({{"PROCFILE_APPEND", "web/Procfile"}});
+  EXPECT_NE(std::string::npos, alone.find("PROCFILE_APPEND is set (web/Procfile) but PROCFILE is not"))
+      << alone;
+  EXPECT_NE(std::string::npos, alone.find("heroku config:set PROCFILE=")) << alone;
 }
 
 TEST_F(ProcfileSelectorTest, AppendedDuplicateNamesBothFiles) {

@@ -23,16 +23,16 @@ ProcfileError MustFail(const std::string& text) {
 TEST(ProcfileTest, ParsesTypesInOrder) {
   Procfile p = MustParse(
       "web: node server.js --port $PORT\n"
-      "worker_2: bundle exec sidekiq\n"
+      "worker-2: bundle exec sidekiq\n"
       "release-phase: ./migrate.sh\n");
   ASSERT_EQ(3u, p.processes.size());
   EXPECT_EQ("web", p.processes[0].name);
   EXPECT_EQ("node server.js --port $PORT", p.processes[0].command);
   EXPECT_EQ(1, p.processes[0].line);
-  EXPECT_EQ("worker_2", p.processes[1].name);
+  EXPECT_EQ("worker-2", p.processes[1].name);
   EXPECT_EQ("release-phase", p.processes[2].name);
   EXPECT_EQ(3, p.processes[2].line);
-  EXPECT_NE(nullptr, p.Find("worker_2"));
+  EXPECT_NE(nullptr, p.Find("worker-2"));
   EXPECT_EQ(nullptr, p.Find("clock"));
 }
 
@@ -62,21 +62,29 @@ TEST(ProcfileTest, AcceptsUtf8InCommands) {
   EXPECT_EQ("echo héllo ✓", p.processes[0].command);
 }
 
-TEST(ProcfileTest, RejectsWhatHerokuWouldSilentlyDrop) {
+// What Cedar and Fir read differently is refused, and the reason says
+// what each would do (heroku/buildpacks-procfile SPEC.md, src/procfile.rs).
+TEST(ProcfileTest, RefusesWhatCedarAndFirReadDifferentlyAndSaysWhatEachDoes) {
   struct Case {
     const char* text;
     int line;
     const char* reason_part;
   } cases[] = {
-      {"web: a\nworker npm run worker\n", 2, "expected `<process type>: <command>`"},
-      {"web: a\n  worker: b\n", 2, "starts with whitespace"},
-      {"web : a\n", 1, "whitespace between the process type and `:`"},
-      {"web.1: a\n", 1, "may only contain letters"},
-      {"wéb: a\n", 1, "may only contain letters"},
+      {"web: a\nworker npm run worker\n", 2,
+       "no `:` after the process type: Cedar would run `worker` as `npm run worker`, Fir "
+       "refuses the line; write `worker: npm run worker`"},
+      {"web : a\n", 1, "blank between the process type and `:`: Cedar would run `web` as `: a`"},
+      {"web.1: a\n", 1, "Cedar skips this line without a word and Fir refuses the Procfile"},
+      {"wéb: a\n", 1, "may only contain lowercase letters, digits and `-`"},
+      {"&&&&\n", 1, "expected `<process type>: <command>`; Cedar skips this line"},
+      {"worker_2: a\n", 1, "Cedar runs it as `worker_2`, but Fir renames it `worker-2`"},
+      {"Web: a\n", 1, "Fir renames it `web`"},
+      {"-web: a\n", 1, "starts or ends with `-`: Cedar accepts it, Fir refuses"},
+      {"web-: a\n", 1, "starts or ends with `-`"},
       {": a\n", 1, "missing process type"},
       {"web:\n", 1, "has no command"},
       {"web:    \n", 1, "has no command"},
-      {"web: a\nweb: b\n", 2, "already defined on line 1"},
+      {"web: a\nweb: b\n", 2, "already defined on line 1; Cedar would use only the last one"},
       {"web: a\nworker: \xC3\x28\n", 2, "invalid UTF-8"},
       {"web: \xED\xA0\x80\n", 1, "invalid UTF-8"},  // a UTF-16 surrogate
       {"web: \xC0\xAF\n", 1, "invalid UTF-8"},      // overlong encoding
@@ -89,6 +97,41 @@ TEST(ProcfileTest, RejectsWhatHerokuWouldSilentlyDrop) {
   }
 }
 
+// What both platforms read alike, but not in canonical form, is accepted
+// with a warning naming the line, and written canonically.
+TEST(ProcfileTest, NormalisesWithAWarningWhatBothReadAlike) {
+  struct Case {
+    const char* text;
+    const char* canonical;
+    int warning_line;
+    const char* warning_part;
+  } cases[] = {
+      {"web:bundle exec puma\n", "web: bundle exec puma\n", 1,
+       "no blank after `:`: Cedar would drop this line"},
+      {"web: a\n  worker: b\n", "web: a\nworker: b\n", 2, "starts with blanks"},
+      {"\xEF\xBB\xBFweb: a\n", "web: a\n", 1, "byte-order mark"},
+      {"web: a\rworker: b\r", "web: a\nworker: b\n", 1, "lone carriage return"},
+      {"# keep me\r\nweb:\tx\r\n", "# keep me\nweb: x\n", 0, ""},
+  };
+  for (const Case& c : cases) {
+    Procfile p = MustParse(c.text);
+    EXPECT_EQ(c.canonical, WriteCanonicalProcfile(c.text, p)) << c.text;
+    if (c.warning_line == 0) {
+      EXPECT_TRUE(p.warnings.empty()) << c.text;
+      continue;
+    }
+    ASSERT_FALSE(p.warnings.empty()) << c.text;
+    EXPECT_EQ(c.warning_line, p.warnings[0].line) << c.text;
+    EXPECT_NE(std::string::npos, p.warnings[0].message.find(c.warning_part))
+        << c.text << " -> " << p.warnings[0].message;
+  }
+  // Already canonical: byte for byte, comments and all, no warning.
+  const std::string clean = "# web\nweb: node a.js # x\n\nworker: b";
+  Procfile p = MustParse(clean);
+  EXPECT_EQ(clean, WriteCanonicalProcfile(clean, p));
+  EXPECT_TRUE(p.warnings.empty());
+}
+
 TEST(ProcfileTest, RejectsNulBytes) {
   std::string text("web: a\nworker: b\0c\n", 19);
   ProcfileError err = MustFail(text);
@@ -97,13 +140,13 @@ TEST(ProcfileTest, RejectsNulBytes) {
 }
 
 // Found by fuzz_procfile: a stray CR stayed in the command, so the shell
-// would have looked for `mailer.js\r`.
-TEST(ProcfileTest, RejectsStrayCarriageReturnsAndControlCharacters) {
-  ProcfileError err = MustFail("wwor:er:er/:-4/mailer.js\r\r\n");
-  EXPECT_EQ(1, err.line);
-  EXPECT_NE(std::string::npos, err.reason.find("0x0D (a stray carriage return) at column 25"))
-      << err.reason;
-  err = MustFail("web: a\nworker: b\x1b[31m\n");
+// would have looked for `mailer.js\r`. A lone CR is now a line break, as
+// on Cedar, so no command ever holds one.
+TEST(ProcfileTest, NoCarriageReturnEverReachesACommandAndControlCharactersAreRefused) {
+  Procfile p = MustParse("wwor:er:er/:-4/mailer.js\r\r\n");
+  ASSERT_EQ(1u, p.processes.size());
+  EXPECT_EQ("er:er/:-4/mailer.js", p.processes[0].command);
+  ProcfileError err = MustFail("web: a\nworker: b\x1b[31m\n");
   EXPECT_EQ(2, err.line);
   EXPECT_NE(std::string::npos, err.reason.find("control character 0x1B at column 10"));
   MustParse("web: a\tb\r\n");  // tabs are fine

@@ -18,6 +18,14 @@ nlohmann::json ProcessesJson(const Procfile& procfile) {
   return list;
 }
 
+/// What the build would write and why, one entry per normalised line.
+nlohmann::json WarningsJson(const Procfile& procfile) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const ProcfileWarning& w : procfile.warnings)
+    list.push_back({{"line", w.line}, {"text", w.text}, {"message", w.message}});
+  return list;
+}
+
 }  // namespace
 
 void RegisterProcfileCommands(CLI::App* app, int* status) {
@@ -48,6 +56,7 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
           {"reason", s.reason},
           {"notes", s.notes},
           {"processes", ProcessesJson(s.parsed)},
+          {"procfile_warnings", WarningsJson(s.parsed)},
           {"release", s.release},
       };
       std::cout << j.dump(2) << "\n";
@@ -60,6 +69,8 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
                 << RuleName(s.rule) << ")\n"
                 << "reason:   " << s.reason << "\n";
       for (const auto& note : s.notes) std::cout << "note:     " << note << "\n";
+      for (const ProcfileWarning& w : s.parsed.warnings)
+        std::cout << "warning:  " << w.Format(s.procfile) << "\n";
       for (const ProcessType& p : s.parsed.processes)
         std::cout << "  " << p.name << ": " << p.command << "\n";
     }
@@ -85,11 +96,15 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
     if (!ParseProcfile(contents, &parsed, &perr))
       throw UserError(kExitUsage, perr.Format(file));
     if (check_json) {
-      std::cout << nlohmann::json{{"processes", ProcessesJson(parsed)}}.dump()
+      std::cout << nlohmann::json{{"processes", ProcessesJson(parsed)},
+                                  {"warnings", WarningsJson(parsed)}}
+                       .dump()
                 << "\n";
     } else {
       std::cout << file << ": " << parsed.processes.size()
                 << " process type(s), valid\n";
+      for (const ProcfileWarning& w : parsed.warnings)
+        std::cout << "warning: " << w.Format(file) << "\n";
       for (const ProcessType& p : parsed.processes)
         std::cout << "  " << p.name << ": " << p.command << "\n";
     }

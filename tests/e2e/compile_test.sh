@@ -41,6 +41,8 @@ expected=$(printf '%s\n# Contents of workers/Procfile.workers appended below:\n%
   "$(cat "$FIXTURES/multi-procfile/web/Procfile")" \
   "$(cat "$FIXTURES/multi-procfile/workers/Procfile.workers")" \
   "$(cat "$FIXTURES/multi-procfile/shared/Procfile.clock")")
+# Written canonically: the fixtures' CRLF line ends become LF.
+expected=$(printf '%s' "$expected" | tr -d '\r')
 [[ "$(cat "$app/Procfile")" == "$expected" ]] || fail "appended Procfile differs:
 $(cat "$app/Procfile")"
 
@@ -64,7 +66,7 @@ check_rejected() {  # FIXTURE EXPECTED-MESSAGE NAME=VALUE...
   expect_output "Build failed; the app's files were left unchanged."
   [[ "$(snapshot "$app")" == "$before" ]] || fail "compile $fixture $* changed the app"
 }
-check_rejected broken-procfile 'Procfile:3: `worker npm run worker`: expected `<process type>: <command>`'
+check_rejected broken-procfile 'Procfile:3: `worker npm run worker`: no `:` after the process type: Cedar would run `worker` as `npm run worker`, Fir refuses the line'
 check_rejected broken-procfile 'packages/api/Procfile:2: `web: node api.js --legacy`: process type `web` is already defined on line 1' \
   PROCFILE=packages/api/Procfile
 check_rejected procfile-escape 'PROCFILE `Procfile.outside` is a symlink that leads outside the app' PROCFILE=Procfile.outside

@@ -30,10 +30,10 @@ case_procfile "only comments" "defines no process types"
 case_procfile "empty" "the Procfile is empty"
 printf 'web: a\nworker: b\nweb: c\n' >"$WORK/input"
 case_procfile "duplicate types" 'Procfile:3: `web: c`: process type `web` is already defined on line 1'
-printf 'web: a\r\n web: b\r\n' >"$WORK/input"
-case_procfile "indented type" "Procfile:2: \`web: b\`: starts with whitespace"
+printf 'web: a\r\nweb : b\r\n' >"$WORK/input"
+case_procfile "blank before the colon" "Procfile:2: \`web : b\`: blank between the process type and \`:\`: Cedar would run \`web\` as \`: b\`, Fir refuses the line"
 printf 'web: a\n$(touch %s): b\n' "$marker" >"$WORK/input"
-case_procfile "shell in a type name" "may only contain letters"
+case_procfile "shell in a type name" "may only contain lowercase letters, digits and \`-\`"
 
 # case_config NAME EXPECTED: slugwright.yml is $WORK/input, beside a valid
 # Procfile, for app `web`.
