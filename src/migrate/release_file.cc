@@ -29,6 +29,8 @@ LoadedReleaseSettings Read(DiskInterface* disk, const std::string& file,
     const nlohmann::json& release = j.contains("release") ? j.at("release") : j;
     from_json(release, loaded.settings);
     if (j.contains("app") && j.at("app").is_string()) loaded.app = j.at("app").get<std::string>();
+    if (j.contains("procfile") && j.at("procfile").is_string())
+      loaded.procfile = j.at("procfile").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw UserError(kExitUsage, file + " is not valid release settings (" +
                                     std::string(e.what()) +

@@ -18,6 +18,9 @@ struct LoadedReleaseSettings {
   std::string app_root;
   /// The app name bin/compile selected for, from the file ("" if none).
   std::string app;
+  /// The Procfile bin/compile selected, relative to the app root ("" if
+  /// none recorded).
+  std::string procfile;
 };
 
 /// Finds and reads `.slugwright/release.json` (written by bin/compile):
