@@ -5,27 +5,121 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <regex>
 
 #include "base/exit_codes.h"
 #include "base/text.h"
 
+namespace {
+
+bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+/// `text` with every byte a URL's userinfo cannot hold as is encoded; a
+/// valid `%XX` escape stays an escape, a `%` that starts none is encoded.
+std::string EncodeUserinfoPart(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    bool escape = c == '%' && i + 2 < text.size() && IsHex(text[i + 1]) && IsHex(text[i + 2]);
+    if (std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr || escape) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && IsHex(text[i + 1]) && IsHex(text[i + 2])) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+/// A postgres:// URL as users paste it, with a password that may hold
+/// any of `/ : @ ? # %` unencoded: the userinfo runs to the last `@`, the
+/// user to its first `:`. Returns the URL with user and password encoded
+/// (libpq would otherwise read `/` as the end of the host and print the
+/// rest), and sets `*password_forms` to what the password may appear as.
+std::string EncodeUrlUserinfo(const std::string& url, std::vector<std::string>* password_forms) {
+  size_t scheme_end = url.find("://");
+  size_t at = url.rfind('@');
+  if (scheme_end == std::string::npos || at == std::string::npos || at < scheme_end) return url;
+  size_t start = scheme_end + 3;
+  size_t authority_end = std::min(url.find_first_of("/?#", start), url.size());
+  if (at > authority_end) {
+    // An `@` past where a strict parser ends the host: a password holding
+    // `/`, `?` or `#`, unless the `@` sits in a query value (`?k=a@b`).
+    size_t query = url.find('?', start);
+    if (query != std::string::npos && query < at &&
+        url.substr(query, at - query).find('=') != std::string::npos)
+      return url;
+  }
+  std::string userinfo = url.substr(start, at - start);
+  size_t colon = userinfo.find(':');
+  std::string user = userinfo.substr(0, colon);
+  std::string out = url.substr(0, start) + EncodeUserinfoPart(user);
+  if (colon != std::string::npos) {
+    std::string password = userinfo.substr(colon + 1);
+    password_forms->push_back(password);
+    password_forms->push_back(PercentDecode(password));
+    password_forms->push_back(userinfo);
+    out += ":" + EncodeUserinfoPart(password);
+  }
+  return out + url.substr(at);
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
 DatabaseTarget DatabaseTarget::Parse(const std::string& url_or_conninfo) {
+  const std::string kExpected = " (expected postgres://user:password@host:port/dbname)";
   if (url_or_conninfo.find_first_not_of(" \t\r\n") == std::string::npos)
     throw UserError(kExitUsage, "the database URL is empty");
+  std::vector<std::string> secrets = {url_or_conninfo};
+  std::string text = url_or_conninfo;
+  size_t scheme_end = text.find("://");
+  if (StartsWith(text, "postgres://") || StartsWith(text, "postgresql://")) {
+    text = EncodeUrlUserinfo(text, &secrets);
+  } else if (scheme_end != std::string::npos &&
+             text.find_first_of(" =") > scheme_end) {
+    std::string scheme = text.substr(0, scheme_end);
+    throw UserError(kExitUsage, "the database URL starts with `" +
+                                    (scheme.size() > 20 ? scheme.substr(0, 20) + "…" : scheme) +
+                                    "://`; slugwright needs a PostgreSQL URL, postgres:// or "
+                                    "postgresql://, or a libpq `key=value` string" + kExpected);
+  } else if (text.find('=') == std::string::npos) {
+    throw UserError(kExitUsage, "the database URL is neither a postgres:// URL nor a libpq "
+                                "`key=value` string" + kExpected);
+  }
   char* err = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url_or_conninfo.c_str(), &err);
+  PQconninfoOption* options = PQconninfoParse(text.c_str(), &err);
   if (!options) {
     std::string reason = err ? err : "out of memory";
     if (err) PQfreemem(err);
     while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' '))
       reason.pop_back();
-    // libpq's message can quote the offending part of the URL: scrub it.
+    // libpq's message can quote the offending part of the URL: scrub it
+    // by every form the password was given or read in.
     Redactor redactor;
-    redactor.AddSecret(url_or_conninfo);
+    redactor.AddSecret(text);
+    for (const std::string& secret : secrets) redactor.AddSecret(secret);
     throw UserError(kExitUsage, "the database URL is not valid: " + redactor.Scrub(reason) +
-                                    " (expected postgres://user:password@host:port/dbname)");
+                                    kExpected);
   }
   DatabaseTarget target;
   for (PQconninfoOption* o = options; o->keyword; ++o) {
