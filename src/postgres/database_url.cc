@@ -98,12 +98,12 @@ DatabaseTarget DatabaseTarget::Parse(const std::string& url_or_conninfo) {
   } else if (scheme_end != std::string::npos &&
              text.find_first_of(" =") > scheme_end) {
     std::string scheme = text.substr(0, scheme_end);
-    throw UserError(kExitUsage, "the database URL starts with `" +
+    throw UserError(kExitUsage, "the database URL is not valid: it starts with `" +
                                     (scheme.size() > 20 ? scheme.substr(0, 20) + "…" : scheme) +
                                     "://`; slugwright needs a PostgreSQL URL, postgres:// or "
                                     "postgresql://, or a libpq `key=value` string" + kExpected);
   } else if (text.find('=') == std::string::npos) {
-    throw UserError(kExitUsage, "the database URL is neither a postgres:// URL nor a libpq "
+    throw UserError(kExitUsage, "the database URL is not valid: it is neither a postgres:// URL nor a libpq "
                                 "`key=value` string" + kExpected);
   }
   char* err = nullptr;
