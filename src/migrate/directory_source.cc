@@ -7,6 +7,7 @@
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "migrate/sql_splitter.h"
+#include "migrate/statement_rules.h"
 
 namespace {
 
@@ -330,14 +331,22 @@ bool TryParseMigrationFileName(const std::string& path, MigrationFileName* out,
            std::to_string(kMaxVersionDigits);
     return false;
   }
-  if (digits == stem.size() || stem[digits] != '_') {
+  std::string_view name;
+  if (out->kind == MigrationFileKind::kDbmate) {
+    // dbmate's own grammar, `^\d+.*\.sql$`: anything after the version,
+    // which may start with `_` or `-` (`20240101-add.sql`) or be empty.
+    name = stem.substr(digits);
+    if (!name.empty() && (name[0] == '_' || name[0] == '-')) name.remove_prefix(1);
+  } else if (digits == stem.size() || stem[digits] != '_') {
+    // golang-migrate's: `<version>_<name>.up.sql`.
     *err = path + ": the version `" + std::string(version) +
            "` is not followed by `_` and a name in `" + Printable(file_name) +
            "`" + expected;
     return false;
+  } else {
+    name = stem.substr(digits + 1);
   }
-  std::string_view name = stem.substr(digits + 1);
-  if (name.empty()) {
+  if (name.empty() && out->kind != MigrationFileKind::kDbmate) {
     *err = path + ": no name after `" + std::string(stem) + "` in `" +
            Printable(file_name) + "`" + expected;
     return false;
@@ -355,6 +364,23 @@ bool TryParseMigrationFileName(const std::string& path, MigrationFileName* out,
   out->name = std::string(name);
   out->stem = std::string(stem);
   return true;
+}
+
+/// Refuses, naming the file and line, a statement the migration could not
+/// run as slugwright would send it (statement_rules.h).
+void CheckStatements(const std::string& path, const std::vector<SqlStatement>& statements,
+                     bool in_transaction, const std::string& annotation) {
+  for (const SqlStatement& s : statements) {
+    std::string why = CheckStatement(s, in_transaction, annotation);
+    if (!why.empty()) Fail(At(path, s.line) + ": " + why);
+  }
+}
+
+/// True when a section is more than blanks. One with text but no statement
+/// holds only comments: golang-migrate applies such a file as a no-op, and
+/// so does slugwright; a blank one is a template not filled in yet.
+bool HasText(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") != std::string_view::npos;
 }
 
 /// Parses a dbmate-style file into *m; `body` is where the text after an
@@ -415,9 +441,12 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   size_t up_end = down ? down->begin : contents.size();
   Section up_section =
       TrimSection(contents, up->next, up_end, up->number + 1);
-  if (SplitSqlOrThrow(up_section.text, path, up_section.first_line).empty())
+  std::vector<SqlStatement> up_statements =
+      SplitSqlOrThrow(up_section.text, path, up_section.first_line);
+  if (up_statements.empty() && !HasText(up_section.text))
     Fail(At(path, up->number) + ": the up section holds no SQL statement; "
          "expected SQL after `-- migrate:up`");
+  CheckStatements(path, up_statements, m->up_in_transaction, "-- migrate:up transaction:false");
   m->up_path = path;
   m->up_sql = std::string(up_section.text);
   m->up_first_line = up_section.first_line;
@@ -426,8 +455,11 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   if (down) {
     Section down_section =
         TrimSection(contents, down->next, contents.size(), down->number + 1);
-    if (!SplitSqlOrThrow(down_section.text, path, down_section.first_line)
-             .empty()) {
+    std::vector<SqlStatement> down_statements =
+        SplitSqlOrThrow(down_section.text, path, down_section.first_line);
+    CheckStatements(path, down_statements, m->down_in_transaction,
+                    "-- migrate:down transaction:false");
+    if (!down_statements.empty()) {
       m->has_down = true;
       m->down_path = path;
       m->down_sql = std::string(down_section.text);
@@ -465,12 +497,14 @@ void ParsePlain(const std::string& path, std::string_view contents,
     sql_line = 2;
   }
   Section section = TrimSection(contents, sql_begin, contents.size(), sql_line);
-  bool has_sql =
-      !SplitSqlOrThrow(section.text, path, section.first_line).empty();
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line);
+  CheckStatements(path, statements, in_transaction,
+                  "-- slugwright: transaction:false");
+  bool has_sql = !statements.empty();
   if (file_name.kind == MigrationFileKind::kUp) {
-    if (!has_sql)
-      Fail(path + ": no SQL statement, only comments; expected the SQL of "
-           "the migration");
+    if (!has_sql && !HasText(section.text))
+      Fail(path + ": no SQL statement after the `-- slugwright:` directive; expected the SQL "
+           "of the migration");
     m->up_path = path;
     m->up_sql = std::string(section.text);
     m->up_first_line = section.first_line;

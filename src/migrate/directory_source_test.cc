@@ -167,6 +167,16 @@ TEST(MigrationFileNameTest, TakesNamesApart) {
   EXPECT_EQ(0, n.version);
 }
 
+// dbmate accepts `^\d+.*\.sql$`: a name after `-`, `_` or nothing at all.
+TEST(MigrationFileNameTest, AcceptsDbmatesNameGrammar) {
+  EXPECT_EQ("add_users", ParseMigrationFileName("db/20240101120000-add_users.sql").name);
+  EXPECT_EQ(20240101120000, ParseMigrationFileName("db/20240101120000-add_users.sql").version);
+  EXPECT_EQ("", ParseMigrationFileName("db/001.sql").name);
+  EXPECT_EQ(1, ParseMigrationFileName("db/001.sql").version);
+  EXPECT_EQ("", ParseMigrationFileName("db/001_.sql").name);
+  EXPECT_EQ("a.b", ParseMigrationFileName("db/7a.b.sql").name);
+}
+
 TEST(MigrationFileNameTest, RejectsMalformedNames) {
   struct Case {
     std::string path;
@@ -174,9 +184,8 @@ TEST(MigrationFileNameTest, RejectsMalformedNames) {
   };
   for (const Case& c : std::vector<Case>{
            {"m/create_users.sql", "`create_users.sql` does not start with a version"},
-           {"m/001.sql", "`001` is not followed by `_`"},
-           {"m/001-a.sql", "`001` is not followed by `_` and a name in `001-a.sql`"},
-           {"m/001_.sql", "no name after `001_`"},
+           {"m/001.up.sql", "`001` is not followed by `_`"},
+           {"m/001-a.down.sql", "`001` is not followed by `_` and a name in `001-a.down.sql`"},
            {"m/001_.up.sql", "no name after `001_`"},
            {"m/1234567890123456789_a.sql", "has 19 digits; expected at most 18"},
            {"m/1_a\tb.sql", "`a\\x09b` holds a control character"},
@@ -307,8 +316,10 @@ TEST(ParseMigrationFileTest, RejectsBadDbmateFiles) {
                   p + ":4: a second `-- migrate:down`");
   ExpectFileError(p, "-- migrate:up\n\n\n-- migrate:down\nSELECT 1;\n",
                   p + ":1: the up section holds no SQL statement");
-  ExpectFileError(p, "-- migrate:up\n-- TODO\n/* later */\n",
-                  p + ":1: the up section holds no SQL statement");
+  // A section of comments only is a no-op (golang-migrate applies such
+  // files); a blank one is refused above.
+  Migration comments_only = ParseMigrationFile(p, "-- migrate:up\n-- TODO\n/* later */\n");
+  EXPECT_EQ("-- TODO\n/* later */", comments_only.up_sql);
   ExpectFileError(p, "-- migrate:up transaction:off\nSELECT 1;\n",
                   p + ":1: unknown option `transaction:off` in "
                       "`-- migrate:up transaction:off`",
@@ -365,7 +376,12 @@ TEST(ParseMigrationFileTest, ReadsUpAndDownFiles) {
 
 TEST(ParseMigrationFileTest, ReadsSlugwrightDirective) {
   const std::string sql = "CREATE INDEX CONCURRENTLY a ON t (a);\n";
-  Migration plain = ParseMigrationFile("3_idx.up.sql", sql);
+  // Without the directive it cannot run: refused before anything connects.
+  ExpectFileError("3_idx.up.sql", sql,
+                  "3_idx.up.sql:1: `CREATE INDEX CONCURRENTLY` cannot run inside a transaction "
+                  "block, and this migration runs in one; add `-- slugwright: transaction:false`");
+  Migration plain;
+  plain.checksum = MigrationChecksum("CREATE INDEX CONCURRENTLY a ON t (a);");
   Migration m = ParseMigrationFile(
       "3_idx.up.sql", "\xEF\xBB\xBF-- slugwright: transaction:false\r\n" + sql);
   EXPECT_FALSE(m.up_in_transaction);
@@ -392,8 +408,7 @@ TEST(ParseMigrationFileTest, RejectsBadPlainFiles) {
                   {"named `3_a.sql`"});
   ExpectFileError("m/3_a.down.sql", "SELECT 1;\n-- migrate:down\nSELECT 2;",
                   "m/3_a.down.sql:2: `-- migrate:down` in a .down.sql file");
-  ExpectFileError("m/3_a.up.sql", "-- nothing yet\n",
-                  "m/3_a.up.sql: no SQL statement, only comments");
+  EXPECT_EQ("-- nothing yet", ParseMigrationFile("m/3_a.up.sql", "-- nothing yet\n").up_sql);
   ExpectFileError("m/3_a.up.sql", "SELECT \"a\n", "m/3_a.up.sql:1: unterminated "
                   "quoted identifier");
 }

@@ -37,8 +37,9 @@ std::string AsciiLower(std::string_view word) {
 /// Walks a script once, token by token, collecting statements.
 class Splitter {
  public:
-  Splitter(std::string_view script, int first_line)
-      : s_(script), line_(first_line) {}
+  Splitter(std::string_view script, int first_line, const SqlSplitOptions& options)
+      : s_(script), line_(first_line),
+        standard_conforming_strings_(options.standard_conforming_strings) {}
 
   bool Run(std::vector<SqlStatement>* statements, SqlSplitError* error);
 
@@ -68,6 +69,11 @@ class Splitter {
   void SeeWord(std::string_view word);
   bool IsRoutineDefinition() const;
   void StartStatement();
+  /// Fails on the psql meta-command whose backslash is at pos_.
+  bool FailMetaCommand(SqlSplitError* error);
+  /// Follows `SET [SESSION|LOCAL] standard_conforming_strings = on|off` in
+  /// the statement that just ended.
+  void SeeSetting(std::string_view statement);
 
   std::string_view s_;
   size_t pos_ = 0;
@@ -79,7 +85,23 @@ class Splitter {
   int word_count_ = 0;
   std::array<std::string, 4> first_words_;
   bool previous_word_was_begin_ = false;
+  bool standard_conforming_strings_;
 };
+
+/// What to write instead of each psql meta-command slugwright cannot run.
+std::string InsteadOfMetaCommand(const std::string& command) {
+  if (command == "\\c" || command == "\\connect")
+    return "remove it: a migration runs on the database of DATABASE_URL";
+  if (command == "\\set" || command == "\\gset" || command == "\\unset")
+    return "write the values into the SQL, or compute them in a DO block";
+  if (command == "\\i" || command == "\\ir" || command == "\\include" ||
+      command == "\\include_relative")
+    return "put that file's SQL here, or make it a migration of its own";
+  if (command == "\\copy" || command == "\\.")
+    return "load the rows with INSERT ... VALUES (slugwright sends no COPY data)";
+  if (command == "\\;") return "end the statement with `;`";
+  return "write plain SQL: slugwright sends each statement to the server, not to psql";
+}
 
 int Splitter::LineAt(size_t pos) {
   for (; line_pos_ < pos; ++line_pos_) {
@@ -225,6 +247,40 @@ void Splitter::StartStatement() {
   previous_word_was_begin_ = false;
 }
 
+bool Splitter::FailMetaCommand(SqlSplitError* error) {
+  size_t end = pos_ + 1;
+  if (end < s_.size() && (s_[end] == ';' || s_[end] == '.' || s_[end] == '\\')) {
+    ++end;
+  } else {
+    while (end < s_.size() && (IsTagCont(s_[end]) || s_[end] == '_')) ++end;
+  }
+  std::string command(s_.substr(pos_, end - pos_));
+  error->line = LineAt(pos_);
+  error->message = "psql meta-command `" + Excerpt(pos_) +
+                   "`: only psql understands it, and slugwright sends SQL to the server; " +
+                   InsteadOfMetaCommand(command);
+  return false;
+}
+
+void Splitter::SeeSetting(std::string_view statement) {
+  if (first_words_[0] != "set") return;
+  std::string lower = AsciiLower(statement);
+  size_t name = lower.find("standard_conforming_strings");
+  if (name == std::string::npos) return;
+  std::string rest = lower.substr(name + 27);
+  size_t value = rest.find_first_not_of(" \t\r\n=");
+  if (value == std::string::npos) return;
+  if (rest.compare(value, 2, "to") == 0) value = rest.find_first_not_of(" \t\r\n", value + 2);
+  if (value == std::string::npos) return;
+  std::string word = rest.substr(value);
+  if (!word.empty() && word[0] == '\'') word.erase(0, 1);
+  if (word.compare(0, 3, "off") == 0 || word.compare(0, 5, "false") == 0)
+    standard_conforming_strings_ = false;
+  else if (word.compare(0, 2, "on") == 0 || word.compare(0, 4, "true") == 0 ||
+           word.compare(0, 7, "default") == 0)
+    standard_conforming_strings_ = true;
+}
+
 bool Splitter::Run(std::vector<SqlStatement>* statements,
                    SqlSplitError* error) {
   statements->clear();
@@ -236,6 +292,7 @@ bool Splitter::Run(std::vector<SqlStatement>* statements,
     statements->push_back(
         {std::string(s_.substr(statement_start, end - statement_start)),
          statement_line});
+    SeeSetting(statements->back().text);
     statement_start = kNone;
     StartStatement();
   };
@@ -267,8 +324,10 @@ bool Splitter::Run(std::vector<SqlStatement>* statements,
     }
     size_t token_start = pos_;
     bool word = false;
+    if (c == '\\') return FailMetaCommand(error);
     if (c == '\'' || c == '"') {
-      if (!SkipQuoted(token_start, c, false, error)) return false;
+      if (!SkipQuoted(token_start, c, c == '\'' && !standard_conforming_strings_, error))
+        return false;
     } else if (c == '$') {
       if (!SkipDollar(error)) return false;
     } else if (IsIdentStart(c)) {
@@ -295,16 +354,18 @@ bool Splitter::Run(std::vector<SqlStatement>* statements,
 }  // namespace
 
 bool SplitSql(std::string_view script, int first_line,
-              std::vector<SqlStatement>* statements, SqlSplitError* error) {
-  return Splitter(script, first_line).Run(statements, error);
+              std::vector<SqlStatement>* statements, SqlSplitError* error,
+              const SqlSplitOptions& options) {
+  return Splitter(script, first_line, options).Run(statements, error);
 }
 
 std::vector<SqlStatement> SplitSqlOrThrow(std::string_view script,
                                           const std::string& file,
-                                          int first_line) {
+                                          int first_line,
+                                          const SqlSplitOptions& options) {
   std::vector<SqlStatement> statements;
   SqlSplitError error;
-  if (!SplitSql(script, first_line, &statements, &error))
+  if (!SplitSql(script, first_line, &statements, &error, options))
     throw UserError(kExitUsage,
                     file + ":" + std::to_string(error.line) + ": " + error.message);
   return statements;

@@ -29,8 +29,18 @@ struct SqlSplitError {
   std::string message;
 };
 
+/// How the server reads string literals: with standard_conforming_strings
+/// off (a server or database set that way, or `SET
+/// standard_conforming_strings = off` earlier in the script), a backslash
+/// escapes the next character inside '...' too.
+struct SqlSplitOptions {
+  bool standard_conforming_strings = true;
+};
+
 /// Splits `script` at the semicolons that end statements, lexing it as
-/// PostgreSQL does (with standard_conforming_strings on): semicolons inside
+/// PostgreSQL does (standard_conforming_strings as `options` says, and as
+/// `SET [SESSION|LOCAL] standard_conforming_strings` statements in the
+/// script change it from there on): semicolons inside
 /// '...' strings ('' is a quote), E'...' strings (backslash escapes),
 /// "quoted identifiers", $$...$$ and $tag$...$tag$ bodies, -- comments,
 /// nested /* */ comments and parentheses do not end a statement, nor do
@@ -42,14 +52,19 @@ struct SqlSplitError {
 /// script begins; LF, CRLF and a lone CR each end a line.
 ///
 /// Returns false and fills *error for an unterminated string, quoted
-/// identifier, dollar-quoted body or block comment.
+/// identifier, dollar-quoted body or block comment, and for a psql
+/// meta-command (`\connect`, `\set`, `\i`, `\copy`, `\.` ...): a backslash
+/// outside quotes and comments, which PostgreSQL's grammar never has and
+/// which only psql understands.
 bool SplitSql(std::string_view script, int first_line,
-              std::vector<SqlStatement>* statements, SqlSplitError* error);
+              std::vector<SqlStatement>* statements, SqlSplitError* error,
+              const SqlSplitOptions& options = {});
 
 /// SplitSql for callers that report to the user: throws
 /// UserError(kExitUsage) with "<file>:<line>: <message>".
 std::vector<SqlStatement> SplitSqlOrThrow(std::string_view script,
                                           const std::string& file,
-                                          int first_line);
+                                          int first_line,
+                                          const SqlSplitOptions& options = {});
 
 #endif  // SLUGWRIGHT_MIGRATE_SQL_SPLITTER_H_

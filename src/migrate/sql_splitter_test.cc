@@ -248,3 +248,61 @@ TEST(SqlSplitterTest, OrThrowNamesFileAndLine) {
 }
 
 }  // namespace
+
+// psql meta-commands were sent to the server as SQL; they are refused when
+// the file is read, with the line and what to write instead.
+TEST(SqlSplitter, RefusesPsqlMetaCommandsWithWhatToWriteInstead) {
+  struct Case {
+    const char* script;
+    int line;
+    const char* part;
+  } cases[] = {
+      {"CREATE TABLE a (id int);\n\\connect other\nCREATE TABLE b (id int);\n", 2,
+       "a migration runs on the database of DATABASE_URL"},
+      {"\\c other\n", 1, "psql meta-command `\\c other`"},
+      {"SELECT 1 AS one \\gset\n", 1, "write the values into the SQL"},
+      {"\\set ON_ERROR_STOP on\nSELECT 1;\n", 1, "write the values into the SQL"},
+      {"\\i other.sql\n", 1, "make it a migration of its own"},
+      {"\\copy t FROM 'x.csv'\n", 1, "INSERT ... VALUES"},
+      {"COPY t FROM stdin;\n1\tone\n\\.\n", 3, "INSERT ... VALUES"},
+      {"SELECT 1 \\; SELECT 2;\n", 1, "end the statement with `;`"},
+  };
+  for (const Case& c : cases) {
+    std::vector<SqlStatement> statements;
+    SqlSplitError error;
+    EXPECT_FALSE(SplitSql(c.script, 1, &statements, &error)) << c.script;
+    EXPECT_EQ(c.line, error.line) << c.script;
+    EXPECT_NE(std::string::npos, error.message.find(c.part)) << c.script << " -> " << error.message;
+  }
+  // Backslashes inside strings, comments and dollar quotes are SQL.
+  std::vector<SqlStatement> statements;
+  SqlSplitError error;
+  EXPECT_TRUE(SplitSql("SELECT E'a\\\\b', 'c\\d', $$\\x$$; -- \\c db\n/* \\i f */ SELECT 1;", 1,
+                       &statements, &error))
+      << error.message;
+  EXPECT_EQ(2u, statements.size());
+}
+
+// With standard_conforming_strings off, '\'' does not end a string: the
+// splitter reads it as the server does, from the option or a SET in the
+// script.
+TEST(SqlSplitter, FollowsStandardConformingStrings) {
+  const char* script = "SELECT 'a\\'; DROP TABLE t; --';\nSELECT 1;\n";
+  std::vector<SqlStatement> on, off;
+  SqlSplitError error;
+  ASSERT_TRUE(SplitSql(script, 1, &on, &error)) << error.message;
+  EXPECT_EQ(3u, on.size());  // `'a\'` ends at the second quote
+  SqlSplitOptions options;
+  options.standard_conforming_strings = false;
+  ASSERT_TRUE(SplitSql(script, 1, &off, &error, options)) << error.message;
+  ASSERT_EQ(2u, off.size());
+  EXPECT_EQ("SELECT 'a\\'; DROP TABLE t; --';", off[0].text);
+
+  std::vector<SqlStatement> with_set;
+  std::string set_script = std::string("SET standard_conforming_strings = off;\n") + script +
+                           "SET standard_conforming_strings TO on;\nSELECT 'x\\';\n";
+  ASSERT_TRUE(SplitSql(set_script, 1, &with_set, &error)) << error.message;
+  ASSERT_EQ(5u, with_set.size());  // SET, the string, SELECT 1, SET, SELECT
+  EXPECT_EQ("SELECT 'a\\'; DROP TABLE t; --';", with_set[1].text);
+  EXPECT_EQ("SELECT 'x\\';", with_set[4].text);
+}

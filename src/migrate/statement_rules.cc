@@ -1,0 +1,63 @@
+#include "migrate/statement_rules.h"
+
+#include <cctype>
+#include <regex>
+
+namespace {
+
+/// True when `pattern` matches at the start of `text` (a statement starts
+/// at its first token: the splitter drops the comments before it).
+bool Matches(const std::string& text, const std::regex& pattern) {
+  return std::regex_search(text, pattern, std::regex_constants::match_continuous);
+}
+
+/// The first words of `text`, upper-cased and single-spaced, for messages.
+std::string Lead(const std::string& text, size_t words) {
+  std::string out;
+  size_t count = 0;
+  bool in_word = false;
+  for (char c : text) {
+    bool word_char = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (word_char) {
+      if (!in_word && count++ == words) break;
+      if (!in_word && !out.empty()) out += ' ';
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (count >= words && in_word) {
+      break;
+    }
+    in_word = word_char;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
+                           const std::string& annotation) {
+  using std::regex;
+  const auto icase = regex::icase | regex::optimize;
+  static const regex kCopyFromStdin(R"(\s*COPY\b[^;]*?\bFROM\s+STDIN\b)", icase);
+  static const regex kNoTransaction(
+      R"(\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*?\bCONCURRENTLY|VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|ALTER\s+SYSTEM)\b)",
+      icase);
+  static const regex kTransactionControl(
+      R"(\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b)",
+      icase);
+  const std::string& text = statement.text;
+  if (Matches(text, kCopyFromStdin))
+    return "`COPY ... FROM STDIN` reads rows that slugwright does not send (it sends no COPY "
+           "data, inline or otherwise); load them with INSERT ... VALUES";
+  std::smatch m;
+  if (in_transaction && std::regex_search(text, m, kNoTransaction,
+                                          std::regex_constants::match_continuous))
+    return "`" + Lead(m.str(1), 4) + "` cannot run inside a transaction block, and this "
+           "migration runs in one; add `" + annotation +
+           "` so its statements are sent one by one";
+  if (!in_transaction && Matches(text, kTransactionControl))
+    return "`" + Lead(text, 2) + "`: explicit transaction control in a `transaction:false` "
+           "migration, whose statements slugwright sends one by one: an error inside would "
+           "show as \"current transaction is aborted\" and leave the migration half done. "
+           "Remove the transaction control and `transaction:false` to run it in one "
+           "transaction, or split it into two migrations";
+  return "";
+}
