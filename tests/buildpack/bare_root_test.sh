@@ -35,7 +35,7 @@ started=$(date +%s)
 
 for tool in debootstrap unshare chroot flock mount psql runuser; do
   command -v "$tool" >/dev/null ||
-    { echo "FAIL: $tool is missing (bin/lib/install-deps test installs it)" >&2; exit 1; }
+    { echo "FAIL: $tool is missing (tools/install-deps test installs it)" >&2; exit 1; }
 done
 
 # ---- The cached bare root ----------------------------------------------------
