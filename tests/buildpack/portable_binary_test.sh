@@ -13,6 +13,7 @@ if [[ "${SLUGWRIGHT_SKIP_PORTABLE_CHECK:-0}" == 1 ]]; then
   echo "SKIPPED: SLUGWRIGHT_SKIP_PORTABLE_CHECK=1 is set"
   exit 77
 fi
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh"
 unset SLUGWRIGHT_BIN
 tgz=${SLUGWRIGHT_BUILDPACK_TGZ:?run from CTest, which sets SLUGWRIGHT_BUILDPACK_TGZ}
