@@ -88,7 +88,7 @@ const MEASURE = env("BENCH_MEASURE");
 const TOOLS = env("BENCH_TOOLS");
 const PG_BIN = env("BENCH_PG_BIN");
 const SLUGWRIGHT = env("SLUGWRIGHT_BIN");
-// The packaged buildpack (bin/lib/package-buildpack), when there is one:
+// The packaged buildpack (tools/package-buildpack), when there is one:
 // { dir: its root, whose bin/compile finds dist/slugwright; bin; source }.
 let PACKAGED = null;
 const BENCH_DIR = path.join(ROOT, "tests", "bench");

@@ -26,6 +26,7 @@ skip() {
 [[ "${SLUGWRIGHT_SKIP_BARE_ROOT:-0}" == 1 ]] && skip "SLUGWRIGHT_SKIP_BARE_ROOT=1 is set"
 [[ $(id -u) -eq 0 ]] || skip "needs root to debootstrap a Debian root and chroot into it"
 
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh"
 # bin/* must find the bundled binary, not the test build's.
 unset SLUGWRIGHT_BIN
@@ -35,7 +36,7 @@ started=$(date +%s)
 
 for tool in debootstrap unshare chroot flock mount psql runuser; do
   command -v "$tool" >/dev/null ||
-    { echo "FAIL: $tool is missing (bin/lib/install-deps test installs it)" >&2; exit 1; }
+    { echo "FAIL: $tool is missing (tools/install-deps test installs it)" >&2; exit 1; }
 done
 
 # ---- The cached bare root ----------------------------------------------------
@@ -70,7 +71,8 @@ ensure_root() {
   exec 9>"$cache_dir/bookworm-minbase-libpq5.lock"
   flock 9
   if [[ ! -f "$stamp" ]]; then
-    local mirror partial=$root.partial t0=$(date +%s)
+    local mirror partial=$root.partial t0
+    t0=$(date +%s)
     mirror=$(debian_mirror)
     echo "-----> Building the bare root once: debootstrap --variant=minbase --include=libpq5 bookworm $root $mirror"
     rm -rf "$partial" "$root"
@@ -100,7 +102,7 @@ for tool in cc gcc g++ c++ cmake ninja make python3 python; do
   [[ ! -e "$root/usr/bin/$tool" ]] || fail "the bare root has /usr/bin/$tool; it must hold only minbase and libpq5"
 done
 checks=$((checks + 1))
-extra_libs=$(ls "$root/usr/lib/x86_64-linux-gnu" | grep -E 'boost|yaml-cpp|pqxx|spdlog|libfmt' || true)
+extra_libs=$(cd "$root/usr/lib/x86_64-linux-gnu" && printf '%s\n' * | grep -E 'boost|yaml-cpp|pqxx|spdlog|libfmt' || true)
 [[ -z "$extra_libs" ]] || fail "the bare root has libraries slugwright must not need: $extra_libs"
 
 # ---- A PostgreSQL server on the host's loopback --------------------------------
@@ -258,15 +260,15 @@ for ((i = 0; i < runs; i++)); do
   echo $(( ($(date +%s%N) - start) / 1000 ))
 done'
 timing() {  # MICROSECONDS...: "median X ms, fastest Y ms"
+  [[ $# -gt 0 ]] || { echo "no measurement"; return; }
   local sorted
-  sorted=($(printf '%s\n' "$@" | sort -n))
-  [[ ${#sorted[@]} -gt 0 ]] || { echo "no measurement"; return; }
+  mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
   local median=${sorted[$(( ${#sorted[@]} / 2 ))]} fastest=${sorted[0]}
   printf 'median %d.%d ms, fastest %d.%d ms' $((median / 1000)) $((median % 1000 / 100)) \
     $((fastest / 1000)) $((fastest % 1000 / 100))
 }
-chroot_times=($(in_chroot /bin/bash -c "$measure" measure "$inside" "${apps[0]}" 21))
-host_times=($(on_host /bin/bash -c "$measure" measure "$host_base" "${apps[0]}" 21))
+mapfile -t chroot_times < <(in_chroot /bin/bash -c "$measure" measure "$inside" "${apps[0]}" 21)
+mapfile -t host_times < <(on_host /bin/bash -c "$measure" measure "$host_base" "${apps[0]}" 21)
 checks=$((checks + 1))
 [[ ${#chroot_times[@]} -eq 21 ]] || fail "warm bin/compile failed in the bare root"
 echo "-----> bin/compile with a warm cache (21 runs each)"

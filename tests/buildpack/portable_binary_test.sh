@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The packaged buildpack's binary loads on heroku-22 (glibc 2.35) and
 # heroku-24 (glibc 2.39) with nothing but glibc and libpq: reads it with
-# readelf/objdump through bin/lib/check-portable (NEEDED entries, highest
+# readelf/objdump through tools/check-portable (NEEDED entries, highest
 # GLIBC_ version, no shared libstdc++, stripped), and checks the tarball's
 # contents and checksum. Also proves the check fails, naming the library or
 # symbol, on binaries that break each rule.
@@ -13,10 +13,11 @@ if [[ "${SLUGWRIGHT_SKIP_PORTABLE_CHECK:-0}" == 1 ]]; then
   echo "SKIPPED: SLUGWRIGHT_SKIP_PORTABLE_CHECK=1 is set"
   exit 77
 fi
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/../e2e/lib.sh"
 unset SLUGWRIGHT_BIN
 tgz=${SLUGWRIGHT_BUILDPACK_TGZ:?run from CTest, which sets SLUGWRIGHT_BUILDPACK_TGZ}
-check=$ROOT/bin/lib/check-portable
+check=$ROOT/tools/check-portable
 
 # The tarball: its checksum, and exactly the files a buildpack needs.
 checks=$((checks + 1))
@@ -26,9 +27,9 @@ expect_status 0 "sha256sum -c"
 expected_files='README.md
 bin/compile
 bin/detect
-bin/lib/find-slugwright.sh
 bin/release
-dist/slugwright'
+dist/slugwright
+lib/find-slugwright.sh'
 checks=$((checks + 1))
 files=$(tar -tzf "$tgz" | grep -v '/$' | sort)
 [[ "$files" == "$expected_files" ]] || fail "the tarball holds:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The read-only commands: select and procfile check.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 run "$SLUGWRIGHT_BIN" procfile check --json "$FIXTURES/single-procfile/Procfile"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bin/compile selects, validates and writes the Procfile as Heroku runs it.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 # The monorepo: slugwright.yml maps every app; the written Procfile is the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bin/detect accepts apps with something to select and declines the rest.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 for fixture in common-monorepo multi-procfile single-procfile broken-procfile procfile-escape; do

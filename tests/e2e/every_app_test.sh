@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every Heroku app in procfiles/ is selected for its name, by the
 # slugwright.yml mapping and, without it, by the procfiles/ convention.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 run diff -r "$ROOT/procfiles" "$FIXTURES/common-monorepo/procfiles"

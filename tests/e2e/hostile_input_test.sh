@@ -2,6 +2,7 @@
 # Hostile input to bin/compile, table-driven: every case fails with exit 2,
 # a clear message naming the file (and line where there is one), and leaves
 # the app exactly as it was. Nothing from the input is ever executed.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 marker=$WORK/executed

@@ -7,6 +7,7 @@
 # URL is never printed, the input is never executed, nothing is written.
 # (Wrong passwords, sslmode and the rest against a real server:
 # src/postgres/migrator_pg_test.cc and src/cli/reliability_pg_test.cc.)
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 marker=$WORK/executed

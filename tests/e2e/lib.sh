@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the end-to-end tests: each *_test.sh sources this file,
 # runs bin/* as Heroku would, and calls `finish` at the end.
 set -uo pipefail

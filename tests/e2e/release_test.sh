@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bin/release prints YAML whose commands survive a YAML parser.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 app=$(app_copy multi-procfile)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bin/simulate --release runs the release phase against a throwaway
 # PostgreSQL cluster, as Heroku would after a build.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release

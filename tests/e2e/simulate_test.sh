@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bin/simulate runs detect, compile and release as Heroku would.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 before=$(snapshot "$FIXTURES/common-monorepo")

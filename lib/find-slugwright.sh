@@ -1,15 +1,20 @@
-# Sourced by the bin/ scripts: sets SLUGWRIGHT to the slugwright binary.
+# shellcheck shell=bash
+# lib/find-slugwright.sh: the buildpack's one runtime helper. Sourced by
+# bin/detect, bin/compile, bin/release and bin/simulate (and shipped with
+# them in the packaged buildpack); sets SLUGWRIGHT to the slugwright binary
+# and buildpack_dir to the buildpack's root.
 # Looks, in order, at $SLUGWRIGHT_BIN, a prebuilt dist/ binary (a packaged
 # buildpack), the buildpack's own build directory; otherwise builds it from
 # source with CMake, once, saying so on stderr.
 
-buildpack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+buildpack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 find_slugwright() {
   local candidate
   for candidate in "${SLUGWRIGHT_BIN:-}" "$buildpack_dir/dist/slugwright" \
                    "$buildpack_dir/build/release/slugwright"; do
     if [[ -n "$candidate" && -x "$candidate" ]]; then
+      # shellcheck disable=SC2034  # the result, read by the scripts that source this file
       SLUGWRIGHT=$candidate
       return 0
     fi
@@ -19,7 +24,7 @@ find_slugwright() {
     exit 2
   fi
   echo "-----> Building slugwright from source (first use; takes a minute)" >&2
-  "$buildpack_dir/bin/lib/install-deps" build >&2 || exit 2
+  "$buildpack_dir/tools/install-deps" build >&2 || exit 2
   local build="$buildpack_dir/build/release" log
   log=$(mktemp)
   if ! { cmake -S "$buildpack_dir" -B "$build" -DCMAKE_BUILD_TYPE=Release \
@@ -30,6 +35,7 @@ find_slugwright() {
     exit 2
   fi
   rm -f "$log"
+  # shellcheck disable=SC2034  # the result, read by the scripts that source this file
   SLUGWRIGHT=$build/slugwright
 }
 
