@@ -70,7 +70,7 @@ accepted() {
 refused() {
   local name=$1 text=$2 message=$3 app before
   app=$(mktemp -d "$WORK/app-XXXXXX")
-  # shellcheck disable=SC2059
+  # shellcheck disable=SC2059  # the case's text is a printf format on purpose
   printf "$text" >"$app/Procfile"
   before=$(snapshot "$app")
   run "$ROOT/bin/compile" "$app" "$WORK/cache" "$(env_dir)"
