@@ -7,6 +7,7 @@
 # python, from the same SPEC.md and src/procfile.rs). Both must give
 # exactly the table `procfile check --json` printed. Then the layouts
 # heroku-buildpack-multi-procfile accepts, with no config change.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 # cedar FILE: "name<TAB>command" lines as Cedar reads FILE, sorted.

@@ -3,6 +3,7 @@
 # holding every URL delimiter, pasted without percent-encoding, through
 # `migrate status`, `validate`, `release` and `rehearse` against a port
 # where nothing listens (loopback only), and through malformed URLs.
+# shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 app=$(mktemp -d "$WORK/app-XXXXXX")
