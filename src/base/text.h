@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 /// Small text helpers shared by every subsystem; each has one home here.
 
@@ -22,6 +23,18 @@ std::string RandomHex(size_t digits);
 std::string FormatBytes(int64_t bytes);
 /// 1234567 -> "1,234,567".
 std::string FormatCount(int64_t n);
+
+/// The Levenshtein distance between `a` and `b` (insertions, deletions
+/// and substitutions of bytes).
+size_t EditDistance(const std::string& a, const std::string& b);
+/// The candidates close enough to `word` to be what was meant (within a
+/// third of its length, at least 2 edits), closest first, at most `limit`;
+/// for "did you mean" hints.
+std::vector<std::string> ClosestMatches(const std::string& word,
+                                        const std::vector<std::string>& candidates,
+                                        size_t limit = 3);
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
+std::string JoinAlternatives(const std::vector<std::string>& words);
 
 /// Percent-encodes all but RFC 3986 unreserved characters.
 std::string PercentEncode(const std::string& text);

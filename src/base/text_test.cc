@@ -25,3 +25,18 @@ TEST(Text, PluralTrimAndPercentEncoding) {
   EXPECT_EQ(RandomHex(12).size(), 12u);
   EXPECT_EQ(PercentEncode("a/b@c d~"), "a%2Fb%40c%20d~");
 }
+
+TEST(Text, ClosestMatchesForDidYouMean) {
+  EXPECT_EQ(0u, EditDistance("migrate", "migrate"));
+  EXPECT_EQ(1u, EditDistance("migrat", "migrate"));
+  EXPECT_EQ(3u, EditDistance("kitten", "sitting"));
+  std::vector<std::string> commands = {"select", "procfile", "simulate", "migrate", "release",
+                                       "rehearse"};
+  EXPECT_EQ(std::vector<std::string>{"migrate"}, ClosestMatches("migrat", commands));
+  EXPECT_EQ(std::vector<std::string>{"rehearse"}, ClosestMatches("rehears", commands));
+  EXPECT_TRUE(ClosestMatches("frobnicate", commands).empty());
+  std::vector<std::string> apps = {"commonwealth-beta", "commonwealth-frick", "commonwealth-demo"};
+  EXPECT_EQ(std::vector<std::string>{"commonwealth-beta"}, ClosestMatches("commonwealth-betta", apps));
+  EXPECT_EQ("`a` or `b`", JoinAlternatives({"a", "b"}));
+  EXPECT_EQ("`a`, `b` or `c`", JoinAlternatives({"a", "b", "c"}));
+}

@@ -1,9 +1,66 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 #include "base/version.h"
+#include "cli/commands.h"
+
+namespace {
+
+/// Answers a mistyped command word before CLI11 would ("A subcommand is
+/// required", "arguments were not expected"): "unknown command `migrat`;
+/// did you mean `migrate`?". Walks the words of argv down the subcommands.
+void CheckCommandWords(CLI::App* app, int argc, char** argv) {
+  CLI::App* level = app;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") return;
+    if (word.empty() || word[0] == '-') continue;
+    std::string previous = argv[i - 1];
+    if (i > 1 && previous[0] == '-' && previous.find('=') == std::string::npos) {
+      const CLI::Option* option = level->get_option_no_throw(previous);
+      if (option && option->get_type_size() != 0) continue;  // the option's value
+    }
+    std::vector<CLI::App*> subcommands = level->get_subcommands({});
+    if (subcommands.empty()) return;
+    std::vector<std::string> names;
+    for (CLI::App* sub : subcommands) {
+      if (sub->check_name(word)) {
+        level = sub;
+        names.clear();
+        break;
+      }
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) continue;
+    std::string path = level == app ? "" : level->get_name() + " ";
+    std::vector<std::string> close = ClosestMatches(word, names);
+    throw UserError(kExitUsage, "unknown command `" + path + word + "`" +
+                                    (close.empty() ? "" : "; did you mean `" + path +
+                                                              close[0] + "`?") +
+                                    " (`slugwright " + path + "--help` lists the commands: " +
+                                    JoinAlternatives(names) + ")");
+  }
+}
+
+/// `--json` promises one JSON document on stdout, failures included.
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--json") return true;
+  return false;
+}
+
+int Fail(bool json, const std::string& message, int code) {
+  std::cerr << " !     " << message << "\n";
+  if (json)
+    std::cout << nlohmann::json{{"error", {{"message", message}}}, {"exit_code", code}}.dump()
+              << "\n";
+  return code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -21,17 +78,24 @@ int main(int argc, char** argv) {
   RegisterMigrateCommands(&app, &status);
   RegisterRehearseCommand(&app, &status);
 
+  bool json = WantsJson(argc, argv);
   try {
+    CheckCommandWords(&app, argc, argv);
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitUsage;
+    if (!json) {
+      int code = app.exit(e);
+      return code == 0 ? kExitOk : kExitUsage;
+    }
+    return Fail(json, e.what(), kExitUsage);
   } catch (const UserError& e) {
-    std::cerr << " !     " << e.what() << "\n";
-    return e.code();
+    return Fail(json, e.what(), e.code());
   } catch (const std::exception& e) {
-    std::cerr << " !     internal error: " << e.what() << "\n";
-    return kExitFailed;
+    return Fail(json, std::string("internal error: ") + e.what(), kExitFailed);
   }
   return status;
 }
