@@ -13,42 +13,24 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <boost/process.hpp>
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <pqxx/pqxx>
 #include <random>
 #include <set>
-#include <sstream>
 #include <thread>
 
-#include "base/child_environment.h"
 #include "postgres/local_postgres.h"
-#include "testing/pg_test_environment.h"
-#include "postgres/postgres_driver.h"
-#include "testing/test_util.h"
-
-namespace bp = boost::process;
+#include "testing/pg_fixture.h"
+#include "testing/pgbouncer.h"
 
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-void SleepSeconds(double seconds) {
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-}
 
 bool LongMode() {
   const char* value = std::getenv("SLUGWRIGHT_LONG");
@@ -63,166 +45,66 @@ int Scaled(int short_count, int long_count, const char* override_env) {
   return LongMode() ? long_count : short_count;
 }
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
-
-/// Polls `condition` every 20 ms for up to `seconds`.
-bool WaitUntil(const std::function<bool()>& condition, double seconds) {
-  auto start = SteadyClock::now();
-  for (;;) {
-    if (condition()) return true;
-    if (SecondsSince(start) > seconds) return false;
-    SleepSeconds(0.02);
-  }
-}
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-  std::string all() const { return out + err; }
-};
-
-/// A running `slugwright` process with its output files.
-struct Proc {
-  bp::child child;
-  std::string out_path;
-  std::string err_path;
-  SteadyClock::time_point started;
-};
 
 /// What a runner must never print when it lost its session: the warning
 /// Release() gives when the unlock ran on a session that did not hold the
 /// lock, which only happens on a silently reconnected session.
 const char kReconnectedSymptom[] = "was not held by this session";
 
-class Reliability : public ::testing::Test {
+/// The end-to-end fixture as release v9 of `reliability`. Its SQL helpers
+/// take the URL of another database (a round's fresh one, a cluster of the
+/// test's own) where the default, db_, is not the one.
+class Reliability : public SlugwrightPgTest {
  protected:
   void SetUp() override {
-    const char* bin = std::getenv("SLUGWRIGHT_BIN");
-    ASSERT_TRUE(bin && *bin) << "SLUGWRIGHT_BIN must name the slugwright binary (CTest sets it)";
-    binary_ = bin;
-    url_ = FreshDatabaseUrl(&db_name_);
-    password_ = TestCluster().password();
+    SlugwrightPgTest::SetUp();
+    slugwright_.env()["HEROKU_RELEASE_VERSION"] = "v9";
+    slugwright_.env()["HEROKU_APP_NAME"] = "reliability";
   }
 
-  std::string Dir() const { return tmp_.path() + "/migrations"; }
   void Write(const std::string& file, const std::string& contents) {
-    tmp_.Write("migrations/" + file, contents);
+    WriteMigration(file, contents);
   }
 
-  std::vector<std::string> Up(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"migrate", "up", "--dir", Dir()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+  /// Starts `slugwright args...` with DATABASE_URL = `url` (db_'s if empty).
+  RunningProcess Start(const std::vector<std::string>& args, const std::string& url = "") {
+    if (url.empty()) return SlugwrightPgTest::Start(args);
+    return SlugwrightPgTest::Start(args, {{"DATABASE_URL", url}});
+  }
+  RunResult Run(const std::vector<std::string>& args, const std::string& url = "") {
+    return Start(args, url).Wait();
   }
 
-  /// Starts `slugwright args...` with DATABASE_URL = `url` (url_ if empty).
-  Proc Start(const std::vector<std::string>& args, const std::string& url = "") {
-    bp::environment env = ChildEnvironment({{"DATABASE_URL", url.empty() ? url_ : url},
-                                            {"HEROKU_RELEASE_VERSION", "v9"},
-                                            {"HEROKU_APP_NAME", "reliability"}});
-    int n = ++runs_;
-    Proc p;
-    p.out_path = tmp_.path() + "/out" + std::to_string(n);
-    p.err_path = tmp_.path() + "/err" + std::to_string(n);
-    p.started = SteadyClock::now();
-    p.child = bp::child(binary_, bp::args(args), env, bp::std_out > p.out_path,
-                        bp::std_err > p.err_path, bp::std_in < bp::null,
-                        bp::start_dir(tmp_.path()));
-    return p;
-  }
-
-  Result Wait(Proc& p) {
-    p.child.wait();
-    Result r;
-    int status = p.child.native_exit_code();
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.seconds = SecondsSince(p.started);
-    r.out = ReadWhole(p.out_path);
-    r.err = ReadWhole(p.err_path);
-    EXPECT_FALSE(Contains(r.all(), password_)) << "the password was printed:\n" << r.all();
-    return r;
-  }
-
-  Result Run(const std::vector<std::string>& args, const std::string& url = "") {
-    Proc p = Start(args, url);
-    return Wait(p);
-  }
-
-  pqxx::result Query(const std::string& sql, const std::string& url = "") {
-    pqxx::connection conn(url.empty() ? url_ : url);
-    pqxx::nontransaction work(conn);
-    return work.exec(sql);
+  PgDatabase On(const std::string& url) const { return url.empty() ? db_ : PgDatabase(url); }
+  SqlSession::Rows Query(const std::string& sql, const std::string& url = "") {
+    return On(url).Query(sql);
   }
   std::string Scalar(const std::string& sql, const std::string& url = "") {
-    pqxx::result r = Query(sql, url);
-    return r.empty() || r[0][0].is_null() ? "" : r[0][0].c_str();
+    return On(url).Scalar(sql);
   }
   int Count(const std::string& sql, const std::string& url = "") {
-    return std::stoi(Scalar(sql, url));
+    return On(url).Count(sql);
   }
   bool Exists(const std::string& relation, const std::string& url = "") {
-    return Scalar("SELECT to_regclass('public." + relation + "') IS NOT NULL", url) == "t";
+    return On(url).Exists(relation);
   }
-  bool HistoryExists(const std::string& url = "") {
-    return Exists("slugwright_migrations", url);
-  }
-  int HistoryCount(const std::string& url = "") {
-    return HistoryExists(url) ? Count("SELECT count(*) FROM slugwright_migrations", url) : 0;
-  }
-  /// "state done/total" of one history row, "" when there is none.
+  bool HistoryExists(const std::string& url = "") { return On(url).HistoryExists(); }
+  int HistoryCount(const std::string& url = "") { return On(url).HistoryCount(); }
   std::string RowState(int64_t version, const std::string& url = "") {
-    if (!HistoryExists(url)) return "";
-    return Scalar("SELECT state || ' ' || statements_done || '/' || statements_total FROM "
-                  "slugwright_migrations WHERE version = " + std::to_string(version),
-                  url);
+    return On(url).RowState(version);
   }
-  /// Advisory locks on the migration key, granted or waiting.
   int MigrationLocks(bool granted, const std::string& url = "") {
-    AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
-    return Count(
-        "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE "
-        "d.datname = current_database() AND l.locktype = 'advisory' AND l.classid = " +
-            std::to_string(static_cast<uint32_t>(keys.classid)) + " AND l.objid = " +
-            std::to_string(static_cast<uint32_t>(keys.objid)) + " AND l.granted = " +
-            (granted ? "true" : "false"),
-        url);
+    return On(url).MigrationLocks(granted);
   }
-  /// Sessions of slugwright runs on this database.
-  int RunnerSessions(const std::string& url = "") {
-    return Count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                 "AND application_name LIKE 'slugwright%' AND pid <> pg_backend_pid()",
-                 url);
-  }
-  /// The pid of the runner backend whose current query contains `fragment`
-  /// (0 when none).
-  int RunnerRunning(const std::string& fragment, const std::string& url = "") {
-    std::string pid = Scalar(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
-        "application_name LIKE 'slugwright%' AND state = 'active' AND position(" +
-            pqxx::connection(url.empty() ? url_ : url).quote(fragment) +
-            " IN query) > 0 LIMIT 1",
-        url);
-    return pid.empty() ? 0 : std::stoi(pid);
-  }
+  int RunnerSessions(const std::string& url = "") { return On(url).RunnerSessions(); }
+  int RunnerRunning(const std::string& fragment) { return db_.RunnerRunning(fragment); }
   int WaitForRunnerRunning(const std::string& fragment, const std::string& url = "") {
-    int pid = 0;
-    WaitUntil([&] { return (pid = RunnerRunning(fragment, url)) != 0; }, 20);
-    return pid;
+    return On(url).WaitForRunnerRunning(fragment);
   }
-  void Terminate(int pid, const std::string& url = "") {
-    Query("SELECT pg_terminate_backend(" + std::to_string(pid) + ")", url);
-  }
+  void Terminate(int pid) { db_.Terminate(pid); }
 
   /// .slugwright/release.json for `slugwright release`, with an on_failure
   /// hook that writes the outcome and exit code to hook.out.
@@ -237,13 +119,6 @@ class Reliability : public ::testing::Test {
                 "on_failure": ["echo \"$SLUGWRIGHT_OUTCOME $SLUGWRIGHT_EXIT_CODE\" > hook.out"],
                 "timeout_seconds": 30}}})");
   }
-
-  std::string binary_;
-  ScopedTempDir tmp_;
-  std::string url_;
-  std::string db_name_;
-  std::string password_;
-  int runs_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -260,16 +135,16 @@ TEST_F(Reliability, SixteenRunnersRacingOnEmptyDatabasesApplyEachMigrationOnce) 
   int lock_busy = 0, total_runs = 0;
   auto start = SteadyClock::now();
   for (int round = 1; round <= rounds; ++round) {
-    std::string name = db_name_, url = url_;
+    std::string name = db_.name(), url = db_.url();
     if (round > 1) url = FreshDatabaseUrl(&name);
-    std::vector<Proc> procs;
+    std::vector<RunningProcess> procs;
     // Half wait for the lock (they must all exit 0); half fail fast with
     // --lock-wait 0 (exit 0 after the work is done, or 3 while it is held).
     for (int i = 0; i < runners; ++i)
       procs.push_back(Start(Up({"--lock-wait", i % 2 ? "0" : "60s"}), url));
     int applied_by = 0;
     for (int i = 0; i < runners; ++i) {
-      Result r = Wait(procs[i]);
+      RunResult r = procs[i].Wait();
       ++total_runs;
       SCOPED_TRACE("round " + std::to_string(round) + ", runner " + std::to_string(i));
       if (i % 2 == 0) {
@@ -339,7 +214,7 @@ TEST_F(Reliability, SigkillAtRandomMomentsNeverLeavesHistoryAndSchemaApart) {
   WriteCrashBatch([&](const std::string& f, const std::string& c) { Write(f, c); });
 
   // How long a whole batch takes here, to spread the kills over it.
-  Result calibration = Run(Up());
+  RunResult calibration = Run(Up());
   ASSERT_EQ(calibration.code, 0) << calibration.all();
   const double span = calibration.seconds * 1.1;
 
@@ -355,10 +230,10 @@ TEST_F(Reliability, SigkillAtRandomMomentsNeverLeavesHistoryAndSchemaApart) {
                    trials;
     SCOPED_TRACE("trial " + std::to_string(trial) + ", SIGKILL after " +
                  std::to_string(delay) + " s");
-    Proc p = Start(Up(), url);
+    RunningProcess p = Start(Up(), url);
     SleepSeconds(delay);
-    ::kill(p.child.id(), SIGKILL);
-    Result killed = Wait(p);
+    p.Signal(SIGKILL);
+    RunResult killed = p.Wait();
     // A killed runner's backend finishes (or, noticing the closed socket,
     // abandons) the statement it was given; wait until it is gone.
     ASSERT_TRUE(WaitUntil([&] { return RunnerSessions(url) == 0; }, 30))
@@ -372,7 +247,7 @@ TEST_F(Reliability, SigkillAtRandomMomentsNeverLeavesHistoryAndSchemaApart) {
       for (const auto& row : Query("SELECT version, state, statements_done FROM "
                                    "slugwright_migrations ORDER BY version",
                                    url))
-        rows[row[0].as<int64_t>()] = std::string(row[1].c_str()) + " " + row[2].c_str();
+        rows[std::stoll(row[0])] = row[1] + " " + row[2];
     auto applied = [&](int64_t v) { return rows.count(v) && rows[v].rfind("applied", 0) == 0; };
     auto audit = [&](int m) {
       return Exists("audit", url)
@@ -439,7 +314,7 @@ TEST_F(Reliability, SigkillAtRandomMomentsNeverLeavesHistoryAndSchemaApart) {
 
     // The next run finishes the work, or refuses with the recovery
     // message for the interrupted transaction:false migration.
-    Result next = Run(Up(), url);
+    RunResult next = Run(Up(), url);
     if (state.rfind("started", 0) == 0) {
       EXPECT_EQ(next.code, 4) << next.all();
       EXPECT_TRUE(Contains(next.err, "20240303000000_indexes (transaction:false) started but "
@@ -447,7 +322,7 @@ TEST_F(Reliability, SigkillAtRandomMomentsNeverLeavesHistoryAndSchemaApart) {
           << next.err;
       EXPECT_TRUE(Contains(next.err, "slugwright migrate repair")) << next.err;
       EXPECT_EQ(RowState(kIndexesVersion, url).substr(0, 7), "started");  // untouched
-      Result repair = Run({"migrate", "repair", "--dir", Dir()}, url);
+      RunResult repair = Run({"migrate", "repair", "--dir", Dir()}, url);
       EXPECT_EQ(repair.code, 0) << repair.all();
       next = Run(Up(), url);
       ++refused_then_repaired;
@@ -481,13 +356,13 @@ TEST_F(Reliability, TerminatedBackendDuringATransactionalMigration) {
   Write("20240102000000_two.sql",
         "-- migrate:up\nCREATE TABLE two (id int);\nSELECT pg_sleep(30);\n");
   Write("20240103000000_three.sql", "-- migrate:up\nCREATE TABLE three (id int);\n");
-  Proc p = Start(Up());
+  RunningProcess p = Start(Up());
   int pid = WaitForRunnerRunning("pg_sleep(30)");
   ASSERT_NE(pid, 0);
   std::string run_id = Scalar("SELECT run_id FROM slugwright_migrations_events LIMIT 1");
   auto terminated = SteadyClock::now();
   Terminate(pid);
-  Result r = Wait(p);
+  RunResult r = p.Wait();
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_LT(SecondsSince(terminated), 5.0);
   EXPECT_TRUE(Contains(r.err, "20240102000000_two failed")) << r.err;
@@ -504,7 +379,7 @@ TEST_F(Reliability, TerminatedBackendDuringATransactionalMigration) {
             "run_started,applied");
   Write("20240102000000_two.sql",
         "-- migrate:up\nCREATE TABLE two (id int);\nSELECT pg_sleep(0);\n");
-  Result next = Run(Up());
+  RunResult next = Run(Up());
   EXPECT_EQ(next.code, 0) << next.all();
   EXPECT_EQ(HistoryCount(), 3);
 }
@@ -513,11 +388,11 @@ TEST_F(Reliability, TerminatedBackendDuringATransactionFalseMigration) {
   Write("20240101000000_slow.sql",
         "-- migrate:up transaction:false\nCREATE TABLE IF NOT EXISTS x (id int);\n"
         "SELECT pg_sleep(30);\nCREATE TABLE IF NOT EXISTS y (id int);\n");
-  Proc p = Start(Up());
+  RunningProcess p = Start(Up());
   int pid = WaitForRunnerRunning("pg_sleep(30)");
   ASSERT_NE(pid, 0);
   Terminate(pid);
-  Result r = Wait(p);
+  RunResult r = p.Wait();
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_TRUE(Contains(r.err, "statement 2 of 3")) << r.err;
   EXPECT_TRUE(Contains(r.err, "the connection was lost")) << r.err;
@@ -527,7 +402,7 @@ TEST_F(Reliability, TerminatedBackendDuringATransactionFalseMigration) {
   EXPECT_EQ(RowState(20240101000000), "started 1/3");
   EXPECT_EQ(MigrationLocks(true), 0);
   // Not retried blindly: refused until an operator repairs.
-  Result refused = Run(Up());
+  RunResult refused = Run(Up());
   EXPECT_EQ(refused.code, 4) << refused.all();
   EXPECT_TRUE(Contains(refused.err, "interrupted at or before statement 2 of 3")) << refused.err;
   EXPECT_FALSE(Exists("y"));
@@ -535,7 +410,7 @@ TEST_F(Reliability, TerminatedBackendDuringATransactionFalseMigration) {
   Write("20240101000000_slow.sql",
         "-- migrate:up transaction:false\nCREATE TABLE IF NOT EXISTS x (id int);\n"
         "SELECT pg_sleep(0);\nCREATE TABLE IF NOT EXISTS y (id int);\n");
-  Result next = Run(Up());
+  RunResult next = Run(Up());
   EXPECT_EQ(next.code, 0) << next.all();
   EXPECT_TRUE(Exists("y"));
   EXPECT_EQ(RowState(20240101000000), "applied 3/3");
@@ -556,10 +431,10 @@ TEST_F(Reliability, ServerRestartMidRun) {
         "-- migrate:up\nCREATE TABLE two (id int);\nSELECT pg_sleep(30);\n");
 
   // A fast shutdown during a transactional migration.
-  Proc p = Start(Up(), url);
+  RunningProcess p = Start(Up(), url);
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(30)", url), 0);
   server.Restart(false);
-  Result r = Wait(p);
+  RunResult r = p.Wait();
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_TRUE(Contains(r.err, "20240102000000_two failed")) << r.err;
   EXPECT_FALSE(Contains(r.all(), kReconnectedSymptom)) << r.all();
@@ -567,7 +442,7 @@ TEST_F(Reliability, ServerRestartMidRun) {
   EXPECT_FALSE(Exists("two", url));
   EXPECT_EQ(HistoryCount(url), 1);
   Write("20240102000000_two.sql", "-- migrate:up\nCREATE TABLE two (id int);\n");
-  Result after = Run(Up(), url);
+  RunResult after = Run(Up(), url);
   EXPECT_EQ(after.code, 0) << after.all();
   EXPECT_EQ(HistoryCount(url), 2);
 
@@ -579,19 +454,19 @@ TEST_F(Reliability, ServerRestartMidRun) {
   p = Start(Up(), url);
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(30)", url), 0);
   server.Restart(true);
-  r = Wait(p);
+  r = p.Wait();
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_TRUE(Contains(r.err, "statement 2 of 3")) << r.err;
   EXPECT_FALSE(Contains(r.all(), kReconnectedSymptom)) << r.all();
   EXPECT_EQ(RowState(20240103000000, url), "started 1/3");
   EXPECT_TRUE(Exists("x", url));
-  Result refused = Run(Up(), url);
+  RunResult refused = Run(Up(), url);
   EXPECT_EQ(refused.code, 4) << refused.all();
   ASSERT_EQ(Run({"migrate", "repair", "--dir", Dir()}, url).code, 0);
   Write("20240103000000_slow.sql",
         "-- migrate:up transaction:false\nCREATE TABLE IF NOT EXISTS x (id int);\n"
         "SELECT 1;\nCREATE TABLE IF NOT EXISTS y (id int);\n");
-  Result done = Run(Up(), url);
+  RunResult done = Run(Up(), url);
   EXPECT_EQ(done.code, 0) << done.all();
   EXPECT_EQ(HistoryCount(url), 3);
 }
@@ -604,21 +479,21 @@ TEST_F(Reliability, DeadLockHolderIsReplacedAndNeverGoesOnUnlocked) {
   Write("20240102000000_two.sql",
         "-- migrate:up\nCREATE TABLE two (id int);\nSELECT pg_sleep(2);\n");
   Write("20240103000000_three.sql", "-- migrate:up\nCREATE TABLE three (id int);\n");
-  Proc holder = Start(Up());
+  RunningProcess holder = Start(Up());
   int pid = WaitForRunnerRunning("pg_sleep(2)");
   ASSERT_NE(pid, 0);
   std::string holder_run = Scalar("SELECT run_id FROM slugwright_migrations_events LIMIT 1");
   // The holder freezes (as a partitioned dyno would) and the server, as
   // its keepalives would, ends the session: the lock is free again.
-  ::kill(holder.child.id(), SIGSTOP);
+  holder.Signal(SIGSTOP);
   Terminate(pid);
   ASSERT_TRUE(WaitUntil([&] { return MigrationLocks(true) == 0; }, 10));
-  Result waiter = Run(Up({"--lock-wait", "30s"}));
+  RunResult waiter = Run(Up({"--lock-wait", "30s"}));
   EXPECT_EQ(waiter.code, 0) << waiter.all();
   EXPECT_TRUE(Contains(waiter.out, "Applied 2 migrations")) << waiter.out;
   std::string resumed_at = Scalar("SELECT clock_timestamp()");
-  ::kill(holder.child.id(), SIGCONT);
-  Result resumed = Wait(holder);
+  holder.Signal(SIGCONT);
+  RunResult resumed = holder.Wait();
   EXPECT_EQ(resumed.code, 1) << resumed.all();
   EXPECT_TRUE(Contains(resumed.err, "the connection was lost")) << resumed.err;
   EXPECT_FALSE(Contains(resumed.all(), kReconnectedSymptom)) << resumed.all();
@@ -653,11 +528,11 @@ TEST_F(Reliability, KilledRunnersLongStatementIsAbandonedWithinSeconds) {
   // back and frees the lock, instead of running the statement to its end.
   Write("20240101000000_slow.sql",
         "-- migrate:up\nCREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n");
-  Proc p = Start(Up());
+  RunningProcess p = Start(Up());
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(60)"), 0);
   auto killed = SteadyClock::now();
-  ::kill(p.child.id(), SIGKILL);
-  Wait(p);
+  p.Signal(SIGKILL);
+  p.Wait();
   EXPECT_TRUE(WaitUntil([&] { return RunnerSessions() == 0; }, 20));
   double gone = SecondsSince(killed);
   EXPECT_LT(gone, 12.0);
@@ -678,12 +553,12 @@ TEST_F(Reliability, ConcurrentIndexWhileAnotherRunnerWaitsForTheLock) {
   Write("20240102000000_index.sql",
         "-- migrate:up transaction:false\nSELECT pg_sleep(1);\n"
         "CREATE INDEX CONCURRENTLY big_a ON big (a);\n");
-  Proc a = Start(Up());
+  RunningProcess a = Start(Up());
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(1)"), 0);
-  Proc b = Start(Up({"--lock-wait", "60s"}));
+  RunningProcess b = Start(Up({"--lock-wait", "60s"}));
   SleepSeconds(0.3);
   EXPECT_EQ(MigrationLocks(false), 0);  // b polls; nothing queued on the server
-  Result ra = Wait(a), rb = Wait(b);
+  RunResult ra = a.Wait(), rb = b.Wait();
   EXPECT_EQ(ra.code, 0) << ra.all();
   EXPECT_EQ(rb.code, 0) << rb.all();
   EXPECT_LT(ra.seconds, 15.0);
@@ -704,24 +579,21 @@ TEST_F(Reliability, QueuedLockWaiterBlocksConcurrentIndexWhichLeavesAnInvalidInd
   Write("20240102000000_index.sql",
         "-- migrate:up transaction:false\nSELECT pg_sleep(1);\n"
         "CREATE INDEX CONCURRENTLY big_a ON big (a);\n");
-  Proc a = Start(Up({"--statement-timeout", "20s"}));
+  RunningProcess a = Start(Up({"--statement-timeout", "20s"}));
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(1)"), 0);
-  AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
   std::string waiter_error;
   std::thread blocking_waiter([&] {
     try {
-      pqxx::connection conn(url_);
+      SqlSession conn(db_.url());
       // The deadlock is then always detected by the CIC's backend (and
       // not, depending on timing, by this one's).
-      pqxx::nontransaction(conn).exec("SET deadlock_timeout = '60s'");
-      pqxx::nontransaction(conn).exec("SELECT pg_advisory_lock(" +
-                                      std::to_string(keys.classid) + ", " +
-                                      std::to_string(keys.objid) + ")");
+      conn.Query("SET deadlock_timeout = '60s'");
+      conn.Query("SELECT pg_advisory_lock(" + MigrationLockArguments() + ")");
     } catch (const std::exception& e) {
       waiter_error = e.what();
     }
   });
-  Result ra = Wait(a);
+  RunResult ra = a.Wait();
   blocking_waiter.join();  // it gets the lock once the runner exits
   EXPECT_EQ(waiter_error, "");
   EXPECT_EQ(ra.code, 1) << ra.all();
@@ -734,21 +606,21 @@ TEST_F(Reliability, QueuedLockWaiterBlocksConcurrentIndexWhichLeavesAnInvalidInd
 
   // Refused until repaired; then IF NOT EXISTS "succeeds" on the invalid
   // index: not silently.
-  Result refused = Run(Up());
+  RunResult refused = Run(Up());
   EXPECT_EQ(refused.code, 4) << refused.all();
   EXPECT_TRUE(Contains(refused.err, "failed at statement 2 of 2")) << refused.err;
   ASSERT_EQ(Run({"migrate", "repair", "--dir", Dir()}).code, 0);
   Write("20240102000000_index.sql",
         "-- migrate:up transaction:false\nSELECT pg_sleep(1);\n"
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS big_a ON big (a);\n");
-  Result kept = Run(Up());
+  RunResult kept = Run(Up());
   EXPECT_EQ(kept.code, 0) << kept.all();
   EXPECT_TRUE(Contains(kept.err, "finished, but INVALID index(es) exist: big_a")) << kept.err;
   // The documented fix: drop it concurrently and create it again.
   Write("20240103000000_reindex.sql",
         "-- migrate:up transaction:false\nDROP INDEX CONCURRENTLY IF EXISTS big_a;\n"
         "CREATE INDEX CONCURRENTLY big_a ON big (a);\n");
-  Result fixed = Run(Up());
+  RunResult fixed = Run(Up());
   EXPECT_EQ(fixed.code, 0) << fixed.all();
   EXPECT_FALSE(Contains(fixed.err, "INVALID")) << fixed.err;
   EXPECT_EQ(Scalar("SELECT indisvalid FROM pg_index WHERE indexrelid = 'big_a'::regclass"), "t");
@@ -772,7 +644,7 @@ TEST_F(Reliability, TransactionFalseStatementsAreSentOneByOne) {
         "BEGIN RETURN 'x;y'; END; $fn$;\n"
         "/* a /* nested; */ comment; */ -- and; this\n"
         "SELECT E'it\\'s; fine', $$;$$;\n");
-  Result r = Run(Up());
+  RunResult r = Run(Up());
   ASSERT_EQ(r.code, 0) << r.all();
   EXPECT_EQ(RowState(20240102000000), "applied 5/5");
   EXPECT_EQ(Count("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
@@ -796,17 +668,17 @@ TEST_F(Reliability, LockTimeoutKeepsOtherSessionsMovingAndIsRetriedToSuccess) {
   // A long transaction holds ROW EXCLUSIVE on t; the ALTER needs ACCESS
   // EXCLUSIVE. A bystander reads t all along: while the ALTER waits, its
   // reads queue behind it, for at most lock_timeout.
-  pqxx::connection blocker(url_);
-  pqxx::nontransaction(blocker).exec("BEGIN; INSERT INTO t VALUES (0)");
+  std::unique_ptr<SqlSession> blocker = db_.Connect();
+  blocker->Query("BEGIN; INSERT INTO t VALUES (0)");
   std::atomic<bool> stop{false};
   std::atomic<double> worst{0};
   std::string thread_errors;
   std::thread bystander([&] {
     try {
-      pqxx::connection conn(url_);
+      SqlSession conn(db_.url());
       while (!stop) {
         auto t0 = SteadyClock::now();
-        pqxx::nontransaction(conn).exec("SELECT count(*) FROM t");
+        conn.Query("SELECT count(*) FROM t");
         double took = SecondsSince(t0);
         if (took > worst) worst = took;
         SleepSeconds(0.02);
@@ -816,7 +688,7 @@ TEST_F(Reliability, LockTimeoutKeepsOtherSessionsMovingAndIsRetriedToSuccess) {
     }
   });
 
-  Result once = Run(Up({"--lock-timeout", "1s", "--lock-retries", "0"}));
+  RunResult once = Run(Up({"--lock-timeout", "1s", "--lock-retries", "0"}));
   EXPECT_EQ(once.code, 1) << once.all();
   EXPECT_TRUE(Contains(once.err, "lock timeout")) << once.err;
   EXPECT_LT(once.seconds, 4.0);
@@ -827,12 +699,12 @@ TEST_F(Reliability, LockTimeoutKeepsOtherSessionsMovingAndIsRetriedToSuccess) {
   std::thread commit_later([&] {
     SleepSeconds(2.5);
     try {
-      pqxx::nontransaction(blocker).exec("COMMIT");
+      blocker->Query("COMMIT");
     } catch (const std::exception& e) {
       commit_error = e.what();
     }
   });
-  Result retried = Run(Up({"--lock-timeout", "1s", "--lock-retries", "8"}));
+  RunResult retried = Run(Up({"--lock-timeout", "1s", "--lock-retries", "8"}));
   commit_later.join();
   stop = true;
   bystander.join();
@@ -849,7 +721,7 @@ TEST_F(Reliability, StatementTimeoutIsReportedAndRolledBack) {
   Write("20240101000000_ok.sql", "-- migrate:up\nCREATE TABLE ok (id int);\n");
   Write("20240102000000_slow.sql",
         "-- migrate:up\nCREATE TABLE slow (id int);\nSELECT pg_sleep(20);\n");
-  Result r = Run(Up({"--statement-timeout", "500ms", "--lock-retries", "3"}));
+  RunResult r = Run(Up({"--statement-timeout", "500ms", "--lock-retries", "3"}));
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_LT(r.seconds, 5.0);
   EXPECT_TRUE(Contains(r.err, "canceling statement due to statement timeout")) << r.err;
@@ -866,16 +738,14 @@ TEST_F(Reliability, StatementTimeoutIsReportedAndRolledBack) {
 
 TEST_F(Reliability, SigtermWhileWaitingForTheLock) {
   Write("20240101000000_one.sql", "-- migrate:up\nCREATE TABLE one (id int);\n");
-  AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
-  pqxx::connection holder(url_);
-  pqxx::nontransaction(holder).exec("SELECT pg_advisory_lock(" + std::to_string(keys.classid) +
-                                    ", " + std::to_string(keys.objid) + ")");
-  Proc p = Start(Up({"--lock-wait", "60s"}));
+  std::unique_ptr<SqlSession> holder = db_.Connect();
+  holder->Query("SELECT pg_advisory_lock(" + MigrationLockArguments() + ")");
+  RunningProcess p = Start(Up({"--lock-wait", "60s"}));
   ASSERT_TRUE(WaitUntil([&] { return RunnerSessions() == 1; }, 10));
   SleepSeconds(0.3);
   auto signalled = SteadyClock::now();
-  ::kill(p.child.id(), SIGTERM);
-  Result r = Wait(p);
+  p.Signal(SIGTERM);
+  RunResult r = p.Wait();
   EXPECT_EQ(r.code, 143) << r.all();
   EXPECT_LT(SecondsSince(signalled), 2.0);
   EXPECT_TRUE(Contains(r.err, "while waiting for the migration lock; nothing was applied"))
@@ -889,11 +759,11 @@ TEST_F(Reliability, SigtermDuringATransactionFalseStatement) {
   Write("20240101000000_slow.sql",
         "-- migrate:up transaction:false\nCREATE TABLE IF NOT EXISTS x (id int);\n"
         "SELECT pg_sleep(60);\nCREATE TABLE IF NOT EXISTS y (id int);\n");
-  Proc p = Start({"release"});
+  RunningProcess p = Start({"release"});
   ASSERT_NE(WaitForRunnerRunning("pg_sleep(60)"), 0);
   auto signalled = SteadyClock::now();
-  ::kill(p.child.id(), SIGTERM);
-  Result r = Wait(p);
+  p.Signal(SIGTERM);
+  RunResult r = p.Wait();
   EXPECT_EQ(r.code, 143) << r.all();
   EXPECT_LT(SecondsSince(signalled), 5.0);
   EXPECT_TRUE(Contains(r.err, "statement 2 of 3")) << r.err;
@@ -902,7 +772,7 @@ TEST_F(Reliability, SigtermDuringATransactionFalseStatement) {
   EXPECT_FALSE(Exists("y"));
   EXPECT_EQ(RunnerRunning("pg_sleep(60)"), 0);  // cancelled on the server
   EXPECT_EQ(MigrationLocks(true), 0);
-  Result refused = Run(Up());
+  RunResult refused = Run(Up());
   EXPECT_EQ(refused.code, 4) << refused.all();
   EXPECT_TRUE(Contains(refused.err, "failed at statement 2 of 3")) << refused.err;
 }
@@ -912,11 +782,11 @@ TEST_F(Reliability, SigtermDuringATransactionFalseStatement) {
 
 TEST_F(Reliability, SslModeRequireAgainstAServerWithoutSsl) {
   Write("20240101000000_one.sql", "-- migrate:up\nCREATE TABLE one (id int);\n");
-  Result required = Run(Up(), url_ + "?sslmode=require");
+  RunResult required = Run(Up(), db_.url() + "?sslmode=require");
   EXPECT_EQ(required.code, 1) << required.all();
   EXPECT_TRUE(Contains(required.err, "server does not support SSL")) << required.err;
   EXPECT_FALSE(HistoryExists());
-  Result plain = Run(Up());  // no sslmode: libpq's `prefer`
+  RunResult plain = Run(Up());  // no sslmode: libpq's `prefer`
   EXPECT_EQ(plain.code, 0) << plain.all();
   EXPECT_TRUE(Exists("one"));
 }
@@ -926,52 +796,20 @@ TEST_F(Reliability, SslModeRequireAgainstAServerWithoutSsl) {
 // consecutive transactions do land on the same server session.
 
 TEST_F(Reliability, TransactionPoolerWithOneServerConnectionIsStillRefused) {
-  if (::access("/usr/sbin/pgbouncer", X_OK) != 0)
+  if (!LocalPgBouncer::Installed())
     GTEST_SKIP() << "pgbouncer is not installed (Debian package pgbouncer)";
   Write("20240101000000_one.sql", "-- migrate:up\nCREATE TABLE one (id int);\n");
-  LocalPostgres& pg = TestCluster();
-  std::string dir = tmp_.path() + "/bouncer";
-  int port = pg.port() + 1100;
-  tmp_.Write("bouncer/users.txt", "\"" + pg.user() + "\" \"" + pg.password() + "\"\n");
-  tmp_.Write("bouncer/pgbouncer.ini",
-             "[databases]\n" + db_name_ + " = host=127.0.0.1 port=" +
-                 std::to_string(pg.port()) + " dbname=" + db_name_ +
-                 "\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " +
-                 std::to_string(port) + "\nunix_socket_dir =\nauth_type = plain\nauth_file = " +
-                 dir + "/users.txt\npool_mode = transaction\ndefault_pool_size = 1\n"
-                 "logfile = " + dir + "/pgbouncer.log\n");
-  std::vector<std::string> args;
-  if (::geteuid() == 0) {
-    // pgbouncer refuses root: it runs as `postgres`, which must reach its files.
-    std::string chown = "chmod 755 " + tmp_.path() + " && chown -R postgres " + dir;
-    ASSERT_EQ(std::system(chown.c_str()), 0);
-    args = {"-u", "postgres"};
+  {
+    LocalPgBouncer bouncer("transaction", db_.name(), /*default_pool_size=*/1);
+    ASSERT_TRUE(bouncer.ready());
+    std::vector<RunningProcess> procs;
+    for (int i = 0; i < 4; ++i) procs.push_back(Start(Up({"--lock-wait", "5s"}), bouncer.Url()));
+    for (RunningProcess& p : procs) {
+      RunResult r = p.Wait();
+      EXPECT_EQ(r.code, 2) << r.all();
+      EXPECT_TRUE(Contains(r.err, "refusing to migrate through")) << r.err;
+    }
   }
-  args.push_back(dir + "/pgbouncer.ini");
-  bp::child bouncer("/usr/sbin/pgbouncer", bp::args(args), bp::std_out > bp::null,
-                    bp::std_err > bp::null);
-  std::string url = "postgres://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" +
-                    std::to_string(port) + "/" + db_name_;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        try {
-          pqxx::connection probe(url);
-          return true;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      10));
-  std::vector<Proc> procs;
-  for (int i = 0; i < 4; ++i) procs.push_back(Start(Up({"--lock-wait", "5s"}), url));
-  for (Proc& p : procs) {
-    Result r = Wait(p);
-    EXPECT_EQ(r.code, 2) << r.all();
-    EXPECT_TRUE(Contains(r.err, "refusing to migrate through")) << r.err;
-  }
-  std::error_code ec;
-  bouncer.terminate(ec);
-  bouncer.wait(ec);
   EXPECT_FALSE(HistoryExists());
   EXPECT_FALSE(Exists("one"));
 }

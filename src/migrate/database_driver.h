@@ -1,6 +1,34 @@
 #ifndef SLUGWRIGHT_MIGRATE_DATABASE_DRIVER_H_
 #define SLUGWRIGHT_MIGRATE_DATABASE_DRIVER_H_
 
+// How to implement a database driver
+//
+// 1. Subclass DatabaseDriver (below) in the folder that may include the
+//    database's client library (for PostgreSQL: src/postgres/, the only
+//    folder allowed libpq/libpqxx; see postgres_driver.h). The Migrator and
+//    MigrationLock reach the database through nothing else.
+// 2. Keep one session from Connect() to the end: the migration lock is a
+//    session lock, and the migrations run on the session that holds it.
+//    Never reconnect quietly; once the session is lost, fail every call
+//    with DatabaseError(connection_lost = true).
+// 3. Report every database failure as DatabaseError with the server's
+//    SQLSTATE ("55P03" for lock_timeout, "57014" for a cancelled statement:
+//    the Migrator's retries and messages depend on them) and a message
+//    scrubbed of the password (base/redactor.h). Describe() never shows it.
+// 4. Write each history row in the same transaction as its migration's SQL
+//    (ApplyUp/ApplyDown), and record progress of non-transactional
+//    migrations after each statement, so a killed run leaves a history that
+//    says what the schema holds.
+// 5. Make TryLock a single non-blocking attempt: slugwright polls, so no
+//    session ever queues on the lock (LockHasWaiters stays false).
+// 6. Follow each method's comment below; where it says "never throws",
+//    catch everything.
+// 7. Run the contract suite: testing/driver_contract.h holds one set of
+//    checks of this interface; instantiate DatabaseDriverContract with your
+//    driver (as postgres/postgres_driver_contract_pg_test.cc does for
+//    PostgresDriver and migrate/fake_driver_contract_test.cc for the fake)
+//    and make it pass.
+
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -3,31 +3,25 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <pqxx/pqxx>
-
-#include "testing/pg_test_environment.h"
+#include "postgres/sql_session.h"
+#include "testing/pg_fixture.h"
 
 TEST(LocalPostgres, AcceptsThePasswordOverTcpAndRejectsAWrongOne) {
   LocalPostgres& pg = TestCluster();
-  pqxx::connection conn(pg.Url());
-  pqxx::work work(conn);
-  EXPECT_EQ(work.exec1("SELECT current_user")[0].as<std::string>(), pg.user());
-  EXPECT_TRUE(work.exec1("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0]
-                  .as<bool>());
-  EXPECT_EQ(work.exec1("SELECT inet_server_port()")[0].as<int>(), pg.port());
+  SqlSession session(pg.Url());
+  EXPECT_EQ(session.Scalar("SELECT current_user"), pg.user());
+  EXPECT_EQ(session.Scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"), "t");
+  EXPECT_EQ(session.Scalar("SELECT inet_server_port()"), std::to_string(pg.port()));
 
   std::string wrong = "postgres://" + pg.user() + ":not-the-password@127.0.0.1:" +
                       std::to_string(pg.port()) + "/" + pg.database();
-  EXPECT_THROW(pqxx::connection bad(wrong), pqxx::broken_connection);
+  EXPECT_THROW(SqlSession bad(wrong), std::runtime_error);
 }
 
 TEST(LocalPostgres, CreatesDatabases) {
-  std::string name;
-  std::string url = FreshDatabaseUrl(&name);
-  EXPECT_NE(url.find("/" + name), std::string::npos);
-  pqxx::connection conn(url);
-  pqxx::work work(conn);
-  EXPECT_EQ(work.exec1("SELECT current_database()")[0].as<std::string>(), name);
+  PgDatabase db;
+  EXPECT_NE(db.url().find("/" + db.name()), std::string::npos);
+  EXPECT_EQ(db.Scalar("SELECT current_database()"), db.name());
 }
 
 TEST(LocalPostgres, RemovesItsDirectoryWhenDestroyed) {
@@ -41,13 +35,12 @@ TEST(LocalPostgres, RemovesItsDirectoryWhenDestroyed) {
     port = pg.port();
     struct stat st;
     ASSERT_EQ(::stat((dir + "/data/PG_VERSION").c_str(), &st), 0);
-    pqxx::connection conn(pg.Url());
-    EXPECT_TRUE(conn.is_open());
+    SqlSession session(pg.Url());
+    EXPECT_GT(session.BackendPid(), 0);
     EXPECT_NE(pg.Url().find("p%40ss%3Aw%2Frd"), std::string::npos);
   }
   struct stat st;
   EXPECT_NE(::stat(dir.c_str(), &st), 0);
-  EXPECT_THROW(pqxx::connection(
-                   "host=127.0.0.1 connect_timeout=2 port=" + std::to_string(port)),
-               pqxx::broken_connection);
+  EXPECT_THROW(SqlSession("host=127.0.0.1 connect_timeout=2 port=" + std::to_string(port)),
+               std::runtime_error);
 }

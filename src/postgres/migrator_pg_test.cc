@@ -5,70 +5,31 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 #include <chrono>
 #include <fstream>
 #include <map>
-#include <pqxx/pqxx>
-#include <sstream>
 #include <thread>
 
-#include "base/child_environment.h"
 #include "postgres/local_postgres.h"
-#include "testing/pg_test_environment.h"
-#include "postgres/postgres_driver.h"
-#include "testing/test_util.h"
-
-namespace bp = boost::process;
+#include "testing/pg_fixture.h"
+#include "testing/pgbouncer.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string SlugwrightBinary() {
-  const char* bin = std::getenv("SLUGWRIGHT_BIN");
-  return bin && *bin ? bin : "";
-}
-
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-struct RunResult {
-  int code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-  std::string all() const { return out + err; }
-};
-
-/// One database, one migrations directory, and a way to run the binary
-/// against them.
-class ReleaseTest : public ::testing::Test {
+/// One database, one migrations directory, and the binary run against
+/// them as release v7 of commonwealth-test.
+class ReleaseTest : public SlugwrightPgTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(SlugwrightBinary().empty())
-        << "SLUGWRIGHT_BIN must name the slugwright binary (CTest sets it)";
-    url_ = FreshDatabaseUrl(&db_name_);
-    password_ = TestCluster().password();
+    SlugwrightPgTest::SetUp();
+    slugwright_.env()["HEROKU_RELEASE_VERSION"] = "v7";
+    slugwright_.env()["HEROKU_APP_NAME"] = "commonwealth-test";
   }
 
-  std::string Dir() const { return tmp_.path() + "/migrations"; }
-
-  void WriteMigration(const std::string& file, const std::string& contents) {
-    tmp_.Write("migrations/" + file, contents);
-  }
   void RemoveMigration(const std::string& file) {
     std::remove((Dir() + "/" + file).c_str());
   }
@@ -84,91 +45,10 @@ class ReleaseTest : public ::testing::Test {
     }
   }
 
-  /// Runs `slugwright args...` with DATABASE_URL set (unless `env`
-  /// overrides it) and waits for it.
-  RunResult Run(const std::vector<std::string>& args,
-                std::map<std::string, std::string> env = {}) {
-    bp::child child = Start(args, std::move(env));
-    return Wait(child);
-  }
-
-  bp::child Start(const std::vector<std::string>& args,
-                  std::map<std::string, std::string> env = {}) {
-    std::map<std::string, std::string> set = {{"DATABASE_URL", url_},
-                                              {"HEROKU_RELEASE_VERSION", "v7"},
-                                              {"HEROKU_APP_NAME", "commonwealth-test"}};
-    std::vector<std::string> unset;
-    for (const auto& [k, v] : env) {
-      if (v.empty()) {
-        set.erase(k);
-        unset.push_back(k);
-      } else {
-        set[k] = v;
-      }
-    }
-    bp::environment child_env = ChildEnvironment(set, unset);
-    int n = ++runs_;
-    last_out_ = tmp_.path() + "/out" + std::to_string(n);
-    last_err_ = tmp_.path() + "/err" + std::to_string(n);
-    started_ = Clock::now();
-    return bp::child(SlugwrightBinary(), bp::args(args), child_env,
-                     bp::std_out > last_out_, bp::std_err > last_err_,
-                     bp::std_in < bp::null, bp::start_dir(tmp_.path()));
-  }
-
-  RunResult Wait(bp::child& child) {
-    child.wait();
-    RunResult r;
-    int status = child.native_exit_code();
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.seconds = SecondsSince(started_);
-    r.out = ReadWhole(last_out_);
-    r.err = ReadWhole(last_err_);
-    // The password must never be printed, whatever happened.
-    EXPECT_EQ(r.all().find(password_), std::string::npos) << r.all();
-    return r;
-  }
-
-  std::vector<std::string> Up(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"migrate", "up", "--dir", Dir()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-
-  pqxx::result Query(const std::string& sql) {
-    pqxx::connection conn(url_);
-    pqxx::nontransaction work(conn);
-    return work.exec(sql);
-  }
-  std::string Scalar(const std::string& sql) {
-    pqxx::result r = Query(sql);
-    return r.empty() || r[0][0].is_null() ? "" : r[0][0].c_str();
-  }
-  bool TableExists(const std::string& name) {
-    return Scalar("SELECT to_regclass('public." + name + "') IS NOT NULL") == "t";
-  }
-  int HistoryCount() {
-    if (!TableExists("slugwright_migrations")) return 0;
-    return std::stoi(Scalar("SELECT count(*) FROM slugwright_migrations"));
-  }
-  /// Advisory locks on the migration key in this database, granted or not.
-  int MigrationLocks(bool granted) {
-    AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
-    return std::stoi(Scalar(
-        "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-        "WHERE d.datname = current_database() AND l.locktype = 'advisory' AND "
-        "l.classid = " + std::to_string(static_cast<uint32_t>(keys.classid)) +
-        " AND l.objid = " + std::to_string(static_cast<uint32_t>(keys.objid)) +
-        " AND l.granted = " + (granted ? "true" : "false")));
-  }
-
-  ScopedTempDir tmp_;
-  std::string url_;
-  std::string db_name_;
-  std::string password_;
-  std::string last_out_, last_err_;
-  Clock::time_point started_;
-  int runs_ = 0;
+  std::string Scalar(const std::string& sql) { return db_.Scalar(sql); }
+  bool TableExists(const std::string& name) { return db_.Exists(name); }
+  int HistoryCount() { return db_.HistoryCount(); }
+  int MigrationLocks(bool granted) { return db_.MigrationLocks(granted); }
 };
 
 /// Counts the statements the server logged for one application_name
@@ -192,15 +72,15 @@ TEST_F(ReleaseTest, AppliesFromEmptyThenReRunIsANoOp) {
   ASSERT_EQ(first.code, 0) << first.all();
   for (int i = 1; i <= 5; ++i) EXPECT_TRUE(TableExists("t" + std::to_string(i)));
   EXPECT_EQ(HistoryCount(), 5);
-  pqxx::result rows = Query(
+  SqlSession::Rows rows = db_.Query(
       "SELECT version, name, checksum, state, release, app, execution_ms FROM "
       "slugwright_migrations ORDER BY version");
-  EXPECT_EQ(std::string(rows[0][1].c_str()), "create_t1");
-  EXPECT_EQ(std::string(rows[0][2].c_str()).rfind("sha256:", 0), 0u);
-  EXPECT_EQ(std::string(rows[0][3].c_str()), "applied");
-  EXPECT_EQ(std::string(rows[0][4].c_str()), "v7");
-  EXPECT_EQ(std::string(rows[0][5].c_str()), "commonwealth-test");
-  EXPECT_GE(rows[0][6].as<double>(), 0);
+  EXPECT_EQ(rows[0][1], "create_t1");
+  EXPECT_EQ(rows[0][2].rfind("sha256:", 0), 0u);
+  EXPECT_EQ(rows[0][3], "applied");
+  EXPECT_EQ(rows[0][4], "v7");
+  EXPECT_EQ(rows[0][5], "commonwealth-test");
+  EXPECT_GE(std::stod(rows[0][6]), 0);
   EXPECT_EQ(Scalar("SELECT count(*) FROM slugwright_migrations_events WHERE event = 'applied'"),
             "5");
   EXPECT_NE(first.out.find("20240101000000_create_t1"), std::string::npos) << first.out;
@@ -219,7 +99,10 @@ TEST_F(ReleaseTest, NoOpRunSendsTheSameFewQueriesWhateverTheNumberOfMigrations) 
   std::map<int, int> logged, reported;
   std::map<int, double> seconds;
   for (int n : {10, 1000}) {
-    if (n == 1000) url_ = FreshDatabaseUrl(&db_name_);
+    if (n == 1000) {
+      db_ = PgDatabase();
+      slugwright_.env()["DATABASE_URL"] = db_.url();
+    }
     std::string dir = "m" + std::to_string(n);
     for (int i = 1; i <= n; ++i)
       tmp_.Write(dir + "/" + std::to_string(100000 + i) + "_m.sql",
@@ -330,7 +213,7 @@ TEST_F(ReleaseTest, BadFilesAreRejectedBeforeConnecting) {
 TEST_F(ReleaseTest, ConnectionFailuresExitOneWithoutThePassword) {
   WriteFive();
   std::string wrong = "postgres://" + TestCluster().user() + ":" + password_ +
-                      "-wrong@127.0.0.1:" + std::to_string(TestCluster().port()) + "/" + db_name_;
+                      "-wrong@127.0.0.1:" + std::to_string(TestCluster().port()) + "/" + db_.name();
   RunResult r = Run(Up(), {{"DATABASE_URL", wrong}});
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_NE(r.err.find("password authentication failed"), std::string::npos) << r.err;
@@ -341,20 +224,13 @@ TEST_F(ReleaseTest, ConnectionFailuresExitOneWithoutThePassword) {
 
 TEST_F(ReleaseTest, EightRunnersRacingOnAnEmptyDatabaseApplyEachMigrationOnce) {
   WriteFive();
-  std::vector<bp::child> children;
-  std::vector<std::pair<std::string, std::string>> outputs;
-  for (int i = 0; i < 8; ++i) {
-    children.push_back(Start(Up({"--lock-wait", "60s"})));
-    outputs.emplace_back(last_out_, last_err_);
-  }
+  std::vector<RunningProcess> children;
+  for (int i = 0; i < 8; ++i) children.push_back(Start(Up({"--lock-wait", "60s"})));
   int applied_by = 0;
-  for (size_t i = 0; i < children.size(); ++i) {
-    children[i].wait();
-    int status = children[i].native_exit_code();
-    std::string out = ReadWhole(outputs[i].first), err = ReadWhole(outputs[i].second);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out << err;
-    EXPECT_EQ((out + err).find(password_), std::string::npos);
-    if (out.find("Applied 5 migrations") != std::string::npos) ++applied_by;
+  for (RunningProcess& child : children) {
+    RunResult r = child.Wait();  // checks for the password too
+    EXPECT_EQ(r.code, 0) << r.all();
+    if (r.out.find("Applied 5 migrations") != std::string::npos) ++applied_by;
   }
   EXPECT_EQ(applied_by, 1);
   EXPECT_EQ(HistoryCount(), 5);
@@ -365,22 +241,20 @@ TEST_F(ReleaseTest, EightRunnersRacingOnAnEmptyDatabaseApplyEachMigrationOnce) {
 
 TEST_F(ReleaseTest, HeldLockExitsThreeNamingTheHolderAndLeavesNoWaiter) {
   WriteFive();
-  AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
-  pqxx::connection holder(url_ + "?application_name=deploy-holder");
-  pqxx::nontransaction(holder).exec("SELECT pg_advisory_lock(" + std::to_string(keys.classid) +
-                                    ", " + std::to_string(keys.objid) + ")");
+  std::unique_ptr<SqlSession> holder = db_.Connect("?application_name=deploy-holder");
+  holder->Query("SELECT pg_advisory_lock(" + MigrationLockArguments() + ")");
 
   RunResult at_once = Run(Up({"--lock-wait", "0"}));
   EXPECT_EQ(at_once.code, 3) << at_once.all();
-  EXPECT_NE(at_once.err.find("pid " + std::to_string(holder.backendpid())), std::string::npos)
+  EXPECT_NE(at_once.err.find("pid " + std::to_string(holder->BackendPid())), std::string::npos)
       << at_once.err;
   EXPECT_NE(at_once.err.find("deploy-holder"), std::string::npos);
   EXPECT_LT(at_once.seconds, 2.0);
 
-  bp::child waiting = Start(Up({"--lock-wait", "1500ms"}));
+  RunningProcess waiting = Start(Up({"--lock-wait", "1500ms"}));
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   EXPECT_EQ(MigrationLocks(false), 0);  // polling: nobody queued on the server
-  RunResult deadline = Wait(waiting);
+  RunResult deadline = waiting.Wait();
   EXPECT_EQ(deadline.code, 3) << deadline.all();
   EXPECT_GE(deadline.seconds, 1.4);
   EXPECT_LT(deadline.seconds, 4.0);
@@ -448,7 +322,7 @@ TEST_F(ReleaseTest, FailureWithRollbackReleaseRevertsThisRunNewestFirst) {
   size_t t1 = r.out.find("Reverted 20240101000000_create_t1");
   ASSERT_NE(t2, std::string::npos) << r.out;
   EXPECT_LT(t2, t1);
-  std::string env = ReadWhole(marker);
+  std::string env = ReadWholeFile(marker);
   EXPECT_NE(env.find("SLUGWRIGHT_FAILED_VERSION=20240103000000"), std::string::npos) << env;
   EXPECT_NE(env.find("SLUGWRIGHT_VERSIONS_APPLIED=20240101000000 20240102000000"),
             std::string::npos);
@@ -492,15 +366,15 @@ TEST_F(ReleaseTest, KilledTransactionFalseMigrationIsRefusedUntilRepaired) {
                  "CREATE INDEX CONCURRENTLY t_a ON t (a);\n"
                  "SELECT pg_sleep(30);\n"
                  "CREATE INDEX CONCURRENTLY t_b ON t (b);\n");
-  bp::child child = Start(Up());
+  RunningProcess child = Start(Up());
   // Wait until statement 2 runs, then SIGKILL: nothing can clean up.
   for (int i = 0; i < 100 && Scalar("SELECT count(*) FROM pg_stat_activity WHERE query = "
                                     "'SELECT pg_sleep(30);'") == "0";
        ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ::kill(child.id(), SIGKILL);
-  child.wait();
-  Query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = "
+  child.Signal(SIGKILL);
+  child.Wait();
+  db_.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = "
         "'SELECT pg_sleep(30);'");
   for (int i = 0; i < 100 && MigrationLocks(true) > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -539,14 +413,14 @@ TEST_F(ReleaseTest, SigtermDuringALongStatementRollsBackAndReleasesTheLock) {
       "hooks": {"before": [], "after": [],
                 "on_failure": ["echo \"$SLUGWRIGHT_OUTCOME $SLUGWRIGHT_EXIT_CODE\" > hook.out"],
                 "timeout_seconds": 30}}})");
-  bp::child child = Start({"release"});
+  RunningProcess child = Start({"release"});
   for (int i = 0; i < 100 && Scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
                                     "'%pg_sleep(60)%' AND pid <> pg_backend_pid()") == "0";
        ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   auto signalled = Clock::now();
-  ::kill(child.id(), SIGTERM);
-  RunResult r = Wait(child);
+  child.Signal(SIGTERM);
+  RunResult r = child.Wait();
   EXPECT_EQ(r.code, 143) << r.all();
   EXPECT_LT(SecondsSince(signalled), 5.0);
   EXPECT_TRUE(TableExists("ok"));
@@ -556,7 +430,7 @@ TEST_F(ReleaseTest, SigtermDuringALongStatementRollsBackAndReleasesTheLock) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' "
                    "AND pid <> pg_backend_pid()"),
             "0");
-  EXPECT_EQ(ReadWhole(tmp_.path() + "/hook.out"), "interrupted 143\n");
+  EXPECT_EQ(tmp_.Read("hook.out"), "interrupted 143\n");
   EXPECT_EQ(Scalar("SELECT count(*) FROM slugwright_migrations_events WHERE event = "
                    "'run_interrupted'"),
             "1");
@@ -589,8 +463,8 @@ TEST_F(ReleaseTest, LockTimeoutIsRetriedUntilTheBlockerGoes) {
   ASSERT_EQ(Run(Up()).code, 0);
   WriteMigration("20240102000000_email.sql",
                  "-- migrate:up\nALTER TABLE users ADD COLUMN email text;\n");
-  pqxx::connection blocker(url_);
-  pqxx::nontransaction(blocker).exec("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");
+  std::unique_ptr<SqlSession> blocker = db_.Connect();
+  blocker->Query("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE");
 
   RunResult no_retry = Run(Up({"--lock-timeout", "200ms", "--lock-retries", "0"}));
   EXPECT_EQ(no_retry.code, 1) << no_retry.all();
@@ -598,7 +472,7 @@ TEST_F(ReleaseTest, LockTimeoutIsRetriedUntilTheBlockerGoes) {
 
   std::thread release([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    pqxx::nontransaction(blocker).exec("COMMIT");
+    blocker->Query("COMMIT");
   });
   RunResult retried = Run(Up({"--lock-timeout", "200ms", "--lock-retries", "6"}));
   release.join();
@@ -631,13 +505,10 @@ TEST_F(ReleaseTest, StatusJsonExitCodeAndDryRun) {
 
 TEST_F(ReleaseTest, ExternalCommandRunsUnderTheLock) {
   // No migrations directory: the app keeps its own tool.
-  AdvisoryLockKeys keys = LockKeysFor(HistoryTableName());
   // The command checks, from its own session, that slugwright holds the lock.
   std::string check =
       "psql \"$DATABASE_URL\" -Atc \"SELECT count(*) FROM pg_locks WHERE locktype = "
-      "'advisory' AND granted AND classid = " +
-      std::to_string(static_cast<uint32_t>(keys.classid)) + " AND objid = " +
-      std::to_string(static_cast<uint32_t>(keys.objid)) + "\" > held.txt";
+      "'advisory' AND granted AND " + MigrationLockFilter() + "\" > held.txt";
   tmp_.Write(".slugwright/release.json", R"({"release": {
       "migrations": "migrations", "database_url_env": "DATABASE_URL",
       "table": "public.slugwright_migrations", "transaction": "per-migration",
@@ -647,78 +518,19 @@ TEST_F(ReleaseTest, ExternalCommandRunsUnderTheLock) {
       "hooks": {"before": [], "after": [], "on_failure": [], "timeout_seconds": 30}}})");
   RunResult r = Run({"release"});
   EXPECT_EQ(r.code, 0) << r.all();
-  EXPECT_EQ(ReadWhole(tmp_.path() + "/held.txt"), "1\n");
+  EXPECT_EQ(tmp_.Read("held.txt"), "1\n");
   EXPECT_EQ(Scalar("SELECT count(*) FROM slugwright_migrations_events WHERE event = "
                    "'command_succeeded'"),
             "1");
   EXPECT_EQ(MigrationLocks(true), 0);
 }
 
-namespace {
-
-/// A PgBouncer in front of the test cluster, in the given pool mode; runs
-/// as `postgres` under root (it refuses root) and is stopped at the end.
-class LocalPgBouncer {
- public:
-  LocalPgBouncer(const std::string& pool_mode, const std::string& database)
-      : database_(database) {
-    char dir_template[] = "/tmp/slugwright-pgbouncer-XXXXXX";
-    dir_ = ::mkdtemp(dir_template);
-    LocalPostgres& pg = TestCluster();
-    port_ = pg.port() + 1000 + (pool_mode == "session" ? 1 : 0);
-    std::ofstream(dir_ + "/users.txt") << "\"" << pg.user() << "\" \"" << pg.password() << "\"\n";
-    std::ofstream(dir_ + "/pgbouncer.ini")
-        << "[databases]\n"
-        << database << " = host=127.0.0.1 port=" << pg.port() << " dbname=" << database << "\n"
-        << "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " << port_ << "\n"
-        << "unix_socket_dir =\nauth_type = plain\nauth_file = " << dir_ << "/users.txt\n"
-        << "pool_mode = " << pool_mode << "\nlogfile = " << dir_ << "/pgbouncer.log\n";
-    std::vector<std::string> args;
-    if (::geteuid() == 0) {
-      std::string chown = "chown -R postgres " + dir_;
-      EXPECT_EQ(std::system(chown.c_str()), 0);
-      args = {"-u", "postgres"};
-    }
-    args.push_back(dir_ + "/pgbouncer.ini");
-    child_ = bp::child("/usr/sbin/pgbouncer", bp::args(args), bp::std_out > bp::null,
-                       bp::std_err > bp::null);
-    // Ready once it accepts connections.
-    for (int i = 0; i < 100; ++i) {
-      try {
-        pqxx::connection probe(Url());
-        return;
-      } catch (const std::exception&) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-  }
-  ~LocalPgBouncer() {
-    std::error_code ec;
-    child_.terminate(ec);
-    child_.wait(ec);
-    std::string rm = "rm -rf " + dir_;
-    (void)std::system(rm.c_str());
-  }
-  std::string Url() const {
-    LocalPostgres& pg = TestCluster();
-    return "postgres://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" +
-           std::to_string(port_) + "/" + database_;
-  }
- private:
-  std::string dir_;
-  std::string database_;
-  int port_ = 0;
-  bp::child child_;
-};
-
-}  // namespace
-
 TEST_F(ReleaseTest, RefusesToRunThroughATransactionPoolingPgBouncer) {
-  if (::access("/usr/sbin/pgbouncer", X_OK) != 0)
+  if (!LocalPgBouncer::Installed())
     GTEST_SKIP() << "pgbouncer is not installed (Debian package pgbouncer)";
   WriteFive();
   {
-    LocalPgBouncer bouncer("transaction", db_name_);
+    LocalPgBouncer bouncer("transaction", db_.name());
     RunResult r = Run(Up(), {{"DATABASE_URL", bouncer.Url()}});
     EXPECT_EQ(r.code, 2) << r.all();
     EXPECT_NE(r.err.find("connection pooler"), std::string::npos) << r.err;
@@ -727,7 +539,7 @@ TEST_F(ReleaseTest, RefusesToRunThroughATransactionPoolingPgBouncer) {
     EXPECT_FALSE(TableExists("t1"));
   }
   {
-    LocalPgBouncer bouncer("session", db_name_);
+    LocalPgBouncer bouncer("session", db_.name());
     RunResult refused = Run(Up(), {{"DATABASE_URL", bouncer.Url()}});
     EXPECT_EQ(refused.code, 2) << refused.all();
     RunResult allowed = Run(Up({"--allow-session-pooler"}), {{"DATABASE_URL", bouncer.Url()}});

@@ -7,39 +7,22 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
-#include <boost/process.hpp>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 
-#include "base/child_environment.h"
 #include "postgres/local_postgres.h"
-#include "testing/pg_test_environment.h"
 #include "rehearse/rehearsal_copy.h"
+#include "testing/pg_fixture.h"
+#include "testing/process_harness.h"
 #include "testing/test_util.h"
 
-namespace bp = boost::process;
-
 namespace {
-
-std::string Binary() {
-  const char* bin = std::getenv("SLUGWRIGHT_BIN");
-  return bin && *bin ? bin : "";
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // The migrations the source has applied, then the pending ones.
 const std::map<std::string, std::string> kApplied = {
@@ -77,13 +60,6 @@ const int kCustomers = 40000;
 const int kOrders = 250000;
 const int kAuditRows = 60000;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-  std::string all() const { return out + err; }
-};
-
 /// Everything observable about the source that a rehearsal must not change.
 struct SourceState {
   std::string schema;
@@ -102,25 +78,23 @@ class RehearseTest : public ::testing::Test {
     source_url_ = new std::string(FreshDatabaseUrl(source_name_ = new std::string));
     ScopedTempDir dir;
     for (const auto& [file, sql] : kApplied) dir.Write("m/" + file, sql);
-    bp::ipstream ignored;
-    int code = bp::system(Binary(), bp::args({"migrate", "up", "--dir", dir.path() + "/m",
-                                              "--database-url", *source_url_}),
-                          bp::std_out > bp::null, bp::std_err > bp::null);
-    ASSERT_EQ(code, 0);
-    pqxx::connection conn(*source_url_);
-    pqxx::nontransaction work(conn);
-    work.exec("INSERT INTO customers SELECT g, 'customer ' || g, 'c' || g || '@example.com' "
+    ProcessHarness setup(dir.path());
+    RunResult up = setup.RunSlugwright(
+        {"migrate", "up", "--dir", dir.path() + "/m", "--database-url", *source_url_});
+    ASSERT_EQ(up.code, 0) << up.all();
+    PgDatabase source(*source_url_, *source_name_);
+    source.Exec("INSERT INTO customers SELECT g, 'customer ' || g, 'c' || g || '@example.com' "
               "FROM generate_series(1, " + std::to_string(kCustomers) + ") g");
-    work.exec("INSERT INTO orders (id, customer_id, amount, status, created_at) SELECT g, "
+    source.Exec("INSERT INTO orders (id, customer_id, amount, status, created_at) SELECT g, "
               "1 + g % " + std::to_string(kCustomers) + ", g % 1000, (ARRAY['new', 'paid', "
               "'shipped'])[1 + g % 3], now() - g * interval '1 minute' FROM generate_series(1, " +
               std::to_string(kOrders) + ") g");
-    work.exec("INSERT INTO audit_log (message) SELECT 'event ' || g FROM generate_series(1, " +
+    source.Exec("INSERT INTO audit_log (message) SELECT 'event ' || g FROM generate_series(1, " +
               std::to_string(kAuditRows) + ") g");
   }
 
   void SetUp() override {
-    ASSERT_FALSE(Binary().empty()) << "SLUGWRIGHT_BIN must name the slugwright binary";
+    ASSERT_FALSE(SlugwrightBinary().empty()) << "SLUGWRIGHT_BIN must name the slugwright binary";
     ASSERT_NE(source_url_, nullptr);
     before_ = Snapshot();
     ASSERT_NE(before_.counts, "");
@@ -149,34 +123,21 @@ class RehearseTest : public ::testing::Test {
     return tmp_.path() + "/" + dir;
   }
 
-  Result Run(const std::vector<std::string>& args) {
+  /// Runs slugwright against the source, with TMPDIR in the test's
+  /// directory (so what it leaves there can be seen).
+  RunResult Run(const std::vector<std::string>& args) {
     // Under root the throwaway cluster runs as `postgres`, which must be
     // able to reach its directory in TMPDIR, as it can in /tmp.
     ::chmod(tmp_.path().c_str(), 0711);
     ::mkdir(Tmp().c_str(), 0711);
     ::chmod(Tmp().c_str(), 0711);
-    bp::environment env =
-        ChildEnvironment({{"DATABASE_URL", *source_url_}, {"TMPDIR", Tmp()}});
-    std::string out = tmp_.path() + "/out" + std::to_string(++runs_);
-    std::string err = tmp_.path() + "/err" + std::to_string(runs_);
-    bp::child child(Binary(), bp::args(args), env, bp::std_out > out, bp::std_err > err,
-                    bp::std_in < bp::null, bp::start_dir(tmp_.path()));
-    child.wait();
-    Result r;
-    int status = child.native_exit_code();
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(out);
-    r.err = Slurp(err);
-    EXPECT_EQ(r.all().find(TestCluster().password()), std::string::npos)
-        << "the password was printed:\n" << r.all();
-    return r;
+    slugwright_.env() = {{"DATABASE_URL", *source_url_}, {"TMPDIR", Tmp()}};
+    slugwright_.set_secret(TestCluster().password());
+    return slugwright_.RunSlugwright(args);
   }
 
   static std::string Scalar(const std::string& url, const std::string& sql) {
-    pqxx::connection conn(url);
-    pqxx::nontransaction work(conn);
-    pqxx::result r = work.exec(sql);
-    return r.empty() || r[0][0].is_null() ? "" : r[0][0].c_str();
+    return PgDatabase(url).Scalar(sql);
   }
 
   static SourceState Snapshot() {
@@ -217,7 +178,7 @@ class RehearseTest : public ::testing::Test {
   static bool AProcessMentions(const std::string& text) {
     for (const std::string& pid : Entries("/proc")) {
       if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::string cmdline = Slurp("/proc/" + pid + "/cmdline");
+      std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
       for (char& c : cmdline)
         if (c == '\0') c = ' ';
       if (cmdline.find(text) != std::string::npos) return true;
@@ -246,9 +207,9 @@ class RehearseTest : public ::testing::Test {
   static std::string* source_url_;
   static std::string* source_name_;
   ScopedTempDir tmp_;
+  ProcessHarness slugwright_{tmp_.path()};
   SourceState before_;
   int dirs_ = 0;
-  int runs_ = 0;
 };
 
 std::string* RehearseTest::source_url_ = nullptr;
@@ -261,7 +222,7 @@ TEST_F(RehearseTest, ReportsTheLocksAndRewritesOfEachPendingMigration) {
                                 {"20240302000000_index_status.sql", kIndexStatus},
                                 {"20240303000000_index_created_at.sql", kIndexConcurrently},
                                 {"20240304000000_create_coupons.sql", kCoupons}});
-  Result r = Run({"rehearse", "--dir", dir, "--json"});
+  RunResult r = Run({"rehearse", "--dir", dir, "--json"});
   ASSERT_EQ(r.code, 0) << r.all();
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["exit_code"], 0);
@@ -342,7 +303,7 @@ TEST_F(RehearseTest, MigrationThatFailsOnTheDataExitsOneNamingIt) {
       {"20240305000000_add_priority.sql", kNotNull},
       {"20240306000000_later.sql", kLater}};
   std::string dir = Migrations(pending);
-  Result r = Run({"rehearse", "--dir", dir});
+  RunResult r = Run({"rehearse", "--dir", dir});
   EXPECT_EQ(r.code, 1) << r.all();
   EXPECT_NE(r.err.find("20240305000000_add_priority would fail on this data"), std::string::npos)
       << r.all();
@@ -353,13 +314,13 @@ TEST_F(RehearseTest, MigrationThatFailsOnTheDataExitsOneNamingIt) {
   // The same files apply cleanly to an empty database: only the data
   // makes the migration fail.
   std::string empty = FreshDatabaseUrl();
-  Result up = Run({"migrate", "up", "--dir", dir, "--database-url", empty});
+  RunResult up = Run({"migrate", "up", "--dir", dir, "--database-url", empty});
   EXPECT_EQ(up.code, 0) << up.all();
 }
 
 TEST_F(RehearseTest, SchemaOnlyCopiesNoRowsSoTheDataFailureDoesNotShow) {
   std::string dir = Migrations({{"20240305000000_add_priority.sql", kNotNull}});
-  Result r = Run({"rehearse", "--dir", dir, "--schema-only", "--json"});
+  RunResult r = Run({"rehearse", "--dir", dir, "--schema-only", "--json"});
   EXPECT_EQ(r.code, 0) << r.all();
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["copy"]["schema_only"], true);
@@ -380,7 +341,7 @@ TEST_F(RehearseTest, FromDumpIntoAServerDropsItsScratchDatabase) {
   ASSERT_EQ(dump.exit_code, 0);
   std::string dir = Migrations({{"20240301000000_widen_amount.sql", kWiden},
                                 {"20240305000000_add_priority.sql", kNotNull}});
-  Result r = Run({"rehearse", "--dir", dir, "--from-dump", archive, "--into",
+  RunResult r = Run({"rehearse", "--dir", dir, "--from-dump", archive, "--into",
                   TestCluster().Url("postgres"), "--exclude-table-data", "audit_log",
                   "--jobs", "2"});
   EXPECT_EQ(r.code, 1) << r.all();
@@ -398,7 +359,7 @@ TEST_F(RehearseTest, FromDumpIntoAServerDropsItsScratchDatabase) {
 TEST_F(RehearseTest, IntoWithKeepLeavesTheMigratedCopyUnderItsPrintedName) {
   std::string dir = Migrations({{"20240301000000_widen_amount.sql", kWiden},
                                 {"20240304000000_create_coupons.sql", kCoupons}});
-  Result r = Run({"rehearse", "--dir", dir, "--into", TestCluster().Url("postgres"), "--keep",
+  RunResult r = Run({"rehearse", "--dir", dir, "--into", TestCluster().Url("postgres"), "--keep",
                   "--json", "--exclude-table-data", "public.audit_log"});
   ASSERT_EQ(r.code, 0) << r.all();
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -426,7 +387,7 @@ TEST_F(RehearseTest, OlderPgDumpIsRefusedBeforeAnyWorkNamingThePackage) {
     ::chmod(path.c_str(), 0755);
   }
   std::string dir = Migrations({{"20240301000000_widen_amount.sql", kWiden}});
-  Result r = Run({"rehearse", "--dir", dir, "--pg-bin-dir", bin});
+  RunResult r = Run({"rehearse", "--dir", dir, "--pg-bin-dir", bin});
   EXPECT_EQ(r.code, 2) << r.all();
   EXPECT_NE(r.err.find("pg_dump 12.19"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("postgresql-client-15"), std::string::npos) << r.err;
@@ -435,26 +396,26 @@ TEST_F(RehearseTest, OlderPgDumpIsRefusedBeforeAnyWorkNamingThePackage) {
 
 TEST_F(RehearseTest, UsageAndInputErrorsExitTwo) {
   std::string dir = Migrations({{"20240301000000_widen_amount.sql", kWiden}});
-  Result keep = Run({"rehearse", "--dir", dir, "--keep"});
+  RunResult keep = Run({"rehearse", "--dir", dir, "--keep"});
   EXPECT_EQ(keep.code, 2) << keep.all();
   EXPECT_NE(keep.err.find("--keep"), std::string::npos);
-  Result both = Run({"rehearse", "--dir", dir, "--database-url", "postgres://x@y/z",
+  RunResult both = Run({"rehearse", "--dir", dir, "--database-url", "postgres://x@y/z",
                      "--from-dump", "latest.dump"});
   EXPECT_EQ(both.code, 2) << both.all();
-  Result missing = Run({"rehearse", "--dir", dir, "--from-dump", tmp_.path() + "/none.dump"});
+  RunResult missing = Run({"rehearse", "--dir", dir, "--from-dump", tmp_.path() + "/none.dump"});
   EXPECT_EQ(missing.code, 2) << missing.all();
   std::string text = tmp_.Write("plain.sql", "CREATE TABLE x (id int);\n");
-  Result plain = Run({"rehearse", "--dir", dir, "--from-dump", text});
+  RunResult plain = Run({"rehearse", "--dir", dir, "--from-dump", text});
   EXPECT_EQ(plain.code, 2) << plain.all();
   EXPECT_NE(plain.err.find("pg_dump -Fc"), std::string::npos) << plain.err;
   tmp_.Write("broken/20240301000000_broken.sql", "no marker here\n");
-  Result broken = Run({"rehearse", "--dir", tmp_.path() + "/broken"});
+  RunResult broken = Run({"rehearse", "--dir", tmp_.path() + "/broken"});
   EXPECT_EQ(broken.code, 2) << broken.all();
 }
 
 TEST_F(RehearseTest, NothingPendingCopiesNothing) {
   std::string dir = Migrations({});
-  Result r = Run({"rehearse", "--dir", dir});
+  RunResult r = Run({"rehearse", "--dir", dir});
   EXPECT_EQ(r.code, 0) << r.all();
   EXPECT_NE(r.out.find("nothing to rehearse, nothing was copied"), std::string::npos) << r.out;
 }

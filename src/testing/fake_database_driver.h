@@ -18,7 +18,9 @@
 
 /// A DatabaseDriver keeping history in memory. Migration SQL is "run" by
 /// logging it; `fail_sql` entries make a statement containing the key fail
-/// with the given SQLSTATE (a count limits how often).
+/// with the given SQLSTATE (a count limits how often). It passes the
+/// driver contract suite (testing/driver_contract.h) like PostgresDriver:
+/// keep it so when changing either.
 class FakeDatabaseDriver : public DatabaseDriver {
  public:
   struct Failure {
@@ -32,8 +34,13 @@ class FakeDatabaseDriver : public DatabaseDriver {
   /// TryLock fails this many times before the lock frees up.
   int lock_busy_attempts = 0;
   bool locked = false;
+  /// Who holds the lock when another session has it (lock_free false, or
+  /// a busy attempt).
   std::vector<LockHolder> holders = {{4242, "slugwright release v41", "2024-01-01T00:00:00Z",
                                       "active", "2024-01-01T00:00:01Z"}};
+  /// This session, as LockHolders() names it while it holds the lock.
+  LockHolder self = {4141, "slugwright (fake)", "2024-01-01T00:00:00Z", "active",
+                     "2024-01-01T00:00:02Z"};
   std::map<std::string, Failure> fail_sql;
   /// Everything that happened, in order: "up 1", "down 2", "stmt ...",
   /// "begin", "commit", "rollback", "event run_started", ...
@@ -48,52 +55,76 @@ class FakeDatabaseDriver : public DatabaseDriver {
   void CheckSessionIsDirect(bool) override { ++calls["check_direct"]; }
   bool TryLock() override {
     ++calls["try_lock"];
+    ++queries_;
+    last_try_refused_ = true;
     if (lock_busy_attempts > 0) {
       --lock_busy_attempts;
       return false;
     }
     if (!lock_free) return false;
+    last_try_refused_ = false;
     locked = true;
     return true;
   }
   bool Unlock() override {
     ++calls["unlock"];
+    ++queries_;
     bool was = locked;
     locked = false;
     return was;
   }
   std::vector<LockHolder> LockHolders() override {
     ++calls["holders"];
-    return holders;
+    ++queries_;
+    if (locked) return {self};
+    if (!lock_free || last_try_refused_) return holders;
+    return {};
   }
-  bool LockHasWaiters() override { return false; }
+  bool LockHasWaiters() override {
+    ++queries_;
+    return false;
+  }
+  /// Like a session: its own open transaction's changes show.
   bool ReadHistory(std::vector<HistoryRow>* rows) override {
     ++calls["read_history"];
+    ++queries_;
     rows->clear();
-    for (auto& [v, r] : history) rows->push_back(r);
-    return history_exists;
+    if (!history_exists) return false;
+    std::map<int64_t, HistoryRow> visible = history;
+    for (const auto& r : pending_in_transaction) visible[r.version] = r;
+    for (auto v : removed_in_transaction) visible.erase(v);
+    for (auto& [v, r] : visible) rows->push_back(r);
+    return true;
   }
   void CreateHistoryTables() override {
     ++calls["create_tables"];
+    ++queries_;
     history_exists = true;
   }
-  void SetTimeouts(double, double) override { ++calls["set_timeouts"]; }
+  void SetTimeouts(double, double) override {
+    ++calls["set_timeouts"];
+    ++queries_;
+  }
   void Begin() override {
+    ++queries_;
     log.push_back("begin");
     in_transaction = true;
   }
   void Commit() override {
+    ++queries_;
     log.push_back("commit");
     for (auto& r : pending_in_transaction) history[r.version] = r;
     for (auto v : removed_in_transaction) history.erase(v);
     Reset();
   }
   void Rollback() override {
+    ++queries_;
     log.push_back("rollback");
     Reset();
   }
   void ApplyUp(const Migration& m, bool out_of_order, const RunInfo& run,
                Wrap wrap) override {
+    ++queries_;
     MaybeFail(m.up_sql, wrap == Wrap::kOwnTransaction);
     log.push_back("up " + std::to_string(m.version));
     HistoryRow r = RowFor(m, run);
@@ -104,6 +135,7 @@ class FakeDatabaseDriver : public DatabaseDriver {
       pending_in_transaction.push_back(r);
   }
   void ApplyDown(const Migration& m, const RunInfo&, Wrap wrap) override {
+    ++queries_;
     MaybeFail(m.down_sql, wrap == Wrap::kOwnTransaction);
     log.push_back("down " + std::to_string(m.version));
     if (wrap == Wrap::kOwnTransaction)
@@ -111,61 +143,83 @@ class FakeDatabaseDriver : public DatabaseDriver {
     else
       removed_in_transaction.push_back(m.version);
   }
-  void StartUnfinished(const Migration& m, int total, bool, const RunInfo& run) override {
+  void StartUnfinished(const Migration& m, int total, bool out_of_order,
+                       const RunInfo& run) override {
+    ++queries_;
     HistoryRow r = RowFor(m, run);
     r.state = MigrationState::kStarted;
     r.in_transaction = false;
     r.statements_total = total;
+    r.out_of_order = out_of_order;
     history[m.version] = r;
     log.push_back("start " + std::to_string(m.version));
   }
   void ExecuteStatement(const std::string& sql) override {
+    ++queries_;
     MaybeFail(sql, false);
     log.push_back("stmt " + sql);
   }
+  // The row updates below change an existing row only, as an UPDATE does.
   void RecordProgress(int64_t version, int done) override {
-    history[version].statements_done = done;
+    ++queries_;
+    if (HistoryRow* r = Row(version)) r->statements_done = done;
   }
   void FinishUnfinished(const Migration& m, const RunInfo&) override {
-    history[m.version].state = MigrationState::kApplied;
-    history[m.version].statements_done = history[m.version].statements_total;
+    ++queries_;
+    if (HistoryRow* r = Row(m.version)) {
+      r->state = MigrationState::kApplied;
+      r->statements_done = r->statements_total;
+    }
     log.push_back("finish " + std::to_string(m.version));
   }
   void FailUnfinished(const Migration& m, int done, const std::string& error,
                       const RunInfo&) override {
+    ++queries_;
     if (done == 0) {
       history.erase(m.version);
-    } else {
-      history[m.version].state = MigrationState::kFailed;
-      history[m.version].statements_done = done;
-      history[m.version].error = error;
+    } else if (HistoryRow* r = Row(m.version)) {
+      r->state = MigrationState::kFailed;
+      r->statements_done = done;
+      r->error = error;
     }
     log.push_back("fail " + std::to_string(m.version));
   }
   void ForgetMigration(const Migration& m, const RunInfo&) override {
+    ++queries_;
     history.erase(m.version);
     log.push_back("forget " + std::to_string(m.version));
   }
   void DeleteHistoryRow(int64_t version, const std::string&, const RunInfo&) override {
+    ++queries_;
     history.erase(version);
     log.push_back("repair-delete " + std::to_string(version));
   }
   void MarkApplied(int64_t version, const std::string& checksum, const RunInfo&) override {
-    history[version].state = MigrationState::kApplied;
-    history[version].checksum = checksum;
+    ++queries_;
+    if (HistoryRow* r = Row(version)) {
+      r->state = MigrationState::kApplied;
+      r->statements_done = r->statements_total;
+      r->error.clear();
+      r->checksum = checksum;
+    }
     log.push_back("repair-mark " + std::to_string(version));
   }
   void UpdateChecksum(int64_t version, const std::string& checksum, const RunInfo&) override {
-    history[version].checksum = checksum;
+    ++queries_;
+    if (HistoryRow* r = Row(version)) r->checksum = checksum;
     log.push_back("repair-checksum " + std::to_string(version));
   }
   void RecordEvent(const std::string& event, int64_t version, const std::string&,
                    const std::string&, const RunInfo&) noexcept override {
+    ++queries_;
     log.push_back("event " + event + (version ? " " + std::to_string(version) : ""));
   }
-  std::vector<std::string> InvalidIndexes() override { return {}; }
+  std::vector<std::string> InvalidIndexes() override {
+    ++queries_;
+    return {};
+  }
   void Cancel() noexcept override { ++calls["cancel"]; }
-  int queries_sent() const override { return 0; }
+  int queries_sent() const override { return queries_; }
 
   bool Logged(const std::string& entry) const {
     return std::find(log.begin(), log.end(), entry) != log.end();
@@ -177,6 +231,10 @@ class FakeDatabaseDriver : public DatabaseDriver {
   }
 
  private:
+  HistoryRow* Row(int64_t version) {
+    auto it = history.find(version);
+    return it == history.end() ? nullptr : &it->second;
+  }
   void Reset() {
     in_transaction = false;
     pending_in_transaction.clear();
@@ -192,6 +250,10 @@ class FakeDatabaseDriver : public DatabaseDriver {
                           failure.sqlstate, false);
     }
   }
+  int queries_ = 0;
+  /// The last TryLock found the lock held elsewhere.
+  bool last_try_refused_ = false;
+
   static HistoryRow RowFor(const Migration& m, const RunInfo& run) {
     HistoryRow r;
     r.version = m.version;

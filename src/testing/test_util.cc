@@ -2,10 +2,12 @@
 
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -44,4 +46,19 @@ std::string ScopedTempDir::Read(const std::string& relative) const {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+void SleepSeconds(double seconds) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
+
+bool WaitUntil(const std::function<bool()>& condition, double seconds) {
+  auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+        seconds)
+      return false;
+    SleepSeconds(0.02);
+  }
 }

@@ -1,6 +1,7 @@
 #ifndef SLUGWRIGHT_TESTING_TEST_UTIL_H_
 #define SLUGWRIGHT_TESTING_TEST_UTIL_H_
 
+#include <functional>
 #include <string>
 
 /// A fresh directory under $TMPDIR for one test, removed with everything in
@@ -23,5 +24,11 @@ class ScopedTempDir {
  private:
   std::string path_;
 };
+
+/// Polls `condition` every 20 ms for up to `seconds`; whether it held.
+bool WaitUntil(const std::function<bool()>& condition, double seconds);
+
+/// Sleeps for `seconds` (fractions allowed).
+void SleepSeconds(double seconds);
 
 #endif  // SLUGWRIGHT_TESTING_TEST_UTIL_H_
