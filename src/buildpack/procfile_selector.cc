@@ -7,6 +7,7 @@
 #include "buildpack/app_config.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 
 namespace {
 
@@ -98,6 +99,11 @@ std::string ProcfileSelector::ResolveInsideApp(const std::string& relative,
     std::string why = disk_->IsSymlink(path)
                           ? "is a symlink that leads nowhere (dangling or a loop)"
                           : "does not exist";
+    if (!disk_->IsSymlink(path)) {
+      std::vector<std::string> close =
+          ClosestMatches(relative, FindProcfileCandidates(disk_, app_dir_));
+      if (!close.empty()) why += "; did you mean " + JoinAlternatives(close) + "?";
+    }
     throw UserError(kExitUsage, what + " `" + relative + "` " + why);
   }
   if (real != app_dir_canonical_ &&
@@ -303,6 +309,22 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
       return s;
     }
     trail += "; there is no " + convention;
+    // A mistyped app name falls through to later rules: say what it was
+    // probably meant to be.
+    std::vector<std::string> names;
+    for (const AppMapping& m : config.apps) names.push_back(m.match);
+    std::vector<std::string> files;
+    std::string err;
+    if (disk_->ListDirectory(app_dir_ + "/procfiles", &files, &err))
+      for (const std::string& f : files)
+        if (f.size() > 9 && f.compare(f.size() - 9, 9, ".Procfile") == 0)
+          names.push_back(f.substr(0, f.size() - 9));
+    std::vector<std::string> close = ClosestMatches(s.app_name, names);
+    if (!close.empty()) {
+      trail += " (did you mean app " + JoinAlternatives(close) + "?)";
+      s.notes.push_back("no slugwright.yml entry or procfiles/ Procfile is named for `" +
+                        s.app_name + "`; did you mean app " + JoinAlternatives(close) + "?");
+    }
   }
 
   if (disk_->Stat(app_dir_ + "/Procfile") != DiskInterface::Kind::kMissing ||
@@ -326,6 +348,14 @@ void ProcfileSelector::FailNothingSelected(const Selection& s,
     msg += "\nProcfiles in this app:";
     for (const auto& f : found) msg += "\n  " + f;
     std::string example = found[0];
+    if (!s.app_name.empty()) {
+      // The Procfile whose path is closest to the app's name.
+      size_t best = std::string::npos;
+      for (const std::string& f : found) {
+        size_t d = EditDistance(s.app_name, f);
+        if (d < best) best = d, example = f;
+      }
+    }
     std::string app = s.app_name.empty() ? "YOUR-APP" : s.app_name;
     msg += "\nChoose one with: heroku config:set PROCFILE=" + example +
            " -a " + app;

@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,12 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
     RealDiskInterface disk;
     ConfigVars vars;
     if (!env_dir.empty()) vars = ReadEnvDir(&disk, env_dir);
+    // As bin/compile would see them on Heroku: the app name from the
+    // environment when the config vars do not say.
+    for (const char* name : {"SLUGWRIGHT_APP", "HEROKU_APP_NAME"}) {
+      const char* value = std::getenv(name);
+      if (value && *value && !vars.count(name)) vars[name] = value;
+    }
     Selection s = ProcfileSelector(&disk, build_dir).Select(vars, app_name);
     if (select_json) {
       nlohmann::json j = {
