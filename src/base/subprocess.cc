@@ -296,10 +296,12 @@ class Watch {
   }
 
   /// After the exit: done when the pipes are closed (and, when the group
-  /// is to be ended, it is gone), or when the drain time has passed.
+  /// is to be ended without having been signalled, it is gone: its
+  /// background processes may finish on their own), or when the drain
+  /// time has passed.
   bool AfterExitDone(Clock::time_point now) {
     bool pipes_closed = out.read_fd < 0 && err.read_fd < 0;
-    bool group_gone = !(request_.end_group_after_exit || signalled_) || !GroupAlive();
+    bool group_gone = signalled_ || !request_.end_group_after_exit || !GroupAlive();
     if (pipes_closed && group_gone) return true;
     return SecondsBetween(exited_at_, now) >= request_.drain_after_exit_seconds;
   }
