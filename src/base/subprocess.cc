@@ -136,8 +136,16 @@ struct ExecPlan {
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::signal(SIGPIPE, SIG_DFL);
+  // A source that is itself one of 0, 1, 2 (stderr to our stdout) is
+  // moved out of the way first, so an earlier dup2 cannot replace it.
+  int sources[3];
+  for (int target = 0; target < 3; ++target) {
+    sources[target] = plan.child_fds[target];
+    if (sources[target] >= 0 && sources[target] < 3 && sources[target] != target)
+      sources[target] = ::fcntl(sources[target], F_DUPFD, 3);
+  }
   for (int target = 0; target < 3; ++target)
-    if (plan.child_fds[target] >= 0) ::dup2(plan.child_fds[target], target);
+    if (sources[target] >= 0) ::dup2(sources[target], target);
   int error = 0;
   if (!request.working_dir.empty() && ::chdir(request.working_dir.c_str()) != 0) error = errno;
   if (!error && request.run_as_gid && (::setgroups(0, nullptr) != 0 ||

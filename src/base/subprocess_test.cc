@@ -254,3 +254,15 @@ TEST(Subprocess, NamesSignals) {
   EXPECT_EQ(SignalNameOf(SIGKILL), "SIGKILL");
   EXPECT_EQ(SignalNameOf(77), "signal 77");
 }
+
+TEST(Subprocess, OutputCanGoToAnotherOfItsOwnStreams) {
+  // stdout to a capture pipe and stderr to the spawner's own stdout (fd 1):
+  // stderr must not follow stdout into the pipe.
+  SubprocessRequest request = Shell("echo to-out; echo to-err >&2");
+  request.stderr_to = SubprocessOutput::ToFd(1);
+  testing::internal::CaptureStdout();
+  SubprocessResult r = RunReal(request);
+  std::string own_stdout = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(r.out, "to-out\n");
+  EXPECT_EQ(own_stdout, "to-err\n");
+}
