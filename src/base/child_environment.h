@@ -7,14 +7,20 @@
 
 #include <boost/process/environment.hpp>
 
-/// The environment for a child process: this process's own, with the
-/// variables in `set` given those values and those in `unset` removed.
-///
-/// Every child slugwright starts gets its environment here, because the
-/// obvious `env[name] = value` of Boost.Process 1.74 compares `name=` with
-/// each existing entry by reading as many bytes as the name has, past the
-/// end of shorter entries (AddressSanitizer reports it); the setter used
-/// here checks lengths first.
+/// The environment for a child process, as SubprocessRequest::env takes
+/// it: this process's own, with the variables in `set` given those values
+/// and those in `unset` removed.
+std::map<std::string, std::string> ChildEnvironmentVariables(
+    const std::map<std::string, std::string>& set,
+    const std::vector<std::string>& unset = {});
+
+/// The same as a Boost.Process environment, for the PostgreSQL tests that
+/// still start the slugwright binary with Boost.Process (production code
+/// uses base/subprocess.h). Built here because the obvious
+/// `env[name] = value` of Boost.Process 1.74 compares `name=` with each
+/// existing entry by reading as many bytes as the name has, past the end
+/// of shorter entries (AddressSanitizer reports it); the setter used here
+/// checks lengths first.
 boost::process::environment ChildEnvironment(
     const std::map<std::string, std::string>& set,
     const std::vector<std::string>& unset = {});

@@ -31,3 +31,17 @@ TEST(ChildEnvironmentTest, SetsOverridesAndRemovesUnset) {
   EXPECT_EQ("", Get(env, "EMPTY_VALUE"));
   EXPECT_EQ("1", Get(env, "A"));
 }
+
+TEST(ChildEnvironmentTest, VariablesForTheSpawnerSetOverrideAndRemove) {
+  setenv("SLUGWRIGHT_TEST_KEEP", "kept", 1);
+  setenv("SLUGWRIGHT_TEST_DROP", "dropped", 1);
+  setenv("SLUGWRIGHT_TEST_REPLACE", "old", 1);
+  setenv("A", "1", 1);
+  std::map<std::string, std::string> env = ChildEnvironmentVariables(
+      {{"SLUGWRIGHT_TEST_REPLACE", "new"}, {"EMPTY_VALUE", ""}}, {"SLUGWRIGHT_TEST_DROP"});
+  EXPECT_EQ("kept", env["SLUGWRIGHT_TEST_KEEP"]);
+  EXPECT_EQ(0u, env.count("SLUGWRIGHT_TEST_DROP"));
+  EXPECT_EQ("new", env["SLUGWRIGHT_TEST_REPLACE"]);
+  EXPECT_EQ(1u, env.count("EMPTY_VALUE"));
+  EXPECT_EQ("1", env["A"]);
+}

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <boost/process.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -21,8 +20,8 @@
 #include "postgres/local_postgres.h"
 #include "buildpack/procfile.h"
 #include "base/self_exe.h"
+#include "base/subprocess.h"
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace {
@@ -86,18 +85,35 @@ std::string CacheDirFor(const std::string& app_dir, const std::string& app) {
          "/" + (app.empty() ? "_default" : app);
 }
 
+/// Runs a program as a build does: stdin and stderr (and stdout unless
+/// `captured` is given) are the terminal's, and it stays in slugwright's
+/// process group so Ctrl-C reaches it. Returns its exit status as a shell
+/// gives it.
+int RunInBuild(ProcessSpawner* spawner, std::vector<std::string> argv,
+               const std::map<std::string, std::string>& env, const std::string& working_dir,
+               std::string* captured) {
+  SubprocessRequest request;
+  request.argv = std::move(argv);
+  request.env = env;
+  request.working_dir = working_dir;
+  request.stdin_from = SubprocessInput::Inherit();
+  if (captured) request.stdout_to = SubprocessOutput::Capture();
+  request.new_process_group = false;
+  SubprocessResult result = spawner->Run(request);
+  if (result.failed_to_start)
+    throw UserError(kExitFailed, "cannot run " + request.argv[0] + ": " + result.start_error);
+  if (captured) *captured = result.out;
+  return result.ExitCode();
+}
+
 /// Runs a buildpack script; its stdout goes to `captured` when given,
 /// otherwise straight through.
-int RunScript(const std::string& script, const std::vector<std::string>& args,
-              const bp::environment& env, std::string* captured) {
-  if (!captured) return bp::system(script, bp::args(args), env);
-  bp::ipstream pipe;
-  bp::child child(script, bp::args(args), env, bp::std_out > pipe);
-  std::ostringstream text;
-  text << pipe.rdbuf();
-  child.wait();
-  *captured = text.str();
-  return child.exit_code();
+int RunScript(ProcessSpawner* spawner, const std::string& script,
+              const std::vector<std::string>& args,
+              const std::map<std::string, std::string>& env, std::string* captured) {
+  std::vector<std::string> argv = {script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunInBuild(spawner, std::move(argv), env, "", captured);
 }
 
 }  // namespace
@@ -184,10 +200,11 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   std::map<std::string, std::string> build_env;
   std::string self = SelfExecutablePath();
   if (!self.empty()) build_env["SLUGWRIGHT_BIN"] = self;
-  bp::environment env = ChildEnvironment(build_env);
+  std::map<std::string, std::string> env = ChildEnvironmentVariables(build_env);
+  ProcessSpawner* spawner = options.spawner ? options.spawner : DefaultProcessSpawner();
 
   std::string detected;
-  int rc = RunScript(bin + "/detect", {build_dir}, env, &detected);
+  int rc = RunScript(spawner, bin + "/detect", {build_dir}, env, &detected);
   if (rc != 0) {
     out.Error("bin/detect declined the app (exit " + std::to_string(rc) + ")");
     return rc;
@@ -195,14 +212,14 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   while (!detected.empty() && detected.back() == '\n') detected.pop_back();
   out.Step(detected + " app detected");
 
-  rc = RunScript(bin + "/compile", {build_dir, cache_dir, env_dir}, env, nullptr);
+  rc = RunScript(spawner, bin + "/compile", {build_dir, cache_dir, env_dir}, env, nullptr);
   if (rc != 0) {
     out.Error("bin/compile failed (exit " + std::to_string(rc) + ")");
     return rc;
   }
 
   std::string yaml;
-  rc = RunScript(bin + "/release", {build_dir}, env, &yaml);
+  rc = RunScript(spawner, bin + "/release", {build_dir}, env, &yaml);
   if (rc != 0) {
     out.Error("bin/release failed (exit " + std::to_string(rc) + ")");
     return rc;
@@ -260,13 +277,12 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
       if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
         release_env["HEROKU_RELEASE_VERSION"] = "v1";
       release_env["DYNO"] = "release.1";
-      bp::environment renv = ChildEnvironment(release_env);
+      std::map<std::string, std::string> renv = ChildEnvironmentVariables(release_env);
       out.Detail("$ " + release->command);
       std::string boot =
           "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
           release->command;
-      release_rc = bp::system("/bin/bash", bp::args({"-c", boot}), renv,
-                              bp::start_dir(build_dir));
+      release_rc = RunInBuild(spawner, {"/bin/bash", "-c", boot}, renv, build_dir, nullptr);
       if (release_rc != 0)
         out.Error("The release phase failed (exit " + std::to_string(release_rc) +
                   "); Heroku would not deploy this release");

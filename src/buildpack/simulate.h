@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+class ProcessSpawner;
+
 /// What `bin/simulate` was asked to do.
 struct SimulateOptions {
   std::string app_dir;
@@ -21,6 +23,9 @@ struct SimulateOptions {
   bool release = false;
   /// The database for the release phase; empty: a throwaway local cluster.
   std::string database_url;
+  /// Starts the buildpack scripts and the release command; null: the real
+  /// spawner.
+  ProcessSpawner* spawner = nullptr;
 };
 
 /// Reads an env file of `KEY=value` lines (`#` comments, blank lines, an

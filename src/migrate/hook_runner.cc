@@ -1,19 +1,8 @@
 #include "migrate/hook_runner.h"
 
-#include <signal.h>
-#include <sys/wait.h>
-
-#include <chrono>
-#include <istream>
-#include <thread>
-
-#include <boost/process.hpp>
-
 #include "base/child_environment.h"
 #include "base/console.h"
-#include "base/interrupt.h"
-
-namespace bp = boost::process;
+#include "base/subprocess.h"
 
 namespace {
 
@@ -24,14 +13,6 @@ std::string JoinVersions(const std::vector<int64_t>& versions) {
     out += std::to_string(v);
   }
   return out;
-}
-
-void Stream(std::istream& in, Console* console, const std::string& prefix) {
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    console->ProcessLine(prefix, line);
-  }
 }
 
 }  // namespace
@@ -57,11 +38,16 @@ std::map<std::string, std::string> HookEnvironment(const HookContext& c) {
   return env;
 }
 
+ShellCommandRunner::ShellCommandRunner(Console* console, Interrupt* interrupt,
+                                       ProcessSpawner* spawner)
+    : console_(console),
+      interrupt_(interrupt),
+      spawner_(spawner ? spawner : DefaultProcessSpawner()) {}
+
 ProcessResult ShellCommandRunner::Run(const std::string& command,
                                       const std::map<std::string, std::string>& env,
                                       double timeout_seconds, const std::string& prefix,
                                       bool stop_on_interrupt) {
-  ProcessResult result;
   std::map<std::string, std::string> set;
   std::vector<std::string> unset;
   for (const auto& [name, value] : env) {
@@ -70,59 +56,31 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
     else
       set[name] = value;
   }
-  bp::environment child_env = ChildEnvironment(set, unset);
-  bp::ipstream out_stream, err_stream;
-  bp::group group;
-  std::error_code spawn_error;
-  bp::child child("/bin/sh", bp::args({"-c", command}), child_env,
-                  bp::std_out > out_stream, bp::std_err > err_stream,
-                  bp::std_in < bp::null, group, spawn_error);
-  if (spawn_error) {
-    console_->Error(prefix + "could not start /bin/sh: " + spawn_error.message());
+  SubprocessRequest request;
+  request.argv = {"/bin/sh", "-c", command};
+  request.env = ChildEnvironmentVariables(set, unset);
+  auto print = [&](const std::string& line) { console_->ProcessLine(prefix, line); };
+  request.stdout_to = SubprocessOutput::Lines(print);
+  request.stderr_to = SubprocessOutput::Lines(print);
+  request.timeout_seconds = timeout_seconds;
+  // SIGTERM first, like Heroku, so the command can clean up; SIGKILL if it
+  // is still there five seconds later.
+  request.kill_grace_seconds = 5;
+  request.interrupt = stop_on_interrupt ? interrupt_ : nullptr;
+  // Processes the command left in the background get a moment after it
+  // exits, then its group is ended.
+  request.end_group_after_exit = true;
+  request.drain_after_exit_seconds = 1;
+
+  SubprocessResult run = spawner_->Run(request);
+  ProcessResult result;
+  if (run.failed_to_start) {
+    console_->Error(prefix + "could not start /bin/sh: " + run.start_error);
     result.exit_code = 127;
     return result;
   }
-  std::thread out_reader(Stream, std::ref(out_stream), console_, prefix);
-  std::thread err_reader(Stream, std::ref(err_stream), console_, prefix);
-
-  using Clock = std::chrono::steady_clock;
-  auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  pid_t group_id = group.native_handle();
-  bool signalled = false;
-  double kill_at = 0;
-  std::error_code ec;
-  while (child.running(ec)) {
-    if (!signalled) {
-      if (timeout_seconds > 0 && elapsed() > timeout_seconds) result.timed_out = true;
-      if (stop_on_interrupt && interrupt_ && interrupt_->requested())
-        result.interrupted = true;
-      if (result.timed_out || result.interrupted) {
-        // SIGTERM first, like Heroku, so the command can clean up; SIGKILL
-        // if it is still there five seconds later.
-        ::kill(-group_id, SIGTERM);
-        signalled = true;
-        kill_at = elapsed() + 5;
-      }
-    } else if (elapsed() > kill_at) {
-      group.terminate(ec);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(elapsed() < 0.1 ? 2 : 20));
-  }
-  child.wait(ec);
-  int status = child.native_exit_code();
-  if (WIFEXITED(status))
-    result.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    result.exit_code = 128 + WTERMSIG(status);
-  // Processes the command left in the background may still hold its
-  // output open; they get a moment, then the group is ended so the
-  // readers see end of file.
-  auto drained = Clock::now() + std::chrono::seconds(1);
-  while (Clock::now() < drained && group.valid() && ::kill(-group_id, 0) == 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (::kill(-group_id, 0) == 0) group.terminate(ec);
-  out_reader.join();
-  err_reader.join();
+  result.exit_code = run.ExitCode();
+  result.timed_out = run.timed_out;
+  result.interrupted = run.interrupted;
   return result;
 }

@@ -8,6 +8,7 @@
 
 class Console;
 class Interrupt;
+class ProcessSpawner;
 
 /// How a command line run by CommandRunner ended.
 struct ProcessResult {
@@ -34,13 +35,14 @@ class CommandRunner {
                             bool stop_on_interrupt) = 0;
 };
 
-/// CommandRunner on Boost.Process. Output passes through the Console, so
-/// a hook that prints its environment shows no password.
+/// CommandRunner on base/subprocess.h. Output passes through the Console,
+/// so a hook that prints its environment shows no password. The timeout
+/// bounds the whole run, also when the command left a detached child
+/// holding its output open.
 class ShellCommandRunner : public CommandRunner {
  public:
-  /// `interrupt` may be null.
-  ShellCommandRunner(Console* console, Interrupt* interrupt)
-      : console_(console), interrupt_(interrupt) {}
+  /// `interrupt` may be null; `spawner` null: the real one.
+  ShellCommandRunner(Console* console, Interrupt* interrupt, ProcessSpawner* spawner = nullptr);
   ProcessResult Run(const std::string& command,
                     const std::map<std::string, std::string>& env,
                     double timeout_seconds, const std::string& prefix,
@@ -49,6 +51,7 @@ class ShellCommandRunner : public CommandRunner {
  private:
   Console* console_;
   Interrupt* interrupt_;
+  ProcessSpawner* spawner_;
 };
 
 /// What a hook is told about the run, as SLUGWRIGHT_* variables.

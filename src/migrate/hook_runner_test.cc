@@ -8,6 +8,7 @@
 #include "base/console.h"
 #include "base/redactor.h"
 #include "base/interrupt.h"
+#include "testing/fake_subprocess.h"
 
 TEST(HookEnvironment, TellsTheOutcomeAndVersions) {
   HookContext c;
@@ -100,4 +101,71 @@ TEST_F(RunnerTest, StopsWhenInterruptedUnlessToldNotTo) {
   ProcessResult kept = runner.Run("echo still-runs", {}, 0, "", false);
   EXPECT_TRUE(kept.ok());
   EXPECT_NE(out.str().find("still-runs"), std::string::npos);
+}
+
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// Issue 15 item 5: hooks.timeout bounds a hook even when it left a child in
+// a session of its own holding the hook's stdout open (the group kill does
+// not reach it, and waiting for end of file would hold the migration lock
+// for as long as that child lives).
+TEST_F(RunnerTest, TimeoutBoundsAHookWhoseDetachedChildHoldsItsOutput) {
+  ShellCommandRunner runner(&console, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run("setsid sleep 20 & sleep 10", {}, 1, "", true);
+  double seconds = SecondsSince(start);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_FALSE(r.ok());
+  EXPECT_LT(seconds, 5);
+}
+
+TEST_F(RunnerTest, TimeoutBoundsAHookWithAPlainBackgroundChild) {
+  ShellCommandRunner runner(&console, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run("(sleep 20; echo never) & sleep 10", {}, 1, "", true);
+  double seconds = SecondsSince(start);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_LT(seconds, 5);
+  EXPECT_EQ(out.str().find("never"), std::string::npos);
+}
+
+TEST_F(RunnerTest, AHookThatExitsLeavingADetachedChildReturnsPromptly) {
+  ShellCommandRunner runner(&console, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  ProcessResult r = runner.Run("setsid sleep 20 & echo started", {}, 1, "", true);
+  double seconds = SecondsSince(start);
+  EXPECT_TRUE(r.ok()) << r.exit_code;
+  EXPECT_LT(seconds, 5);
+  EXPECT_NE(out.str().find("started"), std::string::npos);
+}
+
+TEST_F(RunnerTest, AsksTheSpawnerForAShellWithTheEnvironmentAndTimeout) {
+  FakeProcessSpawner spawner;
+  FakeProcessSpawner::Script script;
+  script.result.signal = 15;
+  script.result.timed_out = true;
+  script.stdout_lines = {"partial work"};
+  spawner.Answer(script);
+  Interrupt interrupt;
+  ShellCommandRunner runner(&console, &interrupt, &spawner);
+  ProcessResult r = runner.Run("./notify", {{"SLUGWRIGHT_HOOK", "after"}, {"HOME", ""}}, 7,
+                               "[after] ", true);
+  ASSERT_EQ(spawner.calls.size(), 1u);
+  EXPECT_EQ(spawner.calls[0].argv, (std::vector<std::string>{"/bin/sh", "-c", "./notify"}));
+  EXPECT_EQ(spawner.EnvOf(0, "SLUGWRIGHT_HOOK"), "after");
+  EXPECT_EQ(spawner.EnvOf(0, "HOME"), "<unset>");
+  EXPECT_EQ(spawner.calls[0].timeout_seconds, 7);
+  EXPECT_TRUE(spawner.calls[0].stops_on_interrupt);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 128 + 15);
+  EXPECT_NE(out.str().find("[after] partial work"), std::string::npos) << out.str();
+
+  runner.Run("true", {}, 0, "", false);
+  EXPECT_FALSE(spawner.calls[1].stops_on_interrupt);
 }

@@ -2,18 +2,15 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -26,10 +23,10 @@
 #include <pqxx/pqxx>
 
 #include "postgres/database_url.h"
+#include "base/child_environment.h"
 #include "base/exit_codes.h"
+#include "base/subprocess.h"
 #include "base/text.h"
-
-extern char** environ;
 
 namespace fs = boost::filesystem;
 
@@ -46,15 +43,14 @@ double VersionOfDirName(const std::string& name) {
   return end == name.c_str() ? -1 : version;
 }
 
-std::string RunAndCapture(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return output;
-  char buffer[512];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-    output.append(buffer, n);
-  ::pclose(pipe);
+/// The first line `pg_config --bindir` prints, or "" without pg_config.
+std::string PgConfigBinDir() {
+  SubprocessRequest request;
+  request.argv = {FindInPath("pg_config"), "--bindir"};
+  if (request.argv[0].empty()) return "";
+  request.stdout_to = SubprocessOutput::Capture();
+  request.stderr_to = SubprocessOutput::Discard();
+  std::string output = DefaultProcessSpawner()->Run(request).out;
   while (!output.empty() && (output.back() == '\n' || output.back() == '\r'))
     output.pop_back();
   return output;
@@ -122,7 +118,7 @@ std::string LocalPostgres::FindServerBinDir() {
     }
   }
   if (!best.empty()) return best;
-  std::string bindir = RunAndCapture("pg_config --bindir 2>/dev/null");
+  std::string bindir = PgConfigBinDir();
   if (!bindir.empty() && IsExecutable(bindir + "/initdb") &&
       IsExecutable(bindir + "/pg_ctl"))
     return bindir;
@@ -194,56 +190,39 @@ LocalPostgres::~LocalPostgres() {
 
 int LocalPostgres::RunServerProgram(const std::vector<std::string>& argv) {
   std::string log = dir_ + "/tools.log";
-  // Everything the child needs is prepared before fork(): after it, in a
-  // multi-threaded parent, only async-signal-safe calls are allowed.
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
-    // The caller's PG* variables (PGPORT, PGDATA, ...) must not leak into
-    // the throwaway cluster's tools.
-    if (entry.rfind("PG", 0) == 0 || entry.rfind("LC_", 0) == 0 ||
-        entry.rfind("LANG=", 0) == 0)
-      continue;
-    env_strings.push_back(entry);
+  SubprocessRequest request;
+  request.argv = argv;
+  // The caller's PG* variables (PGPORT, PGDATA, ...) and locale must not
+  // leak into the throwaway cluster's tools.
+  std::map<std::string, std::string> env = ChildEnvironmentVariables({});
+  for (auto it = env.begin(); it != env.end();) {
+    const std::string& name = it->first;
+    if (name.rfind("PG", 0) == 0 || name.rfind("LC_", 0) == 0 || name == "LANG")
+      it = env.erase(it);
+    else
+      ++it;
   }
-  env_strings.push_back("LC_ALL=C");
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  std::vector<char*> argp;
-  for (auto& a : args) argp.push_back(a.data());
-  argp.push_back(nullptr);
+  env["LC_ALL"] = "C";
+  request.env = std::move(env);
+  request.working_dir = dir_;
+  if (drop_privileges_) {
+    request.run_as_uid = run_as_uid_;
+    request.run_as_gid = run_as_gid_;
+  }
 
   int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) throw std::runtime_error("opening " + log + ": " + strerror(errno));
   if (drop_privileges_) (void)::fchown(log_fd, run_as_uid_, run_as_gid_);
-
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(log_fd);
-    throw std::runtime_error(std::string("fork: ") + strerror(errno));
-  }
-  if (pid == 0) {
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    if (::chdir(dir_.c_str()) != 0) ::_exit(126);
-    if (drop_privileges_) {
-      if (::setgroups(0, nullptr) != 0 || ::setgid(run_as_gid_) != 0 ||
-          ::setuid(run_as_uid_) != 0)
-        ::_exit(126);
-    }
-    ::execve(argp[0], argp.data(), envp.data());
-    ::_exit(127);
+  request.stdout_to = SubprocessOutput::ToFd(log_fd);
+  request.stderr_to = SubprocessOutput::ToFd(log_fd);
+  SubprocessResult result = DefaultProcessSpawner()->Run(request);
+  if (result.failed_to_start) {
+    // Said in the log, whose tail the caller's error shows.
+    std::string line = "could not start " + argv[0] + ": " + result.start_error + "\n";
+    (void)!::write(log_fd, line.data(), line.size());
   }
   ::close(log_fd);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return result.ExitCode();
 }
 
 void LocalPostgres::Initdb(const LocalPostgresOptions& options) {

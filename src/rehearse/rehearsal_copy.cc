@@ -1,28 +1,20 @@
 #include "rehearse/rehearsal_copy.h"
 
 #include <fnmatch.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <istream>
-#include <mutex>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include <boost/filesystem.hpp>
-#include <boost/process.hpp>
 
 #include "base/child_environment.h"
 #include "postgres/database_url.h"
 #include "base/exit_codes.h"
-#include "base/interrupt.h"
+#include "base/subprocess.h"
 #include "base/text.h"
 
-namespace bp = boost::process;
 namespace fs = boost::filesystem;
 
 int VersionKeyFromNum(int num) {
@@ -104,8 +96,8 @@ PgTools FindPgTools(const std::string& bin_dir) {
       tools.pg_dump = tools.bin_dir + "/pg_dump";
       tools.pg_restore = tools.bin_dir + "/pg_restore";
     } else {
-      fs::path dump = bp::search_path("pg_dump");
-      fs::path restore = bp::search_path("pg_restore");
+      fs::path dump = FindInPath("pg_dump");
+      fs::path restore = FindInPath("pg_restore");
       if (dump.empty() || restore.empty())
         throw UserError(kExitUsage,
                         "rehearse needs pg_dump and pg_restore, and neither "
@@ -244,78 +236,57 @@ bool IsProblemLine(const std::string& line) {
 
 }  // namespace
 
+namespace {
+
+/// The caller's environment without what could steer the tools (PG*
+/// variables, LC_ALL, LANGUAGE), plus `env` and LC_MESSAGES=C.
+std::map<std::string, std::string> ToolEnvironment(const std::map<std::string, std::string>& env) {
+  std::map<std::string, std::string> vars = ChildEnvironmentVariables({});
+  for (auto it = vars.begin(); it != vars.end();) {
+    const std::string& name = it->first;
+    if (name.rfind("PG", 0) == 0 || name == "LC_ALL" || name == "LANGUAGE")
+      it = vars.erase(it);
+    else
+      ++it;
+  }
+  for (const auto& [name, value] : env) vars[name] = value;
+  vars.emplace("LC_MESSAGES", "C");
+  return vars;
+}
+
+}  // namespace
+
 ToolResult RunTool(const std::string& program, const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env, bool capture_stdout,
                    const std::function<void(const std::string&)>& on_line,
-                   const std::function<void()>& tick, Interrupt* interrupt) {
+                   const std::function<void()>& tick, Interrupt* interrupt,
+                   ProcessSpawner* spawner) {
   ToolResult result;
-  // The caller's PG* variables and locale must not steer the tools.
-  std::vector<std::string> drop;
-  for (const auto& entry : boost::this_process::environment()) {
-    std::string name = entry.get_name();
-    if (name.rfind("PG", 0) == 0 || name == "LC_ALL" || name == "LANGUAGE") drop.push_back(name);
-  }
-  std::map<std::string, std::string> set = env;
-  set.emplace("LC_MESSAGES", "C");
-  bp::environment child_env = ChildEnvironment(set, drop);
+  SubprocessRequest request;
+  request.argv = {program};
+  request.argv.insert(request.argv.end(), args.begin(), args.end());
+  request.env = ToolEnvironment(env);
+  request.stdout_to =
+      capture_stdout ? SubprocessOutput::Capture() : SubprocessOutput::Discard();
+  request.stderr_to = SubprocessOutput::Lines([&](const std::string& line) {
+    if (IsProblemLine(line)) result.problems.push_back(line);
+    if (on_line) on_line(line);
+  });
+  request.on_tick = tick;
+  request.interrupt = interrupt;
+  request.kill_grace_seconds = 5;
+  request.end_group_after_exit = true;
 
-  bp::ipstream out_stream, err_stream;
-  bp::group group;
-  std::error_code spawn_error;
-  bp::child child(program, bp::args(args), child_env, bp::std_out > out_stream,
-                  bp::std_err > err_stream, bp::std_in < bp::null, group, spawn_error);
-  if (spawn_error) {
+  SubprocessResult run = (spawner ? spawner : DefaultProcessSpawner())->Run(request);
+  if (run.failed_to_start) {
     result.exit_code = 127;
-    result.problems.push_back("could not start " + program + ": " + spawn_error.message());
+    result.problems.push_back("could not start " + program + ": " + run.start_error);
     return result;
   }
-  std::mutex mutex;
-  std::thread out_reader([&] {
-    std::string line;
-    while (std::getline(out_stream, line))
-      if (capture_stdout) result.out += line + "\n";
-  });
-  std::thread err_reader([&] {
-    std::string line;
-    while (std::getline(err_stream, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      std::lock_guard<std::mutex> lock(mutex);
-      if (IsProblemLine(line)) result.problems.push_back(line);
-      if (on_line) on_line(line);
-    }
-  });
-
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point start = Clock::now();
-  pid_t group_id = group.native_handle();
-  bool signalled = false;
-  Clock::time_point kill_at;
-  std::error_code ec;
-  while (child.running(ec)) {
-    if (!signalled && interrupt && interrupt->requested()) {
-      result.interrupted = true;
-      ::kill(-group_id, SIGTERM);
-      signalled = true;
-      kill_at = Clock::now() + std::chrono::seconds(5);
-    } else if (signalled && Clock::now() > kill_at) {
-      group.terminate(ec);
-    }
-    if (tick) {
-      std::lock_guard<std::mutex> lock(mutex);
-      tick();
-    }
-    // Quick tools (--version, --list) are waited for closely.
-    std::this_thread::sleep_for(std::chrono::milliseconds(
-        Clock::now() - start < std::chrono::milliseconds(300) ? 5 : 100));
-  }
-  child.wait(ec);
-  int status = child.native_exit_code();
-  if (WIFEXITED(status))
-    result.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    result.exit_code = 128 + WTERMSIG(status);
-  if (::kill(-group_id, 0) == 0) group.terminate(ec);
-  out_reader.join();
-  err_reader.join();
+  result.exit_code = run.ExitCode();
+  result.interrupted = run.interrupted;
+  result.out = std::move(run.out);
+  // Every line of the captured output ends with a newline.
+  if (!result.out.empty() && result.out.back() != '\n') result.out += '\n';
   return result;
 }

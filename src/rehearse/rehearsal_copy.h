@@ -4,7 +4,9 @@
 // The copying half of `slugwright rehearse`: finding pg_dump and
 // pg_restore, comparing their versions with the servers', reading and
 // filtering an archive's table of contents, and running the tools as real
-// processes (Boost.Process) with the password in their environment only.
+// processes (base/subprocess.h) with the password in their environment
+// only. pg_dump writes an archive file that pg_restore then reads, so no
+// pipeline between them is needed.
 
 #include <cstdint>
 #include <functional>
@@ -14,6 +16,7 @@
 
 class DatabaseTarget;
 class Interrupt;
+class ProcessSpawner;
 
 /// A PostgreSQL major version as a comparable number: 1500 for 15.x,
 /// 906 for 9.6.x. 0 when unknown.
@@ -115,10 +118,12 @@ struct ToolResult {
 /// LC_MESSAGES=C so its messages can be read. Each stderr line goes to
 /// `on_line` (from a reader thread; may be empty); `tick` is called about
 /// every 100 ms while it runs. When `interrupt` is requested the tool's
-/// process group gets SIGTERM, then SIGKILL 5 s later.
+/// process group gets SIGTERM, then SIGKILL 5 s later. `spawner` null:
+/// the real one.
 ToolResult RunTool(const std::string& program, const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& env, bool capture_stdout,
                    const std::function<void(const std::string&)>& on_line,
-                   const std::function<void()>& tick, Interrupt* interrupt);
+                   const std::function<void()>& tick, Interrupt* interrupt,
+                   ProcessSpawner* spawner = nullptr);
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_COPY_H_

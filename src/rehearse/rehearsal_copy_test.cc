@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "postgres/database_url.h"
+#include "testing/fake_subprocess.h"
 
 TEST(RehearsalCopy, VersionKeys) {
   EXPECT_EQ(VersionKeyFromNum(150018), 1500);
@@ -153,4 +154,36 @@ TEST(RehearsalCopy, ToolsRunWithoutTheCallersPgVariables) {
   ToolResult failed = RunTool("/bin/sh", {"-c", "exit 3"}, {}, false, nullptr, nullptr, nullptr);
   EXPECT_EQ(failed.exit_code, 3);
   EXPECT_FALSE(failed.ok());
+}
+
+TEST(RehearsalCopy, ToolsGetAnEnvironmentWithoutPgVariablesAndReportProblems) {
+  ::setenv("PGHOST", "elsewhere", 1);
+  FakeProcessSpawner spawner;
+  FakeProcessSpawner::Script script;
+  script.result.exited = true;
+  script.result.exit_status = 1;
+  script.stderr_lines = {"pg_restore: processing item", "pg_restore: error: boom"};
+  spawner.Answer(script);
+  std::vector<std::string> seen;
+  ToolResult r = RunTool("/usr/bin/pg_restore", {"--list", "x.dump"}, {{"PGPASSWORD", "pw"}},
+                         true, [&](const std::string& line) { seen.push_back(line); }, nullptr,
+                         nullptr, &spawner);
+  ::unsetenv("PGHOST");
+  ASSERT_EQ(spawner.calls.size(), 1u);
+  EXPECT_EQ(spawner.calls[0].argv,
+            (std::vector<std::string>{"/usr/bin/pg_restore", "--list", "x.dump"}));
+  EXPECT_EQ(spawner.EnvOf(0, "PGHOST"), "<unset>");
+  EXPECT_EQ(spawner.EnvOf(0, "PGPASSWORD"), "pw");
+  EXPECT_EQ(spawner.EnvOf(0, "LC_MESSAGES"), "C");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(r.problems, (std::vector<std::string>{"pg_restore: error: boom"}));
+}
+
+TEST(RehearsalCopy, AToolThatCannotStartIsReported) {
+  ToolResult r = RunTool("/nonexistent/pg_dump", {"--version"}, {}, true, nullptr, nullptr,
+                         nullptr);
+  EXPECT_EQ(r.exit_code, 127);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0], "could not start /nonexistent/pg_dump: No such file or directory");
 }
