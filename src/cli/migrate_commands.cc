@@ -2,7 +2,8 @@
 // repair|new`: the command line of the release-phase migration executor.
 // This file only resolves settings, flags and the database URL, and wires
 // the real implementations (DirectorySource, PostgresDriver, hooks,
-// signals) into a Migrator.
+// signals) into a Migrator; `status` comes back as a value that
+// migrate_status_output.h renders as text or JSON.
 
 #include <unistd.h>
 
