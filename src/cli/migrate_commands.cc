@@ -2,7 +2,8 @@
 // repair|new`: the command line of the release-phase migration executor.
 // This file only resolves settings, flags and the database URL, and wires
 // the real implementations (DirectorySource, PostgresDriver, hooks,
-// signals) into a Migrator.
+// signals) into a Migrator; `status` comes back as a value that
+// migrate_status_output.h renders as text or JSON.
 
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 
 #include "base/clock.h"
 #include "cli/commands.h"
+#include "cli/migrate_status_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
 #include "migrate/directory_source.h"
@@ -58,8 +60,79 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
 
 enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
 
+/// Who runs: the run id, release, app and runner of the history rows.
+RunInfo MakeRunInfo(const LoadedReleaseSettings& loaded) {
+  RunInfo run;
+  run.run_id = RandomHex(12);
+  run.release = Getenv("HEROKU_RELEASE_VERSION");
+  run.app = Getenv("HEROKU_APP_NAME");
+  if (run.app.empty()) run.app = loaded.app;
+  run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
+  return run;
+}
+
+/// "slugwright migrate up v41 my-app pid 123", at most 63 bytes: what
+/// pg_stat_activity (and a waiting runner) shows.
+std::string ApplicationName(const std::string& command_name, const RunInfo& run) {
+  std::string application_name = "slugwright " + command_name;
+  if (!run.release.empty()) application_name += " " + run.release;
+  if (!run.app.empty()) application_name += " " + run.app;
+  application_name += " pid " + std::to_string(::getpid());
+  if (application_name.size() > 63) application_name.resize(63);
+  return application_name;
+}
+
+MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, const RunInfo& run,
+                            const std::string& url, const std::string& url_origin) {
+  MigratorOptions options;
+  options.settings = s;
+  options.allow_session_pooler = f.allow_session_pooler;
+  options.run = run;
+  options.seed = std::random_device()();
+  if (url_origin == "--database-url") {
+    options.command_env["DATABASE_URL"] = url;
+    options.command_env[s.database_url_env] = url;
+  }
+  // libpq-based tools run by `command:` get the same timeouts.
+  options.command_env["PGOPTIONS"] =
+      "-c lock_timeout=" +
+      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
+      " -c statement_timeout=" +
+      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  return options;
+}
+
+/// Runs `action` and words its outcome; returns the exit status.
+int Dispatch(Action action, const MigrateFlags& f, const LoadedReleaseSettings& loaded,
+             Migrator* migrator, Console* console) {
+  switch (action) {
+    case Action::kRelease:
+      if (!loaded.file.empty()) console->Detail("Release settings: " + loaded.file);
+      return migrator->Up(f.dry_run);
+    case Action::kUp: return migrator->Up(f.dry_run);
+    case Action::kDown: return migrator->Down(f.count);
+    case Action::kStatus: {
+      MigrationStatus status = migrator->Status();
+      if (f.json)
+        console->Data(MigrationStatusJson(status));
+      else
+        PrintMigrationStatus(status, console);
+      return status.ExitCode(f.exit_code);
+    }
+    case Action::kValidate: return migrator->Validate(!f.offline);
+    case Action::kRepair: {
+      RepairOptions repair;
+      repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
+      repair.accept_checksums = f.accept_checksums;
+      return migrator->Repair(repair);
+    }
+    case Action::kNew: break;
+  }
+  return kExitOk;
+}
+
 /// Everything a Migrator needs, built from flags, settings and environment.
-int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
+int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
   std::string cwd = CurrentDirectory();
   LoadedReleaseSettings loaded =
@@ -84,8 +157,9 @@ int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
     url = Getenv(s.database_url_env);
     url_origin = s.database_url_env;
   }
-  bool offline = action == Action::kValidate && (f.offline || url.empty());
-  if (url.empty() && !offline)
+  // Validate without a URL checks the files only.
+  f.offline = action == Action::kValidate && (f.offline || url.empty());
+  if (url.empty() && !f.offline)
     throw UserError(kExitUsage,
                     s.database_url_env + " is not set: nothing to migrate. Set it (Heroku "
                     "sets DATABASE_URL when a Postgres add-on is attached), choose another "
@@ -94,23 +168,12 @@ int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
 
   Redactor redactor;
   redactor.AddSecret(url);
-  DatabaseTarget target = offline ? DatabaseTarget::Parse("dbname=offline")
-                                  : DatabaseTarget::Parse(url);
+  DatabaseTarget target = f.offline ? DatabaseTarget::Parse("dbname=offline")
+                                    : DatabaseTarget::Parse(url);
   redactor.AddSecret(target.password());
   HistoryTableName table = HistoryTableName::Parse(s.table);
   s.table = table.Qualified();
-
-  RunInfo run;
-  run.run_id = RandomHex(12);
-  run.release = Getenv("HEROKU_RELEASE_VERSION");
-  run.app = Getenv("HEROKU_APP_NAME");
-  if (run.app.empty()) run.app = loaded.app;
-  run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
-  std::string application_name = "slugwright " + command_name;
-  if (!run.release.empty()) application_name += " " + run.release;
-  if (!run.app.empty()) application_name += " " + run.app;
-  application_name += " pid " + std::to_string(::getpid());
-  if (application_name.size() > 63) application_name.resize(63);
+  RunInfo run = MakeRunInfo(loaded);
 
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
@@ -118,46 +181,14 @@ int Run(Action action, const MigrateFlags& f, const std::string& command_name) {
   interrupt.Install();
   RealClock clock(&interrupt);
   ShellCommandRunner runner(&console, &interrupt);
-  PostgresDriver driver(target, table, application_name, &redactor);
+  PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   DirectorySource source(&disk, dir);
-
-  MigratorOptions options;
-  options.settings = s;
-  options.allow_session_pooler = f.allow_session_pooler;
-  options.run = run;
-  options.seed = std::random_device()();
-  if (url_origin == "--database-url") {
-    options.command_env["DATABASE_URL"] = url;
-    options.command_env[s.database_url_env] = url;
-  }
-  // libpq-based tools run by `command:` get the same timeouts.
-  options.command_env["PGOPTIONS"] =
-      "-c lock_timeout=" +
-      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
-      " -c statement_timeout=" +
-      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
-  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
+  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt,
+                    MakeOptions(s, f, run, url, url_origin));
 
   int status = kExitOk;
   try {
-    switch (action) {
-      case Action::kRelease:
-        if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
-        status = migrator.Up(f.dry_run);
-        break;
-      case Action::kUp: status = migrator.Up(f.dry_run); break;
-      case Action::kDown: status = migrator.Down(f.count); break;
-      case Action::kStatus: status = migrator.Status(f.json, f.exit_code); break;
-      case Action::kValidate: status = migrator.Validate(!offline); break;
-      case Action::kRepair: {
-        RepairOptions repair;
-        repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
-        repair.accept_checksums = f.accept_checksums;
-        status = migrator.Repair(repair);
-        break;
-      }
-      case Action::kNew: break;
-    }
+    status = Dispatch(action, f, loaded, &migrator, &console);
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
     throw UserError(e.code(), redactor.Scrub(e.what()));

@@ -6,6 +6,8 @@
 #include "base/clock.h"
 #include "base/console.h"
 #include "base/duration.h"
+#include "base/exit_codes.h"
+#include "base/interrupt.h"
 
 std::string MigrationLock::DescribeHolders(const std::vector<LockHolder>& holders) {
   if (holders.empty()) return "a session that has just released it";
@@ -77,4 +79,53 @@ void MigrationLock::Release() {
   } catch (const DatabaseError& e) {
     // The session is gone, and with it the lock.
   }
+}
+
+void ConnectOrThrow(DatabaseDriver* driver) {
+  try {
+    driver->Connect();
+  } catch (const DatabaseError& e) {
+    // Exit 1, not 2: an unreachable or restarting server is usually
+    // temporary, and retrying the release is the right reaction.
+    throw UserError(kExitFailed, e.what());
+  }
+}
+
+ScopedMigrationLock::ScopedMigrationLock(DatabaseDriver* driver, Clock* clock,
+                                         Console* console, Interrupt* interrupt,
+                                         const MigrationLockOptions& options)
+    : lock_(driver, clock, console) {
+  try {
+    Take(driver, clock, console, interrupt, options);
+  } catch (...) {
+    lock_.Release();
+    throw;
+  }
+}
+
+void ScopedMigrationLock::Take(DatabaseDriver* driver, Clock* clock, Console* console,
+                               Interrupt* interrupt, const MigrationLockOptions& options) {
+  ConnectOrThrow(driver);
+  driver->CheckSessionIsDirect(options.allow_session_pooler);
+  double start = clock->Now();
+  MigrationLock::Result result = lock_.Acquire(options.wait_seconds, options.seed);
+  if (result == MigrationLock::Result::kInterrupted && interrupt)
+    throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
+                    interrupt->Reason() +
+                        " while waiting for the migration lock; nothing was applied");
+  if (result != MigrationLock::Result::kAcquired)
+    throw UserError(
+        kExitLockTimeout,
+        "the migration lock on " + driver->Describe() + " was not acquired " +
+            (options.wait_seconds > 0 ? "within " + FormatDuration(options.wait_seconds)
+                                      : "at once (lock wait 0)") +
+            ": it is held by " + lock_.last_holder() +
+            ". Another release phase or `slugwright migrate` is applying migrations to "
+            "this database. Nothing was applied; retry once it has finished "
+            "(`heroku releases:retry`), or raise lock_wait / --lock-wait.");
+  if (interrupt && interrupt->requested())
+    throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
+                    interrupt->Reason() + " before any migration started; nothing was applied");
+  double waited = clock->Now() - start;
+  if (waited >= 0.5) console->Detail("Took the migration lock after " + FormatDuration(waited));
 }

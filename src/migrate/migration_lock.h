@@ -9,6 +9,7 @@
 
 class Clock;
 class Console;
+class Interrupt;
 
 /// Takes the migration lock the one way that cannot hurt production: a
 /// session advisory lock, tried with pg_try_advisory_lock and retried with
@@ -48,6 +49,40 @@ class MigrationLock {
   bool held_ = false;
   int attempts_ = 0;
   std::string last_holder_;
+};
+
+/// Connects `driver`; an unreachable server is UserError(kExitFailed).
+void ConnectOrThrow(DatabaseDriver* driver);
+
+/// How a ScopedMigrationLock takes the lock.
+struct MigrationLockOptions {
+  /// How long to keep trying (0: once).
+  double wait_seconds = 0;
+  /// Seeds the jitter of the polling.
+  uint64_t seed = 0;
+  /// Run even behind a proxy that looks like a session-mode pooler.
+  bool allow_session_pooler = false;
+};
+
+/// The preamble of every command that writes the history: connects,
+/// refuses a session-mode pooler, takes the migration lock, and releases
+/// it when it goes out of scope (on every exit path, also when the
+/// constructor itself throws after taking it). Throws UserError: 1 for an
+/// unreachable server, 3 when the lock was not acquired in time, 130/143
+/// when interrupted while waiting or just after. `interrupt` may be null.
+class ScopedMigrationLock {
+ public:
+  ScopedMigrationLock(DatabaseDriver* driver, Clock* clock, Console* console,
+                      Interrupt* interrupt, const MigrationLockOptions& options);
+  ~ScopedMigrationLock() { lock_.Release(); }
+  ScopedMigrationLock(const ScopedMigrationLock&) = delete;
+  ScopedMigrationLock& operator=(const ScopedMigrationLock&) = delete;
+
+ private:
+  void Take(DatabaseDriver* driver, Clock* clock, Console* console, Interrupt* interrupt,
+            const MigrationLockOptions& options);
+
+  MigrationLock lock_;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LOCK_H_

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <sstream>
 
 #include "base/console.h"
+#include "base/exit_codes.h"
+#include "base/interrupt.h"
 #include "testing/fake_database_driver.h"
 
 namespace {
@@ -84,4 +87,66 @@ TEST(MigrationLock, StopsWaitingWhenInterrupted) {
   MigrationLock lock(&driver, &clock, &console);
   EXPECT_EQ(lock.Acquire(600, 1), MigrationLock::Result::kInterrupted);
   EXPECT_EQ(driver.calls["try_lock"], 1);
+}
+
+namespace {
+
+struct ScopedLockTest : public LockTest {
+  Interrupt interrupt;
+  MigrationLockOptions options{0, 1, false};
+};
+
+}  // namespace
+
+TEST_F(ScopedLockTest, ConnectsLocksAndReleasesAtScopeEnd) {
+  {
+    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    EXPECT_TRUE(driver.locked);
+    EXPECT_EQ(driver.calls["connect"], 1);
+  }
+  EXPECT_FALSE(driver.locked);
+  EXPECT_EQ(driver.calls["unlock"], 1);
+}
+
+TEST_F(ScopedLockTest, LockNotAcquiredIsExitThreeNamingTheHolder) {
+  driver.lock_free = false;
+  try {
+    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    FAIL() << "no UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), kExitLockTimeout);
+    EXPECT_NE(std::string(e.what()).find("was not acquired at once (lock wait 0): it is held "
+                                         "by pid 4242"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(driver.calls["unlock"], 0);
+}
+
+TEST_F(ScopedLockTest, InterruptJustAfterTakingItReleasesTheLock) {
+  interrupt.Request(SIGTERM);
+  try {
+    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    FAIL() << "no UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), 143);
+    EXPECT_EQ(std::string(e.what()),
+              "interrupted by SIGTERM before any migration started; nothing was applied");
+  }
+  EXPECT_FALSE(driver.locked);
+  EXPECT_EQ(driver.calls["unlock"], 1);
+}
+
+TEST_F(ScopedLockTest, UnreachableServerIsExitOne) {
+  struct Unreachable : FakeDatabaseDriver {
+    void Connect() override { throw DatabaseError("connection refused", "", true); }
+  } unreachable;
+  try {
+    ScopedMigrationLock scoped(&unreachable, &clock, &console, nullptr, options);
+    FAIL() << "no UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), kExitFailed);
+    EXPECT_EQ(std::string(e.what()), "connection refused");
+  }
+  EXPECT_EQ(unreachable.calls["try_lock"], 0);
 }

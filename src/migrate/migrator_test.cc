@@ -306,7 +306,7 @@ TEST_F(MigratorTest, ExternalCommandRunsUnderTheLockWithHooks) {
 TEST_F(MigratorTest, StatusExitCodeOneWhenPending) {
   AddFive();
   Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
-  EXPECT_EQ(m.Status(false, true), kExitFailed);
-  EXPECT_EQ(m.Status(false, false), kExitOk);
+  EXPECT_EQ(m.Status().ExitCode(true), kExitFailed);
+  EXPECT_EQ(m.Status().ExitCode(false), kExitOk);
   EXPECT_EQ(driver.calls["try_lock"], 0);
 }

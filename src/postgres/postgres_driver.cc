@@ -10,19 +10,6 @@
 
 namespace {
 
-bool IsPlainIdentifier(const std::string& s) {
-  if (s.empty() || s.size() > 63) return false;
-  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$')) return false;
-  return true;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 /// Formats seconds as a PostgreSQL interval setting in milliseconds.
 std::string Millis(double seconds) {
   return std::to_string(static_cast<long long>(std::llround(seconds * 1000))) + "ms";
@@ -37,36 +24,6 @@ std::string Utc(const std::string& column) {
 
 }  // namespace
 
-HistoryTableName HistoryTableName::Parse(const std::string& text) {
-  HistoryTableName name;
-  size_t dot = text.find('.');
-  if (dot == std::string::npos) {
-    name.table = text;
-  } else {
-    name.schema = text.substr(0, dot);
-    name.table = text.substr(dot + 1);
-  }
-  name.schema = Lower(name.schema);
-  name.table = Lower(name.table);
-  if (!IsPlainIdentifier(name.schema) || !IsPlainIdentifier(name.table) ||
-      name.table.size() > 63 - 7)
-    throw UserError(kExitUsage,
-                    "history table `" + text +
-                        "` is not a valid name: use `table` or `schema.table` with "
-                        "letters, digits and _ only (at most 56 characters for the "
-                        "table, which gets an `_events` companion)");
-  return name;
-}
-
-AdvisoryLockKeys LockKeysFor(const HistoryTableName& table) {
-  uint32_t hash = 2166136261u;
-  for (unsigned char c : table.Qualified()) {
-    hash ^= c;
-    hash *= 16777619u;
-  }
-  return {0x736c7567, static_cast<int32_t>(hash & 0x7fffffffu)};
-}
-
 struct PostgresDriver::Rows {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::vector<bool>> nulls;
@@ -79,9 +36,8 @@ PostgresDriver::PostgresDriver(DatabaseTarget target, HistoryTableName table,
       keys_(LockKeysFor(table_name_)),
       application_name_(std::move(application_name)),
       redactor_(redactor) {
-  // Quoting needs no connection: the names are plain identifiers.
-  history_ = "\"" + table_name_.schema + "\".\"" + table_name_.table + "\"";
-  events_ = "\"" + table_name_.schema + "\".\"" + table_name_.table + "_events\"";
+  history_ = table_name_.QuotedHistory();
+  events_ = table_name_.QuotedEvents();
 }
 
 PostgresDriver::~PostgresDriver() {
@@ -326,45 +282,7 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
   return true;
 }
 
-void PostgresDriver::CreateHistoryTables() {
-  // Not CREATE SCHEMA IF NOT EXISTS: that needs the CREATE privilege on
-  // the database even when the schema exists.
-  std::string schema_literal = Quote(table_name_.schema);
-  std::string create_schema = Quote("CREATE SCHEMA \"" + table_name_.schema + "\"");
-  Exec("DO $slugwright$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = " +
-       schema_literal + ") THEN EXECUTE " + create_schema +
-       "; END IF; END $slugwright$;\n"
-       "CREATE TABLE IF NOT EXISTS " + history_ + " (\n"
-       "  version bigint PRIMARY KEY,\n"
-       "  name text NOT NULL,\n"
-       "  checksum text NOT NULL,\n"
-       "  state text NOT NULL DEFAULT 'applied'\n"
-       "    CHECK (state IN ('applied', 'failed', 'started')),\n"
-       "  in_transaction boolean NOT NULL,\n"
-       "  statements_total integer NOT NULL DEFAULT 0,\n"
-       "  statements_done integer NOT NULL DEFAULT 0,\n"
-       "  applied_at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-       "  execution_ms double precision,\n"
-       "  release text,\n"
-       "  app text,\n"
-       "  out_of_order boolean NOT NULL DEFAULT false,\n"
-       "  error text,\n"
-       "  run_id text,\n"
-       "  runner text\n"
-       ");\n"
-       "CREATE TABLE IF NOT EXISTS " + events_ + " (\n"
-       "  id bigserial PRIMARY KEY,\n"
-       "  at timestamptz NOT NULL DEFAULT clock_timestamp(),\n"
-       "  run_id text NOT NULL,\n"
-       "  event text NOT NULL,\n"
-       "  version bigint,\n"
-       "  name text,\n"
-       "  release text,\n"
-       "  app text,\n"
-       "  runner text,\n"
-       "  detail text\n"
-       ");");
-}
+void PostgresDriver::CreateHistoryTables() { Exec(HistoryTablesDdl(table_name_)); }
 
 void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) {
   Exec("SET lock_timeout = '" + Millis(lock_timeout) + "'; SET statement_timeout = '" +

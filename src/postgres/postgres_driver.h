@@ -9,32 +9,9 @@
 
 #include "migrate/database_driver.h"
 #include "postgres/database_url.h"
+#include "postgres/history_table.h"
 
 #include <pqxx/connection>
-
-/// The schema-qualified name of the history table; the event log is the
-/// same name with `_events` appended.
-struct HistoryTableName {
-  std::string schema = "public";
-  std::string table = "slugwright_migrations";
-
-  /// Parses "table" or "schema.table": unquoted identifiers of letters,
-  /// digits, `_` and `$`, starting with a letter or `_`, so the name means
-  /// the same quoted or not. Throws UserError(kExitUsage) otherwise.
-  static HistoryTableName Parse(const std::string& text);
-  std::string Qualified() const { return schema + "." + table; }
-};
-
-/// The two keys of the session advisory lock, `pg_try_advisory_lock(k1,
-/// k2)`: k1 is 0x736c7567 ("slug"), k2 the 32-bit FNV-1a hash of the
-/// qualified history table name with the top bit cleared. So one database
-/// can hold several independently locked histories, and the key can be
-/// computed from this formula for pg_locks queries.
-struct AdvisoryLockKeys {
-  int32_t classid;
-  int32_t objid;
-};
-AdvisoryLockKeys LockKeysFor(const HistoryTableName& table);
 
 /// DatabaseDriver for PostgreSQL on libpqxx: one session (the lock and the
 /// migrations share it), application_name identifying the run, TCP

@@ -1,0 +1,97 @@
+#include "cli/migrate_status_output.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/console.h"
+#include "base/duration.h"
+
+namespace {
+
+using State = MigrationStatus::State;
+
+std::string EntryLabel(const MigrationStatus::Entry& e) {
+  return std::to_string(e.version) + "_" + e.name;
+}
+
+std::string StatusLine(const MigrationStatus::Entry& e) {
+  const HistoryRow& r = e.row;
+  switch (e.state) {
+    case State::kUnfinished:
+      return "[~] " + EntryLabel(e) + "  " + ToString(r.state) + " at statement " +
+             std::to_string(r.statements_done + 1) + " of " +
+             std::to_string(r.statements_total) + " (needs `slugwright migrate repair`)";
+    case State::kApplied:
+    case State::kChanged: {
+      bool changed = e.state == State::kChanged;
+      return (changed ? "[!] " : "[X] ") + EntryLabel(e) + "  applied " + r.applied_at +
+             (r.release.empty() ? "" : " (" + r.release + ")") + " in " +
+             FormatDuration(r.execution_ms / 1000) +
+             (changed ? "  CHANGED since (file " + e.checksum + ", recorded " + r.checksum + ")"
+                      : "");
+    }
+    case State::kPending:
+    case State::kPendingOutOfOrder:
+      return "[ ] " + EntryLabel(e) + "  pending" +
+             (e.state == State::kPendingOutOfOrder ? " (older than the newest applied)" : "");
+    case State::kNoFile:
+      return "[?] " + EntryLabel(e) + "  applied " + r.applied_at +
+             ", no file here (the database is ahead of this code)";
+  }
+  return "";
+}
+
+nlohmann::json RowJson(const HistoryRow& r) {
+  return nlohmann::json{{"applied_at", r.applied_at}, {"execution_ms", r.execution_ms},
+                        {"release", r.release},       {"app", r.app},
+                        {"checksum", r.checksum},     {"out_of_order", r.out_of_order}};
+}
+
+nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
+  if (e.state == State::kNoFile)
+    return {{"version", e.version}, {"name", e.name}, {"state", "no_file"},
+            {"history", RowJson(e.row)}};
+  nlohmann::json j = {{"version", e.version}, {"name", e.name}, {"file", e.file},
+                      {"in_transaction", e.in_transaction}, {"checksum", e.checksum}};
+  switch (e.state) {
+    case State::kUnfinished:
+      j["state"] = ToString(e.row.state);
+      j["statements_done"] = e.row.statements_done;
+      j["statements_total"] = e.row.statements_total;
+      j["error"] = e.row.error;
+      break;
+    case State::kApplied:
+    case State::kChanged:
+      j["state"] = e.state == State::kChanged ? "changed" : "applied";
+      j["history"] = RowJson(e.row);
+      break;
+    default:
+      j["state"] = e.state == State::kPendingOutOfOrder ? "pending_out_of_order" : "pending";
+  }
+  return j;
+}
+
+}  // namespace
+
+void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
+  console->Step("Migrations in " + status.source + " for " + status.database +
+                " (history in " + status.table + ")");
+  for (const MigrationStatus::Entry& e : status.entries) console->Detail(StatusLine(e));
+  console->Detail("Applied: " + std::to_string(status.applied) +
+                  ", pending: " + std::to_string(status.pending) +
+                  (status.without_file == 0
+                       ? ""
+                       : ", without file: " + std::to_string(status.without_file)));
+  for (const std::string& p : status.problems) console->Warning(p);
+}
+
+std::string MigrationStatusJson(const MigrationStatus& status) {
+  nlohmann::json out = {{"database", status.database},
+                        {"table", status.table},
+                        {"source", status.source},
+                        {"migrations", nlohmann::json::array()}};
+  for (const MigrationStatus::Entry& e : status.entries) out["migrations"].push_back(EntryJson(e));
+  out["applied"] = status.applied;
+  out["pending"] = status.pending;
+  out["problems"] = status.problems;
+  return out.dump(2) + "\n";
+}

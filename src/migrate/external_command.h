@@ -1,0 +1,15 @@
+#ifndef SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_
+#define SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_
+
+// The `command:` mode: an app with its own migration tool runs it (or
+// `rollback_command:` for down) under slugwright's migration lock, with the
+// hooks, the event log and on_failure: rollback-release around it.
+
+#include "migrate/migrator_context.h"
+
+/// Runs `command:` once (or, with `down`, `rollback_command:` `count`
+/// times) under the lock; returns the exit status, throws UserError for
+/// refusals (no rollback_command, lock, unreachable database).
+int RunExternalCommand(const MigratorContext& context, bool down, int count);
+
+#endif  // SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_

@@ -1,0 +1,49 @@
+#include "migrate/migration_checks.h"
+
+#include <algorithm>
+
+#include "base/exit_codes.h"
+#include "migrate/sql_splitter.h"
+
+std::string Label(const Migration& m) { return std::to_string(m.version) + "_" + m.name; }
+
+void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
+                   bool all_in_one_transaction) {
+  for (const Migration* m : migrations) {
+    const std::string& sql = down ? m->down_sql : m->up_sql;
+    const std::string& path = down ? m->down_path : m->up_path;
+    bool in_transaction = down ? m->down_in_transaction : m->up_in_transaction;
+    std::vector<SqlStatement> statements =
+        SplitSqlOrThrow(sql, path, down ? m->down_first_line : m->up_first_line);
+    if (in_transaction) {
+      for (const SqlStatement& s : statements) {
+        if (IsTransactionControl(s.text))
+          throw UserError(
+              kExitUsage,
+              path + ":" + std::to_string(s.line) + ": `" + s.text.substr(0, 40) +
+                  "` ends or starts a transaction, but slugwright runs this migration "
+                  "in a transaction of its own (with its history row). Remove it, or "
+                  "mark the section `transaction:false`.");
+      }
+    } else if (!down && all_in_one_transaction) {
+      throw UserError(kExitUsage,
+                      "transaction: all applies every pending migration in one "
+                      "transaction, but " + path +
+                          " is transaction:false and cannot run in one. Deploy it in a "
+                          "release of its own, or use transaction: per-migration. "
+                          "Nothing was applied.");
+    }
+  }
+}
+
+void ThrowIfProblems(const std::vector<std::string>& problems, const std::string& heading) {
+  if (problems.empty()) return;
+  std::string message = heading;
+  for (const std::string& p : problems) message += "\n" + p;
+  throw UserError(kExitIntegrity, message);
+}
+
+bool IsOutOfOrder(const MigrationPlan& plan, const Migration* m) {
+  return std::find(plan.out_of_order.begin(), plan.out_of_order.end(), m) !=
+         plan.out_of_order.end();
+}

@@ -1,0 +1,31 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_CHECKS_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_CHECKS_H_
+
+// The checks `up`, `down` and `validate` share before touching the
+// database: can each migration's SQL run the way it is marked, and does the
+// history allow the run. Each refusal is a UserError.
+
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+#include "migrate/migration_plan.h"
+
+/// "20240101120000_add_users": how messages name a migration.
+std::string Label(const Migration& m);
+
+/// Splits and checks the up (or `down`) SQL of `migrations`: exit 2 for an
+/// unsplittable file, a transaction-control statement in a transactional
+/// section, or (with `all_in_one_transaction`, up only) a
+/// transaction:false migration.
+void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
+                   bool all_in_one_transaction);
+
+/// Throws UserError(kExitIntegrity) with `heading` and one line per
+/// problem, unless `problems` is empty.
+void ThrowIfProblems(const std::vector<std::string>& problems, const std::string& heading);
+
+/// Whether `m` is one of the plan's out-of-order pending migrations.
+bool IsOutOfOrder(const MigrationPlan& plan, const Migration* m);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_CHECKS_H_

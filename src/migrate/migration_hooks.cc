@@ -1,0 +1,72 @@
+#include "migrate/migration_hooks.h"
+
+#include <algorithm>
+#include <map>
+
+#include "base/console.h"
+#include "base/duration.h"
+#include "migrate/hook_runner.h"
+
+namespace {
+
+HookContext MakeHookContext(const MigratorContext& c, const std::string& hook,
+                            const MigrationPlan* plan, const RunOutcome* outcome,
+                            int exit_code) {
+  HookContext context;
+  context.hook = hook;
+  context.outcome = hook == "before"      ? "pending"
+                    : hook == "after"     ? "success"
+                    : c.interrupted()     ? "interrupted"
+                                          : "failure";
+  context.exit_code = exit_code;
+  context.release = c.options->run.release;
+  context.app = c.options->run.app;
+  context.run_id = c.options->run.run_id;
+  context.database = c.driver->Describe();
+  context.table = c.settings().table;
+  if (plan) {
+    for (const Migration* m : plan->pending) {
+      bool committed = outcome && std::find(outcome->committed.begin(),
+                                            outcome->committed.end(),
+                                            m) != outcome->committed.end();
+      if (!committed) context.pending.push_back(m->version);
+    }
+  }
+  if (outcome) {
+    for (const Migration* m : outcome->committed) context.applied.push_back(m->version);
+    context.reverted = outcome->reverted;
+    if (outcome->failed) {
+      context.failed_version = outcome->failed->version;
+      context.failed_name = outcome->failed->name;
+    }
+    context.error = c.console->Scrub(outcome->error);
+  }
+  return context;
+}
+
+}  // namespace
+
+bool RunHooks(const MigratorContext& c, const std::string& hook,
+              const std::vector<std::string>& commands, const MigrationPlan* plan,
+              const RunOutcome* outcome, int exit_code) {
+  if (commands.empty()) return true;
+  std::map<std::string, std::string> env = c.options->command_env;
+  for (const auto& [k, v] : HookEnvironment(MakeHookContext(c, hook, plan, outcome, exit_code)))
+    env[k] = v;
+  double timeout = c.settings().hooks.timeout_seconds;
+  for (const std::string& command : commands) {
+    c.console->Step("Running hooks." + hook + ": " + command);
+    ProcessResult result =
+        c.runner->Run(command, env, timeout, "[" + hook + "] ", hook != "on_failure");
+    if (result.ok()) continue;
+    std::string why = result.timed_out     ? "timed out after " + FormatDuration(timeout)
+                      : result.interrupted ? "stopped: slugwright was interrupted"
+                                           : "exited with status " +
+                                                 std::to_string(result.exit_code);
+    c.console->Error("hooks." + hook + " command `" + command + "` " + why);
+    c.driver->RecordEvent("hook_failed", 0, "", hook + ": " + command + ": " + why,
+                          c.options->run);
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,31 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_HOOKS_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_HOOKS_H_
+
+// The outcome of an `up` run (or a `command:` run) so far, and the running
+// of the hooks (before, after, on_failure) that are told about it.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+#include "migrate/migration_plan.h"
+#include "migrate/migrator_context.h"
+
+/// The state of one `up` run, reported to hooks and in the summary.
+struct RunOutcome {
+  std::vector<const Migration*> committed;
+  std::vector<int64_t> reverted;
+  const Migration* failed = nullptr;
+  std::string error;
+  bool failed_in_hook = false;
+};
+
+/// Runs the commands of hook `hook` (before, after, on_failure) with the
+/// hook environment made from `plan` and `outcome` (either may be null);
+/// false when one failed (the rest of that hook's commands are skipped).
+bool RunHooks(const MigratorContext& context, const std::string& hook,
+              const std::vector<std::string>& commands, const MigrationPlan* plan,
+              const RunOutcome* outcome, int exit_code);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_HOOKS_H_

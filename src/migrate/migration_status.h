@@ -1,0 +1,62 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_STATUS_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_STATUS_H_
+
+// `migrate status` as a value: every migration file and every history row
+// without a file, in version order, each with its state, plus the counts
+// and the integrity problems. The command line renders it as text or JSON
+// (cli/migrate_status_output.h).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+#include "migrate/migration_history.h"
+#include "migrate/migration_plan.h"
+
+struct MigrationStatus {
+  enum class State {
+    kApplied,
+    /// Applied, but the file's checksum is no longer the recorded one.
+    kChanged,
+    kPending,
+    /// Pending, older than the newest applied migration.
+    kPendingOutOfOrder,
+    /// A transaction:false migration that started or failed midway.
+    kUnfinished,
+    /// Applied, and no file for it here (the database is ahead).
+    kNoFile,
+  };
+
+  struct Entry {
+    State state = State::kPending;
+    int64_t version = 0;
+    std::string name;
+    /// The file's path, in_transaction and checksum (all but kNoFile).
+    std::string file;
+    bool in_transaction = true;
+    std::string checksum;
+    /// The history row (kApplied, kChanged, kUnfinished, kNoFile).
+    HistoryRow row;
+  };
+
+  std::string database;
+  std::string table;
+  std::string source;
+  std::vector<Entry> entries;
+  size_t applied = 0;
+  size_t pending = 0;
+  size_t without_file = 0;
+  std::vector<std::string> problems;
+
+  /// 1 when `exit_code_when_pending` and any migration is pending, else 0.
+  int ExitCode(bool exit_code_when_pending) const;
+};
+
+/// The status of `files` against `plan` (made from them); database, table
+/// and source are left for the caller to name.
+MigrationStatus MakeMigrationStatus(const std::vector<Migration>& files,
+                                    const MigrationPlan& plan, bool allow_out_of_order);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_STATUS_H_
