@@ -1,6 +1,7 @@
 #include "base/disk_interface.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "testing/test_util.h"
@@ -71,4 +72,42 @@ TEST(RealDiskInterfaceTest, StatCanonicalAndFind) {
   EXPECT_EQ((std::vector<std::string>{"Procfile"}).size(), 1u);
   EXPECT_EQ((std::vector<std::string>{"a/Procfile", "b/c/Procfile"}),
             disk.FindFiles(dir.path(), "Procfile"));
+}
+
+TEST(RealDiskInterfaceTest, MakesPrivateTempDirsUnderTmpdirAndRemovesThemWhole) {
+  ScopedTempDir tmp;
+  const char* saved = getenv("TMPDIR");
+  std::string old = saved ? saved : "";
+  setenv("TMPDIR", tmp.path().c_str(), 1);
+  RealDiskInterface disk;
+  std::string a, b, err;
+  bool made = disk.MakeTempDir("slugwright-x-", &a, &err) && disk.MakeTempDir("slugwright-x-", &b, &err);
+  if (saved) setenv("TMPDIR", old.c_str(), 1); else unsetenv("TMPDIR");
+  ASSERT_TRUE(made) << err;
+  EXPECT_NE(a, b);
+  EXPECT_EQ(0u, a.find(tmp.path() + "/slugwright-x-")) << a;
+  struct stat st;
+  ASSERT_EQ(0, stat(a.c_str(), &st));
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(0700u, st.st_mode & 0777);
+  ASSERT_TRUE(disk.WriteFileAtomically(a + "/f", "x", 0600, &err)) << err;
+  ASSERT_TRUE(disk.MakeDirs(a + "/d/e", &err)) << err;
+  ASSERT_TRUE(disk.RemoveAll(a, &err)) << err;
+  EXPECT_EQ(DiskInterface::Kind::kMissing, disk.Stat(a));
+  EXPECT_EQ(DiskInterface::Kind::kDirectory, disk.Stat(b));
+  EXPECT_TRUE(disk.RemoveAll(a, &err)) << err;  // already gone
+}
+
+TEST(RealDiskInterfaceTest, MakeTempDirReportsAMissingTmpdir) {
+  ScopedTempDir tmp;
+  const char* saved = getenv("TMPDIR");
+  std::string old = saved ? saved : "";
+  setenv("TMPDIR", (tmp.path() + "/missing").c_str(), 1);
+  RealDiskInterface disk;
+  std::string path, err;
+  bool made = disk.MakeTempDir("slugwright-x-", &path, &err);
+  if (saved) setenv("TMPDIR", old.c_str(), 1); else unsetenv("TMPDIR");
+  EXPECT_FALSE(made);
+  EXPECT_NE(std::string::npos, err.find("creating a temporary directory (" + tmp.path() +
+                                        "/missing/slugwright-x-XXXXXX)")) << err;
 }
