@@ -74,16 +74,39 @@ TEST(RealDiskInterfaceTest, StatCanonicalAndFind) {
             disk.FindFiles(dir.path(), "Procfile"));
 }
 
+namespace {
+
+/// Points $TMPDIR somewhere else for one test.
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const std::string& dir) {
+    const char* saved = getenv("TMPDIR");
+    had_ = saved != nullptr;
+    if (had_) saved_ = saved;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (had_) {
+      setenv("TMPDIR", saved_.c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+  }
+
+ private:
+  bool had_ = false;
+  std::string saved_;
+};
+
+}  // namespace
+
 TEST(RealDiskInterfaceTest, MakesPrivateTempDirsUnderTmpdirAndRemovesThemWhole) {
   ScopedTempDir tmp;
-  const char* saved = getenv("TMPDIR");
-  std::string old = saved ? saved : "";
-  setenv("TMPDIR", tmp.path().c_str(), 1);
+  ScopedTmpdir tmpdir(tmp.path());
   RealDiskInterface disk;
   std::string a, b, err;
-  bool made = disk.MakeTempDir("slugwright-x-", &a, &err) && disk.MakeTempDir("slugwright-x-", &b, &err);
-  if (saved) setenv("TMPDIR", old.c_str(), 1); else unsetenv("TMPDIR");
-  ASSERT_TRUE(made) << err;
+  ASSERT_TRUE(disk.MakeTempDir("slugwright-x-", &a, &err)) << err;
+  ASSERT_TRUE(disk.MakeTempDir("slugwright-x-", &b, &err)) << err;
   EXPECT_NE(a, b);
   EXPECT_EQ(0u, a.find(tmp.path() + "/slugwright-x-")) << a;
   struct stat st;
@@ -100,14 +123,11 @@ TEST(RealDiskInterfaceTest, MakesPrivateTempDirsUnderTmpdirAndRemovesThemWhole) 
 
 TEST(RealDiskInterfaceTest, MakeTempDirReportsAMissingTmpdir) {
   ScopedTempDir tmp;
-  const char* saved = getenv("TMPDIR");
-  std::string old = saved ? saved : "";
-  setenv("TMPDIR", (tmp.path() + "/missing").c_str(), 1);
+  ScopedTmpdir tmpdir(tmp.path() + "/missing");
   RealDiskInterface disk;
   std::string path, err;
-  bool made = disk.MakeTempDir("slugwright-x-", &path, &err);
-  if (saved) setenv("TMPDIR", old.c_str(), 1); else unsetenv("TMPDIR");
-  EXPECT_FALSE(made);
+  EXPECT_FALSE(disk.MakeTempDir("slugwright-x-", &path, &err));
   EXPECT_NE(std::string::npos, err.find("creating a temporary directory (" + tmp.path() +
-                                        "/missing/slugwright-x-XXXXXX)")) << err;
+                                        "/missing/slugwright-x-XXXXXX): "))
+      << err;
 }
