@@ -53,7 +53,8 @@ struct RestoreRequest {
 class DumpRestore {
  public:
   virtual ~DumpRestore() = default;
-  /// pg_dump and pg_restore (rehearsal_copy.h FindPgTools).
+  /// pg_dump and pg_restore (rehearsal_copy.h FindPgTools); called before
+  /// the other methods, which use them.
   virtual PgTools FindTools() = 0;
   /// The table of contents of a --from-dump archive. Throws
   /// UserError(kExitUsage) when pg_restore cannot read it.

@@ -8,7 +8,6 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "migrate/directory_source.h"
-#include "migrate/hook_runner.h"
 #include "rehearse/rehearsal_interrupt.h"
 
 namespace {
@@ -40,7 +39,7 @@ class ScopedWorkDir {
 Rehearser::Rehearser(const RehearsalOptions& options, RehearsalServices services)
     : o_(options), services_(services), table_(HistoryTableName::Parse(options.settings.table)) {}
 
-Rehearser::~Rehearser() { CleanUp(); }
+Rehearser::~Rehearser() = default;
 
 RehearsalOutcome Rehearser::Run() {
   struct CleanUpOnExit {

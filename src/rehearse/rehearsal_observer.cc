@@ -58,7 +58,7 @@ RehearsalObserver::RehearsalObserver(DatabaseDriver* session, const std::string&
                                      const std::vector<const Migration*>& pending,
                                      Options options, Clock* clock)
     : session_(session),
-      conn_(std::make_unique<SqlSession>(conninfo)),
+      own_session_(std::make_unique<SqlSession>(conninfo)),
       clock_(clock),
       options_(std::move(options)) {
   for (const Migration* m : pending) {
@@ -91,7 +91,7 @@ RehearsalObserver::Record* RehearsalObserver::Find(const Migration& m) {
 }
 
 std::vector<std::vector<std::string>> RehearsalObserver::OwnQuery(const std::string& sql) {
-  return conn_->Query(sql);
+  return own_session_->Query(sql);
 }
 
 RehearsalObserver::Snapshot RehearsalObserver::ParseSnapshot(
@@ -206,7 +206,8 @@ void RehearsalObserver::MeasureSizes(Record* r) {
   for (const std::string& t : r->touched) names.push_back(t);
   if (names.empty()) return;
   std::string array;
-  for (const std::string& n : names) array += (array.empty() ? "" : ", ") + conn_->Quote(n);
+  for (const std::string& n : names)
+    array += (array.empty() ? "" : ", ") + own_session_->Quote(n);
   auto rows = OwnQuery(
       "SELECT u.r, coalesce(c.relkind::text, ''), CASE WHEN c.oid IS NULL THEN -1 "
       "WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_table_size(p.relid)), 0) "

@@ -96,7 +96,7 @@ class RehearsalObserver : public MigrationObserver {
   std::vector<std::vector<std::string>> OwnQuery(const std::string& sql);
 
   DatabaseDriver* session_;
-  std::unique_ptr<SqlSession> conn_;
+  std::unique_ptr<SqlSession> own_session_;
   Clock* clock_;
   Options options_;
   std::vector<Record> records_;
