@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -160,4 +162,38 @@ std::vector<std::string> RealDiskInterface::FindFiles(const std::string& root,
   }
   std::sort(found.begin(), found.end());
   return found;
+}
+
+bool DiskInterface::MakeTempDir(const std::string&, std::string*, std::string* err) {
+  *err = "this disk holds no temporary directories";
+  return false;
+}
+
+bool DiskInterface::RemoveAll(const std::string& path, std::string* err) {
+  *err = "this disk cannot remove " + path;
+  return false;
+}
+
+bool RealDiskInterface::MakeTempDir(const std::string& prefix, std::string* path,
+                                    std::string* err) {
+  const char* tmp = getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (!mkdtemp(buffer.data())) {
+    *err = "creating a temporary directory (" + pattern + "): " + strerror(errno);
+    return false;
+  }
+  *path = buffer.data();
+  return true;
+}
+
+bool RealDiskInterface::RemoveAll(const std::string& path, std::string* err) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) {
+    *err = "cannot remove " + path + ": " + ec.message();
+    return false;
+  }
+  return true;
 }

@@ -39,6 +39,15 @@ struct DiskInterface {
   /// symlinked directories.
   virtual std::vector<std::string> FindFiles(const std::string& root,
                                              const std::string& name) = 0;
+  /// Creates a fresh, private (0700) directory under $TMPDIR (or /tmp)
+  /// whose name starts with `prefix`, and sets `path` to it. A disk that
+  /// holds no temporary directories refuses (the default), so fakes
+  /// written before this existed keep compiling.
+  virtual bool MakeTempDir(const std::string& prefix, std::string* path,
+                           std::string* err);
+  /// Removes `path` and everything under it; a missing path is no error.
+  /// Refused by default, as MakeTempDir.
+  virtual bool RemoveAll(const std::string& path, std::string* err);
 };
 
 /// The real file system.
@@ -56,6 +65,9 @@ struct RealDiskInterface : public DiskInterface {
                      std::string* err) override;
   std::vector<std::string> FindFiles(const std::string& root,
                                      const std::string& name) override;
+  bool MakeTempDir(const std::string& prefix, std::string* path,
+                   std::string* err) override;
+  bool RemoveAll(const std::string& path, std::string* err) override;
 };
 
 #endif  // SLUGWRIGHT_BASE_DISK_INTERFACE_H_

@@ -1,6 +1,7 @@
 #include "base/disk_interface.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "testing/test_util.h"
@@ -71,4 +72,62 @@ TEST(RealDiskInterfaceTest, StatCanonicalAndFind) {
   EXPECT_EQ((std::vector<std::string>{"Procfile"}).size(), 1u);
   EXPECT_EQ((std::vector<std::string>{"a/Procfile", "b/c/Procfile"}),
             disk.FindFiles(dir.path(), "Procfile"));
+}
+
+namespace {
+
+/// Points $TMPDIR somewhere else for one test.
+class ScopedTmpdir {
+ public:
+  explicit ScopedTmpdir(const std::string& dir) {
+    const char* saved = getenv("TMPDIR");
+    had_ = saved != nullptr;
+    if (had_) saved_ = saved;
+    setenv("TMPDIR", dir.c_str(), 1);
+  }
+  ~ScopedTmpdir() {
+    if (had_) {
+      setenv("TMPDIR", saved_.c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+  }
+
+ private:
+  bool had_ = false;
+  std::string saved_;
+};
+
+}  // namespace
+
+TEST(RealDiskInterfaceTest, MakesPrivateTempDirsUnderTmpdirAndRemovesThemWhole) {
+  ScopedTempDir tmp;
+  ScopedTmpdir tmpdir(tmp.path());
+  RealDiskInterface disk;
+  std::string a, b, err;
+  ASSERT_TRUE(disk.MakeTempDir("slugwright-x-", &a, &err)) << err;
+  ASSERT_TRUE(disk.MakeTempDir("slugwright-x-", &b, &err)) << err;
+  EXPECT_NE(a, b);
+  EXPECT_EQ(0u, a.find(tmp.path() + "/slugwright-x-")) << a;
+  struct stat st;
+  ASSERT_EQ(0, stat(a.c_str(), &st));
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(0700u, st.st_mode & 0777);
+  ASSERT_TRUE(disk.WriteFileAtomically(a + "/f", "x", 0600, &err)) << err;
+  ASSERT_TRUE(disk.MakeDirs(a + "/d/e", &err)) << err;
+  ASSERT_TRUE(disk.RemoveAll(a, &err)) << err;
+  EXPECT_EQ(DiskInterface::Kind::kMissing, disk.Stat(a));
+  EXPECT_EQ(DiskInterface::Kind::kDirectory, disk.Stat(b));
+  EXPECT_TRUE(disk.RemoveAll(a, &err)) << err;  // already gone
+}
+
+TEST(RealDiskInterfaceTest, MakeTempDirReportsAMissingTmpdir) {
+  ScopedTempDir tmp;
+  ScopedTmpdir tmpdir(tmp.path() + "/missing");
+  RealDiskInterface disk;
+  std::string path, err;
+  EXPECT_FALSE(disk.MakeTempDir("slugwright-x-", &path, &err));
+  EXPECT_NE(std::string::npos, err.find("creating a temporary directory (" + tmp.path() +
+                                        "/missing/slugwright-x-XXXXXX): "))
+      << err;
 }

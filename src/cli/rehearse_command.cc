@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
 #include "rehearse/rehearsal.h"
+#include "rehearse/rehearsal_report.h"
 #include "migrate/release_file.h"
 #include "base/self_exe.h"
 #include "cli/settings_flags.h"
@@ -37,6 +39,33 @@ struct RehearseFlags {
   bool hooks = false;
   std::string pg_bin_dir;
 };
+
+/// Words a rehearsal's outcome: its steps and report as text, and with
+/// --json the report on stdout. Returns the exit status.
+int Render(const RehearsalOutcome& outcome, bool json, Console* console) {
+  switch (outcome.kind) {
+    case RehearsalOutcome::Kind::kSourceUpToDate:
+      console->Step(outcome.source + " is up to date (" + Plural(outcome.applied, "migration") +
+                    " applied): nothing to rehearse, nothing was copied");
+      break;
+    case RehearsalOutcome::Kind::kCopyUpToDate:
+      console->Step("The copy is up to date (" + Plural(outcome.applied, "migration") +
+                    " applied): nothing to rehearse");
+      break;
+    case RehearsalOutcome::Kind::kRehearsed:
+      for (const ReportLine& line : FormatReport(outcome.report)) {
+        switch (line.kind) {
+          case ReportLine::Kind::kStep: console->Step(line.text); break;
+          case ReportLine::Kind::kDetail: console->Detail(line.text); break;
+          case ReportLine::Kind::kWarning: console->Warning(line.text); break;
+          case ReportLine::Kind::kError: console->Error(line.text); break;
+        }
+      }
+      break;
+  }
+  if (json) console->Data(ReportJson(outcome.report).dump(2) + "\n");
+  return outcome.exit_code();
+}
 
 int Run(const RehearseFlags& f) {
   RealDiskInterface disk;
@@ -86,7 +115,7 @@ int Run(const RehearseFlags& f) {
   interrupt.Install();
   try {
     if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
-    return Rehearse(o, &disk, &console, &redactor, &interrupt);
+    return Render(Rehearse(o, &disk, &console, &redactor, &interrupt), o.json, &console);
   } catch (const UserError& e) {
     throw UserError(e.code(), redactor.Scrub(e.what()));
   } catch (const std::exception& e) {

@@ -1,12 +1,22 @@
 #ifndef SLUGWRIGHT_REHEARSE_REHEARSAL_H_
 #define SLUGWRIGHT_REHEARSE_REHEARSAL_H_
 
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "migrate/database_driver.h"
+#include "migrate/migration_plan.h"
 #include "migrate/release_settings.h"
+#include "postgres/postgres_driver.h"
+#include "rehearse/dump_restore.h"
+#include "rehearse/rehearsal_copy.h"
+#include "rehearse/rehearsal_report.h"
+#include "rehearse/release_on_copy.h"
+#include "rehearse/scratch_database.h"
+#include "rehearse/source_snapshot.h"
 
 class Console;
 class Interrupt;
@@ -46,19 +56,102 @@ struct RehearsalOptions {
   double progress_interval_seconds = 10;
 };
 
-/// `slugwright rehearse`: copies the source (pg_dump, read only, or an
-/// archive) into a scratch database (a throwaway LocalPostgres cluster,
-/// or a new database on --into), applies the pending migrations there with
-/// the release phase's Migrator, watched by a RehearsalObserver, reports
-/// (text or JSON), and removes the scratch database.
+/// How a rehearsal ended, as values; the command words it (text, JSON).
+struct RehearsalOutcome {
+  enum class Kind {
+    /// The source's history has nothing pending: nothing was copied.
+    kSourceUpToDate,
+    /// The copy's history (a --from-dump archive) has nothing pending.
+    kCopyUpToDate,
+    /// The pending migrations ran on the copy; `report` says how.
+    kRehearsed,
+  };
+  Kind kind = Kind::kRehearsed;
+  /// kSourceUpToDate: the source (user@host:port/db).
+  std::string source;
+  /// The up-to-date kinds: how many migrations the history holds.
+  int64_t applied = 0;
+  /// What was copied, the settings, and for kRehearsed each migration;
+  /// printed with --json for every kind.
+  RehearsalReport report;
+  /// The exit status: 0, or the run on the copy's (1 when one failed).
+  int exit_code() const { return report.exit_code; }
+};
+
+/// What the Rehearser works through: the file system, the console
+/// (progress), and one interface per step that reaches a database or runs
+/// a tool, so the steps can be tested on fakes.
+struct RehearsalServices {
+  DiskInterface* disk = nullptr;
+  Console* console = nullptr;
+  Redactor* redactor = nullptr;
+  /// May be null.
+  Interrupt* interrupt = nullptr;
+  /// Null with --from-dump.
+  SourceSnapshot* source = nullptr;
+  ScratchServer* scratch_server = nullptr;
+  DumpRestore* dump_restore = nullptr;
+  ReleaseOnCopy* release = nullptr;
+};
+
+/// `slugwright rehearse` as a list of named steps: check the request, find
+/// the tools and the scratch server, snapshot the source (or read the
+/// archive), plan, create the scratch database, copy, plan on the copy,
+/// apply the pending migrations there with the release phase's Migrator,
+/// and report. The scratch database and the copy's files are removed on
+/// every path, before Run() returns or throws.
 ///
-/// Returns the exit status of the run on the copy: 0 when every pending
-/// migration applied, 1 when one failed. Throws UserError for usage and
-/// input errors (2: bad files, a missing or too old pg_dump, an unreadable
-/// archive, a scratch server older than the source), an unreachable source
-/// or a failed copy (1), integrity refusals (4) and interrupts (130/143);
-/// the scratch database is removed on every path.
-int Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
-             Redactor* redactor, Interrupt* interrupt);
+/// Run() throws UserError for usage and input errors (2: bad files, a
+/// missing or too old pg_dump, an unreadable archive, a scratch server
+/// older than the source), an unreachable source or a failed copy (1),
+/// integrity refusals (4) and interrupts (130/143).
+class Rehearser {
+ public:
+  Rehearser(const RehearsalOptions& options, RehearsalServices services);
+  ~Rehearser();
+  Rehearser(const Rehearser&) = delete;
+  Rehearser& operator=(const Rehearser&) = delete;
+
+  RehearsalOutcome Run();
+
+ private:
+  // The steps, in order.
+  void CheckRequest();
+  void Prepare();
+  void Snapshot();
+  void CheckVersions();
+  std::optional<RehearsalOutcome> PlanOnSource();
+  void CreateScratch();
+  void Copy();
+  std::optional<RehearsalOutcome> PlanOnCopy(MigrationPlan* plan);
+  ReleaseOnCopyResult Apply(const MigrationPlan& plan);
+  RehearsalOutcome Report(const ReleaseOnCopyResult& run);
+
+  void ReadArchive();
+  /// Removes the scratch database and ends the source's snapshot.
+  void CleanUp() noexcept;
+  void ThrowIfInterrupted(const std::string& during) const;
+
+  const RehearsalOptions& o_;
+  RehearsalServices services_;
+  HistoryTableName table_;
+
+  std::vector<Migration> files_;
+  std::string files_description_;
+  PgTools tools_;
+  ScratchServer::Info scratch_server_;
+  SourceFacts facts_;
+  int source_key_ = 0;
+  std::string source_version_;
+  Toc toc_;
+  CopyInfo copy_;
+  std::unique_ptr<ScratchDatabase> scratch_;
+};
+
+/// `slugwright rehearse` on the real services: PostgreSQL for the source,
+/// a throwaway LocalPostgres cluster (or --into) for the copy, pg_dump and
+/// pg_restore, the release's Migrator and the steady clock.
+RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
+                          Redactor* redactor, Interrupt* interrupt);
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_H_

@@ -1,30 +1,24 @@
 #include "rehearse/rehearsal_observer.h"
 
-#include <chrono>
-
-#include <pqxx/pqxx>
-
+#include "base/clock.h"
 #include "migrate/sql_splitter.h"
+#include "postgres/sql_session.h"
 
 namespace {
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 /// Adds the time between construction and destruction to a counter.
 class Timed {
  public:
-  explicit Timed(double* total, double* also = nullptr)
-      : total_(total), also_(also), start_(Now()) {}
+  Timed(Clock* clock, double* total, double* also = nullptr)
+      : clock_(clock), total_(total), also_(also), start_(clock->Now()) {}
   ~Timed() {
-    double spent = Now() - start_;
+    double spent = clock_->Now() - start_;
     *total_ += spent;
     if (also_) *also_ += spent;
   }
 
  private:
+  Clock* clock_;
   double* total_;
   double* also_;
   double start_;
@@ -62,9 +56,10 @@ bool Blocks(const std::string& mode) { return !LockModeBlocks(mode).empty(); }
 
 RehearsalObserver::RehearsalObserver(DatabaseDriver* session, const std::string& conninfo,
                                      const std::vector<const Migration*>& pending,
-                                     Options options)
+                                     Options options, Clock* clock)
     : session_(session),
-      conn_(std::make_unique<pqxx::connection>(conninfo)),
+      own_session_(std::make_unique<SqlSession>(conninfo)),
+      clock_(clock),
       options_(std::move(options)) {
   for (const Migration* m : pending) {
     Record r;
@@ -96,15 +91,7 @@ RehearsalObserver::Record* RehearsalObserver::Find(const Migration& m) {
 }
 
 std::vector<std::vector<std::string>> RehearsalObserver::OwnQuery(const std::string& sql) {
-  pqxx::nontransaction work(*conn_);
-  pqxx::result result = work.exec(sql);
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& row : result) {
-    std::vector<std::string> values;
-    for (const auto& field : row) values.push_back(field.is_null() ? "" : field.c_str());
-    rows.push_back(std::move(values));
-  }
-  return rows;
+  return own_session_->Query(sql);
 }
 
 RehearsalObserver::Snapshot RehearsalObserver::ParseSnapshot(
@@ -122,7 +109,7 @@ RehearsalObserver::Snapshot RehearsalObserver::OwnSnapshot() {
 }
 
 void RehearsalObserver::BeforeApply(const Migration& m) noexcept {
-  Timed timed(&overhead_seconds_);
+  Timed timed(clock_, &overhead_seconds_);
   Record* r = Find(m);
   if (!r) return;
   if (options_.batch && !records_.empty() && r == &records_.front()) {
@@ -142,7 +129,7 @@ void RehearsalObserver::BeforeApply(const Migration& m) noexcept {
   r->touched.clear();
   r->compared = false;
   r->inspect_seconds = 0;
-  r->started_at = Now();
+  r->started_at = clock_->Now();
   try {
     if (options_.batch && batch_snapshot_valid_) {
       r->before = batch_snapshot_;
@@ -180,7 +167,7 @@ void RehearsalObserver::Compare(Record* r, const Snapshot& after) {
 void RehearsalObserver::BeforeCommit(const Migration& m) noexcept {
   Record* r = Find(m);
   if (!r) return;
-  Timed timed(&overhead_seconds_, &r->inspect_seconds);
+  Timed timed(clock_, &overhead_seconds_, &r->inspect_seconds);
   try {
     std::vector<std::vector<std::string>> locks = session_->Inspect(kLocksSql);
     Snapshot after = ParseSnapshot(session_->Inspect(kSnapshotSql));
@@ -219,7 +206,8 @@ void RehearsalObserver::MeasureSizes(Record* r) {
   for (const std::string& t : r->touched) names.push_back(t);
   if (names.empty()) return;
   std::string array;
-  for (const std::string& n : names) array += (array.empty() ? "" : ", ") + conn_->quote(n);
+  for (const std::string& n : names)
+    array += (array.empty() ? "" : ", ") + own_session_->Quote(n);
   auto rows = OwnQuery(
       "SELECT u.r, coalesce(c.relkind::text, ''), CASE WHEN c.oid IS NULL THEN -1 "
       "WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_table_size(p.relid)), 0) "
@@ -254,7 +242,7 @@ void RehearsalObserver::MeasureSizes(Record* r) {
 void RehearsalObserver::AfterApply(const Migration& m, double seconds) noexcept {
   Record* r = Find(m);
   if (!r) return;
-  Timed timed(&overhead_seconds_);
+  Timed timed(clock_, &overhead_seconds_);
   r->phase = Phase::kApplied;
   r->result.status = MigrationRehearsal::Status::kApplied;
   // transaction: all measures each migration's SQL alone; otherwise the
@@ -274,7 +262,7 @@ void RehearsalObserver::OnFailure(const Migration& m, const DatabaseError& error
   if (!r) return;
   r->phase = Phase::kFailed;
   r->result.status = MigrationRehearsal::Status::kFailed;
-  r->result.seconds = std::max(0.0, Now() - r->started_at - r->inspect_seconds);
+  r->result.seconds = std::max(0.0, clock_->Now() - r->started_at - r->inspect_seconds);
   r->result.error = error.what();
   r->result.sqlstate = error.sqlstate();
   // Whatever was seen inside it was rolled back.

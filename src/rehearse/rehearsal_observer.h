@@ -11,7 +11,8 @@
 #include "migrate/migration_observer.h"
 #include "rehearse/rehearsal_report.h"
 
-#include <pqxx/connection>
+class Clock;
+class SqlSession;
 
 /// What `slugwright rehearse` measures while the Migrator applies the
 /// pending migrations to the scratch copy:
@@ -42,10 +43,12 @@ class RehearsalObserver : public MigrationObserver {
 
   /// `session` is the driver the Migrator applies with; `conninfo` opens
   /// the observer's own connection to the same (scratch) database.
-  /// `pending` lists the migrations the run should apply, in order.
-  /// Throws pqxx errors when the connection fails.
+  /// `pending` lists the migrations the run should apply, in order;
+  /// `clock` times the migrations and the observer's own queries.
+  /// Throws std::runtime_error when the connection fails.
   RehearsalObserver(DatabaseDriver* session, const std::string& conninfo,
-                    const std::vector<const Migration*>& pending, Options options);
+                    const std::vector<const Migration*>& pending, Options options,
+                    Clock* clock);
   ~RehearsalObserver() override;
 
   void BeforeApply(const Migration& migration) noexcept override;
@@ -93,7 +96,8 @@ class RehearsalObserver : public MigrationObserver {
   std::vector<std::vector<std::string>> OwnQuery(const std::string& sql);
 
   DatabaseDriver* session_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<SqlSession> own_session_;
+  Clock* clock_;
   Options options_;
   std::vector<Record> records_;
   /// The relfilenodes seen inside the open batch (transaction: all).

@@ -1,0 +1,72 @@
+#ifndef SLUGWRIGHT_REHEARSE_RELEASE_ON_COPY_H_
+#define SLUGWRIGHT_REHEARSE_RELEASE_ON_COPY_H_
+
+// The release phase run on the scratch copy: the copy's history, then the
+// release's own Migrator applying the pending migrations there, watched by
+// a RehearsalObserver (locks, rewrites, sizes, rows).
+
+#include <string>
+#include <vector>
+
+#include "migrate/migrator.h"
+#include "postgres/postgres_driver.h"
+#include "rehearse/rehearsal_report.h"
+
+class Clock;
+class Console;
+class Interrupt;
+class Redactor;
+class ScratchDatabase;
+struct DiskInterface;
+
+/// How the run on the copy ended, as values.
+struct ReleaseOnCopyResult {
+  /// The Migrator's exit status, and its refusal or error (scrubbed) when
+  /// it threw one.
+  int exit_code = 0;
+  std::string failure;
+  /// One entry per pending migration (RehearsalObserver::Results()).
+  std::vector<MigrationRehearsal> migrations;
+  /// The whole `migrate up` on the copy, without the observer's queries.
+  double release_seconds = 0;
+};
+
+/// Applying migrations to the copy. Abstract so the Rehearser can be
+/// tested without a server.
+class ReleaseOnCopy {
+ public:
+  virtual ~ReleaseOnCopy() = default;
+  /// The copy's migration history. Throws UserError(kExitFailed).
+  virtual std::vector<HistoryRow> ReadHistory(const ScratchDatabase& scratch) = 0;
+  /// Runs `migrate up` on the copy with `options` (hooks policy and their
+  /// environment already decided), observing `pending`.
+  virtual ReleaseOnCopyResult Apply(const ScratchDatabase& scratch,
+                                    const std::vector<const Migration*>& pending,
+                                    MigratorOptions options) = 0;
+};
+
+/// The real run: PostgresDriver, DirectorySource on `migrations_dir`,
+/// ShellCommandRunner for hooks.
+class PostgresReleaseOnCopy : public ReleaseOnCopy {
+ public:
+  PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table, DiskInterface* disk,
+                        Clock* clock, Console* console, const Redactor* redactor,
+                        Interrupt* interrupt);
+
+  std::vector<HistoryRow> ReadHistory(const ScratchDatabase& scratch) override;
+  ReleaseOnCopyResult Apply(const ScratchDatabase& scratch,
+                            const std::vector<const Migration*>& pending,
+                            MigratorOptions options) override;
+
+ private:
+  std::string migrations_dir_;
+  HistoryTableName table_;
+  DiskInterface* disk_;
+  Clock* clock_;
+  Console* console_;
+  const Redactor* redactor_;
+  Interrupt* interrupt_;
+  std::string application_name_;
+};
+
+#endif  // SLUGWRIGHT_REHEARSE_RELEASE_ON_COPY_H_
