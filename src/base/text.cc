@@ -90,7 +90,7 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 std::vector<std::string> ClosestMatches(const std::string& word,
                                         const std::vector<std::string>& candidates,
                                         size_t limit) {
-  size_t max_distance = std::max<size_t>(2, word.size() / 3);
+  size_t max_distance = std::max<size_t>(2, word.size() / 4);
   std::vector<std::pair<size_t, std::string>> scored;
   for (const std::string& c : candidates) {
     size_t d = EditDistance(word, c);
@@ -100,7 +100,8 @@ std::vector<std::string> ClosestMatches(const std::string& word,
                    [](const auto& x, const auto& y) { return x.first < y.first; });
   std::vector<std::string> out;
   for (const auto& [d, c] : scored) {
-    if (out.size() == limit) break;
+    // Only the closest: a tie is ambiguous, a farther one is noise.
+    if (out.size() == limit || d > scored.front().first) break;
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
   }
   return out;

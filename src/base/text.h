@@ -27,9 +27,9 @@ std::string FormatCount(int64_t n);
 /// The Levenshtein distance between `a` and `b` (insertions, deletions
 /// and substitutions of bytes).
 size_t EditDistance(const std::string& a, const std::string& b);
-/// The candidates close enough to `word` to be what was meant (within a
-/// third of its length, at least 2 edits), closest first, at most `limit`;
-/// for "did you mean" hints.
+/// The candidates closest to `word`, if close enough to be what was meant
+/// (within a quarter of its length, at least 2 edits): those at the
+/// smallest distance, at most `limit`; for "did you mean" hints.
 std::vector<std::string> ClosestMatches(const std::string& word,
                                         const std::vector<std::string>& candidates,
                                         size_t limit = 3);
