@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "base/build_output.h"
+#include "base/text.h"
 #include "base/child_environment.h"
 #include "buildpack/buildpack.h"
 #include "base/disk_interface.h"
@@ -169,7 +170,10 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
 
   TempBuild temp;
   if (options.keep) temp.Keep();
-  std::string build_dir = temp.dir() + "/app";
+  // Heroku builds in /tmp/build_<hex> and runs the slug in /app: so does
+  // the simulation, so that nothing may bake the build path into the slug.
+  std::string build_dir = temp.dir() + "/build_" + RandomHex(8);
+  std::string slug_dir = temp.dir() + "/app";
   std::string env_dir = temp.dir() + "/env";
   std::string cache_dir = CacheDirFor(options.app_dir, options.app_name);
 
@@ -246,9 +250,16 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   out.Step("Discovering process types");
   out.Detail("Procfile declares types -> " + types_list);
 
+  try {
+    fs::rename(build_dir, slug_dir);
+  } catch (const fs::filesystem_error& e) {
+    throw UserError(kExitFailed, std::string("cannot move the slug to app/: ") + e.what());
+  }
+  out.Detail("Slug moved to " + slug_dir + " (Heroku runs it in /app)");
+
   nlohmann::json settings;
   std::string settings_text;
-  if (disk.ReadFile(build_dir + "/" + kSlugReleaseSettingsPath, 1 << 20,
+  if (disk.ReadFile(slug_dir + "/" + kSlugReleaseSettingsPath, 1 << 20,
                     &settings_text, &err))
     settings = nlohmann::json::parse(settings_text, nullptr, false);
 
@@ -272,8 +283,14 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
       // working directory at the app, .profile.d sourced, a shell runs the
       // command.
       std::map<std::string, std::string> release_env = vars;
+      if (!options.promote_to.empty()) {
+        out.Detail("Promoting the slug to " + options.promote_to +
+                   " (a pipeline promotion: released there without a new build)");
+        release_env["HEROKU_APP_NAME"] = options.promote_to;
+        if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
+      }
       if (!url.empty()) release_env["DATABASE_URL"] = url;
-      release_env["HOME"] = build_dir;
+      release_env["HOME"] = slug_dir;
       if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
         release_env["HEROKU_RELEASE_VERSION"] = "v1";
       release_env["DYNO"] = "release.1";
@@ -282,7 +299,7 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
       std::string boot =
           "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
           release->command;
-      release_rc = RunInBuild(spawner, {"/bin/bash", "-c", boot}, renv, build_dir, nullptr);
+      release_rc = RunInBuild(spawner, {"/bin/bash", "-c", boot}, renv, slug_dir, nullptr);
       if (release_rc != 0)
         out.Error("The release phase failed (exit " + std::to_string(release_rc) +
                   "); Heroku would not deploy this release");
@@ -299,7 +316,7 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   for (const ProcessType& p : procfile.processes)
     out.Detail("  " + p.name + ": " + p.command);
   if (options.keep)
-    out.Detail("Slug:     " + build_dir + " (kept)");
+    out.Detail("Slug:     " + slug_dir + " (kept)");
   else
     out.Detail("Slug:     removed (pass --keep to inspect it)");
   return release_rc;

@@ -21,6 +21,10 @@ struct SimulateOptions {
   bool keep = false;
   /// Run the release phase after the build.
   bool release = false;
+  /// Release the slug on this app instead (a pipeline promotion: Heroku
+  /// copies the slug to the next app without building it again); empty:
+  /// the app it was built for.
+  std::string promote_to;
   /// The database for the release phase; empty: a throwaway local cluster.
   std::string database_url;
   /// Starts the buildpack scripts and the release command; null: the real
@@ -37,8 +41,10 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path);
 std::pair<std::string, std::string> ParseEnvAssignment(const std::string& text);
 
 /// Runs detect, compile and release on a copy of an app as Heroku would
-/// (fresh build dir, a cache kept per app, config vars only in ENV_DIR),
-/// optionally the release phase, and prints a summary. Returns the exit
+/// (a fresh `build_<hex>` dir, a cache kept per app, config vars only in
+/// ENV_DIR), then moves the slug to another path (`app/`, as Heroku runs
+/// a slug in /app, not where it was built), optionally runs the release
+/// phase there, and prints a summary. Returns the exit
 /// status of the first step that failed, or 0.
 int Simulate(const SimulateOptions& options, std::ostream& out);
 

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "base/clock.h"
+#include "buildpack/app_release_settings.h"
 #include "cli/commands.h"
 #include "cli/migrate_status_output.h"
 #include "base/console.h"
@@ -61,12 +62,12 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
 enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
 
 /// Who runs: the run id, release, app and runner of the history rows.
-RunInfo MakeRunInfo(const LoadedReleaseSettings& loaded) {
+RunInfo MakeRunInfo(const AppReleaseSettings& resolved) {
   RunInfo run;
   run.run_id = RandomHex(12);
   run.release = Getenv("HEROKU_RELEASE_VERSION");
-  run.app = Getenv("HEROKU_APP_NAME");
-  if (run.app.empty()) run.app = loaded.app;
+  run.app = resolved.running_app;
+  if (run.app.empty()) run.app = resolved.loaded.app;
   run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
   return run;
 }
@@ -103,12 +104,14 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
 }
 
 /// Runs `action` and words its outcome; returns the exit status.
-int Dispatch(Action action, const MigrateFlags& f, const LoadedReleaseSettings& loaded,
+int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
              Migrator* migrator, Console* console) {
+  if (action == Action::kRelease || action == Action::kUp) {
+    console->Detail("Release settings: " + resolved.origin);
+    for (const std::string& warning : resolved.warnings) console->Warning(warning);
+  }
   switch (action) {
-    case Action::kRelease:
-      if (!loaded.file.empty()) console->Detail("Release settings: " + loaded.file);
-      return migrator->Up(f.dry_run);
+    case Action::kRelease: return migrator->Up(f.dry_run);
     case Action::kUp: return migrator->Up(f.dry_run);
     case Action::kDown: return migrator->Down(f.count);
     case Action::kStatus: {
@@ -135,8 +138,8 @@ int Dispatch(Action action, const MigrateFlags& f, const LoadedReleaseSettings& 
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
   std::string cwd = CurrentDirectory();
-  LoadedReleaseSettings loaded =
-      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
+  AppReleaseSettings resolved = ResolveReleaseSettingsFromFlags(f.settings, &disk, cwd);
+  const LoadedReleaseSettings& loaded = resolved.loaded;
   ReleaseSettings s = loaded.settings;
   ApplySettingsFlags(f.settings, &s);
 
@@ -173,7 +176,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   redactor.AddSecret(target.password());
   HistoryTableName table = HistoryTableName::Parse(s.table);
   s.table = table.Qualified();
-  RunInfo run = MakeRunInfo(loaded);
+  RunInfo run = MakeRunInfo(resolved);
 
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
@@ -188,7 +191,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
 
   int status = kExitOk;
   try {
-    status = Dispatch(action, f, loaded, &migrator, &console);
+    status = Dispatch(action, f, resolved, &migrator, &console);
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
     throw UserError(e.code(), redactor.Scrub(e.what()));
@@ -234,8 +237,9 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
 
   CLI::App* down = Command(migrate, "down",
                            "Revert the newest applied migration(s) with their down "
-                           "sections",
+                           "sections (also: rollback, as in dbmate)",
                            flags);
+  down->alias("rollback");
   down->add_option("count", flags->count, "How many to revert (default 1)")
       ->check(CLI::Range(1, 1000000));
   down->callback([status, flags] { *status = Run(Action::kDown, *flags, "migrate down"); });
@@ -244,6 +248,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                          "List applied, pending, changed, unfinished and file-less "
                          "migrations",
                          flags);
+  st->alias("version");  // golang-migrate's word for "where is the database"
   st->add_flag("--json", flags->json, "Print JSON on stdout");
   st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending");
   st->callback([status, flags] { *status = Run(Action::kStatus, *flags, "migrate status"); });

@@ -70,8 +70,8 @@ int Render(const RehearsalOutcome& outcome, bool json, Console* console) {
 int Run(const RehearseFlags& f) {
   RealDiskInterface disk;
   std::string cwd = CurrentDirectory();
-  LoadedReleaseSettings loaded =
-      LoadReleaseSettings(&disk, f.settings.settings_file, cwd, SelfExecutablePath());
+  AppReleaseSettings resolved = ResolveReleaseSettingsFromFlags(f.settings, &disk, cwd);
+  const LoadedReleaseSettings& loaded = resolved.loaded;
   ReleaseSettings s = loaded.settings;
   ApplySettingsFlags(f.settings, &s);
 

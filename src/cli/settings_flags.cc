@@ -3,11 +3,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdlib>
+#include <fstream>
 #include <random>
 
 #include "base/duration.h"
 #include "base/exit_codes.h"
+#include "base/self_exe.h"
 
 namespace {
 
@@ -23,12 +26,19 @@ double DurationFlag(const std::string& flag, const std::string& text) {
 
 void AddSettingsFlags(CLI::App* cmd, SettingsFlags* f, bool with_lock_wait) {
   cmd->add_option("--settings", f->settings_file,
-                  "Release settings file (default: .slugwright/release.json in the "
-                  "current directory, or beside the binary)");
-  cmd->add_option("--dir", f->dir,
+                  "Release settings: a .slugwright/release.json or a slugwright.yml "
+                  "(default: .slugwright/release.json in the current directory or beside "
+                  "the binary, else slugwright.yml from here upward)");
+  cmd->add_option("--app", f->app,
+                  "The app releasing, for its slugwright.yml entry (default: SLUGWRIGHT_APP, "
+                  "then HEROKU_APP_NAME)");
+  cmd->add_option("--env-file", f->env_file,
+                  "Read KEY=VALUE lines (e.g. DATABASE_URL) from this file first; the "
+                  "environment wins");
+  cmd->add_option("--dir,-d", f->dir,
                   "Directory of migration files (default: the settings' `migrations`, "
                   "relative to the app root; `migrations`)");
-  cmd->add_option("--database-url", f->database_url,
+  cmd->add_option("--database-url,--url,-u", f->database_url,
                   "Database URL (default: the variable named by --database-url-env); "
                   "prefer the environment, command lines are visible to other users");
   cmd->add_option("--database-url-env", f->database_url_env,
@@ -74,6 +84,53 @@ void ApplySettingsFlags(const SettingsFlags& f, ReleaseSettings* s) {
                         ? ReleaseSettings::OnFailure::kRollbackRelease
                         : ReleaseSettings::OnFailure::kStop;
   if (f.allow_out_of_order) s->allow_out_of_order = true;
+}
+
+std::string RunningApp(const SettingsFlags& f, std::string* source) {
+  if (!f.app.empty()) return *source = "--app", f.app;
+  for (const char* name : {"SLUGWRIGHT_APP", "HEROKU_APP_NAME"}) {
+    std::string value = Getenv(name);
+    if (!value.empty()) return *source = name, value;
+  }
+  source->clear();
+  return "";
+}
+
+AppReleaseSettings ResolveReleaseSettingsFromFlags(const SettingsFlags& f, DiskInterface* disk,
+                                                   const std::string& cwd) {
+  if (!f.env_file.empty()) LoadEnvFile(f.env_file);
+  std::string app_source;
+  std::string app = RunningApp(f, &app_source);
+  return ResolveAppReleaseSettings(disk, f.settings_file, cwd, SelfExecutablePath(), app,
+                                   app_source,
+                                   ParsePromotedProcfilePolicy(Getenv("SLUGWRIGHT_PROMOTED_PROCFILE")));
+}
+
+void LoadEnvFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UserError(kExitUsage, "--env-file " + path + ": cannot be read");
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    line.erase(0, start);
+    if (line.compare(0, 7, "export ") == 0) line.erase(0, 7);
+    size_t eq = line.find('=');
+    std::string key = eq == std::string::npos ? "" : line.substr(0, eq);
+    bool valid_key = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
+    for (char c : key) valid_key = valid_key && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!valid_key)
+      throw UserError(kExitUsage, path + ":" + std::to_string(number) +
+                                      ": expected KEY=VALUE (a variable name, `=`, its value)");
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
+  }
 }
 
 std::string Getenv(const std::string& name) {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "buildpack/app_release_settings.h"
 #include "migrate/release_settings.h"
 
 namespace CLI {
@@ -14,6 +15,10 @@ class App;
 /// settings say".
 struct SettingsFlags {
   std::string settings_file;
+  /// The app releasing (--app), else SLUGWRIGHT_APP, else HEROKU_APP_NAME.
+  std::string app;
+  /// KEY=VALUE lines read into the environment first (--env-file).
+  std::string env_file;
   std::string dir;
   std::string database_url;
   std::string database_url_env;
@@ -34,6 +39,23 @@ void AddSettingsFlags(CLI::App* cmd, SettingsFlags* flags, bool with_lock_wait);
 /// Overlays the flags on `settings`; throws UserError(kExitUsage) for a
 /// malformed duration, naming the flag.
 void ApplySettingsFlags(const SettingsFlags& flags, ReleaseSettings* settings);
+
+/// The app name from --app, SLUGWRIGHT_APP or HEROKU_APP_NAME (in that
+/// order) and where it came from; "" when none says.
+std::string RunningApp(const SettingsFlags& flags, std::string* source);
+
+/// The release settings the command runs with: --env-file loaded, the app
+/// from RunningApp(), resolved by ResolveAppReleaseSettings (the slug's
+/// release.json, a promoted slug's slugwright.yml entry, or slugwright.yml
+/// from `cwd` upward), SLUGWRIGHT_PROMOTED_PROCFILE honoured.
+AppReleaseSettings ResolveReleaseSettingsFromFlags(const SettingsFlags& flags, DiskInterface* disk,
+                                                   const std::string& cwd);
+
+/// Reads `path` (KEY=VALUE lines, `#` comments, optional `export ` and
+/// quotes, as dotenv and `heroku local` write them) into the environment;
+/// variables already set win, as with dbmate. Throws UserError(kExitUsage)
+/// naming the file and line for anything else.
+void LoadEnvFile(const std::string& path);
 
 /// The value of an environment variable, "" when unset.
 std::string Getenv(const std::string& name);

@@ -21,6 +21,9 @@ void RegisterSimulateCommand(CLI::App* app, int* status) {
   sim->add_option("--env", env_assignments, "A config var, KEY=VALUE (repeatable)");
   sim->add_option("--env-file", env_file, "Config vars from a file of KEY=VALUE lines");
   sim->add_flag("--keep", options.keep, "Keep the built slug directory");
+  sim->add_option("--promote-to", options.promote_to,
+                  "Release the slug on this app instead, as a pipeline promotion does "
+                  "(no rebuild)");
   sim->add_flag("--release", options.release,
                 "Then run the release phase (the Procfile's release command)");
   sim->add_option("--database-url", options.database_url,
