@@ -23,12 +23,20 @@ find_slugwright() {
     echo " !     slugwright: no binary in $buildpack_dir/dist and no sources to build one" >&2
     exit 2
   fi
-  echo "-----> Building slugwright from source (first use; takes a minute)" >&2
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  echo "-----> Building slugwright from source on $jobs cores (first use only; a few minutes)" >&2
   "$buildpack_dir/tools/install-deps" build >&2 || exit 2
-  local build="$buildpack_dir/build/release" log
+  local build="$buildpack_dir/build/release" log status=0
   log=$(mktemp)
-  if ! { cmake -S "$buildpack_dir" -B "$build" -DCMAKE_BUILD_TYPE=Release \
-           -DSLUGWRIGHT_TESTS=OFF && cmake --build "$build" --target slugwright; } >"$log" 2>&1; then
+  # The build's own progress lines ("[12/80] Building CXX ...") are shown,
+  # indented; the full log only when it fails.
+  { cmake -S "$buildpack_dir" -B "$build" -DCMAKE_BUILD_TYPE=Release -DSLUGWRIGHT_TESTS=OFF &&
+      cmake --build "$build" --target slugwright -j "$jobs"; } 2>&1 | tee "$log" |
+    while IFS= read -r line; do
+      if [[ $line == "["[0-9]* ]]; then printf '       %s\n' "${line:0:100}" >&2; fi
+    done || status=$?  # the callers run with pipefail: cmake's status
+  if [[ $status -ne 0 ]]; then
     cat "$log" >&2
     rm -f "$log"
     echo " !     slugwright: building from source failed" >&2
