@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "buildpack/heroku_procfile_readers.h"
 #include "buildpack/procfile.h"
 #include "buildpack/release_yaml.h"
 #include "fuzz_check.h"
@@ -36,6 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // round trip Heroku performs.
   std::string yaml = ReleaseYaml(procfile);
   Check(yaml.rfind("---\ndefault_process_types:", 0) == 0, "yaml header");
+  // The promise of the build: the canonical Procfile it writes reads as
+  // exactly the validated table under Heroku's Cedar and Fir readers.
+  std::string canonical = WriteCanonicalProcfile(text, procfile);
+  Check(CheckBothReadersAgree(canonical, procfile).empty(),
+        "Cedar and Fir read the written Procfile as validated");
+  Check(canonical.find('\r') == std::string::npos, "no CR in the written Procfile");
   // Written back out, the Procfile parses to the same thing.
   std::string rewritten;
   for (const ProcessType& p : procfile.processes)
