@@ -171,6 +171,8 @@ class ConfigReader {
     }
     if (s->rollback_command.size() && s->command.empty())
       Fail(node.Mark(), "`rollback_command` needs `command` in " + what);
+    std::string unsafe = CheckReleaseSettings(*s);
+    if (!unsafe.empty()) Fail(node.Mark(), unsafe + " (in " + what + ")");
   }
 
  private:

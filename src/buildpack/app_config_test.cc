@@ -91,6 +91,12 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
        "unknown key `befor`"},
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      rollback_command: undo\n",
        "needs `command`"},
+      // The undo of a tool slugwright cannot see into could revert an
+      // earlier release's migration: refused at build time.
+      {"release:\n  on_failure: rollback-release\napps:\n  - match: a\n    procfile: P\n"
+       "    release:\n      command: npx sequelize-cli db:migrate\n"
+       "      rollback_command: npx sequelize-cli db:migrate:undo\n",
+       "cannot tell which migrations the tool applied in this run"},
   };
   for (const Case& c : cases) {
     std::string msg = FailureOf(c.yaml);

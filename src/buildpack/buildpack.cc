@@ -150,8 +150,9 @@ int Buildpack::Compile(const std::string& build_dir,
       {"release", s.release},
   };
   Write(build_dir + "/" + kSlugReleaseSettingsPath, settings.dump(2) + "\n", 0644);
-  out.Detail("Release phase: migrations in " + s.release.migrations_dir +
-             (s.release.command.empty() ? "" : ", command `" + s.release.command + "`"));
+  out.Detail(s.release.command.empty()
+                 ? "Release phase: migrations in " + s.release.migrations_dir
+                 : "Release phase: `" + s.release.command + "` under slugwright's lock");
 
   if (!s.app_json.empty()) {
     std::string app_json;

@@ -94,9 +94,11 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
     options.command_env["DATABASE_URL"] = url;
     options.command_env[s.database_url_env] = url;
   }
-  // libpq-based tools run by `command:` get the same timeouts.
+  // libpq-based tools run by `command:` get the same timeouts, after the
+  // user's own PGOPTIONS (libpq applies the last of a repeated setting).
+  std::string user_options = Getenv("PGOPTIONS");
   options.command_env["PGOPTIONS"] =
-      "-c lock_timeout=" +
+      (user_options.empty() ? "" : user_options + " ") + "-c lock_timeout=" +
       std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
       " -c statement_timeout=" +
       std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));

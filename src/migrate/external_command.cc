@@ -12,26 +12,23 @@
 
 namespace {
 
-/// After `command` failed: the rollback_command (on_failure:
-/// rollback-release, up only) and the on_failure hooks.
+/// After `command` failed: the error with the tool's last lines, the event,
+/// and the on_failure hooks (up only). Nothing is undone: slugwright cannot
+/// tell what the tool applied (CheckReleaseSettings).
 int HandleFailure(const MigratorContext& c, bool down, const std::string& command,
-                  const ProcessResult& result, const std::map<std::string, std::string>& env,
-                  RunOutcome* outcome) {
+                  const ProcessResult& result, RunOutcome* outcome) {
   const ReleaseSettings& s = c.settings();
   outcome->error = "`" + command + "` " +
                    (result.interrupted ? std::string("was stopped: slugwright received ") +
                                              SignalName(c.interrupt ? c.interrupt->signal() : 0)
                                        : "exited with status " + std::to_string(result.exit_code));
+  // What the tool said last is what the hooks (SLUGWRIGHT_ERROR) and the
+  // log need, not only its status.
+  std::string said;
+  for (const std::string& line : result.last_lines) said += (said.empty() ? "" : "\n") + line;
+  if (!said.empty()) outcome->error = c.console->Scrub(outcome->error + ":\n" + said);
   c.console->Error(outcome->error);
   c.driver->RecordEvent("command_failed", 0, "", outcome->error, c.options->run);
-  if (!down && s.on_failure == ReleaseSettings::OnFailure::kRollbackRelease &&
-      !s.rollback_command.empty()) {
-    c.console->Step("Running `" + s.rollback_command + "` (on_failure: rollback-release)");
-    ProcessResult undo = c.runner->Run(s.rollback_command, env, 0, "[rollback] ", false);
-    if (!undo.ok())
-      c.console->Error("`" + s.rollback_command + "` exited with status " +
-                       std::to_string(undo.exit_code));
-  }
   if (!down)
     RunHooks(c, "on_failure", s.hooks.on_failure, nullptr, outcome, c.InterruptedOr(kExitFailed));
   return c.InterruptedOr(kExitFailed);
@@ -41,21 +38,22 @@ int RunUnderLock(const MigratorContext& c, bool down, int count, const std::stri
   const ReleaseSettings& s = c.settings();
   c.driver->CreateHistoryTables();
   double start = c.clock->Now();
-  c.console->Step("Running `" + command + "` under the migration lock on " +
-                  c.driver->Describe());
-  c.driver->RecordEvent("command_started", 0, "", command, c.options->run);
   RunOutcome outcome;
+  // Messages in the order things happen: the before hooks first.
   if (!down && !RunHooks(c, "before", s.hooks.before, nullptr, nullptr, kExitOk)) {
     outcome.failed_in_hook = true;
     outcome.error = "a hooks.before command failed; the migration command did not run";
     RunHooks(c, "on_failure", s.hooks.on_failure, nullptr, &outcome, c.InterruptedOr(kExitFailed));
     return c.InterruptedOr(kExitFailed);
   }
+  c.console->Step("Running `" + command + "` under the migration lock on " +
+                  c.driver->Describe());
+  c.driver->RecordEvent("command_started", 0, "", command, c.options->run);
   std::map<std::string, std::string> env = c.options->command_env;
   env["SLUGWRIGHT_RUN_ID"] = c.options->run.run_id;
   for (int i = 0; i < count; ++i) {
     ProcessResult result = c.runner->Run(command, env, 0, "[command] ", true);
-    if (!result.ok()) return HandleFailure(c, down, command, result, env, &outcome);
+    if (!result.ok()) return HandleFailure(c, down, command, result, &outcome);
   }
   c.driver->RecordEvent("command_succeeded", 0, "", command, c.options->run);
   if (!down && !RunHooks(c, "after", s.hooks.after, nullptr, &outcome, kExitOk)) {
@@ -76,6 +74,11 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   if (command.empty())
     throw UserError(kExitUsage, "no rollback_command is configured to revert migrations "
                                 "applied by `" + s.command + "`");
+  std::string unsafe = CheckReleaseSettings(s);
+  if (!down && !unsafe.empty()) throw UserError(kExitUsage, unsafe);
+  if (!down && s.lock_retries > 0)
+    c.console->Detail("lock_retries applies to slugwright's own runner; `" + command +
+                      "` runs once, and its failure is final");
   try {
     ScopedMigrationLock lock(c.driver, c.clock, c.console, c.interrupt,
                              {s.lock_wait_seconds, c.options->seed,

@@ -1,5 +1,7 @@
 #include "migrate/hook_runner.h"
 
+#include <mutex>
+
 #include "base/child_environment.h"
 #include "base/console.h"
 #include "base/subprocess.h"
@@ -59,7 +61,15 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
   SubprocessRequest request;
   request.argv = {"/bin/sh", "-c", command};
   request.env = ChildEnvironmentVariables(set, unset);
-  auto print = [&](const std::string& line) { console_->ProcessLine(prefix, line); };
+  ProcessResult result;
+  std::mutex lines_mutex;
+  auto print = [&](const std::string& line) {
+    console_->ProcessLine(prefix, line);
+    std::lock_guard<std::mutex> lock(lines_mutex);
+    result.last_lines.push_back(line);
+    if (result.last_lines.size() > ProcessResult::kKeptOutputLines)
+      result.last_lines.erase(result.last_lines.begin());
+  };
   request.stdout_to = SubprocessOutput::Lines(print);
   request.stderr_to = SubprocessOutput::Lines(print);
   request.timeout_seconds = timeout_seconds;
@@ -73,7 +83,6 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
   request.drain_after_exit_seconds = 1;
 
   SubprocessResult run = spawner_->Run(request);
-  ProcessResult result;
   if (run.failed_to_start) {
     console_->Error(prefix + "could not start /bin/sh: " + run.start_error);
     result.exit_code = 127;

@@ -17,6 +17,10 @@ struct ProcessResult {
   bool timed_out = false;
   /// Stopped because slugwright itself was interrupted.
   bool interrupted = false;
+  /// The last lines the command printed (stdout and stderr, at most
+  /// kKeptOutputLines), unscrubbed: for the error message of a failure.
+  std::vector<std::string> last_lines;
+  static constexpr size_t kKeptOutputLines = 5;
   bool ok() const { return exit_code == 0 && !timed_out && !interrupted; }
 };
 

@@ -287,20 +287,66 @@ TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
   EXPECT_NE(out.str().find("would apply 5 migrations"), std::string::npos) << out.str();
 }
 
-TEST_F(MigratorTest, ExternalCommandRunsUnderTheLockWithHooks) {
+// on_failure: rollback-release with command: ran the undo once whatever
+// the tool applied (reverting the previous release's migration when this
+// run applied nothing). It is refused before anything runs.
+TEST_F(MigratorTest, ExternalCommandWithRollbackReleaseIsRefusedBeforeAnythingRuns) {
   options.settings.command = "npx sequelize db:migrate";
   options.settings.rollback_command = "npx sequelize db:migrate:undo";
   options.settings.on_failure = ReleaseSettings::OnFailure::kRollbackRelease;
+  try {
+    Up();
+    FAIL() << "expected a refusal";
+  } catch (const UserError& e) {
+    EXPECT_EQ(kExitUsage, e.code());
+    EXPECT_NE(std::string(e.what()).find("cannot tell which migrations the tool applied"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(runner.calls.empty());
+  EXPECT_EQ(driver.calls["try_lock"], 0);
+}
+
+TEST_F(MigratorTest, ExternalCommandRunsUnderTheLockWithHooks) {
+  options.settings.command = "npx sequelize db:migrate";
+  options.settings.rollback_command = "npx sequelize db:migrate:undo";
+  options.settings.hooks.before = {"check"};
   options.settings.hooks.on_failure = {"notify"};
   runner.exit_codes["npx sequelize db:migrate"] = 1;
   EXPECT_EQ(Up(), kExitFailed);
   ASSERT_EQ(runner.calls.size(), 3u);
-  EXPECT_EQ(runner.calls[0].command, "npx sequelize db:migrate");
-  EXPECT_EQ(runner.calls[1].command, "npx sequelize db:migrate:undo");
-  EXPECT_EQ(runner.calls[2].command, "notify");
+  EXPECT_EQ(runner.calls[0].command, "check");
+  EXPECT_EQ(runner.calls[1].command, "npx sequelize db:migrate");
+  EXPECT_EQ(runner.calls[2].command, "notify");  // no undo: on_failure is stop
   EXPECT_EQ(driver.calls["try_lock"], 1);
   EXPECT_FALSE(driver.locked);
   EXPECT_TRUE(driver.Logged("event command_failed"));
+}
+
+// SLUGWRIGHT_ERROR said only "exited with status 1"; it now carries what
+// the tool said last, and a failing before hook is not preceded by
+// "Running ... under the migration lock".
+TEST_F(MigratorTest, ExternalCommandFailureCarriesTheToolsLastLinesAndMessagesFollowEvents) {
+  options.settings.command = "npx sequelize-cli db:migrate";
+  options.settings.hooks.on_failure = {"notify"};
+  runner.exit_codes["npx sequelize-cli db:migrate"] = 1;
+  runner.outputs["npx sequelize-cli db:migrate"] = {"== 20240101-add: migrating =======",
+                                                    "ERROR: relation \"users\" already exists"};
+  EXPECT_EQ(Up(), kExitFailed);
+  ASSERT_EQ(runner.calls.size(), 2u);
+  std::string error = runner.calls[1].env["SLUGWRIGHT_ERROR"];
+  EXPECT_NE(error.find("exited with status 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("relation \"users\" already exists"), std::string::npos) << error;
+
+  RecordingRunner before_fails;
+  before_fails.exit_codes["check"] = 1;
+  options.settings.hooks.before = {"check"};
+  out.str("");
+  Migrator m(&source, &driver, &before_fails, &console, &clock, nullptr, options);
+  EXPECT_EQ(m.Up(false), kExitFailed);
+  EXPECT_EQ(out.str().find("Running `npx sequelize-cli db:migrate`"), std::string::npos)
+      << out.str();
+  for (const auto& call : before_fails.calls) EXPECT_NE(call.command, options.settings.command);
 }
 
 TEST_F(MigratorTest, StatusExitCodeOneWhenPending) {

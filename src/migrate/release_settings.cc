@@ -7,6 +7,16 @@ const char* ToString(ReleaseSettings::TransactionMode mode) {
                                                         : "per-migration";
 }
 
+std::string CheckReleaseSettings(const ReleaseSettings& s) {
+  if (!s.command.empty() && s.on_failure == ReleaseSettings::OnFailure::kRollbackRelease)
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "`: slugwright cannot tell which migrations the tool applied in this run, so "
+           "running `rollback_command` could revert an earlier release's migration (or too "
+           "few of this one's). Use `on_failure: stop` and undo by hand with the tool, or "
+           "let slugwright run the migrations itself";
+  return "";
+}
+
 const char* ToString(ReleaseSettings::OnFailure on_failure) {
   return on_failure == ReleaseSettings::OnFailure::kRollbackRelease
              ? "rollback-release"

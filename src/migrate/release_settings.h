@@ -50,6 +50,12 @@ struct ReleaseSettings {
   HookSettings hooks;
 };
 
+/// Why these settings cannot run safely, "" when they can: today
+/// `on_failure: rollback-release` with `command:`, since slugwright cannot
+/// know which migrations the tool applied in this run, and undoing a fixed
+/// number of them could revert an earlier release's migration.
+std::string CheckReleaseSettings(const ReleaseSettings& settings);
+
 const char* ToString(ReleaseSettings::TransactionMode mode);
 const char* ToString(ReleaseSettings::OnFailure on_failure);
 

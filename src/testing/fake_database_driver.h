@@ -303,7 +303,7 @@ class FakeSource : public MigrationSource {
 };
 
 /// Records commands instead of running them; `exit_codes` says how each
-/// command ends (0 by default).
+/// command ends (0 by default), `outputs` what it printed last.
 class RecordingRunner : public CommandRunner {
  public:
   struct Call {
@@ -312,6 +312,7 @@ class RecordingRunner : public CommandRunner {
   };
   std::vector<Call> calls;
   std::map<std::string, int> exit_codes;
+  std::map<std::string, std::vector<std::string>> outputs;
 
   ProcessResult Run(const std::string& command, const std::map<std::string, std::string>& env,
                     double, const std::string&, bool) override {
@@ -319,6 +320,8 @@ class RecordingRunner : public CommandRunner {
     ProcessResult result;
     auto it = exit_codes.find(command);
     result.exit_code = it == exit_codes.end() ? 0 : it->second;
+    auto said = outputs.find(command);
+    if (said != outputs.end()) result.last_lines = said->second;
     return result;
   }
 };
