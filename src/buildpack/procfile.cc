@@ -171,6 +171,39 @@ std::string CheckName(const std::string& name) {
   return "";
 }
 
+/// Reads one `name: command` line (blanks around it already trimmed into
+/// `trimmed`), refusing what Cedar and Fir would read differently. Returns
+/// the reason it is refused, or "" with *name and *command set.
+std::string ParseProcessLine(const std::string& trimmed, std::string* name,
+                             std::string* command) {
+  // The name as Cedar reads it: a run of [A-Za-z0-9_-] after blanks.
+  size_t name_end = 0;
+  while (name_end < trimmed.size() && IsNameChar(trimmed[name_end])) ++name_end;
+  std::string word = trimmed.substr(0, name_end);
+  std::string rest = Trim(trimmed.substr(name_end));
+  size_t colon = trimmed.find(':');
+  if (colon == std::string::npos) {
+    if (!word.empty() && name_end < trimmed.size() && IsBlank(trimmed[name_end]))
+      return "no `:` after the process type: Cedar would run `" + Shorten(word) + "` as `" +
+             Shorten(rest) + "`, Fir refuses the line; write `" + Shorten(word) + ": " +
+             Shorten(rest) + "`";
+    return "expected `<process type>: <command>`; Cedar skips this line without a word and "
+           "Fir refuses the Procfile";
+  }
+  if (name_end < colon && !IsBlank(trimmed[name_end])) return CheckName(trimmed.substr(0, colon));
+  if (name_end < colon)  // `web : x`: Cedar reads `web` running `: x`.
+    return "blank between the process type and `:`: Cedar would run `" + Shorten(word) +
+           "` as `" + Shorten(rest) + "`, Fir refuses the line; write `" + Shorten(word) + ":`";
+  *name = trimmed.substr(0, colon);
+  std::string why = CheckName(*name);
+  if (!why.empty()) return why;
+  *command = Trim(trimmed.substr(colon + 1));
+  if (command->empty())
+    return "process type `" + *name +
+           "` has no command (Cedar skips such a line or runs nothing; Fir refuses it)";
+  return "";
+}
+
 }  // namespace
 
 bool ParseProcfile(const std::string& raw, Procfile* procfile,
@@ -213,43 +246,10 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     if (trimmed.empty() || trimmed[0] == '#') continue;
     error->text = trimmed;
 
-    // The name as Cedar reads it: a run of [A-Za-z0-9_-] after blanks.
-    size_t name_end = 0;
-    while (name_end < trimmed.size() && IsNameChar(trimmed[name_end])) ++name_end;
-    std::string word = trimmed.substr(0, name_end);
-    size_t colon = trimmed.find(':');
-    if (colon == std::string::npos || (name_end < colon && !IsBlank(trimmed[name_end]))) {
-      if (colon == std::string::npos && !word.empty() && name_end < trimmed.size() &&
-          IsBlank(trimmed[name_end]))
-        error->reason = "no `:` after the process type: Cedar would run `" + Shorten(word) +
-                        "` as `" + Shorten(Trim(trimmed.substr(name_end))) +
-                        "`, Fir refuses the line; write `" + Shorten(word) + ": " +
-                        Shorten(Trim(trimmed.substr(name_end))) + "`";
-      else if (colon == std::string::npos)
-        error->reason = "expected `<process type>: <command>`; Cedar skips this line without a "
-                        "word and Fir refuses the Procfile";
-      else
-        error->reason = CheckName(trimmed.substr(0, colon));
-      return false;
-    }
-    if (name_end < colon) {
-      // `web : x`: Cedar reads `web` running `: x`.
-      error->reason = "blank between the process type and `:`: Cedar would run `" +
-                      Shorten(word) + "` as `" + Shorten(Trim(trimmed.substr(name_end))) +
-                      "`, Fir refuses the line; write `" + Shorten(word) + ":`";
-      return false;
-    }
-    std::string name = trimmed.substr(0, colon);
-    error->reason = CheckName(name);
+    std::string name, command;
+    error->reason = ParseProcessLine(trimmed, &name, &command);
     if (!error->reason.empty()) return false;
-    std::string after = trimmed.substr(colon + 1);
-    std::string command = Trim(after);
-    if (command.empty()) {
-      error->reason = "process type `" + name +
-                      "` has no command (Cedar skips such a line or runs nothing; Fir "
-                      "refuses it)";
-      return false;
-    }
+    std::string after = trimmed.substr(trimmed.find(':') + 1);
     auto [it, inserted] = seen.emplace(name, line_no);
     if (!inserted) {
       error->reason = "process type `" + name + "` is already defined on line " +
