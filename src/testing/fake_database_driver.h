@@ -236,6 +236,7 @@ class FakeDatabaseDriver : public DatabaseDriver {
     ++queries_;
     std::map<std::string, std::vector<std::string>> found;
     for (const auto& t : tables) {
+      if (t == "slugwright_migrations" && history_exists) found[t] = HistoryAsTable().columns;
       auto it = foreign_tables.find(t);
       if (it != foreign_tables.end()) found[t] = it->second.columns;
     }
@@ -244,8 +245,10 @@ class FakeDatabaseDriver : public DatabaseDriver {
   std::vector<std::vector<std::string>> ReadForeignTable(
       const std::string& table, const std::vector<std::string>& columns) override {
     ++queries_;
-    auto it = foreign_tables.find(table);
-    if (it == foreign_tables.end())
+    std::map<std::string, ForeignTable> tables = foreign_tables;
+    if (history_exists) tables["slugwright_migrations"] = HistoryAsTable();
+    auto it = tables.find(table);
+    if (it == tables.end())
       throw DatabaseError("relation \"" + table + "\" does not exist", "42P01", false);
     std::vector<std::vector<std::string>> rows;
     for (const auto& row : it->second.rows) {
@@ -295,6 +298,13 @@ class FakeDatabaseDriver : public DatabaseDriver {
       throw DatabaseError("simulated error " + failure.sqlstate + " at " + key,
                           failure.sqlstate, false);
     }
+  }
+  /// The history as the database shows it to a plain SELECT (committed).
+  ForeignTable HistoryAsTable() const {
+    ForeignTable t{{"version", "name", "checksum", "state"}, {}};
+    for (const auto& [v, r] : history)
+      t.rows.push_back({std::to_string(v), r.name, r.checksum, ToString(r.state)});
+    return t;
   }
   int queries_ = 0;
   /// The last TryLock found the lock held elsewhere.
