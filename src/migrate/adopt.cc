@@ -33,7 +33,8 @@ ForeignTool ChooseTool(DatabaseDriver* driver, const std::string& from) {
                         "to mark every migration up to V applied");
   if (found.size() > 1) {
     std::string names;
-    for (ForeignTool t : found) names += "\n  " + DescribeForeignTable(t) + ": --from " + InfoFor(t).name;
+    for (ForeignTool t : found)
+      names += "\n  " + DescribeForeignTable(t) + ": --from " + InfoFor(t).name;
     throw UserError(kExitUsage, "several tools' history tables exist; choose one with --from:" +
                                     names);
   }

@@ -38,6 +38,11 @@ bool HasColumn(const std::vector<std::string>& columns, const std::string& name)
 
 std::string Quoted(const std::string& text) { return "'" + text + "'"; }
 
+/// How a file covered by an "up to" row is mapped, for messages.
+std::string UpToLabel(const ForeignHistory& h) {
+  return h.up_to_row + (h.up_to_is_a_row ? " (every migration up to it)" : "");
+}
+
 /// Flyway: successful versioned rows; BASELINE is "up to"; DELETE and
 /// UNDO_SQL rows (repair, undo) cancel the version's earlier row.
 void ParseFlywayRows(const std::vector<std::vector<std::string>>& rows, ForeignHistory* h) {
@@ -55,6 +60,7 @@ void ParseFlywayRows(const std::vector<std::vector<std::string>>& rows, ForeignH
       h->has_up_to = true;
       h->up_to = std::max(h->up_to, static_cast<int64_t>(std::stoll(version)));
       h->up_to_row = "baseline " + Quoted(version);
+      h->up_to_is_a_row = true;
     } else {
       applied[version] = {std::stoll(version), label};
     }
@@ -98,7 +104,8 @@ bool ParseForeignTool(const std::string& name, ForeignTool* tool) {
 
 std::string ForeignToolNames() {
   std::string names;
-  for (const auto& info : KnownForeignTools()) names += (names.empty() ? "" : ", ") + std::string(info.name);
+  for (const auto& info : KnownForeignTools())
+    names += (names.empty() ? "" : ", ") + std::string(info.name);
   return names;
 }
 
@@ -153,6 +160,7 @@ ForeignHistory ParseForeignRows(ForeignTool tool,
       h.up_to = version;
       h.up_to_row = label + (row[1] == "true" ? ", dirty" : "");
       h.dirty = row[1] == "true";
+      h.up_to_is_a_row = true;
       continue;
     }
     h.entries.push_back({version, label});
@@ -196,11 +204,11 @@ AdoptionPlan MatchForeignHistory(const std::vector<Migration>& files,
     if (own.count(m.version))
       plan.already.push_back(&m);
     else
-      plan.adopt.push_back({&m, it != applied.end() ? it->second : history.up_to_row});
+      plan.adopt.push_back({&m, it != applied.end() ? it->second : UpToLabel(history)});
   }
   for (const auto& [version, row] : applied)
     if (!with_file.count(version)) plan.without_file.push_back(row);
-  if (history.has_up_to && !with_file.count(history.up_to) && history.up_to_row.rfind("--", 0))
+  if (history.up_to_is_a_row && !with_file.count(history.up_to))
     plan.without_file.push_back(history.up_to_row);
   for (const auto& row : history.unmatchable) plan.without_file.push_back(row);
   return plan;

@@ -19,7 +19,15 @@
 #include "migrate/migration.h"
 #include "migrate/migration_history.h"
 
-enum class ForeignTool { kDbmate, kGolangMigrate, kFlyway, kNodePgMigrate, kRails, kSequelize, kKnex };
+enum class ForeignTool {
+  kDbmate,
+  kGolangMigrate,
+  kFlyway,
+  kNodePgMigrate,
+  kRails,
+  kSequelize,
+  kKnex,
+};
 
 /// How a tool keeps its history.
 struct ForeignToolInfo {
@@ -64,6 +72,9 @@ struct ForeignHistory {
   bool has_up_to = false;
   int64_t up_to = 0;
   std::string up_to_row;
+  /// `up_to` is the version of one of the tool's rows (not --version), so
+  /// a missing file for it is worth a warning.
+  bool up_to_is_a_row = false;
   /// golang-migrate's dirty flag: its last migration failed halfway.
   bool dirty = false;
   /// Rows whose version is not a whole number (e.g. Flyway "1.1"), or names

@@ -73,6 +73,13 @@ TEST(ForeignHistoryTest, GolangMigrateMeansEverythingUpToItsVersion) {
   EXPECT_EQ(clean.up_to, 2);
   EXPECT_FALSE(clean.dirty);
   EXPECT_TRUE(ParseForeignRows(ForeignTool::kGolangMigrate, {{"3", "true"}}).dirty);
+
+  std::vector<Migration> files = {File(1), File(3)};
+  AdoptionPlan plan = MatchForeignHistory(files, clean, {});
+  EXPECT_EQ(Versions(plan.adopt), std::vector<int64_t>{1});
+  EXPECT_EQ(plan.adopt[0].row, "version '2' (every migration up to it)");
+  EXPECT_EQ(Versions(plan.pending), std::vector<int64_t>{3});
+  EXPECT_EQ(plan.without_file, std::vector<std::string>{"version '2'"});
 }
 
 TEST(ForeignHistoryTest, FlywayCountsOnlySuccessfulVersionedRows) {
