@@ -42,6 +42,20 @@ class AdoptPgTest : public SlugwrightPgTest {
       db_.Exec("CREATE TABLE t" + std::to_string(n) + " (id int); INSERT INTO applied_log "
                "VALUES (" + std::to_string(n) + ")");
   }
+  /// Installs npm `packages` into tmp_/npm; false (with the reason) when
+  /// npm is missing or the registry cannot be reached, to skip the test.
+  bool NpmInstall(const std::string& packages, std::string* why) {
+    if (slugwright_.RunShell("command -v npm").code != 0) {
+      *why = "npm is not installed: the real tool cannot be fetched";
+      return false;
+    }
+    RunResult install = slugwright_.RunShell("timeout 180 npm install --prefix '" + Npm() +
+                                                 "' --no-audit --no-fund " + packages,
+                                             {}, 200);
+    *why = "`npm install " + packages + "` failed (no registry?): " + install.all();
+    return install.code == 0;
+  }
+  std::string Npm() const { return tmp_.path() + "/npm"; }
   std::vector<std::string> Release() const { return {"release", "--dir", Dir()}; }
   std::vector<std::string> Adopt(const std::vector<std::string>& extra = {}) const {
     std::vector<std::string> args = {"migrate", "adopt", "--dir", Dir()};
@@ -154,23 +168,39 @@ INSTANTIATE_TEST_SUITE_P(Tools, AdoptEachTool, ::testing::ValuesIn(kTools),
                          });
 
 TEST_F(AdoptPgTest, RealDbmateFromNpmIsAdopted) {
-  RunResult npm = slugwright_.RunShell("command -v npm");
-  if (npm.code != 0) GTEST_SKIP() << "npm is not installed: the real dbmate cannot be fetched";
-  std::string prefix = tmp_.path() + "/npm";
-  RunResult install = slugwright_.RunShell(
-      "timeout 180 npm install --prefix '" + prefix + "' --no-audit --no-fund dbmate", {}, 200);
-  if (install.code != 0)
-    GTEST_SKIP() << "`npm install dbmate` failed (no registry?): " << install.all();
+  std::string why;
+  if (!NpmInstall("dbmate", &why)) GTEST_SKIP() << why;
   db_.Exec("CREATE TABLE applied_log (v int)");
   WriteFile(1);
   WriteFile(2);
   std::string url = db_.url() + (Contains(db_.url(), "?") ? "&" : "?") + "sslmode=disable";
-  RunResult dbmate = slugwright_.RunShell("'" + prefix + "/node_modules/.bin/dbmate' --url '" +
+  RunResult dbmate = slugwright_.RunShell("'" + Npm() + "/node_modules/.bin/dbmate' --url '" +
                                           url + "' --migrations-dir '" + Dir() +
                                           "' --no-dump-schema up");
   ASSERT_EQ(dbmate.code, 0) << dbmate.all();
   ASSERT_EQ(db_.Count("SELECT count(*) FROM schema_migrations"), 2);
   ExpectAdoptThenReleaseAppliesOnlyTheNewOne("dbmate's `schema_migrations`");
+}
+
+TEST_F(AdoptPgTest, RealKnexFromNpmIsAdopted) {
+  std::string why;
+  if (!NpmInstall("knex pg", &why)) GTEST_SKIP() << why;
+  db_.Exec("CREATE TABLE applied_log (v int)");
+  tmp_.Write("npm/knexfile.js",
+             "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, "
+             "migrations: { directory: './knex_migrations' } };\n");
+  for (int n = 1; n <= 2; ++n) {
+    std::string t = "t" + std::to_string(n);
+    tmp_.Write("npm/knex_migrations/2024010100000" + std::to_string(n) + "_create_" + t + ".js",
+               "exports.up = (knex) => knex.raw('CREATE TABLE " + t +
+                   " (id int); INSERT INTO applied_log VALUES (" + std::to_string(n) +
+                   ")');\nexports.down = (knex) => knex.raw('DROP TABLE " + t + "');\n");
+  }
+  RunResult knex = slugwright_.RunShell(
+      "cd '" + Npm() + "' && node_modules/.bin/knex migrate:latest --knexfile knexfile.js");
+  ASSERT_EQ(knex.code, 0) << knex.all();
+  ASSERT_EQ(db_.Count("SELECT count(*) FROM knex_migrations"), 2);
+  ExpectAdoptThenReleaseAppliesOnlyTheNewOne("knex's `knex_migrations`");
 }
 
 TEST_F(AdoptPgTest, ReleaseRefusesBeforeAnyDdlWhileAnotherToolsHistoryExists) {
