@@ -203,6 +203,25 @@ TEST_F(AdoptPgTest, RealKnexFromNpmIsAdopted) {
   ExpectAdoptThenReleaseAppliesOnlyTheNewOne("knex's `knex_migrations`");
 }
 
+TEST_F(AdoptPgTest, RealSequelizeCliFromNpmIsAdopted) {
+  std::string why;
+  if (!NpmInstall("sequelize-cli sequelize pg", &why)) GTEST_SKIP() << why;
+  db_.Exec("CREATE TABLE applied_log (v int)");
+  for (int n = 1; n <= 2; ++n) {
+    std::string t = "t" + std::to_string(n);
+    tmp_.Write("npm/seq_migrations/2024010100000" + std::to_string(n) + "-create-" + t + ".js",
+               "module.exports = {\n  up: (qi) => qi.sequelize.query('CREATE TABLE " + t +
+                   " (id int); INSERT INTO applied_log VALUES (" + std::to_string(n) +
+                   ")'),\n  down: (qi) => qi.sequelize.query('DROP TABLE " + t + "'),\n};\n");
+  }
+  RunResult sequelize = slugwright_.RunShell(
+      "cd '" + Npm() + "' && node_modules/.bin/sequelize-cli db:migrate --url \"$DATABASE_URL\" "
+      "--migrations-path seq_migrations");
+  ASSERT_EQ(sequelize.code, 0) << sequelize.all();
+  ASSERT_EQ(db_.Count("SELECT count(*) FROM \"SequelizeMeta\""), 2);
+  ExpectAdoptThenReleaseAppliesOnlyTheNewOne("sequelize's `SequelizeMeta`");
+}
+
 TEST_F(AdoptPgTest, ReleaseRefusesBeforeAnyDdlWhileAnotherToolsHistoryExists) {
   ApplyFirstTwoByHand();
   db_.Exec(kTools[0].history_sql);
