@@ -1,7 +1,9 @@
 // `slugwright migrate adopt` end to end: for each tool a team may come
 // from, a database whose history table and schema are what that tool
-// leaves (dbmate itself from npm where it installs; the others' tables by
-// their documented DDL), adopted by the real binary; the next `release`
+// leaves, adopted by the real binary: the tool's table by its documented
+// DDL for each tool, and in addition dbmate, knex, sequelize-cli and
+// node-pg-migrate themselves, installed from npm (skipped, saying why,
+// where npm or its registry is unavailable). The next `release`
 // applies only what is new, and reruns change nothing. Also the refusals:
 // `release` on such a database before adopting, a history table named
 // after another tool's, and a dirty golang-migrate database.
@@ -220,6 +222,24 @@ TEST_F(AdoptPgTest, RealSequelizeCliFromNpmIsAdopted) {
   ASSERT_EQ(sequelize.code, 0) << sequelize.all();
   ASSERT_EQ(db_.Count("SELECT count(*) FROM \"SequelizeMeta\""), 2);
   ExpectAdoptThenReleaseAppliesOnlyTheNewOne("sequelize's `SequelizeMeta`");
+}
+
+TEST_F(AdoptPgTest, RealNodePgMigrateFromNpmIsAdopted) {
+  std::string why;
+  if (!NpmInstall("node-pg-migrate pg", &why)) GTEST_SKIP() << why;
+  db_.Exec("CREATE TABLE applied_log (v int)");
+  for (int n = 1; n <= 2; ++n) {
+    std::string t = "t" + std::to_string(n);
+    tmp_.Write("npm/pgm_migrations/2024010100000" + std::to_string(n) + "_create-" + t + ".sql",
+               "-- Up Migration\nCREATE TABLE " + t + " (id int);\nINSERT INTO applied_log "
+               "VALUES (" + std::to_string(n) + ");\n-- Down Migration\nDROP TABLE " + t +
+                   ";\n");
+  }
+  RunResult pgm = slugwright_.RunShell(
+      "cd '" + Npm() + "' && node_modules/.bin/node-pg-migrate up -m pgm_migrations");
+  ASSERT_EQ(pgm.code, 0) << pgm.all();
+  ASSERT_EQ(db_.Count("SELECT count(*) FROM pgmigrations"), 2);
+  ExpectAdoptThenReleaseAppliesOnlyTheNewOne("node-pg-migrate's `pgmigrations`");
 }
 
 TEST_F(AdoptPgTest, ReleaseRefusesBeforeAnyDdlWhileAnotherToolsHistoryExists) {
