@@ -1,5 +1,5 @@
 // `slugwright release` and `slugwright migrate up|down|status|validate|
-// repair|new`: the command line of the release-phase migration executor.
+// repair|adopt|new`: the command line of the release-phase migration executor.
 // This file only resolves settings, flags and the database URL, and wires
 // the real implementations (DirectorySource, PostgresDriver, hooks,
 // signals) into a Migrator; `status` comes back as a value that
@@ -20,7 +20,9 @@
 #include "cli/migrate_status_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
+#include "migrate/adopt.h"
 #include "migrate/directory_source.h"
+#include "migrate/foreign_history.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
@@ -50,6 +52,8 @@ struct MigrateFlags {
   bool accept_checksums = false;
   bool offline = false;
   std::string name;
+  std::string adopt_from;
+  std::vector<int64_t> adopt_version;
 };
 
 void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
@@ -59,7 +63,7 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
   cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
 }
 
-enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
+enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, kNew };
 
 /// Who runs: the run id, release, app and runner of the history rows.
 RunInfo MakeRunInfo(const AppReleaseSettings& resolved) {
@@ -131,6 +135,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
       repair.accept_checksums = f.accept_checksums;
       return migrator->Repair(repair);
     }
+    case Action::kAdopt:
     case Action::kNew: break;
   }
   return kExitOk;
@@ -177,6 +182,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                                     : DatabaseTarget::Parse(url);
   redactor.AddSecret(target.password());
   HistoryTableName table = HistoryTableName::Parse(s.table);
+  RefuseForeignHistoryTableName(table.table);
   s.table = table.Qualified();
   RunInfo run = MakeRunInfo(resolved);
 
@@ -188,12 +194,19 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   ShellCommandRunner runner(&console, &interrupt);
   PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   DirectorySource source(&disk, dir);
-  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt,
-                    MakeOptions(s, f, run, url, url_origin));
+  MigratorOptions options = MakeOptions(s, f, run, url, url_origin);
+  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
 
   int status = kExitOk;
   try {
-    status = Dispatch(action, f, resolved, &migrator, &console);
+    if (action == Action::kAdopt) {
+      MigratorContext context{&source, &driver, &runner, &console, &clock, &interrupt, &options};
+      AdoptOptions adopt{f.adopt_from, !f.adopt_version.empty(),
+                         f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
+      status = AdoptForeignHistory(context, source.ReadAll(), adopt);
+    } else {
+      status = Dispatch(action, f, resolved, &migrator, &console);
+    }
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
     throw UserError(e.code(), redactor.Scrub(e.what()));
@@ -272,6 +285,21 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   repair->add_flag("--accept-checksums", flags->accept_checksums,
                    "Record the current checksum of applied files that changed");
   repair->callback([status, flags] { *status = Run(Action::kRepair, *flags, "migrate repair"); });
+
+  CLI::App* adopt = Command(migrate, "adopt",
+                            "Take over from dbmate, golang-migrate, Flyway, node-pg-migrate, "
+                            "Rails, sequelize or knex: record what its history table says "
+                            "was applied (or, with --version, every file up to V)",
+                            flags);
+  adopt->alias("baseline");  // Flyway's word
+  adopt->add_option("--from", flags->adopt_from,
+                    "The tool whose history to import, when several tools' tables exist");
+  adopt->add_option("--version", flags->adopt_version,
+                    "Mark every migration up to this version applied (a hand-made schema)")
+      ->expected(1);
+  adopt->add_flag("--dry-run", flags->dry_run,
+                  "Show the mapping file -> the tool's row; no lock, no writes");
+  adopt->callback([status, flags] { *status = Run(Action::kAdopt, *flags, "migrate adopt"); });
 
   CLI::App* create = Command(migrate, "new",
                              "Create <dir>/<UTC timestamp>_<NAME>.sql with up and down "

@@ -29,6 +29,7 @@
 //    PostgresDriver and migrate/fake_driver_contract_test.cc for the fake)
 //    and make it pass.
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -158,6 +159,22 @@ class DatabaseDriver {
                            const RunInfo& run) = 0;
   virtual void UpdateChecksum(int64_t version, const std::string& checksum,
                               const RunInfo& run) = 0;
+
+  /// `migrate adopt`: writes an applied history row for `migration` (with
+  /// its checksum as of now) and an `adopted` event carrying `detail` (the
+  /// other tool's row), in the caller's open transaction.
+  virtual void RecordAdopted(const Migration& migration, const std::string& detail,
+                             const RunInfo& run) = 0;
+
+  /// Another tool's history (migrate/foreign_history.h): of `tables`, those
+  /// that exist in the session's current schema, each with its column
+  /// names in order. Table names are exact (case-sensitive).
+  virtual std::map<std::string, std::vector<std::string>> ForeignTableColumns(
+      const std::vector<std::string>& tables) = 0;
+  /// Every row of `columns` of the current schema's `table`, each value as
+  /// text (booleans "true"/"false", NULL as "").
+  virtual std::vector<std::vector<std::string>> ReadForeignTable(
+      const std::string& table, const std::vector<std::string>& columns) = 0;
 
   /// Appends to the event log (autocommit). Never throws: the event log
   /// must not hide the error being reported.

@@ -7,6 +7,7 @@
 #include "base/interrupt.h"
 #include "base/text.h"
 #include "migrate/external_command.h"
+#include "migrate/foreign_history.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_observer.h"
@@ -58,7 +59,10 @@ MigrationLockOptions Migrator::LockOptions() const {
 
 std::vector<HistoryRow> Migrator::ReadHistory(bool create) {
   std::vector<HistoryRow> rows;
-  if (!driver_->ReadHistory(&rows) && create) driver_->CreateHistoryTables();
+  if (!driver_->ReadHistory(&rows) && create) {
+    RefuseIfForeignHistory(driver_);  // never re-apply what another tool applied
+    driver_->CreateHistoryTables();
+  }
   return rows;
 }
 
@@ -100,7 +104,9 @@ int Migrator::Up(bool dry_run) {
 
 int Migrator::DryRun() {
   ConnectOrThrow(driver_);
-  MigrationPlan plan = MakePlan(files_, ReadHistory(false));
+  std::vector<HistoryRow> rows;
+  if (!driver_->ReadHistory(&rows)) RefuseIfForeignHistory(driver_);
+  MigrationPlan plan = MakePlan(files_, rows);
   std::string future = FutureWarning(plan);
   if (!future.empty()) console_->Warning(future);
   ThrowIfProblems(IntegrityProblems(plan, options_.settings.allow_out_of_order),

@@ -454,3 +454,45 @@ void PostgresDriver::Cancel() noexcept {
     // Nothing to cancel, or the server is gone: either way, done.
   }
 }
+
+// ---------------------------------------------------------------------------
+// Adoption of another tool's history (migrate/foreign_history.h).
+
+namespace {
+
+/// An identifier quoted for SQL, exactly as spelled ("SequelizeMeta").
+std::string QuoteIdentifier(const std::string& name) {
+  std::string quoted = "\"";
+  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
+
+void PostgresDriver::RecordAdopted(const Migration& m, const std::string& detail,
+                                   const RunInfo& run) {
+  Exec(HistoryInsert(m, "applied", true, 0, false, run) + ";\n" +
+       EventInsert("adopted", m.version, m.name, detail, run));
+}
+
+std::map<std::string, std::vector<std::string>> PostgresDriver::ForeignTableColumns(
+    const std::vector<std::string>& tables) {
+  std::map<std::string, std::vector<std::string>> found;
+  if (tables.empty()) return found;
+  std::string names;
+  for (const auto& t : tables) names += (names.empty() ? "" : ", ") + Quote(t);
+  Rows r = Exec("SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON "
+                "a.attrelid = c.oid WHERE c.relnamespace = current_schema()::regnamespace "
+                "AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND "
+                "c.relname IN (" + names + ") ORDER BY c.relname, a.attnum");
+  for (const auto& row : r.rows) found[row[0]].push_back(row[1]);
+  return found;
+}
+
+std::vector<std::vector<std::string>> PostgresDriver::ReadForeignTable(
+    const std::string& table, const std::vector<std::string>& columns) {
+  std::string select;
+  for (const auto& c : columns)
+    select += (select.empty() ? "" : ", ") + QuoteIdentifier(c) + "::text";
+  return Exec("SELECT " + select + " FROM " + QuoteIdentifier(table)).rows;
+}

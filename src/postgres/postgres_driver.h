@@ -58,6 +58,12 @@ class PostgresDriver : public DatabaseDriver {
                    const std::string& detail, const RunInfo& run) noexcept override;
   std::vector<std::string> InvalidIndexes() override;
   std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
+  void RecordAdopted(const Migration& migration, const std::string& detail,
+                     const RunInfo& run) override;
+  std::map<std::string, std::vector<std::string>> ForeignTableColumns(
+      const std::vector<std::string>& tables) override;
+  std::vector<std::vector<std::string>> ReadForeignTable(
+      const std::string& table, const std::vector<std::string>& columns) override;
   void Cancel() noexcept override;
   int queries_sent() const override { return queries_sent_; }
 

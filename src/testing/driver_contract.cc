@@ -3,6 +3,7 @@
 
 #include "testing/driver_contract.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 const char kContractMissingTable[] = "slugwright_contract_missing_table";
@@ -323,4 +324,38 @@ TEST_P(DatabaseDriverContract, RepairsChangeOnlyTheRowTheyName) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(Find(rows, 1), nullptr);
   EXPECT_NE(Find(rows, 2), nullptr);
+}
+
+// ---- Adoption of another tool's history ---------------------------------------
+
+TEST_P(DatabaseDriverContract, RecordAdoptedWritesAnAppliedRowInTheOpenTransaction) {
+  ConnectWithHistory();
+  Migration kept = MigrationNumbered(3), dropped = MigrationNumbered(4);
+  driver().Begin();
+  driver().RecordAdopted(kept, "from dbmate's `schema_migrations` version '3'", run_);
+  driver().Commit();
+  driver().Begin();
+  driver().RecordAdopted(dropped, "rolled back", run_);
+  driver().Rollback();
+  std::vector<HistoryRow> rows = History();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].version, 3);
+  EXPECT_EQ(rows[0].state, MigrationState::kApplied);
+  EXPECT_EQ(rows[0].checksum, kept.checksum);
+}
+
+TEST_P(DatabaseDriverContract, ForeignTablesAreFoundByExactNameAndReadAsText) {
+  driver().Connect();
+  EXPECT_TRUE(driver().ForeignTableColumns({"schema_migrations", "slugwright_migrations"})
+                  .empty());
+  driver().CreateHistoryTables();
+  driver().ApplyUp(MigrationNumbered(5), false, run_, DatabaseDriver::Wrap::kOwnTransaction);
+  auto found = driver().ForeignTableColumns({"schema_migrations", "slugwright_migrations"});
+  ASSERT_EQ(found.size(), 1u);
+  const std::vector<std::string>& columns = found["slugwright_migrations"];
+  EXPECT_EQ(columns.front(), "version");
+  EXPECT_NE(std::find(columns.begin(), columns.end(), "state"), columns.end());
+  auto rows = driver().ReadForeignTable("slugwright_migrations", {"version", "state"});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"5", "applied"}));
 }

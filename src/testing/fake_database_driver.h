@@ -41,6 +41,13 @@ class FakeDatabaseDriver : public DatabaseDriver {
   /// This session, as LockHolders() names it while it holds the lock.
   LockHolder self = {4141, "slugwright (fake)", "2024-01-01T00:00:00Z", "active",
                      "2024-01-01T00:00:02Z"};
+  /// Another tool's history tables (foreign_history.h): name -> columns
+  /// and rows as text.
+  struct ForeignTable {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+  };
+  std::map<std::string, ForeignTable> foreign_tables;
   std::map<std::string, Failure> fail_sql;
   /// Everything that happened, in order: "up 1", "down 2", "stmt ...",
   /// "begin", "commit", "rollback", "event run_started", ...
@@ -214,6 +221,48 @@ class FakeDatabaseDriver : public DatabaseDriver {
     ++queries_;
     log.push_back("event " + event + (version ? " " + std::to_string(version) : ""));
   }
+  void RecordAdopted(const Migration& m, const std::string&, const RunInfo& run) override {
+    ++queries_;
+    HistoryRow r = RowFor(m, run);
+    if (in_transaction)
+      pending_in_transaction.push_back(r);
+    else
+      history[m.version] = r;
+    log.push_back("adopt " + std::to_string(m.version));
+  }
+  std::map<std::string, std::vector<std::string>> ForeignTableColumns(
+      const std::vector<std::string>& tables) override {
+    ++calls["foreign_tables"];
+    ++queries_;
+    std::map<std::string, std::vector<std::string>> found;
+    for (const auto& t : tables) {
+      if (t == "slugwright_migrations" && history_exists) found[t] = HistoryAsTable().columns;
+      auto it = foreign_tables.find(t);
+      if (it != foreign_tables.end()) found[t] = it->second.columns;
+    }
+    return found;
+  }
+  std::vector<std::vector<std::string>> ReadForeignTable(
+      const std::string& table, const std::vector<std::string>& columns) override {
+    ++queries_;
+    std::map<std::string, ForeignTable> tables = foreign_tables;
+    if (history_exists) tables["slugwright_migrations"] = HistoryAsTable();
+    auto it = tables.find(table);
+    if (it == tables.end())
+      throw DatabaseError("relation \"" + table + "\" does not exist", "42P01", false);
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& row : it->second.rows) {
+      std::vector<std::string> picked;
+      for (const auto& c : columns) {
+        auto col = std::find(it->second.columns.begin(), it->second.columns.end(), c);
+        if (col == it->second.columns.end())
+          throw DatabaseError("column \"" + c + "\" does not exist", "42703", false);
+        picked.push_back(row[col - it->second.columns.begin()]);
+      }
+      rows.push_back(picked);
+    }
+    return rows;
+  }
   std::vector<std::string> InvalidIndexes() override {
     ++queries_;
     return {};
@@ -249,6 +298,13 @@ class FakeDatabaseDriver : public DatabaseDriver {
       throw DatabaseError("simulated error " + failure.sqlstate + " at " + key,
                           failure.sqlstate, false);
     }
+  }
+  /// The history as the database shows it to a plain SELECT (committed).
+  ForeignTable HistoryAsTable() const {
+    ForeignTable t{{"version", "name", "checksum", "state"}, {}};
+    for (const auto& [v, r] : history)
+      t.rows.push_back({std::to_string(v), r.name, r.checksum, ToString(r.state)});
+    return t;
   }
   int queries_ = 0;
   /// The last TryLock found the lock held elsewhere.
