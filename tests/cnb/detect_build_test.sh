@@ -69,6 +69,18 @@ expect_status 0 "CNB rebuild"
 expect_output "Since the last build: added clock; removed mailer, release, worker; changed web"
 grep -q '^cache = true' "$LAYERS/slugwright-cache.toml" || fail "cache layer [types] not set again"
 
+# The spec's older form: positional arguments only, no CNB_* variables.
+cnb_layout single-procfile
+run env -C "$T/app" -i PATH="$BASE_PATH" HOME="$T/home" \
+  "$BP/bin/detect" "$T/platform" "$T/detect-plan.toml"
+expect_status 0 "CNB detect with positional arguments only"
+run env -C "$T/app" -i PATH="$BASE_PATH" HOME="$T/home" \
+  "$BP/bin/build" "$LAYERS" "$T/platform" "$T/bp-plan.toml"
+expect_status 0 "CNB build with positional arguments only"
+run "$PYTHON" "$CNB_FILES" layers "$LAYERS"
+expect_status 0 "the layers' TOML files after a positional build"
+[[ -f "$LAYERS/launch.toml" ]] || fail "no launch.toml from a positional build"
+
 # An architecture without a binary: a clear refusal, nothing written.
 other=arm64
 [[ $(uname -m) == aarch64 ]] && other=amd64
