@@ -25,8 +25,9 @@ const char kProfileScript[] =
 const char kLastBuildFile[] = "slugwright/last-build.json";
 const size_t kMaxRunnerBytes = 512u << 20;
 
-/// How the process types changed since the build recorded in the cache.
-std::string DescribeChanges(const nlohmann::json& last, const Procfile& now) {
+}  // namespace
+
+std::string DescribeProcessTypeChanges(const nlohmann::json& last, const Procfile& now) {
   std::map<std::string, std::string> before, after;
   for (const auto& [name, command] : last.at("process_types").items())
     before[name] = command.get<std::string>();
@@ -52,16 +53,79 @@ std::string DescribeChanges(const nlohmann::json& last, const Procfile& now) {
   return out;
 }
 
-}  // namespace
+ValidatedProcfile SelectAndValidateProcfile(DiskInterface* disk, const std::string& build_dir,
+                                            const ConfigVars& vars, BuildOutput& out) {
+  out.Step(std::string("slugwright ") + SLUGWRIGHT_VERSION +
+           ": selecting the Procfile");
+  ValidatedProcfile v;
+  Selection& s = v.selection;
+  try {
+    s = ProcfileSelector(disk, build_dir).Select(vars, "");
+  } catch (const UserError& e) {
+    out.Error(e.what());
+    throw UserError(e.code(), "Build failed; the app's files were left unchanged.");
+  }
+  if (!s.app_name.empty())
+    out.Detail("App: " + s.app_name + " (from " + s.app_name_source + ")");
+  out.Detail("Rule " + std::to_string(static_cast<int>(s.rule)) + ", " +
+             RuleName(s.rule) + ": " + s.reason);
+  for (const std::string& note : s.notes) out.Warning(note);
+
+  out.Step("Validated " + s.procfile + ": " +
+           std::to_string(s.parsed.processes.size()) + " process type" +
+           (s.parsed.processes.size() == 1 ? "" : "s"));
+  for (const ProcessType& p : s.parsed.processes)
+    out.Detail(p.name + ": " + p.command);
+  for (const ProcfileWarning& w : s.parsed.warnings) out.Warning(w.Format(s.procfile));
+
+  // What Heroku will read: the canonical form, proven to parse to exactly
+  // the validated table under Cedar's and Fir's readers.
+  v.procfile_text = WriteCanonicalProcfile(s.contents, s.parsed);
+  std::string disagreement = CheckBothReadersAgree(v.procfile_text, s.parsed);
+  if (!disagreement.empty())
+    throw UserError(kExitFailed, "internal error: the Procfile slugwright would write is read "
+                                 "differently by Heroku (" + disagreement +
+                                 "); nothing was written. Please report this with the Procfile.");
+  return v;
+}
+
+std::string DescribeReleasePhase(const ReleaseSettings& release) {
+  return release.command.empty()
+             ? "Release phase: migrations in " + release.migrations_dir
+             : "Release phase: `" + release.command + "` under slugwright's lock";
+}
+
+nlohmann::json ReleaseSettingsJson(const Selection& s) {
+  return {
+      {"slugwright_version", SLUGWRIGHT_VERSION},
+      {"app", s.app_name},
+      {"procfile", s.procfile},
+      {"rule", static_cast<int>(s.rule)},
+      {"reason", s.reason},
+      {"release", s.release},
+  };
+}
+
+nlohmann::json LastBuildRecord(const Selection& s) {
+  nlohmann::json record = {{"app", s.app_name}, {"procfile", s.procfile}};
+  record["process_types"] = nlohmann::json::object();
+  for (const ProcessType& p : s.parsed.processes)
+    record["process_types"][p.name] = p.command;
+  return record;
+}
+
+bool AppHasProcfileToSelect(DiskInterface* disk, const std::string& app_dir) {
+  return disk->Stat(app_dir + "/slugwright.yml") == DiskInterface::Kind::kFile ||
+         disk->Stat(app_dir + "/procfiles") == DiskInterface::Kind::kDirectory ||
+         !FindProcfileCandidates(disk, app_dir).empty();
+}
 
 int Buildpack::Detect(const std::string& build_dir) {
   if (disk_->Stat(build_dir) != DiskInterface::Kind::kDirectory) {
     err_ << "slugwright: " << build_dir << " is not a directory\n";
     return kExitFailed;
   }
-  if (disk_->Stat(build_dir + "/slugwright.yml") == DiskInterface::Kind::kFile ||
-      disk_->Stat(build_dir + "/procfiles") == DiskInterface::Kind::kDirectory ||
-      !FindProcfileCandidates(disk_, build_dir).empty()) {
+  if (AppHasProcfileToSelect(disk_, build_dir)) {
     out_ << "slugwright\n";
     return kExitOk;
   }
@@ -89,37 +153,9 @@ int Buildpack::Compile(const std::string& build_dir,
   if (disk_->Stat(build_dir) != DiskInterface::Kind::kDirectory)
     throw UserError(kExitUsage, "BUILD_DIR " + build_dir + " is not a directory");
   ConfigVars vars = ReadEnvDir(disk_, env_dir);
-
-  out.Step(std::string("slugwright ") + SLUGWRIGHT_VERSION +
-           ": selecting the Procfile");
-  Selection s;
-  try {
-    s = ProcfileSelector(disk_, build_dir).Select(vars, "");
-  } catch (const UserError& e) {
-    out.Error(e.what());
-    throw UserError(e.code(), "Build failed; the app's files were left unchanged.");
-  }
-  if (!s.app_name.empty())
-    out.Detail("App: " + s.app_name + " (from " + s.app_name_source + ")");
-  out.Detail("Rule " + std::to_string(static_cast<int>(s.rule)) + ", " +
-             RuleName(s.rule) + ": " + s.reason);
-  for (const std::string& note : s.notes) out.Warning(note);
-
-  out.Step("Validated " + s.procfile + ": " +
-           std::to_string(s.parsed.processes.size()) + " process type" +
-           (s.parsed.processes.size() == 1 ? "" : "s"));
-  for (const ProcessType& p : s.parsed.processes)
-    out.Detail(p.name + ": " + p.command);
-  for (const ProcfileWarning& w : s.parsed.warnings) out.Warning(w.Format(s.procfile));
-
-  // What Heroku will read: the canonical form, proven to parse to exactly
-  // the validated table under Cedar's and Fir's readers.
-  const std::string procfile_text = WriteCanonicalProcfile(s.contents, s.parsed);
-  std::string disagreement = CheckBothReadersAgree(procfile_text, s.parsed);
-  if (!disagreement.empty())
-    throw UserError(kExitFailed, "internal error: the Procfile slugwright would write is read "
-                                 "differently by Heroku (" + disagreement +
-                                 "); nothing was written. Please report this with the Procfile.");
+  ValidatedProcfile v = SelectAndValidateProcfile(disk_, build_dir, vars, out);
+  const Selection& s = v.selection;
+  const std::string& procfile_text = v.procfile_text;
 
   // Reusable state: the previous build's process types, to report changes.
   std::string last_path = cache_dir + "/" + kLastBuildFile;
@@ -127,7 +163,7 @@ int Buildpack::Compile(const std::string& build_dir,
   if (disk_->Stat(last_path) == DiskInterface::Kind::kFile &&
       disk_->ReadFile(last_path, 1 << 20, &last_text, &err)) {
     try {
-      out.Detail(DescribeChanges(nlohmann::json::parse(last_text), s.parsed));
+      out.Detail(DescribeProcessTypeChanges(nlohmann::json::parse(last_text), s.parsed));
     } catch (const nlohmann::json::exception&) {
       out.Detail("The cached record of the last build is unreadable; ignored");
     }
@@ -141,18 +177,8 @@ int Buildpack::Compile(const std::string& build_dir,
     throw UserError(kExitFailed, "cannot read the slugwright binary: " + err);
   Write(build_dir + "/" + kSlugRunnerPath, runner, 0755);
   Write(build_dir + "/" + kProfileScriptPath, kProfileScript, 0644);
-  nlohmann::json settings = {
-      {"slugwright_version", SLUGWRIGHT_VERSION},
-      {"app", s.app_name},
-      {"procfile", s.procfile},
-      {"rule", static_cast<int>(s.rule)},
-      {"reason", s.reason},
-      {"release", s.release},
-  };
-  Write(build_dir + "/" + kSlugReleaseSettingsPath, settings.dump(2) + "\n", 0644);
-  out.Detail(s.release.command.empty()
-                 ? "Release phase: migrations in " + s.release.migrations_dir
-                 : "Release phase: `" + s.release.command + "` under slugwright's lock");
+  Write(build_dir + "/" + kSlugReleaseSettingsPath, ReleaseSettingsJson(s).dump(2) + "\n", 0644);
+  out.Detail(DescribeReleasePhase(s.release));
 
   if (!s.app_json.empty()) {
     std::string app_json;
@@ -173,10 +199,7 @@ int Buildpack::Compile(const std::string& build_dir,
     Write(build_dir + "/Procfile", procfile_text, 0644);
   }
 
-  nlohmann::json record = {{"app", s.app_name}, {"procfile", s.procfile}};
-  record["process_types"] = nlohmann::json::object();
-  for (const ProcessType& p : s.parsed.processes)
-    record["process_types"][p.name] = p.command;
+  nlohmann::json record = LastBuildRecord(s);
   if (disk_->MakeDirs(cache_dir + "/slugwright", &err) &&
       disk_->WriteFileAtomically(last_path, record.dump(2) + "\n", 0644, &err)) {
   } else {

@@ -1,9 +1,14 @@
 #ifndef SLUGWRIGHT_BUILDPACK_BUILDPACK_H_
 #define SLUGWRIGHT_BUILDPACK_BUILDPACK_H_
 
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
 
+#include "buildpack/env_dir.h"
+#include "buildpack/procfile_selector.h"
+
+class BuildOutput;
 struct DiskInterface;
 
 /// The classic Heroku buildpack API. bin/detect, bin/compile and bin/release
@@ -40,5 +45,39 @@ class Buildpack {
 /// Where compile installs the runner and its settings, relative to the app.
 extern const char kSlugRunnerPath[];
 extern const char kSlugReleaseSettingsPath[];
+
+// The steps bin/compile (classic) and bin/build (CNB, buildpack/cnb_build.h)
+// share, so that both generations select and validate alike.
+
+/// True when the app has something to select: a slugwright.yml, a
+/// procfiles/ directory or a Procfile anywhere (what detect accepts).
+bool AppHasProcfileToSelect(DiskInterface* disk, const std::string& app_dir);
+
+/// A Procfile selected and validated for a build, and the canonical text
+/// to write as the app's Procfile.
+struct ValidatedProcfile {
+  Selection selection;
+  std::string procfile_text;
+};
+
+/// Selects the Procfile by the config vars, reports the rule, the process
+/// types and warnings on `out`, and checks that Heroku's readers agree on
+/// the canonical text. Reads only; throws UserError.
+ValidatedProcfile SelectAndValidateProcfile(DiskInterface* disk, const std::string& build_dir,
+                                            const ConfigVars& vars, BuildOutput& out);
+
+/// The app's .slugwright/release.json contents.
+nlohmann::json ReleaseSettingsJson(const Selection& s);
+
+/// The build log's line on what the release phase will run.
+std::string DescribeReleasePhase(const ReleaseSettings& release);
+
+/// What a build keeps for the next one's change report:
+/// {"app", "procfile", "process_types": {name: command}}.
+nlohmann::json LastBuildRecord(const Selection& s);
+
+/// "Since the last build: added x; removed y; changed z" (or unchanged),
+/// comparing a LastBuildRecord() with the new process types.
+std::string DescribeProcessTypeChanges(const nlohmann::json& last, const Procfile& now);
 
 #endif  // SLUGWRIGHT_BUILDPACK_BUILDPACK_H_

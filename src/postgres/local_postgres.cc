@@ -23,6 +23,7 @@
 #include <pqxx/pqxx>
 
 #include "postgres/database_url.h"
+#include "postgres/local_postgres_guard.h"
 #include "base/child_environment.h"
 #include "base/exit_codes.h"
 #include "base/subprocess.h"
@@ -160,6 +161,7 @@ LocalPostgres::LocalPostgres(const LocalPostgresOptions& options)
   dir_ = buffer.data();
 
   try {
+    guard_ = std::make_unique<LocalPostgresGuard>(dir_);
     if (drop_privileges_) ChownTree(dir_, run_as_uid_, run_as_gid_);
     Initdb(options);
     bool started = false;

@@ -1,8 +1,11 @@
 #ifndef SLUGWRIGHT_POSTGRES_LOCAL_POSTGRES_H_
 #define SLUGWRIGHT_POSTGRES_LOCAL_POSTGRES_H_
 
+#include <memory>
 #include <string>
 #include <vector>
+
+class LocalPostgresGuard;
 
 /// How to set up a throwaway PostgreSQL cluster.
 struct LocalPostgresOptions {
@@ -32,6 +35,10 @@ struct LocalPostgresOptions {
 /// `pg_config --bindir`. PostgreSQL refuses to run as root, so under root
 /// initdb and the server run as the `postgres` user, which owns the
 /// directory.
+///
+/// A guard process (local_postgres_guard.h) stops the server and removes
+/// the directory if this process ends without running the destructor
+/// (SIGPIPE, SIGHUP, SIGKILL, ...).
 class LocalPostgres {
  public:
   /// Runs initdb and starts the server; returns once it accepts
@@ -91,6 +98,9 @@ class LocalPostgres {
 
   std::string bin_dir_;
   std::string dir_;
+  /// Cleans up if this process dies first; destroyed after the
+  /// destructor's own cleanup.
+  std::unique_ptr<LocalPostgresGuard> guard_;
   std::string user_;
   std::string password_;
   std::string database_;

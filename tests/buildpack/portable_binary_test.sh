@@ -25,9 +25,11 @@ checks=$((checks + 1))
 run bash -c "cd '$(dirname "$tgz")' && sha256sum -c '$(basename "$tgz").sha256'"
 expect_status 0 "sha256sum -c"
 expected_files='README.md
+bin/build
 bin/compile
 bin/detect
 bin/release
+buildpack.toml
 dist/slugwright
 lib/find-slugwright.sh'
 checks=$((checks + 1))
@@ -39,7 +41,7 @@ $expected_files"
 unpacked=$WORK/buildpack
 mkdir -p "$unpacked"
 tar -xzf "$tgz" -C "$unpacked"
-for script in detect compile release; do
+for script in detect compile release build; do
   checks=$((checks + 1))
   [[ -x "$unpacked/bin/$script" ]] || fail "bin/$script is not executable in the tarball"
 done

@@ -1,0 +1,38 @@
+#ifndef SLUGWRIGHT_POSTGRES_LOCAL_POSTGRES_GUARD_H_
+#define SLUGWRIGHT_POSTGRES_LOCAL_POSTGRES_GUARD_H_
+
+// Why a throwaway cluster (local_postgres.h) never outlives the process
+// that started it, however that process ends: `slugwright rehearse ... |
+// head -1` (SIGPIPE), a closed terminal (SIGHUP), SIGTERM or SIGINT with no
+// handler installed, SIGKILL, an uncaught exception or exit() skip the
+// destructor, and pg_ctl starts the server in a session of its own, so
+// nothing else would stop it.
+
+#include <sys/types.h>
+
+#include <string>
+
+/// A watchdog process for one cluster directory: a small /bin/sh script in
+/// a process group of its own (ignoring SIGINT, SIGTERM, SIGHUP and
+/// SIGPIPE) that reads a pipe whose only writer is this process. When the
+/// pipe reaches end-of-file without the word "done" (this process died), it
+/// stops the cluster's server (immediate shutdown, SIGQUIT; SIGKILL after
+/// 10 s) and removes the directory.
+class LocalPostgresGuard {
+ public:
+  /// Starts the watchdog for `dir`; throws std::runtime_error when it
+  /// cannot.
+  explicit LocalPostgresGuard(const std::string& dir);
+  /// Tells the watchdog the cluster was cleaned up as planned and reaps it.
+  ~LocalPostgresGuard();
+  LocalPostgresGuard(const LocalPostgresGuard&) = delete;
+  LocalPostgresGuard& operator=(const LocalPostgresGuard&) = delete;
+
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int write_fd_ = -1;
+};
+
+#endif  // SLUGWRIGHT_POSTGRES_LOCAL_POSTGRES_GUARD_H_

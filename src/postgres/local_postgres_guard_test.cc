@@ -1,0 +1,76 @@
+// Tests of the throwaway cluster's guard process (local_postgres_guard.h),
+// without PostgreSQL: a `sleep` stands in for the postmaster.
+#include "postgres/local_postgres_guard.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "testing/test_util.h"
+
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// A child `sleep 60`, standing in for the postmaster.
+pid_t StartSleeper() {
+  pid_t pid = -1;
+  const char* argv[] = {"/bin/sleep", "60", nullptr};
+  EXPECT_EQ(0, posix_spawn(&pid, "/bin/sleep", nullptr, nullptr,
+                           const_cast<char* const*>(argv), environ));
+  return pid;
+}
+
+}  // namespace
+
+TEST(LocalPostgresGuard, APlannedCleanupLeavesEverythingToTheOwner) {
+  ScopedTempDir parent;
+  std::string dir = parent.Write("cluster/data/PG_VERSION", "15\n");
+  dir = parent.path() + "/cluster";
+  pid_t guard_pid;
+  {
+    LocalPostgresGuard guard(dir);
+    guard_pid = guard.pid();
+    EXPECT_GT(guard_pid, 0);
+  }
+  EXPECT_TRUE(Exists(dir + "/data/PG_VERSION"));
+  EXPECT_NE(0, ::kill(guard_pid, 0)) << "the guard was not reaped";
+}
+
+TEST(LocalPostgresGuard, StopsTheServerAndRemovesTheDirectoryWhenTheOwnerDies) {
+  ScopedTempDir parent;
+  const std::string dir = parent.path() + "/cluster";
+  pid_t server = StartSleeper();
+  ASSERT_GT(server, 0);
+  parent.Write("cluster/data/postmaster.pid", std::to_string(server) + "\n" + dir + "/data\n");
+
+  // The owner: starts the guard and exits without destroying it, as a
+  // process killed by SIGPIPE or SIGKILL would.
+  pid_t owner = ::fork();
+  ASSERT_GE(owner, 0);
+  if (owner == 0) {
+    new LocalPostgresGuard(dir);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(owner, ::waitpid(owner, &status, 0));
+
+  bool server_ended = WaitUntil([&] { return ::waitpid(server, &status, WNOHANG) == server; }, 15);
+  EXPECT_TRUE(server_ended);
+  if (server_ended) {
+    ASSERT_TRUE(WIFSIGNALED(status));
+    EXPECT_EQ(SIGQUIT, WTERMSIG(status));
+  } else {
+    ::kill(server, SIGKILL);
+    ::waitpid(server, &status, 0);
+  }
+  EXPECT_TRUE(WaitUntil([&] { return !Exists(dir); }, 15)) << dir << " was left";
+}
