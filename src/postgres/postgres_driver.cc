@@ -1,5 +1,9 @@
 #include "postgres/postgres_driver.h"
 
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 #include <sstream>
@@ -13,6 +17,30 @@ namespace {
 /// Formats seconds as a PostgreSQL interval setting in milliseconds.
 std::string Millis(double seconds) {
   return std::to_string(static_cast<long long>(std::llround(seconds * 1000))) + "ms";
+}
+
+/// Where a COPY keyword starts in `sql` (case-insensitive, as a word);
+/// npos when none.
+size_t CopyAt(const std::string& sql) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t i = 0; i + 4 <= sql.size(); ++i) {
+    if (strncasecmp(sql.c_str() + i, "copy", 4) != 0) continue;
+    if ((i == 0 || !word(sql[i - 1])) && (i + 4 == sql.size() || !word(sql[i + 4])))
+      return i;
+  }
+  return std::string::npos;
+}
+
+/// Whether `result` is a COPY's start (PGRES_COPY_IN/OUT/BOTH). libpqxx 6
+/// does not show a result's status; this is the one result with columns of
+/// no type (PQftype 0, which libpqxx reports by throwing).
+bool IsCopyStart(const pqxx::result& result) {
+  if (result.columns() == 0 || !result.empty()) return false;
+  try {
+    return result.column_type(pqxx::row::size_type{0}) == 0;
+  } catch (const std::exception&) {
+    return true;
+  }
 }
 
 const char* kTimestampFormat = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
@@ -61,6 +89,7 @@ void PostgresDriver::Connect() {
   if (target_.Get("connect_timeout").empty()) settings["connect_timeout"] = "15";
   try {
     auto conn = std::make_unique<pqxx::connection>(target_.Conninfo(settings));
+    backend_pid_ = conn->backendpid();
     std::lock_guard<std::mutex> lock(connection_mutex_);
     conn_ = std::move(conn);
   } catch (const std::exception& e) {
@@ -108,21 +137,10 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
                             "new session would not hold the migration lock",
                         "08003", true);
   ++queries_sent_;
+  pqxx::result result;
   try {
     pqxx::nontransaction work(*conn_);
-    pqxx::result result = work.exec(sql);
-    Rows rows;
-    for (const auto& row : result) {
-      std::vector<std::string> values;
-      std::vector<bool> nulls;
-      for (const auto& field : row) {
-        nulls.push_back(field.is_null());
-        values.push_back(field.is_null() ? "" : field.c_str());
-      }
-      rows.rows.push_back(std::move(values));
-      rows.nulls.push_back(std::move(nulls));
-    }
-    return rows;
+    result = work.exec(sql);
   } catch (const pqxx::failure& e) {
     // A terminated backend can also surface as an SQL error (57P01) on a
     // connection that is closed by the time it is reported.
@@ -138,6 +156,55 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
     }
     Rethrow(e, source_path, source_first_line);
   }
+  // libpq hands back a COPY's start as a result, not as an error; the
+  // statements after it have not run.
+  if (IsCopyStart(result) && CopyAt(sql) != std::string::npos)
+    FailCopyState(sql, source_path, source_first_line);
+  Rows rows;
+  for (const auto& row : result) {
+    std::vector<std::string> values;
+    std::vector<bool> nulls;
+    for (const auto& field : row) {
+      nulls.push_back(field.is_null());
+      values.push_back(field.is_null() ? "" : field.c_str());
+    }
+    rows.rows.push_back(std::move(values));
+    rows.nulls.push_back(std::move(nulls));
+  }
+  return rows;
+}
+
+void PostgresDriver::FailCopyState(const std::string& sql, const std::string& source_path,
+                                   int source_first_line) {
+  // Before it sends the next query, libpq ends a COPY FROM STDIN with an
+  // error (the server aborts the transaction it was in) and reads past
+  // COPY TO STDOUT; the caller's ROLLBACK then ends the transaction.
+  try {
+    pqxx::nontransaction work(*conn_);
+    work.exec("SELECT 1");
+  } catch (const pqxx::broken_connection&) {
+    session_lost_ = true;
+  } catch (const std::exception&) {
+    // "current transaction is aborted": expected after the failed COPY.
+  }
+  size_t at = CopyAt(sql);
+  size_t end = sql.find(';', at);
+  std::string statement = sql.substr(at, end == std::string::npos ? 80 : end - at + 1);
+  for (char& c : statement)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (statement.size() > 80) statement = statement.substr(0, 77) + "...";
+  std::string where;
+  if (!source_path.empty()) {
+    int line = source_first_line +
+               static_cast<int>(std::count(sql.begin(), sql.begin() + at, '\n'));
+    where = " (at " + source_path + ":" + std::to_string(line) + ")";
+  }
+  throw DatabaseError("`" + statement + "`" + where +
+                          ": COPY FROM STDIN needs inline data slugwright does not send "
+                          "(and COPY TO STDOUT sends rows it does not read), so the "
+                          "statement failed and nothing after it ran. Load the data with "
+                          "INSERT, or COPY from a file on the database server.",
+                      "0A000", session_lost_);
 }
 
 std::string PostgresDriver::Quote(const std::string& text) const {
@@ -285,8 +352,65 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
 void PostgresDriver::CreateHistoryTables() { Exec(HistoryTablesDdl(table_name_)); }
 
 void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) {
-  Exec("SET lock_timeout = '" + Millis(lock_timeout) + "'; SET statement_timeout = '" +
-       Millis(statement_timeout) + "'");
+  std::string set = "SET lock_timeout = '" + Millis(lock_timeout) +
+                    "'; SET statement_timeout = '" + Millis(statement_timeout) + "'";
+  Exec(set);
+  timeout_prefix_ = set + "; ";
+}
+
+std::vector<std::string> PostgresDriver::OtherHistoryTables() {
+  // A history table is known by its columns, whatever it is called.
+  Rows r = Exec(
+      "SELECT table_schema || '.' || table_name FROM information_schema.columns WHERE "
+      "column_name IN ('version', 'checksum', 'state', 'in_transaction', "
+      "'statements_total', 'statements_done', 'out_of_order', 'run_id') GROUP BY "
+      "table_schema, table_name HAVING count(*) = 8 AND NOT (table_schema = " +
+      Quote(table_name_.schema) + " AND table_name = " + Quote(table_name_.table) +
+      ") ORDER BY 1");
+  std::vector<std::string> names;
+  for (const auto& row : r.rows) names.push_back(row[0]);
+  return names;
+}
+
+DatabaseDriver::LostOutcome PostgresDriver::ReadOutcomeOnNewSession(
+    int64_t version) noexcept {
+  try {
+    pqxx::connection fresh(target_.Conninfo({{"application_name", "slugwright check"},
+                                             {"connect_timeout", "15"}}));
+    pqxx::nontransaction work(fresh);
+    // The lost session's backend may still be running (a network cut is
+    // not seen by the server at once): end it, so it cannot commit after
+    // the history has been read.
+    std::string old = std::to_string(backend_pid_);
+    work.exec("SELECT pg_terminate_backend(" + old + ") FROM pg_stat_activity WHERE pid = " +
+              old);
+    for (int i = 0;; ++i) {
+      pqxx::result alive =
+          work.exec("SELECT count(*) FROM pg_stat_activity WHERE pid = " + old);
+      if (alive[0][0].as<int>() == 0) break;
+      if (i == 50) return LostOutcome::kUnknown;
+      work.exec("SELECT pg_sleep(0.1)");
+    }
+    pqxx::result r = work.exec("SELECT state FROM " + history_ +
+                               " WHERE version = " + std::to_string(version));
+    if (r.empty()) return LostOutcome::kRolledBack;
+    return std::string(r[0][0].c_str()) == "applied" ? LostOutcome::kApplied
+                                                     : LostOutcome::kUnknown;
+  } catch (const pqxx::undefined_table&) {
+    return LostOutcome::kRolledBack;
+  } catch (...) {
+    return LostOutcome::kUnknown;
+  }
+}
+
+void PostgresDriver::RecordRename(int64_t old_version, const Migration& renamed,
+                                  const RunInfo& run) {
+  std::string old_label = std::to_string(old_version);
+  Exec("UPDATE " + history_ + " SET version = " + std::to_string(renamed.version) +
+       ", name = " + Quote(renamed.name) + " WHERE version = " + old_label +
+       " AND state = 'applied';\n" +
+       EventInsert("repaired", renamed.version, renamed.name,
+                   "renamed from version " + old_label, run));
 }
 
 void PostgresDriver::Begin() { Exec("BEGIN"); }
@@ -337,7 +461,7 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
   // "BEGIN; " shares the SQL's first line, so the server's LINE numbers
   // are the SQL's. The SQL is closed by a newline and `;` in case it ends
   // in a -- comment or lacks its final semicolon.
-  std::string sql = (own ? "BEGIN; " : "") + m.up_sql + "\n;\n" +
+  std::string sql = (own ? "BEGIN; " : "") + timeout_prefix_ + m.up_sql + "\n;\n" +
                     HistoryInsert(m, "applied", true, 0, out_of_order, run) + ";\n" +
                     EventInsert("applied", m.version, m.name, "", run) + ";\n" +
                     (own ? "COMMIT;" : "");
@@ -351,7 +475,8 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
 
 void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap) {
   bool own = wrap == Wrap::kOwnTransaction;
-  std::string sql = (own ? "BEGIN; " : "") + m.down_sql + "\n;\n" + "DELETE FROM " +
+  std::string sql = (own ? "BEGIN; " : "") + timeout_prefix_ + m.down_sql + "\n;\n" +
+                    "DELETE FROM " +
                     history_ + " WHERE version = " + std::to_string(m.version) + ";\n" +
                     EventInsert("reverted", m.version, m.name, "", run) + ";\n" +
                     (own ? "COMMIT;" : "");
@@ -365,7 +490,8 @@ void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap
 
 void PostgresDriver::StartUnfinished(const Migration& m, int statements_total,
                                      bool out_of_order, const RunInfo& run) {
-  Exec(HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
+  Exec(timeout_prefix_ +
+       HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
        EventInsert("started", m.version, m.name,
                    std::to_string(statements_total) + " statements", run));
 }
