@@ -376,9 +376,10 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
   const ReleaseSettings& s = options_.settings;
   int code = InterruptedOr(kExitFailed);
   if (lost_commit_)
-    console_->Error((outcome->failed ? "Migration " + Label(*outcome->failed) + ": o"
-                                     : std::string("O")) +
-                    "utcome unknown: " + outcome->error);
+    console_->Error((outcome->failed
+                         ? "Migration " + Label(*outcome->failed) + " failed (outcome unknown): "
+                         : std::string("Outcome unknown: ")) +
+                    outcome->error);
   else if (outcome->failed)
     console_->Error("Migration " + Label(*outcome->failed) + " failed: " + outcome->error);
   else

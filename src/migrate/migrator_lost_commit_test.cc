@@ -46,7 +46,7 @@ bool Contains(const std::string& text, const std::string& part) {
 TEST_F(LostCommitTest, CommittedBeforeTheConnectionWentIsReportedAppliedAndCounted) {
   driver.fail_sql["LOSE"] = {"08006", 1, /*lost=*/true, /*committed=*/true};
   EXPECT_EQ(Up(), kExitFailed);
-  EXPECT_TRUE(Contains(All(), "Migration 2_m2: outcome unknown")) << All();
+  EXPECT_TRUE(Contains(All(), "Migration 2_m2 failed (outcome unknown)")) << All();
   EXPECT_TRUE(Contains(All(), "2_m2 is recorded as applied")) << All();
   EXPECT_TRUE(driver.Logged("check 2"));
   // Both are applied, so both are what `down 2` would revert.

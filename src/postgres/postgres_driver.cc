@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -201,9 +203,9 @@ void PostgresDriver::FailCopyState(const std::string& sql, const std::string& so
   }
   throw DatabaseError("`" + statement + "`" + where +
                           ": COPY FROM STDIN needs inline data slugwright does not send "
-                          "(and COPY TO STDOUT sends rows it does not read), so the "
-                          "statement failed and nothing after it ran. Load the data with "
-                          "INSERT, or COPY from a file on the database server.",
+                          "(and COPY TO STDOUT sends rows it does not read), so it cannot "
+                          "run in a migration. Load the data with INSERT, or COPY from a "
+                          "file on the database server.",
                       "0A000", session_lost_);
 }
 
@@ -375,9 +377,18 @@ std::vector<std::string> PostgresDriver::OtherHistoryTables() {
 DatabaseDriver::LostOutcome PostgresDriver::ReadOutcomeOnNewSession(
     int64_t version) noexcept {
   try {
-    pqxx::connection fresh(target_.Conninfo({{"application_name", "slugwright check"},
-                                             {"connect_timeout", "15"}}));
-    pqxx::nontransaction work(fresh);
+    std::unique_ptr<pqxx::connection> fresh;
+    // A restarting server refuses connections for a moment.
+    for (int attempt = 1; !fresh; ++attempt) {
+      try {
+        fresh = std::make_unique<pqxx::connection>(target_.Conninfo(
+            {{"application_name", "slugwright check"}, {"connect_timeout", "10"}}));
+      } catch (const pqxx::broken_connection&) {
+        if (attempt == 5) return LostOutcome::kUnknown;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+    }
+    pqxx::nontransaction work(*fresh);
     // The lost session's backend may still be running (a network cut is
     // not seen by the server at once): end it, so it cannot commit after
     // the history has been read.
