@@ -6,12 +6,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "migrate/database_driver.h"
 #include "postgres/database_url.h"
 #include "postgres/history_table.h"
 
 #include <pqxx/connection>
+#include <pqxx/result>
 
 /// DatabaseDriver for PostgreSQL on libpqxx: one session (the lock and the
 /// migrations share it), application_name identifying the run, TCP
@@ -66,13 +68,20 @@ class PostgresDriver : public DatabaseDriver {
   int queries_sent() const override { return queries_sent_; }
 
  private:
-  struct Rows;
+  /// A result as text; a NULL reads as "" with its flag set.
+  struct Rows {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<bool>> nulls;
+  };
   /// Sends one simple query (possibly several statements) and returns the
   /// last result's rows as text. Throws DatabaseError.
   /// `source_path` and `source_first_line` locate the SQL in a migration
   /// file, so an error's "LINE n" is reported as file:line.
   Rows Exec(const std::string& sql, const std::string& source_path = "",
             int source_first_line = 1);
+  /// Whether `result` (of `sql`) is the start of a COPY: the session is
+  /// left copying and the statements after it have not run.
+  static bool IsCopyStart(const pqxx::result& result, const std::string& sql);
   /// After a result that left the session copying (COPY FROM STDIN with no
   /// data, COPY TO STDOUT): ends the copy state and throws the error.
   [[noreturn]] void FailCopyState(const std::string& sql, const std::string& source_path,
