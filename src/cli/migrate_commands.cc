@@ -27,6 +27,7 @@
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
 #include "base/interrupt.h"
+#include "migrate/migrations_dir_check.h"
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "migrate/release_file.h"
@@ -49,6 +50,7 @@ struct MigrateFlags {
   bool json = false;
   bool exit_code = false;
   std::vector<int64_t> mark_applied;
+  std::vector<std::string> renamed;
   bool accept_checksums = false;
   bool offline = false;
   std::string name;
@@ -133,6 +135,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
       RepairOptions repair;
       repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
       repair.accept_checksums = f.accept_checksums;
+      repair.renamed = f.renamed;
       return migrator->Repair(repair);
     }
     case Action::kAdopt:
@@ -154,6 +157,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   // --dir is relative to where the command runs.
   std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
   std::string dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
+  if (f.settings.dir.empty()) RefuseMigrationsDirOutsideApp(&disk, root, s.migrations_dir, dir);
 
   if (action == Action::kNew) {
     std::string path = CreateMigrationFile(&disk, dir, f.name, std::time(nullptr));
@@ -282,6 +286,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                              flags);
   repair->add_option("--mark-applied", flags->mark_applied,
                      "Mark this unfinished version applied (you completed it by hand)");
+  repair->add_option("--renamed", flags->renamed, "OLD:NEW: applied OLD was renamed to NEW");
   repair->add_flag("--accept-checksums", flags->accept_checksums,
                    "Record the current checksum of applied files that changed");
   repair->callback([status, flags] { *status = Run(Action::kRepair, *flags, "migrate repair"); });

@@ -119,8 +119,15 @@ class DatabaseDriver {
   /// under the lock.
   virtual void CreateHistoryTables() = 0;
   /// Sets lock_timeout and statement_timeout (seconds, 0 = none) for the
-  /// statements that follow.
+  /// statements that follow, and remembers them: ApplyUp, ApplyDown and
+  /// StartUnfinished set them again first (in the same round trip), so a
+  /// migration that changes them (a pasted `SET lock_timeout = 0;`) does
+  /// not change them for the next one.
   virtual void SetTimeouts(double lock_timeout, double statement_timeout) = 0;
+  /// Other slugwright history tables on this database (qualified names):
+  /// a second runner configured with another `table:` would apply every
+  /// migration again.
+  virtual std::vector<std::string> OtherHistoryTables() = 0;
 
   virtual void Begin() = 0;
   virtual void Commit() = 0;
@@ -128,7 +135,10 @@ class DatabaseDriver {
   virtual void Rollback() = 0;
 
   /// Runs a transactional migration's up SQL and writes its history row and
-  /// an `applied` event, with no other round trip.
+  /// an `applied` event, with no other round trip. Every statement's outcome
+  /// is checked: one that leaves the session in a COPY state (COPY FROM
+  /// STDIN without data) is an error naming it, and the session is usable
+  /// again (the transaction rolled back) when the call throws.
   virtual void ApplyUp(const Migration& migration, bool out_of_order,
                        const RunInfo& run, Wrap wrap) = 0;
   /// Runs a transactional down SQL and deletes the history row, logging a
@@ -151,6 +161,19 @@ class DatabaseDriver {
   /// After a non-transactional down section: deletes the history row.
   virtual void ForgetMigration(const Migration& migration, const RunInfo& run) = 0;
 
+  /// What a lost connection left of `version`, read on a new session of its
+  /// own (no lock, nothing written, closed at once): after the session was
+  /// lost with a COMMIT in flight, whether the server committed it.
+  enum class LostOutcome { kUnknown, kRolledBack, kApplied };
+  /// kApplied when the history row is there and applied, kRolledBack when
+  /// there is none, kUnknown when the server cannot be reached. Never throws.
+  virtual LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept = 0;
+
+  /// `migrate repair --renamed`: moves the applied row of `old_version`
+  /// (whose file is gone) to `renamed`'s version and name, logging a
+  /// `repaired` event.
+  virtual void RecordRename(int64_t old_version, const Migration& renamed,
+                            const RunInfo& run) = 0;
   /// `migrate repair`: deletes an unfinished row, marks one applied, or
   /// replaces an applied row's checksum; each logs a `repaired` event.
   virtual void DeleteHistoryRow(int64_t version, const std::string& detail,

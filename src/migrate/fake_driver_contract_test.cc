@@ -15,6 +15,8 @@ class FakeDriverUnderContract : public DriverUnderContract {
   FakeDriverUnderContract() {
     // The fake runs no SQL: it refuses the missing table as the server would.
     fake_.fail_sql[kContractMissingTable] = {"42P01"};
+    // ... and a COPY waiting for data, as PostgresDriver reports it.
+    fake_.fail_sql["FROM STDIN"] = {"0A000"};
   }
   DatabaseDriver& driver() override { return fake_; }
   std::shared_ptr<void> HoldLockElsewhere() override {

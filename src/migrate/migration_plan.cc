@@ -3,6 +3,20 @@
 #include <cctype>
 #include <unordered_map>
 
+namespace {
+
+void FindRenames(MigrationPlan* plan) {
+  if (plan->future.empty() || plan->pending.empty()) return;
+  std::unordered_map<std::string, const HistoryRow*> missing_by_checksum;
+  for (const HistoryRow& row : plan->future) missing_by_checksum.emplace(row.checksum, &row);
+  for (const Migration* file : plan->pending) {
+    auto it = missing_by_checksum.find(file->checksum);
+    if (it != missing_by_checksum.end()) plan->renamed.push_back({file, *it->second});
+  }
+}
+
+}  // namespace
+
 MigrationPlan MakePlan(const std::vector<Migration>& files,
                        const std::vector<HistoryRow>& history) {
   MigrationPlan plan;
@@ -35,6 +49,7 @@ MigrationPlan MakePlan(const std::vector<Migration>& files,
     plan.applied.push_back(row);
     if (!files_by_version.count(row.version)) plan.future.push_back(row);
   }
+  FindRenames(&plan);
   return plan;
 }
 
@@ -86,6 +101,16 @@ std::vector<std::string> IntegrityProblems(const MigrationPlan& plan,
         "). Restore the file, or write a new migration for the change; if the "
         "edit is harmless (e.g. a comment), accept it with `slugwright migrate "
         "repair --accept-checksums`.");
+  }
+  for (const auto& rename : plan.renamed) {
+    problems.push_back(
+        "pending migration " + rename.file->up_path + " has the same checksum (" +
+        rename.file->checksum + ") as applied migration " +
+        Label(rename.row.version, rename.row.name) + " (applied " + rename.row.applied_at +
+        "), whose file is gone: it looks renamed, and applying it would run the same SQL "
+        "again. If it is a rename, record it with `slugwright migrate repair --renamed " +
+        std::to_string(rename.row.version) + ":" + std::to_string(rename.file->version) +
+        "`; if it must run again, make it differ (e.g. a comment saying why).");
   }
   for (const HistoryRow& row : plan.unfinished) problems.push_back(DescribeUnfinished(row));
   if (!allow_out_of_order && !plan.out_of_order.empty()) {

@@ -25,6 +25,13 @@ struct MigrationPlan {
   /// after `heroku rollback`.
   std::vector<HistoryRow> future;
   std::vector<ChecksumMismatch> checksum_mismatches;
+  /// A pending file whose checksum is that of an applied migration with no
+  /// file: most likely that migration renamed, which would run it again.
+  struct Rename {
+    const Migration* file;
+    HistoryRow row;
+  };
+  std::vector<Rename> renamed;
   /// Rows in state started or failed: a non-transactional migration that
   /// did not finish.
   std::vector<HistoryRow> unfinished;
@@ -42,6 +49,8 @@ MigrationPlan MakePlan(const std::vector<Migration>& files,
 /// The policies that make `up` refuse to run (exit 4), each a message
 /// naming the file(s) and what to do. Empty when the plan may run:
 /// - an applied migration's file changed (both checksums named);
+/// - a pending file has the checksum of an applied migration whose file is
+///   gone (a renamed migration: both named, and `migrate repair --renamed`);
 /// - a non-transactional migration did not finish (which statement was
 ///   reached, and `slugwright migrate repair`);
 /// - a pending file is older than the newest applied one, unless

@@ -136,12 +136,24 @@ void Migrator::AnnouncePending(const MigrationPlan& plan) {
                           "cannot revert it (or anything older) if this release fails");
   }
   driver_->SetTimeouts(s.lock_timeout_seconds, s.statement_timeout_seconds);
+  WarnAboutOtherHistoryTables();
   driver_->RecordEvent("run_started", 0, "",
                        Plural(plan.pending.size(), "pending migration"), options_.run);
   console_->Step("Applying " + Plural(plan.pending.size(), "migration") + " from " +
                  source_->Describe() + " to " + driver_->Describe() + " (transaction: " +
                  ToString(s.transaction) + ", lock_timeout " +
                  FormatDuration(s.lock_timeout_seconds) + ")");
+}
+
+void Migrator::WarnAboutOtherHistoryTables() {
+  std::vector<std::string> others = driver_->OtherHistoryTables();
+  if (others.empty()) return;
+  console_->Warning("this database also has the slugwright history table(s) " +
+                    JoinNames(others) + ", besides " + options_.settings.table +
+                    " (this run's `table:`). Each history table belongs to a runner of "
+                    "its own, and each applies every migration it has not recorded: if "
+                    "two apps (or two settings) migrate the same schema, give them the "
+                    "same `table:`; drop a history table that is no longer used.");
 }
 
 int Migrator::ApplyPending(const MigrationPlan& plan) {
@@ -215,6 +227,11 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
     } catch (const DatabaseError& e) {
       if (options_.observer) options_.observer->OnFailure(*m, e);
       outcome->failed = m;
+      if (e.connection_lost() && m->up_in_transaction) {
+        outcome->error = e.what() + CancelledSuffix();
+        ResolveLostCommit({m}, outcome);
+        return false;
+      }
       outcome->error = ApplyEachError(*m, e);
       return false;
     }
@@ -341,6 +358,10 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
       outcome->failed = current;
       outcome->error = std::string(current ? "" : "COMMIT failed: ") + e.what() +
                        CancelledSuffix();
+      if (!current && e.connection_lost()) {
+        ResolveLostCommit(plan.pending, outcome);
+        return false;
+      }
       if (!e.connection_lost())
         driver_->RecordEvent("failed", current ? current->version : 0,
                              current ? current->name : "", outcome->error, options_.run);
@@ -360,11 +381,18 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
 int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
   const ReleaseSettings& s = options_.settings;
   int code = InterruptedOr(kExitFailed);
-  if (outcome->failed)
+  if (lost_commit_)
+    console_->Error((outcome->failed
+                         ? "Migration " + Label(*outcome->failed) + " failed (outcome unknown): "
+                         : std::string("Outcome unknown: ")) +
+                    outcome->error);
+  else if (outcome->failed)
     console_->Error("Migration " + Label(*outcome->failed) + " failed: " + outcome->error);
   else
     console_->Error(outcome->error);
-  if (!outcome->failed_in_hook) {
+  if (lost_commit_) {
+    ReportLostCommit();
+  } else if (!outcome->failed_in_hook) {
     if (s.transaction == ReleaseSettings::TransactionMode::kAll)
       console_->Detail("The whole batch was rolled back (transaction: all): no migration "
                        "was applied");
@@ -380,8 +408,14 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
       console_->Warning(Plural(outcome->committed.size(), "migration") +
                         " committed by this run stay applied (on_failure: stop):" + list +
                         "\nHeroku does not deploy this release, so the running code must "
-                        "work with them; `slugwright migrate down " +
-                        std::to_string(outcome->committed.size()) + "` reverts them.");
+                        "work with them; " +
+                        (lost_commit_ == DatabaseDriver::LostOutcome::kUnknown
+                             ? std::string("check `slugwright migrate status` before "
+                                           "reverting any: the newest applied one may "
+                                           "be the migration whose outcome is unknown.")
+                             : "`slugwright migrate down " +
+                                   std::to_string(outcome->committed.size()) +
+                                   "` reverts them."));
     }
   }
   driver_->RecordEvent(Interrupted() ? "run_interrupted" : "run_failed",

@@ -2,6 +2,7 @@
 #define SLUGWRIGHT_MIGRATE_MIGRATOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,15 @@ class Migrator {
   /// rollback-release: reverts what this run committed, newest first.
   void RevertCommitted(RunOutcome* outcome);
   int FinishFailure(const MigrationPlan& plan, RunOutcome* outcome);
+  /// After the connection was lost with `migrations`' COMMIT in flight:
+  /// says the outcome is unknown and reads it on a new session
+  /// (migrator_lost_commit.cc); applied ones join outcome->committed.
+  void ResolveLostCommit(const std::vector<const Migration*>& migrations,
+                         RunOutcome* outcome);
+  /// What ResolveLostCommit() found, for FinishFailure().
+  void ReportLostCommit();
+  /// Warns when another slugwright history table is on the database.
+  void WarnAboutOtherHistoryTables();
   bool RunHooks(const std::string& hook, const std::vector<std::string>& commands,
                 const MigrationPlan* plan, const RunOutcome* outcome, int exit_code);
 
@@ -107,6 +117,9 @@ class Migrator {
   MigratorContext context_;
   LockTimeoutRetry retry_;
   std::vector<Migration> files_;
+  /// Set when a COMMIT's outcome was lost with the connection.
+  std::optional<DatabaseDriver::LostOutcome> lost_commit_;
+  std::vector<const Migration*> lost_commit_migrations_;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATOR_H_

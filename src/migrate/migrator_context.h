@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "base/interrupt.h"
 #include "migrate/database_driver.h"
@@ -46,6 +47,8 @@ struct RepairOptions {
   std::set<int64_t> mark_applied;
   /// Record the current checksum of changed applied files.
   bool accept_checksums = false;
+  /// "OLD:NEW" versions: applied OLD (file gone) was renamed to pending NEW.
+  std::vector<std::string> renamed;
 };
 
 /// The collaborators and options of one command; `interrupt` may be null.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "base/console.h"
 #include "base/exit_codes.h"
@@ -44,6 +45,46 @@ int RepairUnfinished(const MigratorContext& c, const std::vector<Migration>& fil
   return changes;
 }
 
+/// Moves the history rows of renamed migrations (--renamed OLD:NEW) to
+/// their new version; returns how many.
+int RepairRenames(const MigratorContext& c, const MigrationPlan& plan,
+                  const RepairOptions& options) {
+  int changes = 0;
+  for (const std::string& spec : options.renamed) {
+    size_t colon = spec.find(':');
+    int64_t old_version = 0, new_version = 0;
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument(spec);
+      old_version = std::stoll(spec.substr(0, colon));
+      new_version = std::stoll(spec.substr(colon + 1));
+    } catch (const std::exception&) {
+      throw UserError(kExitUsage, "--renamed " + spec + ": expected OLD:NEW versions, e.g. "
+                                  "--renamed 20240101:20240102");
+    }
+    auto row = std::find_if(plan.future.begin(), plan.future.end(),
+                            [&](const HistoryRow& r) { return r.version == old_version; });
+    if (row == plan.future.end())
+      throw UserError(kExitUsage, "--renamed " + spec + ": " + std::to_string(old_version) +
+                                      " is not an applied migration whose file is gone");
+    auto file = std::find_if(plan.pending.begin(), plan.pending.end(),
+                             [&](const Migration* m) { return m->version == new_version; });
+    if (file == plan.pending.end())
+      throw UserError(kExitUsage, "--renamed " + spec + ": " + std::to_string(new_version) +
+                                      " is not a pending migration file");
+    if ((*file)->checksum != row->checksum)
+      throw UserError(kExitUsage,
+                      "--renamed " + spec + ": " + (*file)->up_path +
+                          " differs from what was applied as " + std::to_string(old_version) +
+                          " (checksum " + (*file)->checksum + ", recorded " + row->checksum +
+                          "), so it is not only a rename: restore its SQL first");
+    c.driver->RecordRename(old_version, **file, c.options->run);
+    c.console->Detail("Recorded that " + std::to_string(old_version) + "_" + row->name +
+                      " was renamed to " + (*file)->up_path + ": it is applied, not pending");
+    ++changes;
+  }
+  return changes;
+}
+
 /// Records the new checksum of changed files (with accept_checksums, else
 /// warns); returns how many.
 int RepairChecksums(const MigratorContext& c, const MigrationPlan& plan,
@@ -75,7 +116,8 @@ int RepairHistory(const MigratorContext& c, const std::vector<Migration>& files,
     std::vector<HistoryRow> rows;
     c.driver->ReadHistory(&rows);
     MigrationPlan plan = MakePlan(files, rows);
-    int changes = RepairUnfinished(c, files, plan, options);
+    int changes = RepairRenames(c, plan, options);
+    changes += RepairUnfinished(c, files, plan, options);
     changes += RepairChecksums(c, plan, options);
     c.console->Step(changes ? "Repaired " + Plural(changes, "history record")
                             : std::string("Nothing to repair"));

@@ -3,7 +3,8 @@
 
 // `migrate repair`: under the lock, clears the rows of unfinished
 // transaction:false migrations (so they run again from their first
-// statement) or marks them applied, and records changed checksums.
+// statement) or marks them applied, records changed checksums, and moves
+// the rows of renamed migrations (--renamed OLD:NEW) to their new version.
 
 #include <vector>
 

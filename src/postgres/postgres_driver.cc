@@ -1,8 +1,12 @@
 #include "postgres/postgres_driver.h"
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cmath>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include <pqxx/pqxx>
 
@@ -24,10 +28,6 @@ std::string Utc(const std::string& column) {
 
 }  // namespace
 
-struct PostgresDriver::Rows {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::vector<bool>> nulls;
-};
 
 PostgresDriver::PostgresDriver(DatabaseTarget target, HistoryTableName table,
                                std::string application_name, const Redactor* redactor)
@@ -61,6 +61,7 @@ void PostgresDriver::Connect() {
   if (target_.Get("connect_timeout").empty()) settings["connect_timeout"] = "15";
   try {
     auto conn = std::make_unique<pqxx::connection>(target_.Conninfo(settings));
+    backend_pid_ = conn->backendpid();
     std::lock_guard<std::mutex> lock(connection_mutex_);
     conn_ = std::move(conn);
   } catch (const std::exception& e) {
@@ -108,21 +109,10 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
                             "new session would not hold the migration lock",
                         "08003", true);
   ++queries_sent_;
+  pqxx::result result;
   try {
     pqxx::nontransaction work(*conn_);
-    pqxx::result result = work.exec(sql);
-    Rows rows;
-    for (const auto& row : result) {
-      std::vector<std::string> values;
-      std::vector<bool> nulls;
-      for (const auto& field : row) {
-        nulls.push_back(field.is_null());
-        values.push_back(field.is_null() ? "" : field.c_str());
-      }
-      rows.rows.push_back(std::move(values));
-      rows.nulls.push_back(std::move(nulls));
-    }
-    return rows;
+    result = work.exec(sql);
   } catch (const pqxx::failure& e) {
     // A terminated backend can also surface as an SQL error (57P01) on a
     // connection that is closed by the time it is reported.
@@ -138,6 +128,22 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
     }
     Rethrow(e, source_path, source_first_line);
   }
+  // libpq hands back a COPY's start as a result, not as an error; the
+  // statements after it have not run.
+  if (IsCopyStart(result, sql))
+    FailCopyState(sql, source_path, source_first_line);
+  Rows rows;
+  for (const auto& row : result) {
+    std::vector<std::string> values;
+    std::vector<bool> nulls;
+    for (const auto& field : row) {
+      nulls.push_back(field.is_null());
+      values.push_back(field.is_null() ? "" : field.c_str());
+    }
+    rows.rows.push_back(std::move(values));
+    rows.nulls.push_back(std::move(nulls));
+  }
+  return rows;
 }
 
 std::string PostgresDriver::Quote(const std::string& text) const {
@@ -285,8 +291,10 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
 void PostgresDriver::CreateHistoryTables() { Exec(HistoryTablesDdl(table_name_)); }
 
 void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) {
-  Exec("SET lock_timeout = '" + Millis(lock_timeout) + "'; SET statement_timeout = '" +
-       Millis(statement_timeout) + "'");
+  std::string set = "SET lock_timeout = '" + Millis(lock_timeout) +
+                    "'; SET statement_timeout = '" + Millis(statement_timeout) + "'";
+  Exec(set);
+  timeout_prefix_ = set + "; ";
 }
 
 void PostgresDriver::Begin() { Exec("BEGIN"); }
@@ -337,7 +345,7 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
   // "BEGIN; " shares the SQL's first line, so the server's LINE numbers
   // are the SQL's. The SQL is closed by a newline and `;` in case it ends
   // in a -- comment or lacks its final semicolon.
-  std::string sql = (own ? "BEGIN; " : "") + m.up_sql + "\n;\n" +
+  std::string sql = (own ? "BEGIN; " : "") + timeout_prefix_ + m.up_sql + "\n;\n" +
                     HistoryInsert(m, "applied", true, 0, out_of_order, run) + ";\n" +
                     EventInsert("applied", m.version, m.name, "", run) + ";\n" +
                     (own ? "COMMIT;" : "");
@@ -351,7 +359,8 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
 
 void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap) {
   bool own = wrap == Wrap::kOwnTransaction;
-  std::string sql = (own ? "BEGIN; " : "") + m.down_sql + "\n;\n" + "DELETE FROM " +
+  std::string sql = (own ? "BEGIN; " : "") + timeout_prefix_ + m.down_sql + "\n;\n" +
+                    "DELETE FROM " +
                     history_ + " WHERE version = " + std::to_string(m.version) + ";\n" +
                     EventInsert("reverted", m.version, m.name, "", run) + ";\n" +
                     (own ? "COMMIT;" : "");
@@ -365,7 +374,8 @@ void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap
 
 void PostgresDriver::StartUnfinished(const Migration& m, int statements_total,
                                      bool out_of_order, const RunInfo& run) {
-  Exec(HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
+  Exec(timeout_prefix_ +
+       HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
        EventInsert("started", m.version, m.name,
                    std::to_string(statements_total) + " statements", run));
 }

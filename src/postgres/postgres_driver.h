@@ -6,12 +6,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "migrate/database_driver.h"
 #include "postgres/database_url.h"
 #include "postgres/history_table.h"
 
 #include <pqxx/connection>
+#include <pqxx/result>
 
 /// DatabaseDriver for PostgreSQL on libpqxx: one session (the lock and the
 /// migrations share it), application_name identifying the run, TCP
@@ -34,6 +36,10 @@ class PostgresDriver : public DatabaseDriver {
   bool ReadHistory(std::vector<HistoryRow>* rows) override;
   void CreateHistoryTables() override;
   void SetTimeouts(double lock_timeout, double statement_timeout) override;
+  std::vector<std::string> OtherHistoryTables() override;
+  LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept override;
+  void RecordRename(int64_t old_version, const Migration& renamed,
+                    const RunInfo& run) override;
   void Begin() override;
   void Commit() override;
   void Rollback() override;
@@ -68,13 +74,24 @@ class PostgresDriver : public DatabaseDriver {
   int queries_sent() const override { return queries_sent_; }
 
  private:
-  struct Rows;
+  /// A result as text; a NULL reads as "" with its flag set.
+  struct Rows {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<bool>> nulls;
+  };
   /// Sends one simple query (possibly several statements) and returns the
   /// last result's rows as text. Throws DatabaseError.
   /// `source_path` and `source_first_line` locate the SQL in a migration
   /// file, so an error's "LINE n" is reported as file:line.
   Rows Exec(const std::string& sql, const std::string& source_path = "",
             int source_first_line = 1);
+  /// Whether `result` (of `sql`) is the start of a COPY: the session is
+  /// left copying and the statements after it have not run.
+  static bool IsCopyStart(const pqxx::result& result, const std::string& sql);
+  /// After a result that left the session copying (COPY FROM STDIN with no
+  /// data, COPY TO STDOUT): ends the copy state and throws the error.
+  [[noreturn]] void FailCopyState(const std::string& sql, const std::string& source_path,
+                                  int source_first_line);
   std::string Quote(const std::string& text) const;
   std::string QuoteOrNull(const std::string& text) const;
   std::string EventInsert(const std::string& event, int64_t version,
@@ -101,6 +118,12 @@ class PostgresDriver : public DatabaseDriver {
   /// the next query, to a new session that does not hold the migration
   /// lock, so every later query fails instead.
   bool session_lost_ = false;
+  /// "SET lock_timeout = ...; SET statement_timeout = ...; " as last set by
+  /// SetTimeouts() ("" before), sent again ahead of each migration; one
+  /// line, so the server's LINE numbers stay the SQL's.
+  std::string timeout_prefix_;
+  /// This session's backend, for ReadOutcomeOnNewSession().
+  int backend_pid_ = 0;
 };
 
 #endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_

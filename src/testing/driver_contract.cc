@@ -358,4 +358,49 @@ TEST_P(DatabaseDriverContract, ForeignTablesAreFoundByExactNameAndReadAsText) {
   auto rows = driver().ReadForeignTable("slugwright_migrations", {"version", "state"});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"5", "applied"}));
+
+// ---- Statement outcomes, lost commits, renames --------------------------------
+
+TEST_P(DatabaseDriverContract, ACopyFromStdinIsAnErrorAndTheSessionStaysUsable) {
+  // "Check every statement's outcome": a COPY waiting for data is no success.
+  ConnectWithHistory();
+  Migration copy = MigrationNumbered(1);
+  copy.up_sql = "CREATE TABLE contract_copy (id int);\nCOPY contract_copy FROM STDIN;";
+  try {
+    driver().ApplyUp(copy, false, run_, DatabaseDriver::Wrap::kOwnTransaction);
+    ADD_FAILURE() << "a COPY FROM STDIN was taken as success";
+  } catch (const DatabaseError& e) {
+    EXPECT_FALSE(e.connection_lost()) << e.what();
+  }
+  EXPECT_TRUE(History().empty());
+  driver().ApplyUp(MigrationNumbered(2), false, run_, DatabaseDriver::Wrap::kOwnTransaction);
+  ASSERT_EQ(History().size(), 1u);
+  EXPECT_EQ(History()[0].version, 2);
+  EXPECT_THROW(driver().ExecuteStatement("COPY contract_2 FROM STDIN"), DatabaseError);
+  driver().ExecuteStatement("CREATE TABLE contract_after_copy (id int)");
+}
+
+TEST_P(DatabaseDriverContract, ReadOutcomeOnNewSessionReadsTheHistoryRow) {
+  ConnectWithHistory();
+  driver().ApplyUp(MigrationNumbered(1), false, run_, DatabaseDriver::Wrap::kOwnTransaction);
+  EXPECT_EQ(driver().ReadOutcomeOnNewSession(1), DatabaseDriver::LostOutcome::kApplied);
+  EXPECT_EQ(driver().ReadOutcomeOnNewSession(2), DatabaseDriver::LostOutcome::kRolledBack);
+}
+
+TEST_P(DatabaseDriverContract, RecordRenameMovesTheAppliedRow) {
+  ConnectWithHistory();
+  driver().ApplyUp(MigrationNumbered(1), false, run_, DatabaseDriver::Wrap::kOwnTransaction);
+  Migration renamed = MigrationNumbered(2);
+  renamed.checksum = MigrationNumbered(1).checksum;
+  driver().RecordRename(1, renamed, run_);
+  std::vector<HistoryRow> rows = History();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].version, 2);
+  EXPECT_EQ(rows[0].name, "contract_2");
+  EXPECT_EQ(rows[0].state, MigrationState::kApplied);
+}
+
+TEST_P(DatabaseDriverContract, OtherHistoryTablesDoesNotCountItsOwn) {
+  ConnectWithHistory();
+  EXPECT_TRUE(driver().OtherHistoryTables().empty());
 }

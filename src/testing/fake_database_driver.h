@@ -26,6 +26,11 @@ class FakeDatabaseDriver : public DatabaseDriver {
   struct Failure {
     std::string sqlstate;
     int times = 1000000;
+    /// The connection is lost instead (connection_lost errors).
+    bool lost = false;
+    /// With `lost`: the server committed an own-transaction ApplyUp before
+    /// the connection went (the reply never arrived).
+    bool committed = false;
   };
 
   std::map<int64_t, HistoryRow> history;
@@ -49,6 +54,10 @@ class FakeDatabaseDriver : public DatabaseDriver {
   };
   std::map<std::string, ForeignTable> foreign_tables;
   std::map<std::string, Failure> fail_sql;
+  /// What OtherHistoryTables() finds.
+  std::vector<std::string> other_history_tables;
+  /// ReadOutcomeOnNewSession() cannot reach the server.
+  bool new_session_unreachable = false;
   /// Everything that happened, in order: "up 1", "down 2", "stmt ...",
   /// "begin", "commit", "rollback", "event run_started", ...
   std::vector<std::string> log;
@@ -129,13 +138,19 @@ class FakeDatabaseDriver : public DatabaseDriver {
     log.push_back("rollback");
     Reset();
   }
+  std::vector<std::string> OtherHistoryTables() override {
+    ++queries_;
+    return other_history_tables;
+  }
   void ApplyUp(const Migration& m, bool out_of_order, const RunInfo& run,
                Wrap wrap) override {
     ++queries_;
-    MaybeFail(m.up_sql, wrap == Wrap::kOwnTransaction);
-    log.push_back("up " + std::to_string(m.version));
     HistoryRow r = RowFor(m, run);
     r.out_of_order = out_of_order;
+    if (wrap == Wrap::kOwnTransaction) committed_if_lost_ = &r;
+    MaybeFail(m.up_sql, wrap == Wrap::kOwnTransaction);
+    committed_if_lost_ = nullptr;
+    log.push_back("up " + std::to_string(m.version));
     if (wrap == Wrap::kOwnTransaction)
       history[m.version] = r;
     else
@@ -195,6 +210,27 @@ class FakeDatabaseDriver : public DatabaseDriver {
     ++queries_;
     history.erase(m.version);
     log.push_back("forget " + std::to_string(m.version));
+  }
+  LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept override {
+    log.push_back("check " + std::to_string(version));
+    if (new_session_unreachable) return LostOutcome::kUnknown;
+    HistoryRow* r = Row(version);
+    if (!r) return LostOutcome::kRolledBack;
+    return r->state == MigrationState::kApplied ? LostOutcome::kApplied
+                                                : LostOutcome::kUnknown;
+  }
+  void RecordRename(int64_t old_version, const Migration& renamed,
+                    const RunInfo&) override {
+    ++queries_;
+    HistoryRow* r = Row(old_version);
+    if (!r || r->state != MigrationState::kApplied) return;
+    HistoryRow moved = *r;
+    moved.version = renamed.version;
+    moved.name = renamed.name;
+    history.erase(old_version);
+    history[moved.version] = moved;
+    log.push_back("repair-rename " + std::to_string(old_version) + " " +
+                  std::to_string(renamed.version));
   }
   void DeleteHistoryRow(int64_t version, const std::string&, const RunInfo&) override {
     ++queries_;
@@ -293,6 +329,12 @@ class FakeDatabaseDriver : public DatabaseDriver {
     for (auto& [key, failure] : fail_sql) {
       if (sql.find(key) == std::string::npos || failure.times <= 0) continue;
       --failure.times;
+      if (failure.lost) {
+        log.push_back("lost " + key);
+        if (failure.committed && committed_if_lost_)
+          history[committed_if_lost_->version] = *committed_if_lost_;
+        throw DatabaseError("simulated lost connection at " + key, "08006", true);
+      }
       log.push_back("error " + failure.sqlstate + " " + key);
       if (own_transaction) log.push_back("rollback");
       throw DatabaseError("simulated error " + failure.sqlstate + " at " + key,
@@ -307,6 +349,8 @@ class FakeDatabaseDriver : public DatabaseDriver {
     return t;
   }
   int queries_ = 0;
+  /// The row an own-transaction ApplyUp commits, while it runs.
+  const HistoryRow* committed_if_lost_ = nullptr;
   /// The last TryLock found the lock held elsewhere.
   bool last_try_refused_ = false;
 

@@ -1,0 +1,125 @@
+// The Migrator's report of a connection lost with a COMMIT in flight
+// (migrator_lost_commit.cc), of a second history table and of a renamed
+// applied migration, against the in-memory driver. The same on a real
+// server: postgres/runner_safety_pg_test.cc.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/console.h"
+#include "base/exit_codes.h"
+#include "migrate/migrator.h"
+#include "testing/fake_database_driver.h"
+
+namespace {
+
+struct LostCommitTest : public ::testing::Test {
+  FakeSource source;
+  FakeDatabaseDriver driver;
+  RecordingRunner runner;
+  FakeClock clock;
+  std::ostringstream out, err;
+  Console console{out, err, nullptr};
+  MigratorOptions options;
+
+  LostCommitTest() {
+    options.run.run_id = "run1";
+    options.seed = 1;
+    options.settings.table = "slugwright_migrations";
+    source.Add(1, "CREATE TABLE one (id int);", "DROP TABLE one;");
+    source.Add(2, "CREATE TABLE two (id int); LOSE", "DROP TABLE two;");
+  }
+  int Up() {
+    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    return m.Up(false);
+  }
+  std::string All() const { return out.str() + err.str(); }
+};
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_F(LostCommitTest, CommittedBeforeTheConnectionWentIsReportedAppliedAndCounted) {
+  driver.fail_sql["LOSE"] = {"08006", 1, /*lost=*/true, /*committed=*/true};
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(Contains(All(), "Migration 2_m2 failed (outcome unknown)")) << All();
+  EXPECT_TRUE(Contains(All(), "2_m2 is recorded as applied")) << All();
+  EXPECT_TRUE(driver.Logged("check 2"));
+  // Both are applied, so both are what `down 2` would revert.
+  EXPECT_TRUE(Contains(All(), "`slugwright migrate down 2` reverts them")) << All();
+  EXPECT_FALSE(Contains(All(), "2_m2 was rolled back")) << All();
+}
+
+TEST_F(LostCommitTest, RolledBackIsReportedFromTheHistoryNotGuessed) {
+  driver.fail_sql["LOSE"] = {"08006", 1, /*lost=*/true};
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(Contains(All(), "outcome unknown")) << All();
+  EXPECT_TRUE(Contains(All(), "2_m2 has no history row; the server rolled it back")) << All();
+  EXPECT_TRUE(Contains(All(), "`slugwright migrate down 1` reverts them")) << All();
+}
+
+TEST_F(LostCommitTest, UnreachableAfterwardsSuggestsNoRevert) {
+  driver.fail_sql["LOSE"] = {"08006", 1, /*lost=*/true, /*committed=*/true};
+  driver.new_session_unreachable = true;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_TRUE(Contains(All(), "outcome unknown")) << All();
+  EXPECT_TRUE(Contains(All(), "Could not check on a new connection")) << All();
+  EXPECT_FALSE(Contains(All(), "migrate down")) << All();
+  EXPECT_FALSE(Contains(All(), "2_m2 was rolled back")) << All();
+}
+
+TEST_F(LostCommitTest, TransactionAllLostAtCommitIsResolvedForTheBatch) {
+  options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
+  source.migrations[1].up_sql = "CREATE TABLE two (id int);";
+  // The fake's Commit() runs no SQL: lose the connection there explicitly.
+  struct LosingCommit : FakeDatabaseDriver {
+    void Commit() override { throw DatabaseError("lost at COMMIT", "08006", true); }
+  } losing;
+  Migrator m(&source, &losing, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(m.Up(false), kExitFailed);
+  EXPECT_TRUE(Contains(All(), "Outcome unknown: COMMIT failed")) << All();
+  EXPECT_TRUE(Contains(All(), "the batch of 2 migrations (1_m1 to 2_m2) has no history row"))
+      << All();
+  EXPECT_FALSE(Contains(All(), "The whole batch was rolled back")) << All();
+}
+
+TEST_F(LostCommitTest, ASecondHistoryTableIsWarnedAboutBeforeApplying) {
+  source.migrations[1].up_sql = "CREATE TABLE two (id int);";
+  driver.other_history_tables = {"public.other_runner"};
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_TRUE(Contains(All(), "public.other_runner, besides slugwright_migrations")) << All();
+}
+
+TEST_F(LostCommitTest, ARenamedAppliedMigrationIsRefusedWithExit4BeforeAnyDdl) {
+  source.migrations[1].up_sql = "CREATE TABLE two (id int);";
+  ASSERT_EQ(Up(), kExitOk);
+  Migration renamed = source.migrations[1];
+  renamed.version = 3;
+  renamed.name = "two_renamed";
+  renamed.up_path = "migrations/3_two_renamed.sql";
+  source.migrations.pop_back();
+  source.migrations.push_back(renamed);
+  driver.log.clear();
+  try {
+    Up();
+    ADD_FAILURE() << "a renamed migration was applied again";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), kExitIntegrity);
+    EXPECT_TRUE(Contains(e.what(), "migrations/3_two_renamed.sql")) << e.what();
+    EXPECT_TRUE(Contains(e.what(), "applied migration 2_m2")) << e.what();
+    EXPECT_TRUE(Contains(e.what(), "--renamed 2:3")) << e.what();
+  }
+  EXPECT_FALSE(driver.Logged("up 3"));
+
+  RepairOptions repair;
+  repair.renamed = {"2:3"};
+  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(m.Repair(repair), kExitOk);
+  EXPECT_TRUE(driver.Logged("repair-rename 2 3"));
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_FALSE(driver.Logged("up 3"));
+}
