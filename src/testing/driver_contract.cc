@@ -358,6 +358,7 @@ TEST_P(DatabaseDriverContract, ForeignTablesAreFoundByExactNameAndReadAsText) {
   auto rows = driver().ReadForeignTable("slugwright_migrations", {"version", "state"});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"5", "applied"}));
+}
 
 // ---- Statement outcomes, lost commits, renames --------------------------------
 
