@@ -32,7 +32,9 @@ std::string StatusLine(const MigrationStatus::Entry& e) {
     case State::kPending:
     case State::kPendingOutOfOrder:
       return "[ ] " + EntryLabel(e) + "  pending" +
-             (e.state == State::kPendingOutOfOrder ? " (older than the newest applied)" : "");
+             (e.state == State::kPendingOutOfOrder ? " (older than the newest applied)" : "") +
+             (e.empty ? "  empty: write its SQL after `-- migrate:up`; `up` refuses it until then"
+                      : "");
     case State::kNoFile:
       return "[?] " + EntryLabel(e) + "  applied " + r.applied_at +
              ", no file here (the database is ahead of this code)";
@@ -66,6 +68,7 @@ nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
       break;
     default:
       j["state"] = e.state == State::kPendingOutOfOrder ? "pending_out_of_order" : "pending";
+      j["empty"] = e.empty;
   }
   return j;
 }

@@ -87,6 +87,7 @@ int Migrator::Up(bool dry_run) {
     return RunExternalCommand(context_, false, 1);
   }
   files_ = source_->ReadAll();
+  RefuseBlankUpSections(files_);
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
