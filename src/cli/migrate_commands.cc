@@ -22,6 +22,8 @@
 #include "postgres/database_url.h"
 #include "migrate/directory_source.h"
 #include "base/disk_interface.h"
+#include "base/duration.h"
+#include "migrate/database_wait.h"
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
 #include "base/interrupt.h"
@@ -50,6 +52,9 @@ struct MigrateFlags {
   bool accept_checksums = false;
   bool offline = false;
   std::string name;
+  // `migrate wait` (--timeout) and --wait on up/release (--wait-timeout).
+  bool wait = false;
+  std::string wait_timeout = "60s";
 };
 
 void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
@@ -59,15 +64,20 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
   cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
 }
 
-enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew };
+enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew, kWait };
+
+/// The app for messages: --app, SLUGWRIGHT_APP, HEROKU_APP_NAME, else the
+/// app the release settings were chosen for.
+std::string KnownApp(const AppReleaseSettings& resolved) {
+  return resolved.running_app.empty() ? resolved.loaded.app : resolved.running_app;
+}
 
 /// Who runs: the run id, release, app and runner of the history rows.
 RunInfo MakeRunInfo(const AppReleaseSettings& resolved) {
   RunInfo run;
   run.run_id = RandomHex(12);
   run.release = Getenv("HEROKU_RELEASE_VERSION");
-  run.app = resolved.running_app;
-  if (run.app.empty()) run.app = resolved.loaded.app;
+  run.app = KnownApp(resolved);
   run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
   return run;
 }
@@ -103,6 +113,36 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
   return options;
 }
 
+/// `migrate status`: with --exit-code, 1 for pending (saying how to re-run
+/// the release phase) and 5 for "cannot connect"; without, 1 for both.
+int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
+           Console* console) {
+  MigrationStatus status;
+  try {
+    status = migrator->Status();
+  } catch (const UserError& e) {
+    if (e.code() == kExitCannotConnect && !f.exit_code) throw UserError(kExitFailed, e.what());
+    throw;
+  }
+  if (f.json)
+    console->Data(MigrationStatusJson(status));
+  else
+    PrintMigrationStatus(status, console);
+  if (f.exit_code && status.pending > 0)
+    console->Warning(PendingOnLiveReleaseAdvice(status, KnownApp(resolved)));
+  return status.ExitCode(f.exit_code);
+}
+
+/// --timeout of `migrate wait`, --wait-timeout of up/release.
+double WaitTimeout(const MigrateFlags& f, Action action) {
+  const char* flag = action == Action::kWait ? "--timeout" : "--wait-timeout";
+  double seconds = 0;
+  std::string error;
+  if (!ParseDuration(f.wait_timeout, &seconds, &error))
+    throw UserError(kExitUsage, std::string(flag) + ": " + error);
+  return seconds;
+}
+
 /// Runs `action` and words its outcome; returns the exit status.
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
              Migrator* migrator, Console* console) {
@@ -114,14 +154,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
     case Action::kRelease: return migrator->Up(f.dry_run);
     case Action::kUp: return migrator->Up(f.dry_run);
     case Action::kDown: return migrator->Down(f.count);
-    case Action::kStatus: {
-      MigrationStatus status = migrator->Status();
-      if (f.json)
-        console->Data(MigrationStatusJson(status));
-      else
-        PrintMigrationStatus(status, console);
-      return status.ExitCode(f.exit_code);
-    }
+    case Action::kStatus: return Status(f, resolved, migrator, console);
     case Action::kValidate: return migrator->Validate(!f.offline);
     case Action::kRepair: {
       RepairOptions repair;
@@ -129,7 +162,8 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
       repair.accept_checksums = f.accept_checksums;
       return migrator->Repair(repair);
     }
-    case Action::kNew: break;
+    case Action::kNew:
+    case Action::kWait: break;
   }
   return kExitOk;
 }
@@ -191,6 +225,13 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
 
   int status = kExitOk;
   try {
+    if (action == Action::kWait || f.wait) {
+      WaitForDatabase(&driver, &clock, &interrupt, &console, WaitTimeout(f, action));
+      if (action == Action::kWait) {
+        console.Step(driver.Describe() + " accepts connections");
+        return kExitOk;
+      }
+    }
     status = Dispatch(action, f, resolved, &migrator, &console);
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
@@ -200,6 +241,15 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   }
   if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
   return status;
+}
+
+/// --wait and --wait-timeout of `up` and `release`.
+void AddWaitFlags(CLI::App* cmd, MigrateFlags* f) {
+  cmd->add_flag("--wait", f->wait,
+                "First wait until the database accepts a connection (exit 5 when it "
+                "does not within --wait-timeout)");
+  cmd->add_option("--wait-timeout", f->wait_timeout,
+                  "How long --wait keeps trying (default: 60s)");
 }
 
 CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
@@ -233,6 +283,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
   up->add_flag("--dry-run", flags->dry_run,
                "Read and validate, say what would run; no lock, no writes");
+  AddWaitFlags(release, flags.get());
+  AddWaitFlags(up, flags.get());
   up->callback([status, flags] { *status = Run(Action::kUp, *flags, "migrate up"); });
 
   CLI::App* down = Command(migrate, "down",
@@ -250,7 +302,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                          flags);
   st->alias("version");  // golang-migrate's word for "where is the database"
   st->add_flag("--json", flags->json, "Print JSON on stdout");
-  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending");
+  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending (saying how to re-run the release "
+                "phase), 5 when the database does not accept a connection");
   st->callback([status, flags] { *status = Run(Action::kStatus, *flags, "migrate status"); });
 
   CLI::App* validate = Command(migrate, "validate",
@@ -278,4 +331,13 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
       ->required();
   create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
+
+  CLI::App* wait = Command(migrate, "wait",
+                           "Wait until the database accepts a connection (as dbmate's "
+                           "`wait`). Exit: 0 it does, 5 not within --timeout, 130/143 "
+                           "interrupted",
+                           flags);
+  wait->add_option("--timeout", flags->wait_timeout,
+                   "How long to keep trying, e.g. 30s, 2m (default: 60s)");
+  wait->callback([status, flags] { *status = Run(Action::kWait, *flags, "migrate wait"); });
 }

@@ -4,6 +4,7 @@
 
 #include "base/console.h"
 #include "base/duration.h"
+#include "base/text.h"
 
 namespace {
 
@@ -85,6 +86,14 @@ void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
                        ? ""
                        : ", without file: " + std::to_string(status.without_file)));
   for (const std::string& p : status.problems) console->Warning(p);
+}
+
+std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std::string& app) {
+  if (status.pending == 0) return "";
+  return Plural(status.pending, "migration") + " pending on " + status.database +
+         ": the live release runs without them (its release phase did not apply "
+         "them). Re-run the release phase of the current release, with no config "
+         "change, with: heroku releases:retry -a " + (app.empty() ? "<app>" : app);
 }
 
 std::string MigrationStatusJson(const MigrationStatus& status) {

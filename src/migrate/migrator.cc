@@ -394,7 +394,11 @@ MigrationStatus Migrator::Status() {
   files_ = source_->ReadAll();
   MigrationPlan plan;
   try {
-    ConnectOrThrow(driver_);
+    driver_->Connect();
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitCannotConnect, e.what());
+  }
+  try {
     plan = MakePlan(files_, ReadHistory(false));
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());

@@ -48,7 +48,8 @@ class Migrator {
   /// sections (or runs `rollback_command:` `count` times).
   int Down(int count);
   /// What is applied, pending, changed, unfinished and missing. Takes no
-  /// lock; throws UserError(kExitFailed) when the database is unreachable.
+  /// lock; throws UserError(kExitCannotConnect) when the database does not
+  /// accept a connection, UserError(kExitFailed) when reading fails.
   MigrationStatus Status();
   /// Checks the files (and, with `use_database`, the history policies).
   int Validate(bool use_database);
