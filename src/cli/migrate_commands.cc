@@ -27,6 +27,7 @@
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
 #include "base/interrupt.h"
+#include "base/log.h"
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "migrate/release_file.h"
@@ -43,6 +44,7 @@ struct MigrateFlags {
   SettingsFlags settings;
   bool allow_session_pooler = false;
   bool verbose = false;
+  std::string log_format;  // --log-format; empty: SLUGWRIGHT_LOG_FORMAT
   // Per command.
   bool dry_run = false;
   int count = 1;
@@ -61,7 +63,12 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
   AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/true);
   cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
                 "Run through a connection pooler known to be in session mode");
-  cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
+  cmd->add_flag("--verbose", f->verbose,
+                "Log at level debug (also SLUGWRIGHT_LOG_LEVEL=debug) and print how many "
+                "queries were sent");
+  cmd->add_option("--log-format", f->log_format,
+                  "human (default, Heroku-style) or json: one JSON object per event on "
+                  "stderr, for log drains (also SLUGWRIGHT_LOG_FORMAT)");
 }
 
 enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kNew, kWait };
@@ -168,6 +175,26 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
   return kExitOk;
 }
 
+/// The `outcome` event that ends every command's JSON log: exit code,
+/// duration and error.
+class OutcomeLogger {
+ public:
+  OutcomeLogger(Console* console, Clock* clock, std::string command)
+      : console_(console), clock_(clock), command_(std::move(command)), start_(clock->Now()) {}
+  void Finish(int exit_code, const std::string& error) {
+    LogFields fields = {{"command", command_}, {"exit_code", exit_code},
+                        {"duration_ms", (clock_->Now() - start_) * 1000}};
+    if (!error.empty()) fields.emplace_back("error", error);
+    console_->Event("outcome", fields, exit_code == kExitOk ? LogLevel::kInfo : LogLevel::kError);
+  }
+
+ private:
+  Console* console_;
+  Clock* clock_;
+  std::string command_;
+  double start_;
+};
+
 /// Everything a Migrator needs, built from flags, settings and environment.
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
@@ -213,6 +240,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RunInfo run = MakeRunInfo(resolved);
 
   Console console(std::cout, std::cerr, &redactor);
+  console.Configure(ResolveLogOptions(f.log_format, f.verbose));
+  console.set_terminal(::isatty(STDOUT_FILENO) == 1);
   if (f.json) console.set_data_mode(true);
   Interrupt interrupt;
   interrupt.Install();
@@ -224,6 +253,10 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                     MakeOptions(s, f, run, url, url_origin));
 
   int status = kExitOk;
+  console.Event("command_started", {{"command", command_name}, {"run_id", run.run_id},
+                                    {"release", run.release}, {"app", run.app},
+                                    {"database", driver.Describe()}});
+  OutcomeLogger outcome(&console, &clock, command_name);
   try {
     if (action == Action::kWait || f.wait) {
       WaitForDatabase(&driver, &clock, &interrupt, &console, WaitTimeout(f, action));
@@ -235,11 +268,14 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
     status = Dispatch(action, f, resolved, &migrator, &console);
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+    outcome.Finish(e.code(), e.what());
     throw UserError(e.code(), redactor.Scrub(e.what()));
   } catch (const std::exception& e) {
+    outcome.Finish(kExitFailed, e.what());
     throw UserError(kExitFailed, redactor.Scrub(e.what()));
   }
   if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+  outcome.Finish(status, "");
   return status;
 }
 

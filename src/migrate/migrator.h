@@ -95,6 +95,9 @@ class Migrator {
   /// rollback-release: reverts what this run committed, newest first.
   void RevertCommitted(RunOutcome* outcome);
   int FinishFailure(const MigrationPlan& plan, RunOutcome* outcome);
+  /// The migration_started / migration_applied / migration_failed events.
+  void LogMigrationStarted(const Migration& m);
+  void LogMigrationEnded(const Migration& m, double seconds, const std::string& error);
   bool RunHooks(const std::string& hook, const std::vector<std::string>& commands,
                 const MigrationPlan* plan, const RunOutcome* outcome, int exit_code);
 
