@@ -28,6 +28,7 @@
 #include "migrate/hook_runner.h"
 #include "base/interrupt.h"
 #include "base/log.h"
+#include "migrate/migration_progress.h"
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "migrate/release_file.h"
@@ -107,6 +108,7 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
   options.allow_session_pooler = f.allow_session_pooler;
   options.run = run;
   options.seed = std::random_device()();
+  options.progress_interval_seconds = ProgressIntervalFromEnvironment();
   if (url_origin == "--database-url") {
     options.command_env["DATABASE_URL"] = url;
     options.command_env[s.database_url_env] = url;
@@ -305,8 +307,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
       "Apply pending migrations before a release goes live (the Procfile's "
       "`release: slugwright release`). Reads .slugwright/release.json; flags "
       "override it. Exit: 0 ok, 1 a migration or hook failed, 2 usage/config/"
-      "input, 3 lock not acquired in time, 4 refused for integrity, 130/143 "
-      "interrupted.",
+      "input, 3 lock not acquired in time, 4 refused for integrity, 5 --wait "
+      "timed out, 130/143 interrupted.",
       flags);
   release->add_flag("--dry-run", flags->dry_run,
                     "Read and validate, say what would run; no lock, no writes");

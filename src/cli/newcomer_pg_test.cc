@@ -153,3 +153,38 @@ TEST_F(NewcomerTest, JsonLogHasOneObjectPerEventLine) {
   RunResult human = Run(Up());
   EXPECT_EQ(human.err.find("{\""), std::string::npos) << human.err;  // default stays human
 }
+
+TEST_F(NewcomerTest, ALongMigrationReportsProgress) {
+  WriteMigration("1_slow.sql", "-- migrate:up\nSELECT pg_sleep(3);\n");
+  RunResult slow = Run(Up(), {{"SLUGWRIGHT_PROGRESS_INTERVAL", "1"}});
+  ASSERT_EQ(slow.code, 0) << slow.all();
+  EXPECT_NE(slow.out.find("       1_slow running for 1."), std::string::npos) << slow.out;
+  EXPECT_NE(slow.out.find("       1_slow running for 2."), std::string::npos) << slow.out;
+
+  WriteMigration("2_steps.sql",
+                 "-- migrate:up transaction:false\nSELECT 1;\nSELECT pg_sleep(2.5);\n");
+  RunResult steps = Run(Up({"--log-format", "json"}), {{"SLUGWRIGHT_PROGRESS_INTERVAL", "1"}});
+  ASSERT_EQ(steps.code, 0) << steps.all();
+  bool saw = false;
+  for (const auto& e : Events(steps.err))
+    if (e["event"] == "progress" && e.value("statement", 0) == 2 &&
+        e.value("statements_total", 0) == 2)
+      saw = true;
+  EXPECT_TRUE(saw) << steps.err;
+
+  // Waiting on a lock: says who holds it.
+  db_.Exec("CREATE TABLE held (id int)");
+  std::unique_ptr<SqlSession> blocker = db_.Connect("?application_name=blocker");
+  blocker->Query("BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE;");
+  WriteMigration("3_alter.sql", "-- migrate:up\nALTER TABLE held ADD COLUMN c int;\n");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    blocker->Query("COMMIT");
+  });
+  RunResult waiting =
+      Run(Up({"--lock-timeout", "20s"}), {{"SLUGWRIGHT_PROGRESS_INTERVAL", "1"}});
+  release.join();
+  ASSERT_EQ(waiting.code, 0) << waiting.all();
+  EXPECT_NE(waiting.out.find("waiting for a lock held by pid "), std::string::npos) << waiting.out;
+  EXPECT_NE(waiting.out.find("(blocker, idle in transaction)"), std::string::npos) << waiting.out;
+}

@@ -10,6 +10,7 @@
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_observer.h"
+#include "migrate/migration_progress.h"
 #include "migrate/repair.h"
 #include "migrate/sql_splitter.h"
 #include "migrate/validate.h"
@@ -30,6 +31,20 @@ void ApplyObserved(DatabaseDriver* driver, MigrationObserver* observer, const Mi
     throw;
   }
 }
+
+/// Points the Migrator's progress_ at a MigrationProgress while in scope.
+class ScopedProgress {
+ public:
+  ScopedProgress(MigrationProgress** slot, MigrationProgress* progress) : slot_(slot) {
+    *slot_ = progress;
+  }
+  ~ScopedProgress() { *slot_ = nullptr; }
+  ScopedProgress(const ScopedProgress&) = delete;
+  ScopedProgress& operator=(const ScopedProgress&) = delete;
+
+ private:
+  MigrationProgress** slot_;
+};
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string joined;
@@ -237,6 +252,9 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
     double start = clock_->Now();
     LogMigrationStarted(*m);
     try {
+      MigrationProgress progress(console_, driver_, Label(*m),
+                                 options_.progress_interval_seconds);
+      ScopedProgress current(&progress_, &progress);
       ApplyOne(*m, out_of_order);
     } catch (const DatabaseError& e) {
       if (options_.observer) options_.observer->OnFailure(*m, e);
@@ -286,6 +304,7 @@ void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
       driver_->FailUnfinished(m, i, error, options_.run);
       throw DatabaseError(error, "57014", false);
     }
+    if (progress_) progress_->SetStatement(i + 1, total);
     ExecuteStatement(m, statements[i].text, i, where);
     if (i + 1 < total) driver_->RecordProgress(m.version, i + 1);
   }

@@ -18,6 +18,7 @@ class Clock;
 class CommandRunner;
 class Console;
 class Interrupt;
+class MigrationProgress;
 struct MigrationLockOptions;
 
 /// The orchestrator: reads migrations from a MigrationSource, compares
@@ -111,6 +112,8 @@ class Migrator {
   MigratorContext context_;
   LockTimeoutRetry retry_;
   std::vector<Migration> files_;
+  /// Reports on the migration ApplyEach runs (null outside it).
+  MigrationProgress* progress_ = nullptr;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATOR_H_

@@ -59,6 +59,7 @@ class PostgresDriver : public DatabaseDriver {
   std::vector<std::string> InvalidIndexes() override;
   std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
   void Cancel() noexcept override;
+  std::string BlockedBy() noexcept override;
   int queries_sent() const override { return queries_sent_; }
 
  private:
