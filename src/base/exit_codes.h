@@ -19,6 +19,11 @@ enum ExitCode : int {
   /// Refused for integrity: an applied migration changed, an out-of-order
   /// pending migration, or an unfinished non-transactional migration.
   kExitIntegrity = 4,
+  /// The database did not accept a connection: `migrate status
+  /// --exit-code` (where 1 means "pending"), and `migrate wait` / `--wait`
+  /// when the timeout ran out. Other commands exit 1 when they cannot
+  /// connect.
+  kExitCannotConnect = 5,
   /// Interrupted by SIGINT (128 + 2) or SIGTERM (128 + 15).
   kExitInterrupted = 130,
   kExitTerminated = 143,

@@ -1,8 +1,12 @@
 #include <CLI/CLI.hpp>
+#include <spdlog/logger.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "base/exit_codes.h"
+#include "base/log.h"
 #include "base/text.h"
 #include "base/version.h"
 #include "cli/commands.h"
@@ -52,8 +56,25 @@ bool WantsJson(int argc, char** argv) {
   return false;
 }
 
+/// `--log-format json` (or SLUGWRIGHT_LOG_FORMAT=json): stderr holds JSON
+/// lines only, the final error included.
+bool WantsJsonLog(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string(argv[i]) == "--log-format") return std::string(argv[i + 1]) == "json";
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--log-format=json") return true;
+  const char* env = std::getenv("SLUGWRIGHT_LOG_FORMAT");
+  return env && std::string(env) == "json";
+}
+
+bool json_log = false;
+
 int Fail(bool json, const std::string& message, int code) {
-  std::cerr << " !     " << message << "\n";
+  if (json_log)
+    MakeStreamLogger("slugwright", std::cerr, LogFormat::kJson, LogLevel::kInfo)
+        ->error("{}", JsonEventMembers("error", {{"message", message}, {"exit_code", code}}));
+  else
+    std::cerr << " !     " << message << "\n";
   if (json)
     std::cout << nlohmann::json{{"error", {{"message", message}}}, {"exit_code", code}}.dump()
               << "\n";
@@ -79,6 +100,7 @@ int main(int argc, char** argv) {
   RegisterRehearseCommand(&app, &status);
 
   bool json = WantsJson(argc, argv);
+  json_log = WantsJsonLog(argc, argv);
   try {
     CheckCommandWords(&app, argc, argv);
     app.parse(argc, argv);

@@ -24,10 +24,14 @@
 #include "migrate/directory_source.h"
 #include "migrate/foreign_history.h"
 #include "base/disk_interface.h"
+#include "base/duration.h"
+#include "migrate/database_wait.h"
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
 #include "base/interrupt.h"
 #include "migrate/migrations_dir_check.h"
+#include "base/log.h"
+#include "migrate/migration_progress.h"
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "migrate/release_file.h"
@@ -44,6 +48,7 @@ struct MigrateFlags {
   SettingsFlags settings;
   bool allow_session_pooler = false;
   bool verbose = false;
+  std::string log_format;  // --log-format; empty: SLUGWRIGHT_LOG_FORMAT
   // Per command.
   bool dry_run = false;
   int count = 1;
@@ -56,24 +61,37 @@ struct MigrateFlags {
   std::string name;
   std::string adopt_from;
   std::vector<int64_t> adopt_version;
+  // `migrate wait` (--timeout) and --wait on up/release (--wait-timeout).
+  bool wait = false;
+  std::string wait_timeout = "60s";
 };
 
 void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
   AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/true);
   cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
                 "Run through a connection pooler known to be in session mode");
-  cmd->add_flag("--verbose", f->verbose, "Also print how many queries were sent");
+  cmd->add_flag("--verbose", f->verbose,
+                "Log at level debug (also SLUGWRIGHT_LOG_LEVEL=debug) and print how many "
+                "queries were sent");
+  cmd->add_option("--log-format", f->log_format,
+                  "human (default, Heroku-style) or json: one JSON object per event on "
+                  "stderr, for log drains (also SLUGWRIGHT_LOG_FORMAT)");
 }
 
-enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, kNew };
+enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, kNew, kWait };
+
+/// The app for messages: --app, SLUGWRIGHT_APP, HEROKU_APP_NAME, else the
+/// app the release settings were chosen for.
+std::string KnownApp(const AppReleaseSettings& resolved) {
+  return resolved.running_app.empty() ? resolved.loaded.app : resolved.running_app;
+}
 
 /// Who runs: the run id, release, app and runner of the history rows.
 RunInfo MakeRunInfo(const AppReleaseSettings& resolved) {
   RunInfo run;
   run.run_id = RandomHex(12);
   run.release = Getenv("HEROKU_RELEASE_VERSION");
-  run.app = resolved.running_app;
-  if (run.app.empty()) run.app = resolved.loaded.app;
+  run.app = KnownApp(resolved);
   run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
   return run;
 }
@@ -96,6 +114,7 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
   options.allow_session_pooler = f.allow_session_pooler;
   options.run = run;
   options.seed = std::random_device()();
+  options.progress_interval_seconds = ProgressIntervalFromEnvironment();
   if (url_origin == "--database-url") {
     options.command_env["DATABASE_URL"] = url;
     options.command_env[s.database_url_env] = url;
@@ -111,6 +130,36 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
   return options;
 }
 
+/// `migrate status`: with --exit-code, 1 for pending (saying how to re-run
+/// the release phase) and 5 for "cannot connect"; without, 1 for both.
+int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
+           Console* console) {
+  MigrationStatus status;
+  try {
+    status = migrator->Status();
+  } catch (const UserError& e) {
+    if (e.code() == kExitCannotConnect && !f.exit_code) throw UserError(kExitFailed, e.what());
+    throw;
+  }
+  if (f.json)
+    console->Data(MigrationStatusJson(status));
+  else
+    PrintMigrationStatus(status, console);
+  if (f.exit_code && status.pending > 0)
+    console->Warning(PendingOnLiveReleaseAdvice(status, KnownApp(resolved)));
+  return status.ExitCode(f.exit_code);
+}
+
+/// --timeout of `migrate wait`, --wait-timeout of up/release.
+double WaitTimeout(const MigrateFlags& f, Action action) {
+  const char* flag = action == Action::kWait ? "--timeout" : "--wait-timeout";
+  double seconds = 0;
+  std::string error;
+  if (!ParseDuration(f.wait_timeout, &seconds, &error))
+    throw UserError(kExitUsage, std::string(flag) + ": " + error);
+  return seconds;
+}
+
 /// Runs `action` and words its outcome; returns the exit status.
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
              Migrator* migrator, Console* console) {
@@ -122,14 +171,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
     case Action::kRelease: return migrator->Up(f.dry_run);
     case Action::kUp: return migrator->Up(f.dry_run);
     case Action::kDown: return migrator->Down(f.count);
-    case Action::kStatus: {
-      MigrationStatus status = migrator->Status();
-      if (f.json)
-        console->Data(MigrationStatusJson(status));
-      else
-        PrintMigrationStatus(status, console);
-      return status.ExitCode(f.exit_code);
-    }
+    case Action::kStatus: return Status(f, resolved, migrator, console);
     case Action::kValidate: return migrator->Validate(!f.offline);
     case Action::kRepair: {
       RepairOptions repair;
@@ -139,10 +181,31 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
       return migrator->Repair(repair);
     }
     case Action::kAdopt:
-    case Action::kNew: break;
+    case Action::kNew:
+    case Action::kWait: break;
   }
   return kExitOk;
 }
+
+/// The `outcome` event that ends every command's JSON log: exit code,
+/// duration and error.
+class OutcomeLogger {
+ public:
+  OutcomeLogger(Console* console, Clock* clock, std::string command)
+      : console_(console), clock_(clock), command_(std::move(command)), start_(clock->Now()) {}
+  void Finish(int exit_code, const std::string& error) {
+    LogFields fields = {{"command", command_}, {"exit_code", exit_code},
+                        {"duration_ms", (clock_->Now() - start_) * 1000}};
+    if (!error.empty()) fields.emplace_back("error", error);
+    console_->Event("outcome", fields, exit_code == kExitOk ? LogLevel::kInfo : LogLevel::kError);
+  }
+
+ private:
+  Console* console_;
+  Clock* clock_;
+  std::string command_;
+  double start_;
+};
 
 /// Everything a Migrator needs, built from flags, settings and environment.
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
@@ -191,6 +254,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RunInfo run = MakeRunInfo(resolved);
 
   Console console(std::cout, std::cerr, &redactor);
+  console.Configure(ResolveLogOptions(f.log_format, f.verbose));
+  console.set_terminal(::isatty(STDOUT_FILENO) == 1);
   if (f.json) console.set_data_mode(true);
   Interrupt interrupt;
   interrupt.Install();
@@ -202,7 +267,18 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
 
   int status = kExitOk;
+  console.Event("command_started", {{"command", command_name}, {"run_id", run.run_id},
+                                    {"release", run.release}, {"app", run.app},
+                                    {"database", driver.Describe()}});
+  OutcomeLogger outcome(&console, &clock, command_name);
   try {
+    if (action == Action::kWait || f.wait) {
+      WaitForDatabase(&driver, &clock, &interrupt, &console, WaitTimeout(f, action));
+      if (action == Action::kWait) {
+        console.Step(driver.Describe() + " accepts connections");
+        return kExitOk;
+      }
+    }
     if (action == Action::kAdopt) {
       MigratorContext context{&source, &driver, &runner, &console, &clock, &interrupt, &options};
       AdoptOptions adopt{f.adopt_from, !f.adopt_version.empty(),
@@ -213,12 +289,24 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
     }
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+    outcome.Finish(e.code(), e.what());
     throw UserError(e.code(), redactor.Scrub(e.what()));
   } catch (const std::exception& e) {
+    outcome.Finish(kExitFailed, e.what());
     throw UserError(kExitFailed, redactor.Scrub(e.what()));
   }
   if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+  outcome.Finish(status, "");
   return status;
+}
+
+/// --wait and --wait-timeout of `up` and `release`.
+void AddWaitFlags(CLI::App* cmd, MigrateFlags* f) {
+  cmd->add_flag("--wait", f->wait,
+                "First wait until the database accepts a connection (exit 5 when it "
+                "does not within --wait-timeout)");
+  cmd->add_option("--wait-timeout", f->wait_timeout,
+                  "How long --wait keeps trying (default: 60s)");
 }
 
 CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
@@ -238,8 +326,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
       "Apply pending migrations before a release goes live (the Procfile's "
       "`release: slugwright release`). Reads .slugwright/release.json; flags "
       "override it. Exit: 0 ok, 1 a migration or hook failed, 2 usage/config/"
-      "input, 3 lock not acquired in time, 4 refused for integrity, 130/143 "
-      "interrupted.",
+      "input, 3 lock not acquired in time, 4 refused for integrity, 5 --wait "
+      "timed out, 130/143 interrupted.",
       flags);
   release->add_flag("--dry-run", flags->dry_run,
                     "Read and validate, say what would run; no lock, no writes");
@@ -252,6 +340,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
   up->add_flag("--dry-run", flags->dry_run,
                "Read and validate, say what would run; no lock, no writes");
+  AddWaitFlags(release, flags.get());
+  AddWaitFlags(up, flags.get());
   up->callback([status, flags] { *status = Run(Action::kUp, *flags, "migrate up"); });
 
   CLI::App* down = Command(migrate, "down",
@@ -269,7 +359,8 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                          flags);
   st->alias("version");  // golang-migrate's word for "where is the database"
   st->add_flag("--json", flags->json, "Print JSON on stdout");
-  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending");
+  st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending (saying how to re-run the release "
+                "phase), 5 when the database does not accept a connection");
   st->callback([status, flags] { *status = Run(Action::kStatus, *flags, "migrate status"); });
 
   CLI::App* validate = Command(migrate, "validate",
@@ -313,4 +404,13 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
       ->required();
   create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
+
+  CLI::App* wait = Command(migrate, "wait",
+                           "Wait until the database accepts a connection (as dbmate's "
+                           "`wait`). Exit: 0 it does, 5 not within --timeout, 130/143 "
+                           "interrupted",
+                           flags);
+  wait->add_option("--timeout", flags->wait_timeout,
+                   "How long to keep trying, e.g. 30s, 2m (default: 60s)");
+  wait->callback([status, flags] { *status = Run(Action::kWait, *flags, "migrate wait"); });
 }

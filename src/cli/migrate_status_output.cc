@@ -4,6 +4,7 @@
 
 #include "base/console.h"
 #include "base/duration.h"
+#include "base/text.h"
 
 namespace {
 
@@ -32,7 +33,9 @@ std::string StatusLine(const MigrationStatus::Entry& e) {
     case State::kPending:
     case State::kPendingOutOfOrder:
       return "[ ] " + EntryLabel(e) + "  pending" +
-             (e.state == State::kPendingOutOfOrder ? " (older than the newest applied)" : "");
+             (e.state == State::kPendingOutOfOrder ? " (older than the newest applied)" : "") +
+             (e.empty ? "  empty: write its SQL after `-- migrate:up`; `up` refuses it until then"
+                      : "");
     case State::kNoFile:
       return "[?] " + EntryLabel(e) + "  applied " + r.applied_at +
              ", no file here (the database is ahead of this code)";
@@ -66,6 +69,7 @@ nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
       break;
     default:
       j["state"] = e.state == State::kPendingOutOfOrder ? "pending_out_of_order" : "pending";
+      j["empty"] = e.empty;
   }
   return j;
 }
@@ -82,6 +86,14 @@ void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
                        ? ""
                        : ", without file: " + std::to_string(status.without_file)));
   for (const std::string& p : status.problems) console->Warning(p);
+}
+
+std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std::string& app) {
+  if (status.pending == 0) return "";
+  return Plural(status.pending, "migration") + " pending on " + status.database +
+         ": the live release runs without them (its release phase did not apply "
+         "them). Re-run the release phase of the current release, with no config "
+         "change, with: heroku releases:retry -a " + (app.empty() ? "<app>" : app);
 }
 
 std::string MigrationStatusJson(const MigrationStatus& status) {

@@ -16,6 +16,12 @@ class Console;
 void PrintMigrationStatus(const MigrationStatus& status, Console* console);
 
 /// The JSON document (pretty-printed, with a final newline).
+/// For `status --exit-code` as a post-deploy check: when migrations are
+/// pending, says so and how to re-run the release phase of the live release
+/// (`heroku releases:retry -a APP`; `app` empty: a placeholder). Empty when
+/// nothing is pending.
+std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std::string& app);
+
 std::string MigrationStatusJson(const MigrationStatus& status);
 
 #endif  // SLUGWRIGHT_CLI_MIGRATE_STATUS_OUTPUT_H_

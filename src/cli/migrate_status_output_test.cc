@@ -95,3 +95,18 @@ TEST(MigrateStatusOutputTest, JsonHasTheSameEntries) {
   EXPECT_EQ(j["migrations"][4]["state"], "no_file");
   EXPECT_FALSE(j["migrations"][4].contains("file"));
 }
+
+TEST(MigrateStatusOutputTest, AnEmptyMigrationIsPendingAndSaysEmpty) {
+  MigrationStatus s = Sample();
+  s.entries[3].state = MigrationStatus::State::kPending;
+  s.entries[3].empty = true;
+  std::ostringstream out, err;
+  Console console(out, err, nullptr);
+  PrintMigrationStatus(s, &console);
+  EXPECT_NE(out.str().find("[ ] 4_d  pending  empty: write its SQL after `-- migrate:up`"),
+            std::string::npos)
+      << out.str();
+  nlohmann::json j = nlohmann::json::parse(MigrationStatusJson(s));
+  EXPECT_EQ(j["migrations"][3]["state"], "pending");
+  EXPECT_EQ(j["migrations"][3]["empty"], true);
+}

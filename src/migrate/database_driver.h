@@ -215,6 +215,12 @@ class DatabaseDriver {
     throw DatabaseError("this database driver cannot run inspection queries", "", false);
   }
 
+  /// Who blocks the statement this session is running now, e.g. "pid 123
+  /// (psql, idle in transaction)"; "" when it waits on no lock or the
+  /// driver cannot tell. Safe to call from another thread while a statement
+  /// runs (PostgresDriver asks on a short session of its own); never throws.
+  virtual std::string BlockedBy() noexcept { return ""; }
+
   /// Asks the server to cancel the statement running now. Safe to call
   /// from another thread (the signal watcher).
   virtual void Cancel() noexcept = 0;

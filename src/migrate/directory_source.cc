@@ -443,9 +443,9 @@ void ParseDbmate(const std::string& path, std::string_view contents,
       TrimSection(contents, up->next, up_end, up->number + 1);
   std::vector<SqlStatement> up_statements =
       SplitSqlOrThrow(up_section.text, path, up_section.first_line);
-  if (up_statements.empty() && !HasText(up_section.text))
-    Fail(At(path, up->number) + ": the up section holds no SQL statement; "
-         "expected SQL after `-- migrate:up`");
+  // Blank (a fresh `migrate new` template): read, listed as pending and
+  // empty, refused by `up` (RefuseBlankUpSections).
+  m->up_blank = up_statements.empty() && !HasText(up_section.text);
   CheckStatements(path, up_statements, m->up_in_transaction, "-- migrate:up transaction:false");
   m->up_path = path;
   m->up_sql = std::string(up_section.text);

@@ -314,12 +314,16 @@ TEST(ParseMigrationFileTest, RejectsBadDbmateFiles) {
   ExpectFileError(p,
                   "-- migrate:up\nSELECT 1;\n-- migrate:down\n-- migrate:down\n",
                   p + ":4: a second `-- migrate:down`");
-  ExpectFileError(p, "-- migrate:up\n\n\n-- migrate:down\nSELECT 1;\n",
-                  p + ":1: the up section holds no SQL statement");
+  // A blank up section is read and marked (status lists it as pending
+  // and empty, `up` refuses it: migration_checks.h).
+  Migration blank = ParseMigrationFile(p, "-- migrate:up\n\n\n-- migrate:down\nSELECT 1;\n");
+  EXPECT_TRUE(blank.up_blank);
+  EXPECT_EQ(2, blank.up_first_line);
   // A section of comments only is a no-op (golang-migrate applies such
-  // files); a blank one is refused above.
+  // files), not blank.
   Migration comments_only = ParseMigrationFile(p, "-- migrate:up\n-- TODO\n/* later */\n");
   EXPECT_EQ("-- TODO\n/* later */", comments_only.up_sql);
+  EXPECT_FALSE(comments_only.up_blank);
   ExpectFileError(p, "-- migrate:up transaction:off\nSELECT 1;\n",
                   p + ":1: unknown option `transaction:off` in "
                       "`-- migrate:up transaction:off`",
@@ -563,8 +567,6 @@ TEST(DirectorySourceTest, RejectsInconsistentSets) {
             "m/1_a.DOWN.sql)"},
            {{{"1_a.sql", up}, {"x_b.sql", up}},
             "m/x_b.sql: the name `x_b.sql` does not start with a version"},
-           {{{"1_a.sql", up}, {"2_b.sql", "-- migrate:up\n"}},
-            "m/2_b.sql:1: the up section holds no SQL statement"},
        }) {
     EXPECT_EQ(c.message, DirectoryError(c.files).substr(0, c.message.size()));
   }
@@ -628,14 +630,16 @@ TEST(CreateMigrationFileTest, CreatesDirectoryAndTemplate) {
   ASSERT_TRUE(disk.files.count(path));
   const std::string& contents = disk.files[path];
   EXPECT_EQ("-- migrate:up\n\n\n-- migrate:down\n\n", contents);
-  // The untouched template is refused; filled in, it is a migration.
-  ExpectFileError(path, contents, path + ":1: the up section holds no SQL");
+  // The untouched template is read as blank (pending, refused by `up`);
+  // filled in, it is a migration.
+  EXPECT_TRUE(ParseMigrationFile(path, contents).up_blank);
   std::string filled = contents;
   filled.insert(std::string("-- migrate:up\n").size(), "CREATE TABLE u ();");
   Migration m = ParseMigrationFile(path, filled);
   EXPECT_EQ(20240102030405, m.version);
   EXPECT_EQ("add_users-v2", m.name);
   EXPECT_FALSE(m.has_down);
+  EXPECT_FALSE(m.up_blank);
 }
 
 TEST(CreateMigrationFileTest, RejectsBadNamesAndExistingVersions) {

@@ -23,6 +23,11 @@ struct Migration {
   /// its own, outside a transaction.
   bool up_in_transaction = true;
   bool down_in_transaction = true;
+  /// The up section is blank (e.g. a `migrate new` template not filled in
+  /// yet): `status` lists it as pending and empty; `up` refuses it
+  /// (RefuseBlankUpSections, migration_checks.h). A section of comments
+  /// only is not blank: it is a no-op.
+  bool up_blank = false;
   /// The 1-based line of up_path on which up_sql begins (and of down_path
   /// for down_sql), so a line within the SQL maps back to the file: pass it
   /// as `first_line` to SplitSql (sql_splitter.h) or add `line - 1` to it.
@@ -40,7 +45,8 @@ class MigrationSource {
   virtual ~MigrationSource() = default;
   /// Every migration, sorted by version. Throws UserError(kExitUsage)
   /// naming the offending file for a malformed name, a duplicate version,
-  /// a missing up section, an empty file or invalid UTF-8.
+  /// a missing up section, an empty file or invalid UTF-8. A blank up
+  /// section is not an error here: it sets Migration::up_blank.
   virtual std::vector<Migration> ReadAll() = 0;
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;

@@ -7,9 +7,28 @@
 
 std::string Label(const Migration& m) { return std::to_string(m.version) + "_" + m.name; }
 
+namespace {
+
+void RefuseBlankUpSection(const Migration& m) {
+  if (!m.up_blank) return;
+  throw UserError(kExitUsage,
+                  m.up_path + ":" + std::to_string(m.up_first_line - 1) +
+                      ": the up section holds no SQL statement (a `slugwright migrate "
+                      "new` template not filled in yet?); write its SQL after `-- "
+                      "migrate:up` (a comment alone makes it a no-op). Nothing was "
+                      "applied.");
+}
+
+}  // namespace
+
+void RefuseBlankUpSections(const std::vector<Migration>& migrations) {
+  for (const Migration& m : migrations) RefuseBlankUpSection(m);
+}
+
 void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
                    bool all_in_one_transaction) {
   for (const Migration* m : migrations) {
+    if (!down) RefuseBlankUpSection(*m);
     const std::string& sql = down ? m->down_sql : m->up_sql;
     const std::string& path = down ? m->down_path : m->up_path;
     bool in_transaction = down ? m->down_in_transaction : m->up_in_transaction;

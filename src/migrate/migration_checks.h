@@ -14,12 +14,16 @@
 /// "20240101120000_add_users": how messages name a migration.
 std::string Label(const Migration& m);
 
-/// Splits and checks the up (or `down`) SQL of `migrations`: exit 2 for an
-/// unsplittable file, a transaction-control statement in a transactional
+/// Splits and checks the up (or `down`) SQL of `migrations`: exit 2 for a
+/// blank up section, an unsplittable file, a transaction-control statement in a transactional
 /// section, or (with `all_in_one_transaction`, up only) a
 /// transaction:false migration.
 void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
                    bool all_in_one_transaction);
+
+/// Exit 2 naming the first migration of `migrations` whose up section is
+/// blank (Migration::up_blank), before anything connects or is applied.
+void RefuseBlankUpSections(const std::vector<Migration>& migrations);
 
 /// Throws UserError(kExitIntegrity) with `heading` and one line per
 /// problem, unless `problems` is empty.

@@ -35,6 +35,7 @@ void MigrationLock::NoteHolder(bool announce, bool first, double waited,
   }
   last_holder_ = DescribeHolders(holders);
   if (!announce) return;
+  console_->Event("lock_waiting", {{"holder", last_holder_}, {"waited_ms", waited * 1000}});
   if (first)
     console_->Detail("Waiting up to " + FormatDuration(wait_seconds) +
                      " for the migration lock, held by " + last_holder_);
@@ -127,5 +128,6 @@ void ScopedMigrationLock::Take(DatabaseDriver* driver, Clock* clock, Console* co
     throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
                     interrupt->Reason() + " before any migration started; nothing was applied");
   double waited = clock->Now() - start;
+  console->Event("lock_acquired", {{"waited_ms", waited * 1000}});
   if (waited >= 0.5) console->Detail("Took the migration lock after " + FormatDuration(waited));
 }

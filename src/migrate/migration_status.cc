@@ -18,6 +18,7 @@ MigrationStatus::Entry FileEntry(const Migration& m) {
   e.name = m.name;
   e.file = m.up_path;
   e.in_transaction = m.up_in_transaction;
+  e.empty = m.up_blank;
   e.checksum = m.checksum;
   return e;
 }

@@ -36,6 +36,9 @@ struct MigrationStatus {
     /// The file's path, in_transaction and checksum (all but kNoFile).
     std::string file;
     bool in_transaction = true;
+    /// The up section is blank (a `migrate new` template): pending, and
+    /// `up` refuses it until it holds SQL.
+    bool empty = false;
     std::string checksum;
     /// The history row (kApplied, kChanged, kUnfinished, kNoFile).
     HistoryRow row;

@@ -11,6 +11,7 @@
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_observer.h"
+#include "migrate/migration_progress.h"
 #include "migrate/repair.h"
 #include "migrate/sql_splitter.h"
 #include "migrate/validate.h"
@@ -31,6 +32,20 @@ void ApplyObserved(DatabaseDriver* driver, MigrationObserver* observer, const Mi
     throw;
   }
 }
+
+/// Points the Migrator's progress_ at a MigrationProgress while in scope.
+class ScopedProgress {
+ public:
+  ScopedProgress(MigrationProgress** slot, MigrationProgress* progress) : slot_(slot) {
+    *slot_ = progress;
+  }
+  ~ScopedProgress() { *slot_ = nullptr; }
+  ScopedProgress(const ScopedProgress&) = delete;
+  ScopedProgress& operator=(const ScopedProgress&) = delete;
+
+ private:
+  MigrationProgress** slot_;
+};
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string joined;
@@ -74,7 +89,30 @@ std::string Migrator::CancelledSuffix() const {
 
 bool Migrator::RunHooks(const std::string& hook, const std::vector<std::string>& commands,
                         const MigrationPlan* plan, const RunOutcome* outcome, int exit_code) {
-  return ::RunHooks(context_, hook, commands, plan, outcome, exit_code);
+  if (commands.empty()) return ::RunHooks(context_, hook, commands, plan, outcome, exit_code);
+  double start = clock_->Now();
+  console_->Event("hook_started", {{"hook", hook}, {"commands", commands.size()}});
+  bool ok = ::RunHooks(context_, hook, commands, plan, outcome, exit_code);
+  console_->Event("hook_finished",
+                  {{"hook", hook}, {"ok", ok}, {"duration_ms", (clock_->Now() - start) * 1000}},
+                  ok ? LogLevel::kInfo : LogLevel::kError);
+  return ok;
+}
+
+// ---------------------------------------------------------------------------
+// structured log events (--log-format json)
+
+void Migrator::LogMigrationStarted(const Migration& m) {
+  console_->Event("migration_started", {{"version", m.version}, {"name", m.name},
+                                        {"file", m.up_path},
+                                        {"in_transaction", m.up_in_transaction}});
+}
+
+void Migrator::LogMigrationEnded(const Migration& m, double seconds, const std::string& error) {
+  LogFields fields = {{"version", m.version}, {"name", m.name}, {"duration_ms", seconds * 1000}};
+  if (!error.empty()) fields.emplace_back("error", error);
+  console_->Event(error.empty() ? "migration_applied" : "migration_failed", fields,
+                  error.empty() ? LogLevel::kInfo : LogLevel::kError);
 }
 
 // ---------------------------------------------------------------------------
@@ -91,6 +129,7 @@ int Migrator::Up(bool dry_run) {
     return RunExternalCommand(context_, false, 1);
   }
   files_ = source_->ReadAll();
+  RefuseBlankUpSections(files_);
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
@@ -139,6 +178,10 @@ void Migrator::AnnouncePending(const MigrationPlan& plan) {
   WarnAboutOtherHistoryTables();
   driver_->RecordEvent("run_started", 0, "",
                        Plural(plan.pending.size(), "pending migration"), options_.run);
+  console_->Event("run_started", {{"pending", plan.pending.size()},
+                                  {"source", source_->Describe()},
+                                  {"database", driver_->Describe()},
+                                  {"transaction", ToString(s.transaction)}});
   console_->Step("Applying " + Plural(plan.pending.size(), "migration") + " from " +
                  source_->Describe() + " to " + driver_->Describe() + " (transaction: " +
                  ToString(s.transaction) + ", lock_timeout " +
@@ -163,6 +206,7 @@ int Migrator::ApplyPending(const MigrationPlan& plan) {
   ThrowIfProblems(IntegrityProblems(plan, s.allow_out_of_order),
                   "refusing to migrate; nothing was applied:");
   if (plan.pending.empty()) {
+    console_->Event("up_to_date", {{"applied", plan.applied.size()}});
     console_->Step(driver_->Describe() + " is up to date: " +
                    Plural(plan.applied.size(), "migration") + " applied, none pending");
     return kExitOk;
@@ -193,6 +237,8 @@ int Migrator::ApplyPending(const MigrationPlan& plan) {
   driver_->RecordEvent("run_succeeded", 0, "",
                        Plural(outcome.committed.size(), "migration") + " applied",
                        options_.run);
+  console_->Event("run_succeeded", {{"applied", outcome.committed.size()},
+                                    {"duration_ms", (clock_->Now() - start) * 1000}});
   console_->Step("Applied " + Plural(outcome.committed.size(), "migration") + " in " +
                  FormatDuration(clock_->Now() - start));
   return kExitOk;
@@ -222,7 +268,11 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
     bool out_of_order = IsOutOfOrder(plan, m);
     if (options_.observer) options_.observer->BeforeApply(*m);
     double start = clock_->Now();
+    LogMigrationStarted(*m);
     try {
+      MigrationProgress progress(console_, driver_, Label(*m),
+                                 options_.progress_interval_seconds);
+      ScopedProgress current(&progress_, &progress);
       ApplyOne(*m, out_of_order);
     } catch (const DatabaseError& e) {
       if (options_.observer) options_.observer->OnFailure(*m, e);
@@ -233,8 +283,10 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
         return false;
       }
       outcome->error = ApplyEachError(*m, e);
+      LogMigrationEnded(*m, clock_->Now() - start, outcome->error);
       return false;
     }
+    LogMigrationEnded(*m, clock_->Now() - start, "");
     outcome->committed.push_back(m);
     if (options_.observer) options_.observer->AfterApply(*m, clock_->Now() - start);
     console_->Detail(Label(*m) + "  " + FormatDuration(clock_->Now() - start) +
@@ -275,6 +327,7 @@ void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
       driver_->FailUnfinished(m, i, error, options_.run);
       throw DatabaseError(error, "57014", false);
     }
+    if (progress_) progress_->SetStatement(i + 1, total);
     ExecuteStatement(m, statements[i].text, i, where);
     if (i + 1 < total) driver_->RecordProgress(m.version, i + 1);
   }
@@ -342,6 +395,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
           throw DatabaseError(interrupt_->Reason() + " before " + Label(*m), "57014", false);
         if (options_.observer) options_.observer->BeforeApply(*m);
         double start = clock_->Now();
+        LogMigrationStarted(*m);
         driver_->ApplyUp(*m, IsOutOfOrder(plan, m), options_.run,
                          DatabaseDriver::Wrap::kInOpenTransaction);
         done.emplace_back(m, clock_->Now() - start);
@@ -358,6 +412,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
       outcome->failed = current;
       outcome->error = std::string(current ? "" : "COMMIT failed: ") + e.what() +
                        CancelledSuffix();
+      if (current) LogMigrationEnded(*current, 0, outcome->error);
       if (!current && e.connection_lost()) {
         ResolveLostCommit(plan.pending, outcome);
         return false;
@@ -368,6 +423,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
       return false;
     }
     for (const auto& [m, seconds] : done) {
+      LogMigrationEnded(*m, seconds, "");
       outcome->committed.push_back(m);
       if (options_.observer) options_.observer->AfterApply(*m, seconds);
       console_->Detail(Label(*m) + "  " + FormatDuration(seconds) +
@@ -422,6 +478,11 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
                        outcome->failed ? outcome->failed->version : 0,
                        outcome->failed ? outcome->failed->name : "", outcome->error,
                        options_.run);
+  console_->Event("run_failed", {{"failed", outcome->failed ? Label(*outcome->failed) : ""},
+                                 {"error", outcome->error},
+                                 {"committed", outcome->committed.size()},
+                                 {"interrupted", Interrupted()}},
+                  LogLevel::kError);
   RunHooks("on_failure", s.hooks.on_failure, &plan, outcome, code);
   return code;
 }
@@ -433,7 +494,11 @@ MigrationStatus Migrator::Status() {
   files_ = source_->ReadAll();
   MigrationPlan plan;
   try {
-    ConnectOrThrow(driver_);
+    driver_->Connect();
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitCannotConnect, e.what());
+  }
+  try {
     plan = MakePlan(files_, ReadHistory(false));
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());

@@ -19,6 +19,7 @@ class Clock;
 class CommandRunner;
 class Console;
 class Interrupt;
+class MigrationProgress;
 struct MigrationLockOptions;
 
 /// The orchestrator: reads migrations from a MigrationSource, compares
@@ -49,7 +50,8 @@ class Migrator {
   /// sections (or runs `rollback_command:` `count` times).
   int Down(int count);
   /// What is applied, pending, changed, unfinished and missing. Takes no
-  /// lock; throws UserError(kExitFailed) when the database is unreachable.
+  /// lock; throws UserError(kExitCannotConnect) when the database does not
+  /// accept a connection, UserError(kExitFailed) when reading fails.
   MigrationStatus Status();
   /// Checks the files (and, with `use_database`, the history policies).
   int Validate(bool use_database);
@@ -104,6 +106,9 @@ class Migrator {
   void ReportLostCommit();
   /// Warns when another slugwright history table is on the database.
   void WarnAboutOtherHistoryTables();
+  /// The migration_started / migration_applied / migration_failed events.
+  void LogMigrationStarted(const Migration& m);
+  void LogMigrationEnded(const Migration& m, double seconds, const std::string& error);
   bool RunHooks(const std::string& hook, const std::vector<std::string>& commands,
                 const MigrationPlan* plan, const RunOutcome* outcome, int exit_code);
 
@@ -120,6 +125,8 @@ class Migrator {
   /// Set when a COMMIT's outcome was lost with the connection.
   std::optional<DatabaseDriver::LostOutcome> lost_commit_;
   std::vector<const Migration*> lost_commit_migrations_;
+  /// Reports on the migration ApplyEach runs (null outside it).
+  MigrationProgress* progress_ = nullptr;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATOR_H_

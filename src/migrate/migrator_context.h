@@ -38,6 +38,9 @@ struct MigratorOptions {
   /// Told about each migration `up` applies (`slugwright rehearse`); null
   /// in normal runs (migration_observer.h).
   MigrationObserver* observer = nullptr;
+  /// Seconds between progress lines of a running migration (0: none);
+  /// the command line sets it (10 s, SLUGWRIGHT_PROGRESS_INTERVAL).
+  double progress_interval_seconds = 0;
 };
 
 /// What `migrate repair` should do beyond removing unfinished rows.

@@ -455,6 +455,31 @@ std::vector<std::vector<std::string>> PostgresDriver::Inspect(const std::string&
   return Exec(sql).rows;
 }
 
+std::string PostgresDriver::BlockedBy() noexcept {
+  int pid = 0;
+  {
+    std::lock_guard<std::mutex> lock(connection_mutex_);
+    if (!conn_) return "";
+    pid = conn_->backendpid();
+  }
+  try {
+    pqxx::connection probe(target_.Conninfo(
+        {{"application_name", "slugwright progress"}, {"connect_timeout", "5"}}));
+    pqxx::nontransaction tx(probe);
+    pqxx::result rows = tx.exec(
+        "SELECT b.pid, b.application_name, b.state FROM pg_stat_activity b WHERE b.pid = "
+        "ANY (pg_blocking_pids(" + std::to_string(pid) + ")) ORDER BY b.pid");
+    std::string holders;
+    for (const auto& row : rows)
+      holders += std::string(holders.empty() ? "" : ", ") + "pid " + row[0].c_str() + " (" +
+                 (row[1].c_str()[0] ? row[1].c_str() : "no application_name") + ", " +
+                 row[2].c_str() + ")";
+    return redactor_->Scrub(holders);
+  } catch (...) {
+    return "";  // progress must not fail the migration
+  }
+}
+
 void PostgresDriver::Cancel() noexcept {
   std::lock_guard<std::mutex> lock(connection_mutex_);
   if (!conn_) return;

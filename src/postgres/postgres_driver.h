@@ -71,6 +71,7 @@ class PostgresDriver : public DatabaseDriver {
   std::vector<std::vector<std::string>> ReadForeignTable(
       const std::string& table, const std::vector<std::string>& columns) override;
   void Cancel() noexcept override;
+  std::string BlockedBy() noexcept override;
   int queries_sent() const override { return queries_sent_; }
 
  private:

@@ -247,6 +247,13 @@ TEST_P(DatabaseDriverContract, CancelWithNothingRunningIsHarmless) {
   driver().ExecuteStatement("SELECT 1");
 }
 
+TEST_P(DatabaseDriverContract, BlockedByIsEmptyWhenNothingWaits) {
+  EXPECT_EQ(driver().BlockedBy(), "");  // before Connect: no session
+  driver().Connect();
+  EXPECT_EQ(driver().BlockedBy(), "");
+  driver().ExecuteStatement("SELECT 1");  // the session stays usable
+}
+
 TEST_P(DatabaseDriverContract, AFreshDatabaseHasNoInvalidIndexes) {
   driver().Connect();
   EXPECT_TRUE(driver().InvalidIndexes().empty());

@@ -1,0 +1,68 @@
+// A blank up section (a `migrate new` template not filled in yet): status
+// lists it as pending and empty, `up` (and validate) refuse it with exit 2
+// naming the file, before connecting.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "base/console.h"
+#include "base/exit_codes.h"
+#include "migrate/migrator.h"
+#include "testing/fake_database_driver.h"
+
+namespace {
+
+struct BlankMigrationTest : public ::testing::Test {
+  FakeSource source;
+  FakeDatabaseDriver driver;
+  RecordingRunner runner;
+  FakeClock clock;
+  std::ostringstream out, err;
+  Console console{out, err, nullptr};
+  MigratorOptions options;
+
+  BlankMigrationTest() {
+    source.Add(1, "CREATE TABLE t1 (id int);");
+    Migration& blank = source.Add(2, "");
+    blank.up_blank = true;
+    blank.up_first_line = 2;
+  }
+  Migrator Make() { return Migrator(&source, &driver, &runner, &console, &clock, nullptr, options); }
+};
+
+}  // namespace
+
+TEST_F(BlankMigrationTest, StatusListsItAsPendingAndEmpty) {
+  MigrationStatus status = Make().Status();
+  ASSERT_EQ(status.entries.size(), 2u);
+  EXPECT_EQ(status.pending, 2u);
+  EXPECT_FALSE(status.entries[0].empty);
+  EXPECT_TRUE(status.entries[1].empty);
+  EXPECT_EQ(status.entries[1].state, MigrationStatus::State::kPending);
+}
+
+TEST_F(BlankMigrationTest, UpRefusesItNamingTheFileBeforeConnecting) {
+  try {
+    Make().Up(false);
+    FAIL() << "expected a refusal";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), kExitUsage);
+    EXPECT_NE(std::string(e.what()).find("migrations/2_m2.sql:1: the up section holds no SQL "
+                                         "statement"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(driver.calls["connect"], 0);
+  EXPECT_TRUE(driver.history.empty());
+}
+
+TEST_F(BlankMigrationTest, DryRunAndValidateRefuseItToo) {
+  EXPECT_THROW(Make().Up(true), UserError);
+  try {
+    Make().Validate(false);
+    FAIL() << "expected a refusal";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), kExitUsage);
+  }
+}
