@@ -96,14 +96,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           "a down file has no up half");
   } else {
     Check(m.up_path == path, "up path");
-    Check(!m.up_sql.empty(), "up SQL not empty");
+    // A blank up section (a `migrate new` template) is marked, not refused,
+    // so that status can list it; a section of comments only is a no-op.
+    Check(m.up_blank == (m.up_sql.find_first_not_of(" \t\r\n") == std::string::npos),
+          "up_blank exactly when the up SQL is blank");
     Check(m.checksum == MigrationChecksum(m.up_sql), "checksum of the up SQL");
     Check(m.up_first_line >= 1, "up line");
     std::vector<SqlStatement> statements;
     SqlSplitError error;
-    Check(SplitSql(m.up_sql, m.up_first_line, &statements, &error) &&
-              !statements.empty(),
-          "up SQL splits into statements");
+    Check(SplitSql(m.up_sql, m.up_first_line, &statements, &error), "up SQL splits");
   }
   if (m.has_down) {
     Check(m.down_path == path && !m.down_sql.empty(), "down half");
