@@ -156,6 +156,114 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
   return vars;
 }
 
+namespace {
+
+/// detect, compile and release on `build_dir`, as Heroku runs them, then
+/// checks bin/release's YAML against the built Procfile (in *procfile).
+/// Returns the first failing script's status, 0 when all passed.
+int RunBuildpackScripts(ProcessSpawner* spawner, const std::string& bin,
+                        const std::string& build_dir, const std::string& cache_dir,
+                        const std::string& env_dir, const std::map<std::string, std::string>& env,
+                        BuildOutput& out, Procfile* procfile) {
+  std::string detected;
+  int rc = RunScript(spawner, bin + "/detect", {build_dir}, env, &detected);
+  if (rc != 0) {
+    out.Error("bin/detect declined the app (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+  while (!detected.empty() && detected.back() == '\n') detected.pop_back();
+  out.Step(detected + " app detected");
+
+  rc = RunScript(spawner, bin + "/compile", {build_dir, cache_dir, env_dir}, env, nullptr);
+  if (rc != 0) {
+    out.Error("bin/compile failed (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+
+  std::string yaml;
+  rc = RunScript(spawner, bin + "/release", {build_dir}, env, &yaml);
+  if (rc != 0) {
+    out.Error("bin/release failed (exit " + std::to_string(rc) + ")");
+    return rc;
+  }
+  // Heroku reads the YAML; so does the simulation, and checks it.
+  RealDiskInterface disk;
+  std::string text, err;
+  ProcfileError perr;
+  if (!disk.ReadFile(build_dir + "/Procfile", kMaxProcfileBytes, &text, &err) ||
+      !ParseProcfile(text, procfile, &perr))
+    throw UserError(kExitFailed, "the built Procfile is unreadable");
+  try {
+    YAML::Node types = YAML::Load(yaml)["default_process_types"];
+    for (const ProcessType& p : procfile->processes)
+      if (!types[p.name] || types[p.name].as<std::string>() != p.command)
+        throw UserError(kExitFailed, "bin/release YAML does not match the "
+                                     "Procfile for `" + p.name + "`");
+  } catch (const YAML::Exception& e) {
+    throw UserError(kExitFailed, "bin/release printed invalid YAML: " + e.msg);
+  }
+  std::string types_list;
+  for (const ProcessType& p : procfile->processes)
+    types_list += (types_list.empty() ? "" : ", ") + p.name;
+  out.Step("Discovering process types");
+  out.Detail("Procfile declares types -> " + types_list);
+  return kExitOk;
+}
+
+/// The Procfile's `release:` command as a release-phase dyno runs it: in
+/// the slug at `slug_dir`, with the config vars, against
+/// `options.database_url` or a throwaway cluster, on `options.promote_to`
+/// when given. Returns its exit status.
+int RunReleasePhase(ProcessSpawner* spawner, const SimulateOptions& options,
+                    const std::map<std::string, std::string>& vars, const std::string& slug_dir,
+                    const Procfile& procfile, BuildOutput& out) {
+  int release_rc = kExitOk;
+  const ProcessType* release = procfile.Find("release");
+  out.Step("Running the release phase");
+  if (!release) {
+    out.Detail("The Procfile has no `release` process type; nothing to run");
+  } else {
+    std::unique_ptr<LocalPostgres> db;
+    std::string url = options.database_url;
+    if (url.empty() && !vars.count("DATABASE_URL")) {
+      out.Detail("Starting a throwaway PostgreSQL cluster");
+      db = std::make_unique<LocalPostgres>();
+      url = db->Url();
+      out.Detail("PostgreSQL on 127.0.0.1:" + std::to_string(db->port()) +
+                 " (removed afterwards)");
+    }
+    // As in a one-off dyno: config vars in the environment, HOME and the
+    // working directory at the app, .profile.d sourced, a shell runs the
+    // command.
+    std::map<std::string, std::string> release_env = vars;
+    if (!options.promote_to.empty()) {
+      out.Detail("Promoting the slug to " + options.promote_to +
+                 " (a pipeline promotion: released there without a new build)");
+      release_env["HEROKU_APP_NAME"] = options.promote_to;
+      if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
+    }
+    if (!url.empty()) release_env["DATABASE_URL"] = url;
+    release_env["HOME"] = slug_dir;
+    if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
+      release_env["HEROKU_RELEASE_VERSION"] = "v1";
+    release_env["DYNO"] = "release.1";
+    std::map<std::string, std::string> renv = ChildEnvironmentVariables(release_env);
+    out.Detail("$ " + release->command);
+    std::string boot =
+        "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
+        release->command;
+    release_rc = RunInBuild(spawner, {"/bin/bash", "-c", boot}, renv, slug_dir, nullptr);
+    if (release_rc != 0)
+      out.Error("The release phase failed (exit " + std::to_string(release_rc) +
+                "); Heroku would not deploy this release");
+    else
+      out.Detail("Release phase succeeded");
+  }
+  return release_rc;
+}
+
+}  // namespace
+
 int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   BuildOutput out(out_stream);
   RealDiskInterface disk;
@@ -207,48 +315,9 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   std::map<std::string, std::string> env = ChildEnvironmentVariables(build_env);
   ProcessSpawner* spawner = options.spawner ? options.spawner : DefaultProcessSpawner();
 
-  std::string detected;
-  int rc = RunScript(spawner, bin + "/detect", {build_dir}, env, &detected);
-  if (rc != 0) {
-    out.Error("bin/detect declined the app (exit " + std::to_string(rc) + ")");
-    return rc;
-  }
-  while (!detected.empty() && detected.back() == '\n') detected.pop_back();
-  out.Step(detected + " app detected");
-
-  rc = RunScript(spawner, bin + "/compile", {build_dir, cache_dir, env_dir}, env, nullptr);
-  if (rc != 0) {
-    out.Error("bin/compile failed (exit " + std::to_string(rc) + ")");
-    return rc;
-  }
-
-  std::string yaml;
-  rc = RunScript(spawner, bin + "/release", {build_dir}, env, &yaml);
-  if (rc != 0) {
-    out.Error("bin/release failed (exit " + std::to_string(rc) + ")");
-    return rc;
-  }
-  // Heroku reads the YAML; so does the simulation, and checks it.
   Procfile procfile;
-  std::string text;
-  ProcfileError perr;
-  if (!disk.ReadFile(build_dir + "/Procfile", kMaxProcfileBytes, &text, &err) ||
-      !ParseProcfile(text, &procfile, &perr))
-    throw UserError(kExitFailed, "the built Procfile is unreadable");
-  try {
-    YAML::Node types = YAML::Load(yaml)["default_process_types"];
-    for (const ProcessType& p : procfile.processes)
-      if (!types[p.name] || types[p.name].as<std::string>() != p.command)
-        throw UserError(kExitFailed, "bin/release YAML does not match the "
-                                     "Procfile for `" + p.name + "`");
-  } catch (const YAML::Exception& e) {
-    throw UserError(kExitFailed, "bin/release printed invalid YAML: " + e.msg);
-  }
-  std::string types_list;
-  for (const ProcessType& p : procfile.processes)
-    types_list += (types_list.empty() ? "" : ", ") + p.name;
-  out.Step("Discovering process types");
-  out.Detail("Procfile declares types -> " + types_list);
+  int rc = RunBuildpackScripts(spawner, bin, build_dir, cache_dir, env_dir, env, out, &procfile);
+  if (rc != 0) return rc;
 
   try {
     fs::rename(build_dir, slug_dir);
@@ -263,50 +332,8 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
                     &settings_text, &err))
     settings = nlohmann::json::parse(settings_text, nullptr, false);
 
-  int release_rc = kExitOk;
-  if (options.release) {
-    const ProcessType* release = procfile.Find("release");
-    out.Step("Running the release phase");
-    if (!release) {
-      out.Detail("The Procfile has no `release` process type; nothing to run");
-    } else {
-      std::unique_ptr<LocalPostgres> db;
-      std::string url = options.database_url;
-      if (url.empty() && !vars.count("DATABASE_URL")) {
-        out.Detail("Starting a throwaway PostgreSQL cluster");
-        db = std::make_unique<LocalPostgres>();
-        url = db->Url();
-        out.Detail("PostgreSQL on 127.0.0.1:" + std::to_string(db->port()) +
-                   " (removed afterwards)");
-      }
-      // As in a one-off dyno: config vars in the environment, HOME and the
-      // working directory at the app, .profile.d sourced, a shell runs the
-      // command.
-      std::map<std::string, std::string> release_env = vars;
-      if (!options.promote_to.empty()) {
-        out.Detail("Promoting the slug to " + options.promote_to +
-                   " (a pipeline promotion: released there without a new build)");
-        release_env["HEROKU_APP_NAME"] = options.promote_to;
-        if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
-      }
-      if (!url.empty()) release_env["DATABASE_URL"] = url;
-      release_env["HOME"] = slug_dir;
-      if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
-        release_env["HEROKU_RELEASE_VERSION"] = "v1";
-      release_env["DYNO"] = "release.1";
-      std::map<std::string, std::string> renv = ChildEnvironmentVariables(release_env);
-      out.Detail("$ " + release->command);
-      std::string boot =
-          "for f in .profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done\n" +
-          release->command;
-      release_rc = RunInBuild(spawner, {"/bin/bash", "-c", boot}, renv, slug_dir, nullptr);
-      if (release_rc != 0)
-        out.Error("The release phase failed (exit " + std::to_string(release_rc) +
-                  "); Heroku would not deploy this release");
-      else
-        out.Detail("Release phase succeeded");
-    }
-  }
+  int release_rc =
+      options.release ? RunReleasePhase(spawner, options, vars, slug_dir, procfile, out) : kExitOk;
 
   out.Step("Summary");
   out.Detail("Procfile: " + settings.value("procfile", std::string("Procfile")));

@@ -3,14 +3,13 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <random>
 
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "base/self_exe.h"
+#include "buildpack/simulate.h"
 
 namespace {
 
@@ -107,30 +106,8 @@ AppReleaseSettings ResolveReleaseSettingsFromFlags(const SettingsFlags& f, DiskI
 }
 
 void LoadEnvFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UserError(kExitUsage, "--env-file " + path + ": cannot be read");
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    line.erase(0, start);
-    if (line.compare(0, 7, "export ") == 0) line.erase(0, 7);
-    size_t eq = line.find('=');
-    std::string key = eq == std::string::npos ? "" : line.substr(0, eq);
-    bool valid_key = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
-    for (char c : key) valid_key = valid_key && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!valid_key)
-      throw UserError(kExitUsage, path + ":" + std::to_string(number) +
-                                      ": expected KEY=VALUE (a variable name, `=`, its value)");
-    std::string value = line.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-        value.back() == value.front())
-      value = value.substr(1, value.size() - 2);
-    ::setenv(key.c_str(), value.c_str(), /*overwrite=*/0);
-  }
+  for (const auto& [name, value] : ReadEnvFile(path))
+    ::setenv(name.c_str(), value.c_str(), /*overwrite=*/0);
 }
 
 std::string Getenv(const std::string& name) {

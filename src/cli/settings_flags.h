@@ -51,10 +51,10 @@ std::string RunningApp(const SettingsFlags& flags, std::string* source);
 AppReleaseSettings ResolveReleaseSettingsFromFlags(const SettingsFlags& flags, DiskInterface* disk,
                                                    const std::string& cwd);
 
-/// Reads `path` (KEY=VALUE lines, `#` comments, optional `export ` and
-/// quotes, as dotenv and `heroku local` write them) into the environment;
-/// variables already set win, as with dbmate. Throws UserError(kExitUsage)
-/// naming the file and line for anything else.
+/// Reads `path` with ReadEnvFile (buildpack/simulate.h: KEY=VALUE lines,
+/// `#` comments, optional `export ` and quotes, as dotenv and `heroku
+/// local` write them) into the environment; variables already set win, as
+/// with dbmate. Throws UserError(kExitUsage) naming the file and line.
 void LoadEnvFile(const std::string& path);
 
 /// The value of an environment variable, "" when unset.
