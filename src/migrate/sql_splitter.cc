@@ -256,7 +256,8 @@ bool Splitter::FailMetaCommand(SqlSplitError* error) {
   }
   std::string command(s_.substr(pos_, end - pos_));
   error->line = LineAt(pos_);
-  error->message = "psql meta-command `" + Excerpt(pos_) +
+  // The backslash itself always shows, whatever bytes follow it.
+  error->message = "psql meta-command `\\" + Excerpt(pos_ + 1) +
                    "`: only psql understands it, and slugwright sends SQL to the server; " +
                    InsteadOfMetaCommand(command);
   return false;
