@@ -9,26 +9,17 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
-#include "testing/fake_database_driver.h"
+#include "testing/migrator_fixture.h"
 
 namespace {
 
-struct BlankMigrationTest : public ::testing::Test {
-  FakeSource source;
-  FakeDatabaseDriver driver;
-  RecordingRunner runner;
-  FakeClock clock;
-  std::ostringstream out, err;
-  Console console{out, err, nullptr};
-  MigratorOptions options;
-
+struct BlankMigrationTest : public MigratorFixture {
   BlankMigrationTest() {
     source.Add(1, "CREATE TABLE t1 (id int);");
     Migration& blank = source.Add(2, "");
     blank.up_blank = true;
     blank.up_first_line = 2;
   }
-  Migrator Make() { return Migrator(&source, &driver, &runner, &console, &clock, nullptr, options); }
 };
 
 }  // namespace

@@ -10,29 +10,15 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
-#include "testing/fake_database_driver.h"
+#include "testing/migrator_fixture.h"
 
 namespace {
 
-struct LostCommitTest : public ::testing::Test {
-  FakeSource source;
-  FakeDatabaseDriver driver;
-  RecordingRunner runner;
-  FakeClock clock;
-  std::ostringstream out, err;
-  Console console{out, err, nullptr};
-  MigratorOptions options;
-
+struct LostCommitTest : public MigratorFixture {
   LostCommitTest() {
-    options.run.run_id = "run1";
-    options.seed = 1;
     options.settings.table = "slugwright_migrations";
     source.Add(1, "CREATE TABLE one (id int);", "DROP TABLE one;");
     source.Add(2, "CREATE TABLE two (id int); LOSE", "DROP TABLE two;");
-  }
-  int Up() {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
-    return m.Up(false);
   }
   std::string All() const { return out.str() + err.str(); }
 };

@@ -9,32 +9,18 @@
 
 #include "base/console.h"
 #include "base/exit_codes.h"
-#include "testing/fake_database_driver.h"
+#include "testing/migrator_fixture.h"
 
 namespace {
 
-struct MigratorTest : public ::testing::Test {
-  FakeSource source;
-  FakeDatabaseDriver driver;
-  RecordingRunner runner;
-  FakeClock clock;
-  std::ostringstream out, err;
-  Console console{out, err, nullptr};
-  MigratorOptions options;
-
+struct MigratorTest : public MigratorFixture {
   MigratorTest() {
-    options.run.run_id = "run1";
     options.run.release = "v7";
-    options.seed = 1;
   }
   void AddFive() {
     for (int v = 1; v <= 5; ++v)
       source.Add(v, "CREATE TABLE t" + std::to_string(v) + " (id int);",
                  "DROP TABLE t" + std::to_string(v) + ";");
-  }
-  int Up() {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
-    return m.Up(false);
   }
   int ExpectUserError(std::function<int()> f) {
     try {
