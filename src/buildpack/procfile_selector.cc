@@ -225,36 +225,55 @@ void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
   }
 }
 
+std::vector<std::string> ProcfileSelector::ClosestAppNames(const std::string& app,
+                                                           const AppConfig& config) {
+  std::vector<std::string> names;
+  for (const AppMapping& m : config.apps) names.push_back(m.match);
+  std::vector<std::string> files;
+  std::string err;
+  if (disk_->ListDirectory(app_dir_ + "/procfiles", &files, &err))
+    for (const std::string& f : files)
+      if (f.size() > 9 && f.compare(f.size() - 9, 9, ".Procfile") == 0)
+        names.push_back(f.substr(0, f.size() - 9));
+  return ClosestMatches(app, names);
+}
+
+void ProcfileSelector::SetAppName(const ConfigVars& vars, const std::string& app_override,
+                                  Selection* s) {
+  if (!app_override.empty()) {
+    s->app_name = app_override, s->app_name_source = "--app";
+  } else {
+    for (const char* name : {"SLUGWRIGHT_APP", "HEROKU_APP_NAME"}) {
+      if (ConfigWord(vars, name).empty()) continue;
+      s->app_name = ConfigWord(vars, name), s->app_name_source = name;
+      break;
+    }
+  }
+  if (!s->app_name.empty() && !IsValidAppName(s->app_name))
+    throw UserError(kExitUsage, "app name `" + s->app_name + "` (from " + s->app_name_source +
+                                    ") is not a valid Heroku app name");
+}
+
+bool ProcfileSelector::LoadAppConfig(AppConfig* config) {
+  if (disk_->Stat(app_dir_ + "/" + kAppConfigFile) == DiskInterface::Kind::kMissing) return false;
+  std::string path = ResolveInsideApp(kAppConfigFile, kAppConfigFile);
+  std::string text, err;
+  if (!disk_->ReadFile(path, 1 << 20, &text, &err))
+    throw UserError(kExitUsage, "cannot read " + std::string(kAppConfigFile) + ": " + err);
+  *config = ParseAppConfig(text, kAppConfigFile);
+  return true;
+}
+
 Selection ProcfileSelector::Select(const ConfigVars& vars,
                                    const std::string& app_override) {
   Selection s;
-  if (!app_override.empty()) {
-    s.app_name = app_override, s.app_name_source = "--app";
-  } else if (!ConfigWord(vars, "SLUGWRIGHT_APP").empty()) {
-    s.app_name = ConfigWord(vars, "SLUGWRIGHT_APP");
-    s.app_name_source = "SLUGWRIGHT_APP";
-  } else if (!ConfigWord(vars, "HEROKU_APP_NAME").empty()) {
-    s.app_name = ConfigWord(vars, "HEROKU_APP_NAME");
-    s.app_name_source = "HEROKU_APP_NAME";
-  }
-  if (!s.app_name.empty() && !IsValidAppName(s.app_name))
-    throw UserError(kExitUsage, "app name `" + s.app_name + "` (from " +
-                                    s.app_name_source +
-                                    ") is not a valid Heroku app name");
-
+  SetAppName(vars, app_override, &s);
   // The mapping also supplies release settings when another rule picks the
   // Procfile, so read it first.
   const AppMapping* mapping = nullptr;
   AppConfig config;
-  std::string config_path = app_dir_ + "/" + kAppConfigFile;
-  bool has_config = disk_->Stat(config_path) != DiskInterface::Kind::kMissing;
+  bool has_config = LoadAppConfig(&config);
   if (has_config) {
-    std::string path = ResolveInsideApp(kAppConfigFile, kAppConfigFile);
-    std::string text, err;
-    if (!disk_->ReadFile(path, 1 << 20, &text, &err))
-      throw UserError(kExitUsage, "cannot read " + std::string(kAppConfigFile) +
-                                      ": " + err);
-    config = ParseAppConfig(text, kAppConfigFile);
     s.release = config.release_defaults;
     if (!s.app_name.empty()) mapping = config.Find(s.app_name);
     if (mapping) s.release = mapping->release;
@@ -311,15 +330,7 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
     trail += "; there is no " + convention;
     // A mistyped app name falls through to later rules: say what it was
     // probably meant to be.
-    std::vector<std::string> names;
-    for (const AppMapping& m : config.apps) names.push_back(m.match);
-    std::vector<std::string> files;
-    std::string err;
-    if (disk_->ListDirectory(app_dir_ + "/procfiles", &files, &err))
-      for (const std::string& f : files)
-        if (f.size() > 9 && f.compare(f.size() - 9, 9, ".Procfile") == 0)
-          names.push_back(f.substr(0, f.size() - 9));
-    std::vector<std::string> close = ClosestMatches(s.app_name, names);
+    std::vector<std::string> close = ClosestAppNames(s.app_name, config);
     if (!close.empty()) {
       trail += " (did you mean app " + JoinAlternatives(close) + "?)";
       s.notes.push_back("no slugwright.yml entry or procfiles/ Procfile is named for `" +

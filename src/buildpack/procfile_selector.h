@@ -8,6 +8,7 @@
 #include "buildpack/procfile.h"
 #include "migrate/release_settings.h"
 
+struct AppConfig;
 struct DiskInterface;
 
 /// Which Procfile an app gets, why, and the text to write as its Procfile.
@@ -67,6 +68,14 @@ class ProcfileSelector {
   Selection Select(const ConfigVars& vars, const std::string& app_override);
 
  private:
+  /// The app name from --app, else SLUGWRIGHT_APP, else HEROKU_APP_NAME;
+  /// throws for one that is not a Heroku app name.
+  void SetAppName(const ConfigVars& vars, const std::string& app_override, Selection* s);
+  /// Reads slugwright.yml into *config; false when the app has none.
+  bool LoadAppConfig(AppConfig* config);
+  /// The apps of `config` and procfiles/<app>.Procfile closest to `app`,
+  /// for "did you mean".
+  std::vector<std::string> ClosestAppNames(const std::string& app, const AppConfig& config);
   /// Checks that `relative` names a regular file inside the app, following
   /// symlinks; `what` describes it in errors. Returns the path to open.
   std::string ResolveInsideApp(const std::string& relative,
