@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
 
 namespace {
@@ -44,18 +45,15 @@ class AdoptPgTest : public SlugwrightPgTest {
       db_.Exec("CREATE TABLE t" + std::to_string(n) + " (id int); INSERT INTO applied_log "
                "VALUES (" + std::to_string(n) + ")");
   }
-  /// Installs npm `packages` into tmp_/npm; false (with the reason) when
-  /// npm is missing or the registry cannot be reached, to skip the test.
+  /// Makes the real tools `packages` (installed once per machine) usable
+  /// from tmp_/npm, the tests' working directory for them; false (with the
+  /// reason) when npm or its registry is unavailable, to skip the test.
   bool NpmInstall(const std::string& packages, std::string* why) {
-    if (slugwright_.RunShell("command -v npm").code != 0) {
-      *why = "npm is not installed: the real tool cannot be fetched";
-      return false;
-    }
-    RunResult install = slugwright_.RunShell("timeout 180 npm install --prefix '" + Npm() +
-                                                 "' --no-audit --no-fund " + packages,
-                                             {}, 200);
-    *why = "`npm install " + packages + "` failed (no registry?): " + install.all();
-    return install.code == 0;
+    std::string prefix = InstallNpmTools(packages, why);
+    if (prefix.empty()) return false;
+    tmp_.Write("npm/.keep", "");
+    return slugwright_.RunShell("ln -sfn '" + prefix + "/node_modules' '" + Npm() +
+                                "/node_modules'").code == 0;
   }
   std::string Npm() const { return tmp_.path() + "/npm"; }
   std::vector<std::string> Release() const { return {"release", "--dir", Dir()}; }
