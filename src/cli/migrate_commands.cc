@@ -132,11 +132,14 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
 
 /// `migrate status`: with --exit-code, 1 for pending (saying how to re-run
 /// the release phase) and 5 for "cannot connect"; without, 1 for both.
+/// In `command:` mode the tool's own history table and directory are read
+/// (relative to `app_root`).
 int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
-           Console* console) {
+           Console* console, DiskInterface* disk, const std::string& app_root,
+           const std::string& command) {
   MigrationStatus status;
   try {
-    status = migrator->Status();
+    status = command.empty() ? migrator->Status() : migrator->CommandStatus(disk, app_root);
   } catch (const UserError& e) {
     if (e.code() == kExitCannotConnect && !f.exit_code) throw UserError(kExitFailed, e.what());
     throw;
@@ -161,8 +164,15 @@ double WaitTimeout(const MigrateFlags& f, Action action) {
 }
 
 /// Runs `action` and words its outcome; returns the exit status.
+/// `app` is where `command:` mode finds the tool's directory.
+struct AppFiles {
+  DiskInterface* disk;
+  std::string root;
+  std::string command;
+};
+
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
-             Migrator* migrator, Console* console) {
+             Migrator* migrator, Console* console, const AppFiles& app) {
   if (action == Action::kRelease || action == Action::kUp) {
     console->Detail("Release settings: " + resolved.origin);
     for (const std::string& warning : resolved.warnings) console->Warning(warning);
@@ -171,8 +181,15 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
     case Action::kRelease: return migrator->Up(f.dry_run);
     case Action::kUp: return migrator->Up(f.dry_run);
     case Action::kDown: return migrator->Down(f.count);
-    case Action::kStatus: return Status(f, resolved, migrator, console);
-    case Action::kValidate: return migrator->Validate(!f.offline);
+    case Action::kStatus:
+      return Status(f, resolved, migrator, console, app.disk, app.root, app.command);
+    case Action::kValidate:
+      if (!app.command.empty()) {
+        console->Step("Nothing to validate: the release runs `" + app.command +
+                      "`, whose migrations slugwright does not read (see `migrate status`)");
+        return kExitOk;
+      }
+      return migrator->Validate(!f.offline);
     case Action::kRepair: {
       RepairOptions repair;
       repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
@@ -285,7 +302,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                          f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
       status = AdoptForeignHistory(context, source.ReadAll(), adopt);
     } else {
-      status = Dispatch(action, f, resolved, &migrator, &console);
+      status = Dispatch(action, f, resolved, &migrator, &console, {&disk, root, s.command});
     }
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");

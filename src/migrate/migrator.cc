@@ -14,6 +14,7 @@
 #include "migrate/migration_progress.h"
 #include "migrate/repair.h"
 #include "migrate/sql_splitter.h"
+#include "migrate/tool_history.h"
 #include "migrate/validate.h"
 
 namespace {
@@ -509,6 +510,19 @@ MigrationStatus Migrator::Status() {
   status.table = options_.settings.table;
   status.source = source_->Describe();
   return status;
+}
+
+MigrationStatus Migrator::CommandStatus(DiskInterface* disk, const std::string& app_root) {
+  try {
+    driver_->Connect();
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitCannotConnect, e.what());
+  }
+  try {
+    return ToolMigrationStatus(driver_, disk, options_.settings, app_root);
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitFailed, e.what());
+  }
 }
 
 int Migrator::Validate(bool use_database) {

@@ -180,3 +180,61 @@ bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
   std::sort(pending->begin(), pending->end(), ToolHistoryOrder);
   return true;
 }
+
+namespace {
+
+MigrationStatus::Entry ToolEntry(MigrationStatus::State state, const std::string& name,
+                                 const std::string& file) {
+  MigrationStatus::Entry e;
+  e.state = state;
+  e.version = ToolMigrationVersion(name);
+  e.name = name;
+  e.tool_name = name;
+  e.file = file;
+  return e;
+}
+
+}  // namespace
+
+MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
+                                    const ReleaseSettings& settings,
+                                    const std::string& app_root) {
+  MigrationStatus status;
+  status.owner = settings.command;
+  status.database = driver->Describe();
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(settings, &table)) {
+    status.table = "(unknown)";
+    status.source = "`" + settings.command + "`";
+    status.problems.push_back(
+        "`" + settings.command + "` owns these migrations, and slugwright does not know "
+        "which table it records them in: ask the tool for its status, or name the table with "
+        "`command_history: {table: ..., column: ..., migrations: ...}`");
+    return status;
+  }
+  status.table = table.Describe();
+  ToolHistorySnapshot history = ReadToolHistory(driver, table);
+  std::string dir = table.migrations_dir.empty() || app_root.empty()
+                        ? table.migrations_dir
+                        : app_root + "/" + table.migrations_dir;
+  std::vector<std::string> pending;
+  std::string error;
+  bool listed = !dir.empty() && ToolPendingFiles(disk, dir, history, &pending, &error);
+  status.source = listed ? dir : status.table;
+  if (!dir.empty() && !listed)
+    status.problems.push_back("cannot list the tool's migrations in " + dir + " (" + error +
+                              "): pending ones are unknown; set command_history.migrations");
+  if (!history.exists)
+    status.problems.push_back(table.Describe() + " does not exist yet: `" + settings.command +
+                              "` has not run on this database");
+  for (const std::string& name : history.names)
+    status.entries.push_back(ToolEntry(MigrationStatus::State::kApplied, name, ""));
+  for (const std::string& file : pending)
+    status.entries.push_back(
+        ToolEntry(MigrationStatus::State::kPending, file, dir + "/" + file));
+  std::stable_sort(status.entries.begin(), status.entries.end(),
+                   [](const auto& a, const auto& b) { return ToolHistoryOrder(a.name, b.name); });
+  status.applied = history.names.size();
+  status.pending = pending.size();
+  return status;
+}

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "migrate/database_driver.h"
+#include "migrate/migration_status.h"
 #include "migrate/release_settings.h"
 
 class DiskInterface;
@@ -80,5 +81,14 @@ bool RecordsFile(const std::string& name, const std::string& file);
 bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
                       const ToolHistorySnapshot& history, std::vector<std::string>* pending,
                       std::string* error);
+
+/// `migrate status` in `command:` mode: the tool's applied rows and, when
+/// its directory is known (relative to `app_root`, "" for the working
+/// directory), its pending files, as a MigrationStatus whose `owner` is the
+/// command. Without a known table, an empty status that says the tool owns
+/// it (`problems`). Throws DatabaseError.
+MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
+                                    const ReleaseSettings& settings,
+                                    const std::string& app_root);
 
 #endif  // SLUGWRIGHT_MIGRATE_TOOL_HISTORY_H_
