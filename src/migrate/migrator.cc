@@ -77,6 +77,7 @@ std::vector<HistoryRow> Migrator::ReadHistory(bool create) {
   std::vector<HistoryRow> rows;
   if (!driver_->ReadHistory(&rows) && create) {
     RefuseIfForeignHistory(driver_);  // never re-apply what another tool applied
+    RefuseIfSchemaAlreadyExists(driver_, files_);
     driver_->CreateHistoryTables();
   }
   return rows;
@@ -145,7 +146,10 @@ int Migrator::Up(bool dry_run) {
 int Migrator::DryRun() {
   ConnectOrThrow(driver_);
   std::vector<HistoryRow> rows;
-  if (!driver_->ReadHistory(&rows)) RefuseIfForeignHistory(driver_);
+  if (!driver_->ReadHistory(&rows)) {
+    RefuseIfForeignHistory(driver_);
+    RefuseIfSchemaAlreadyExists(driver_, files_);
+  }
   MigrationPlan plan = MakePlan(files_, rows);
   std::string future = FutureWarning(plan);
   if (!future.empty()) console_->Warning(future);
