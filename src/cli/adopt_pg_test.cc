@@ -317,4 +317,18 @@ TEST_F(AdoptPgTest, ReleaseRefusesWhenTheSchemaAlreadyHasTheFirstMigrationsTable
   EXPECT_EQ(db_.Count("SELECT count(*) FROM applied_log"), 3);
 }
 
+// `migrate status` on a dbmate database listed everything as pending with
+// no warning.
+TEST_F(AdoptPgTest, StatusWarnsThatAnotherToolsHistoryExists) {
+  ApplyFirstTwoByHand();
+  db_.Exec(kTools[0].history_sql);
+  for (int n = 1; n <= 3; ++n) WriteFile(n);
+  RunResult status = Run({"migrate", "status", "--dir", Dir()});
+  EXPECT_EQ(status.code, 0) << status.all();
+  EXPECT_TRUE(Contains(status.err, "dbmate's `schema_migrations` does")) << status.all();
+  EXPECT_TRUE(Contains(status.err, "slugwright migrate adopt")) << status.all();
+  EXPECT_FALSE(db_.HistoryExists());
+}
+
 }  // namespace
+

@@ -221,22 +221,26 @@ std::string DescribeForeignTable(ForeignTool tool) {
   return std::string(info.name) + "'s `" + info.table + "`";
 }
 
-void RefuseIfForeignHistory(DatabaseDriver* driver) {
+std::string ForeignHistoryFound(DatabaseDriver* driver) {
   std::vector<ForeignTool> tools =
       DetectForeignTools(driver->ForeignTableColumns(ForeignTablesToLookFor()));
-  if (tools.empty()) return;
+  if (tools.empty()) return "";
   std::string found, commands;
   for (ForeignTool tool : tools) {
     found += (found.empty() ? "" : " and ") + DescribeForeignTable(tool);
     commands += std::string("\n  slugwright migrate adopt") +
                 (tools.size() > 1 ? std::string(" --from ") + InfoFor(tool).name : "");
   }
-  throw UserError(kExitIntegrity,
-                  "refusing to migrate; nothing was applied: slugwright's history table does "
-                  "not exist yet, but " + found + " does, so running every migration from "
-                  "the first would re-apply what that tool already applied. Import its "
-                  "history first (add --dry-run to see the mapping), with the same --dir and "
-                  "database flags as this command:" + commands);
+  return "slugwright's history table does not exist yet, but " + found + " does, so "
+         "running every migration from the first would re-apply what that tool already "
+         "applied. Import its history first (add --dry-run to see the mapping), with the "
+         "same --dir and database flags as this command:" + commands;
+}
+
+void RefuseIfForeignHistory(DatabaseDriver* driver) {
+  std::string found = ForeignHistoryFound(driver);
+  if (!found.empty())
+    throw UserError(kExitIntegrity, "refusing to migrate; nothing was applied: " + found);
 }
 
 std::vector<std::string> TablesCreatedBy(const std::string& sql) {

@@ -116,6 +116,11 @@ AdoptionPlan MatchForeignHistory(const std::vector<Migration>& files,
 /// "dbmate's `schema_migrations`": for messages.
 std::string DescribeForeignTable(ForeignTool tool);
 
+/// When a known tool's history table exists: what it is and the exact
+/// adopt command, for `migrate status` and the refusal below; else "".
+/// Throws DatabaseError.
+std::string ForeignHistoryFound(DatabaseDriver* driver);
+
 /// For `up`/`release` when slugwright's history table does not exist yet:
 /// throws UserError(kExitIntegrity) naming the tool's table and the exact
 /// adopt command when a known tool's history table exists, so nothing the

@@ -503,13 +503,19 @@ MigrationStatus Migrator::Status() {
   } catch (const DatabaseError& e) {
     throw UserError(kExitCannotConnect, e.what());
   }
+  std::string foreign;
   try {
-    plan = MakePlan(files_, ReadHistory(false));
+    std::vector<HistoryRow> rows;
+    // Everything shows as pending on a database another tool migrated:
+    // say so, with the adopt command, instead of inviting `up`.
+    if (!driver_->ReadHistory(&rows)) foreign = ForeignHistoryFound(driver_);
+    plan = MakePlan(files_, rows);
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());
   }
   MigrationStatus status =
       MakeMigrationStatus(files_, plan, options_.settings.allow_out_of_order);
+  if (!foreign.empty()) status.problems.push_back(foreign);
   status.database = driver_->Describe();
   status.table = options_.settings.table;
   status.source = source_->Describe();
