@@ -498,7 +498,6 @@ MigrationStatus Migrator::Status() {
   MigrationPlan plan;
   try {
     driver_->Connect();
-    RereadIfServerLexesOtherwise(source_, driver_, &files_);
   } catch (const DatabaseError& e) {
     throw UserError(kExitCannotConnect, e.what());
   }
