@@ -432,7 +432,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
          "SQL is named `" + Printable(stem) + ".up.sql`)");
 
   std::vector<SqlStatement> before =
-      SplitSqlOrThrow(contents.substr(body, up->begin - body), path, 1);
+      SplitSqlOrThrow(contents.substr(body, up->begin - body), path, 1, m->split_options);
   if (!before.empty())
     Fail(At(path, before.front().line) + ": `" + Excerpt(before.front().text) +
          "` before `-- migrate:up` (line " + std::to_string(up->number) +
@@ -442,7 +442,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   Section up_section =
       TrimSection(contents, up->next, up_end, up->number + 1);
   std::vector<SqlStatement> up_statements =
-      SplitSqlOrThrow(up_section.text, path, up_section.first_line);
+      SplitSqlOrThrow(up_section.text, path, up_section.first_line, m->split_options);
   // Blank (a fresh `migrate new` template): read, listed as pending and
   // empty, refused by `up` (RefuseBlankUpSections).
   m->up_blank = up_statements.empty() && !HasText(up_section.text);
@@ -456,7 +456,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
     Section down_section =
         TrimSection(contents, down->next, contents.size(), down->number + 1);
     std::vector<SqlStatement> down_statements =
-        SplitSqlOrThrow(down_section.text, path, down_section.first_line);
+        SplitSqlOrThrow(down_section.text, path, down_section.first_line, m->split_options);
     CheckStatements(path, down_statements, m->down_in_transaction,
                     "-- migrate:down transaction:false");
     if (!down_statements.empty()) {
@@ -497,7 +497,7 @@ void ParsePlain(const std::string& path, std::string_view contents,
     sql_line = 2;
   }
   Section section = TrimSection(contents, sql_begin, contents.size(), sql_line);
-  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line);
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line, m->split_options);
   CheckStatements(path, statements, in_transaction,
                   "-- slugwright: transaction:false");
   bool has_sql = !statements.empty();
@@ -536,7 +536,7 @@ MigrationFileName ParseMigrationFileName(const std::string& path) {
 }
 
 Migration ParseMigrationFile(const std::string& path,
-                             std::string_view contents) {
+                             std::string_view contents, const SqlSplitOptions& options) {
   MigrationFileName file_name = ParseMigrationFileName(path);
   CheckText(path, contents);
   size_t body = contents.substr(0, kUtf8Bom.size()) == kUtf8Bom
@@ -557,6 +557,7 @@ Migration ParseMigrationFile(const std::string& path,
   Migration m;
   m.version = file_name.version;
   m.name = file_name.name;
+  m.split_options = options;
   if (file_name.kind == MigrationFileKind::kDbmate)
     ParseDbmate(path, contents, body, file_name.stem, &m);
   else
@@ -615,7 +616,7 @@ std::vector<Migration> DirectorySource::ReadAll() {
     std::string contents;
     if (!disk_->ReadFile(path, kMaxMigrationFileBytes, &contents, &err))
       Fail("cannot read migration file " + err);
-    Migration migration = ParseMigrationFile(path, contents);
+    Migration migration = ParseMigrationFile(path, contents, split_options_);
     by_version[name.version].push_back({path, name, std::move(migration)});
   }
 

@@ -60,9 +60,11 @@ MigrationFileName ParseMigrationFileName(const std::string& path);
 /// (and line) for: more than kMaxMigrationFileBytes, an empty file, a NUL
 /// byte, invalid UTF-8, a missing or misplaced marker, SQL before
 /// `-- migrate:up`, an unknown option, an up section without SQL, or an
-/// unterminated string, dollar-quoted body or comment.
+/// unterminated string, dollar-quoted body or comment. The SQL is lexed as
+/// `options` say (standard_conforming_strings).
 Migration ParseMigrationFile(const std::string& path,
-                             std::string_view contents);
+                             std::string_view contents,
+                             const SqlSplitOptions& options = {});
 
 /// Migrations read from a directory of `.sql` files. Hidden files, other
 /// files and subdirectories are ignored. Every file is read and checked by

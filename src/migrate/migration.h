@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "migrate/sql_splitter.h"
+
 /// One migration as read from its file(s): what to apply and how.
 struct Migration {
   /// The file name's leading digits, ordered numerically.
@@ -36,6 +38,10 @@ struct Migration {
   /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned
   /// into LF, so only a change of content counts as an edit.
   std::string checksum;
+  /// How the file was lexed (standard_conforming_strings): as the server
+  /// reads strings, once the server's setting is known (server_lexing.h).
+  /// Pass it to SplitSql whenever up_sql or down_sql is split again.
+  SqlSplitOptions split_options;
 };
 
 /// Where migrations come from. The orchestrator reads them through this
@@ -50,6 +56,12 @@ class MigrationSource {
   virtual std::vector<Migration> ReadAll() = 0;
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;
+  /// How ReadAll lexes the SQL from now on (default: standard_conforming_strings on).
+  virtual void SetSplitOptions(const SqlSplitOptions& options) { split_options_ = options; }
+  const SqlSplitOptions& split_options() const { return split_options_; }
+
+ protected:
+  SqlSplitOptions split_options_;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_H_

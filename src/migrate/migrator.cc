@@ -13,6 +13,7 @@
 #include "migrate/migration_observer.h"
 #include "migrate/migration_progress.h"
 #include "migrate/repair.h"
+#include "migrate/server_lexing.h"
 #include "migrate/sql_splitter.h"
 #include "migrate/tool_history.h"
 #include "migrate/validate.h"
@@ -130,12 +131,13 @@ int Migrator::Up(bool dry_run) {
     }
     return RunExternalCommand(context_, false, 1);
   }
-  files_ = source_->ReadAll();
+  files_ = ReadBeforeConnecting(source_, driver_);
   RefuseBlankUpSections(files_);
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
     ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, LockOptions());
+    RereadIfServerLexesOtherwise(source_, driver_, &files_);
     MigrationPlan plan = MakePlan(files_, ReadHistory(true));
     return ApplyPending(plan);
   } catch (const DatabaseError& e) {
@@ -145,6 +147,7 @@ int Migrator::Up(bool dry_run) {
 
 int Migrator::DryRun() {
   ConnectOrThrow(driver_);
+  RereadIfServerLexesOtherwise(source_, driver_, &files_);
   std::vector<HistoryRow> rows;
   if (!driver_->ReadHistory(&rows)) {
     RefuseIfForeignHistory(driver_);
@@ -320,7 +323,7 @@ void Migrator::ApplyOne(const Migration& m, bool out_of_order) {
 }
 
 void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
-  std::vector<SqlStatement> statements = SplitSqlOrThrow(m.up_sql, m.up_path, m.up_first_line);
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(m.up_sql, m.up_path, m.up_first_line, m.split_options);
   const int total = static_cast<int>(statements.size());
   driver_->StartUnfinished(m, total, out_of_order, options_.run);
   for (int i = 0; i < total; ++i) {
@@ -496,7 +499,7 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
 // status, validate, repair
 
 MigrationStatus Migrator::Status() {
-  files_ = source_->ReadAll();
+  files_ = ReadBeforeConnecting(source_, driver_);
   MigrationPlan plan;
   try {
     driver_->Connect();

@@ -1,5 +1,7 @@
 #include "rehearse/rehearsal.h"
 
+#include <memory>
+
 #include "base/clock.h"
 #include "base/console.h"
 #include "base/disk_interface.h"
@@ -8,6 +10,7 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "migrate/directory_source.h"
+#include "postgres/local_postgres_guard.h"
 #include "rehearse/rehearsal_interrupt.h"
 
 namespace {
@@ -20,6 +23,9 @@ class ScopedWorkDir {
     std::string err;
     if (!disk_->MakeTempDir("slugwright-rehearse-", &path_, &err))
       throw UserError(kExitFailed, err);
+    // Removes it if this process dies without the destructor (SIGPIPE,
+    // SIGHUP, SIGKILL, ...).
+    guard_ = std::make_unique<LocalPostgresGuard>(path_);
   }
   ~ScopedWorkDir() {
     std::string ignored;
@@ -32,6 +38,7 @@ class ScopedWorkDir {
  private:
   DiskInterface* disk_;
   std::string path_;
+  std::unique_ptr<LocalPostgresGuard> guard_;
 };
 
 }  // namespace
