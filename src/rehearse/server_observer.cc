@@ -190,12 +190,14 @@ void PostgresServerObserver::ProbeTable(const std::string& table, bool write) {
 }
 
 void PostgresServerObserver::Probe() {
+  size_t known = 0;
   while (!stop_) {
     std::set<std::string> tables;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       tables = touched_;
     }
+    known = tables.size();
     try {
       for (const std::string& t : tables) {
         ProbeTable(t, false);
@@ -204,7 +206,12 @@ void PostgresServerObserver::Probe() {
     } catch (const std::exception&) {
       // The probe session is only a measurement; it keeps going.
     }
-    SleepFor(options_.probe_interval_seconds);
+    // A table the tool just locked is probed at once, not a round later.
+    for (double slept = 0; slept < options_.probe_interval_seconds && !stop_; slept += 0.01) {
+      SleepFor(0.01);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (touched_.size() != known) break;
+    }
   }
 }
 
