@@ -1,3 +1,5 @@
+// Over 500 lines: the risk rules, the text report and the JSON report are
+// one vocabulary (mode names, relation kinds, facts) and change together.
 #include "rehearse/rehearsal_report.h"
 
 #include <algorithm>
@@ -84,8 +86,12 @@ std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
   std::string out;
   for (const BlockedTable& b : blocked) {
     if (b.read_seconds <= 0 && b.write_seconds <= 0) continue;
-    out += (out.empty() ? "" : ", ") + b.relation + " reads blocked up to " +
-           FormatDuration(b.read_seconds) + ", writes up to " + FormatDuration(b.write_seconds);
+    std::string what;
+    if (b.read_seconds > 0) what = "reads blocked up to " + FormatDuration(b.read_seconds);
+    if (b.write_seconds > 0)
+      what += (what.empty() ? "writes blocked up to " : ", writes up to ") +
+              FormatDuration(b.write_seconds);
+    out += (out.empty() ? "" : ", ") + b.relation + " " + what;
   }
   return "probe: " + (out.empty() ? std::string("no read or write was blocked") : out);
 }

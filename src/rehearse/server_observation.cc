@@ -87,13 +87,14 @@ void AddEvent(const ServerObservationInput& in, const ServerEvent& e, Span* span
 }
 
 void AddLocks(const ServerObservationInput& in, std::vector<Span>* spans) {
-  // span -> relation -> mode -> samples.
-  std::map<Span*, std::map<std::string, std::map<std::string, int>>> seen;
+  // span -> relation -> mode -> the samples that saw it (once per sample,
+  // however many backends, e.g. parallel index build workers, held it).
+  std::map<Span*, std::map<std::string, std::map<std::string, std::set<double>>>> seen;
   std::map<std::string, char> kinds;
   for (const LockSample& l : in.locks) {
     Span* s = SpanAt(spans, l.at);
     if (!s || FullModeStrength(l.mode) == 0) continue;
-    ++seen[s][l.relation][l.mode];
+    seen[s][l.relation][l.mode].insert(l.at);
     kinds[l.relation] = l.kind;
   }
   for (auto& [span, relations] : seen) {
@@ -107,7 +108,8 @@ void AddLocks(const ServerObservationInput& in, std::vector<Span>* spans) {
       if (!created && (kind == 'r' || kind == 'p' || kind == 'm')) span->touched.insert(relation);
       if (LockModeBlocks(strongest->first).empty()) continue;
       RelationLock lock{relation, kind, strongest->first, created,
-                        strongest->second * in.lock_interval_seconds};
+                        static_cast<double>(strongest->second.size()) *
+                            in.lock_interval_seconds};
       span->result.locks.push_back(lock);
     }
   }

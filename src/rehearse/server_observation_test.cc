@@ -45,6 +45,8 @@ struct ServerObservationTest : testing::Test {
     };
     for (double at = 101.0; at < 102.0; at += 0.05)
       input.locks.push_back({at, "public.orders", 'r', "AccessExclusiveLock"});
+    // Two backends (a parallel index build's worker) in one sample.
+    input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
     input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
     input.facts = {{"public.orders", 'r', "", 2000, 200000},
                    {"public.orders_x", 'i', "public.orders", 300, -1},
@@ -77,6 +79,7 @@ TEST_F(ServerObservationTest, EachHistoryRowClosesOneMigration) {
   EXPECT_EQ("public.orders", ms[1].created[0].table);
   ASSERT_EQ(1u, ms[1].locks.size());
   EXPECT_EQ("ShareLock", ms[1].locks[0].mode);
+  EXPECT_DOUBLE_EQ(0.05, ms[1].locks[0].held_seconds);
 
   // Its primary key is a side effect of CREATE TABLE, not a line of its own.
   EXPECT_EQ(std::vector<std::string>{"CREATE TABLE public.projects"}, ms[2].ddl);

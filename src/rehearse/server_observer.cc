@@ -144,7 +144,7 @@ void PostgresServerObserver::SampleLocks() {
   std::string own_pids;
   for (int pid : own_pids_) own_pids += (own_pids.empty() ? "" : ", ") + std::to_string(pid);
   const std::string sql =
-      "SELECT extract(epoch FROM clock_timestamp())::text, "
+      "SELECT extract(epoch FROM statement_timestamp())::text, "
       "quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, l.mode "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
