@@ -275,8 +275,7 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   report.statement_timeout_seconds = s.statement_timeout_seconds;
   report.hooks = o_.hooks;
   report.migrations = run.migrations;
-  if (!run.notes.empty() && !report.migrations.empty())
-    for (const std::string& note : run.notes) report.migrations.back().notes.push_back(note);
+  report.notes = run.notes;
   RiskSettings risk;
   risk.lock_timeout_seconds = s.lock_timeout_seconds;
   for (MigrationRehearsal& m : report.migrations) EvaluateRisks(risk, &m);

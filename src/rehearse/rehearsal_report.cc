@@ -374,6 +374,7 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   for (const MigrationRehearsal& m : ms)
     for (const std::string& note : m.notes)
       lines.push_back({Kind::kDetail, m.Label() + ": " + note});
+  for (const std::string& note : report.notes) lines.push_back({Kind::kDetail, note});
   for (const MigrationRehearsal& m : ms)
     for (const Risk& r : m.risks)
       lines.push_back({Kind::kWarning, "RISK " + m.Label() + ": " + r.message});
@@ -504,7 +505,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
     if (!m.risks.empty()) ++flagged;
   }
   const CopyInfo& c = report.copy;
-  return {
+  json out = {
       {"source", {{c.from_dump ? "dump" : "database", c.source}, {"server_version", c.source_version}}},
       {"copy",
        {{"target", c.target},
@@ -537,4 +538,6 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
       {"interrupted", report.interrupted},
       {"exit_code", report.exit_code},
   };
+  if (!report.notes.empty()) out["notes"] = report.notes;
+  return out;
 }

@@ -201,6 +201,8 @@ struct RehearsalReport {
   std::string failure;
   /// Stopped by SIGINT/SIGTERM: an error is the cancellation, not a verdict.
   bool interrupted = false;
+  /// What the rehearsal could not observe, not tied to one migration.
+  std::vector<std::string> notes;
 };
 
 /// One line of the text report, printed through the Console.

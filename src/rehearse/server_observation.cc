@@ -165,6 +165,16 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
     rows.push_back(e.object);
     spans.push_back(std::move(s));
   }
+  // No history row to divide it by (an unknown tool, or none appeared):
+  // the whole run as one, when it did anything.
+  if (spans.empty() && !in.failed && (!in.locks.empty() || !in.events.empty())) {
+    Span s;
+    s.start = in.started_at;
+    s.end = previous = std::max(in.started_at, in.ended_at);
+    s.result.name = "(the whole run)";
+    s.result.status = MigrationRehearsal::Status::kApplied;
+    spans.push_back(std::move(s));
+  }
   if (in.failed) {
     Span s;
     s.start = previous;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace {
 
 ServerEvent Event(ServerEvent::Kind kind, double at, std::string tag, std::string type,
@@ -43,8 +45,8 @@ struct ServerObservationTest : testing::Test {
         Event(ServerEvent::Kind::kDdl, 103.5, "CREATE TABLE", "index", "public.projects_pkey"),
         Row(104.0, "20240103000000-create-projects.js"),
     };
-    for (double at = 101.0; at < 102.0; at += 0.05)
-      input.locks.push_back({at, "public.orders", 'r', "AccessExclusiveLock"});
+    for (int i = 0; i < 20; ++i)
+      input.locks.push_back({101.0 + i * 0.05, "public.orders", 'r', "AccessExclusiveLock"});
     // Two backends (a parallel index build's worker) in one sample.
     input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
     input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
@@ -130,6 +132,52 @@ TEST_F(ServerObservationTest, ProbeBlockedStretchesGoToTheMigrationTheyBeganIn) 
   EXPECT_NEAR(0.2, ms[1].blocked[0].write_seconds, 1e-9);
   EXPECT_TRUE(ms[2].probed);
   EXPECT_NE(std::string::npos, DescribeMigration(ms[0]).find("reads blocked up to"));
+}
+
+TEST_F(ServerObservationTest, WithoutHistoryRowsTheWholeRunIsOne) {
+  std::vector<ServerEvent> without_rows;
+  for (const ServerEvent& e : input.events)
+    if (e.kind != ServerEvent::Kind::kHistoryRow) without_rows.push_back(e);
+  input.events = without_rows;
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  ASSERT_EQ(1u, ms.size());
+  EXPECT_EQ("(the whole run)", ms[0].Label());
+  EXPECT_EQ(1u, ms[0].rewrites.size());
+  // The index, the table and its primary key.
+  EXPECT_EQ(3u, ms[0].created.size());
+  input.events.clear();
+  input.locks.clear();
+  EXPECT_TRUE(AttributeServerObservation(input).empty());
+}
+
+TEST_F(ServerObservationTest, TheReportsSayWhatTheServerShowed) {
+  input.probed = true;
+  input.probes = {{101.0, "public.orders", false, false}, {101.5, "public.orders", false, true}};
+  RehearsalReport report;
+  report.migrations = AttributeServerObservation(input);
+  report.notes = {"a lock held for less than one sample can be missed"};
+  std::string line = DescribeMigration(report.migrations[0]);
+  EXPECT_NE(std::string::npos, line.find("ACCESS EXCLUSIVE on public.orders (held 1.0s)")) << line;
+  EXPECT_NE(std::string::npos, line.find("rewrote public.orders 1000 B -> 2.0 kB (column type "
+                                         "change)")) << line;
+  EXPECT_NE(std::string::npos, line.find("probe: public.orders reads blocked up to 500ms"))
+      << line;
+  bool ran = false, noted = false;
+  for (const ReportLine& l : FormatReport(report)) {
+    ran |= l.text == "20240101000000-change-type.js ran: ALTER TABLE public.orders";
+    noted |= l.text == report.notes[0];
+  }
+  EXPECT_TRUE(ran);
+  EXPECT_TRUE(noted);
+  nlohmann::json j = ReportJson(report);
+  const nlohmann::json& m = j.at("migrations").at(0);
+  EXPECT_EQ(true, m.at("server_observed"));
+  EXPECT_EQ("ALTER TABLE public.orders", m.at("ddl").at(0));
+  EXPECT_NEAR(1.0, m.at("locks").at(0).at("held_seconds").get<double>(), 0.06);
+  EXPECT_EQ(1000, m.at("rewrites").at(0).at("bytes_before"));
+  EXPECT_EQ("column type change", m.at("rewrites").at(0).at("reason"));
+  EXPECT_NEAR(0.5, m.at("probe").at(0).at("read_blocked_seconds").get<double>(), 1e-9);
+  EXPECT_EQ(report.notes, j.at("notes").get<std::vector<std::string>>());
 }
 
 TEST(FailedMigrationNameTest, TheLastMigrationTheToolNamedThatItDidNotRecord) {
