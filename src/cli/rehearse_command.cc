@@ -146,7 +146,10 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
       "transactions and timeouts; hooks only with --hooks), and reports for each one its "
       "duration, the locks it held at commit that block reads or writes, the tables and "
       "indexes it rewrote, the rows of the tables it touched, and why it is risky. The "
-      "source is never written to; the scratch database is removed afterwards.\n"
+      "source is never written to; the scratch database is removed afterwards. With "
+      "release.command, that command runs on the copy instead (DATABASE_URL pointing "
+      "there, never at the source), watched from the server: DDL, locks, rewrites, and "
+      "with --probe how long reads and writes were blocked.\n"
       "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
       "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
       "interrupted.");
