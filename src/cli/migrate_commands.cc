@@ -22,6 +22,7 @@
 #include "postgres/database_url.h"
 #include "migrate/adopt.h"
 #include "migrate/directory_source.h"
+#include "migrate/external_command.h"
 #include "migrate/foreign_history.h"
 #include "base/disk_interface.h"
 #include "base/duration.h"
@@ -119,14 +120,8 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
     options.command_env["DATABASE_URL"] = url;
     options.command_env[s.database_url_env] = url;
   }
-  // libpq-based tools run by `command:` get the same timeouts, after the
-  // user's own PGOPTIONS (libpq applies the last of a repeated setting).
-  std::string user_options = Getenv("PGOPTIONS");
-  options.command_env["PGOPTIONS"] =
-      (user_options.empty() ? "" : user_options + " ") + "-c lock_timeout=" +
-      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
-      " -c statement_timeout=" +
-      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  // libpq-based tools run by `command:` get the same timeouts.
+  options.command_env["PGOPTIONS"] = ExternalCommandPgOptions(s, Getenv("PGOPTIONS"));
   return options;
 }
 

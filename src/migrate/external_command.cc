@@ -275,3 +275,10 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());
   }
 }
+
+std::string ExternalCommandPgOptions(const ReleaseSettings& s, const std::string& user_pgoptions) {
+  return (user_pgoptions.empty() ? "" : user_pgoptions + " ") + "-c lock_timeout=" +
+         std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
+         " -c statement_timeout=" +
+         std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+}
