@@ -201,11 +201,11 @@ std::string Excerpt(const std::string& text) {
   return out.substr(0, cut) + "...";
 }
 
-/// The rules a `slugwright:lint-ignore` comment names, into *ignored;
+/// The rules a `slugwright-lint-ignore` comment names, into *ignored;
 /// nothing for other comments. Throws UserError(kExitUsage) for a marker
 /// naming no rule or an unknown one.
 void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std::string>* ignored) {
-  static const std::string kMarker = "slugwright:lint-ignore";
+  static const std::string kMarker = "slugwright-lint-ignore";
   std::string text = Trim(comment.text);
   if (text.compare(0, kMarker.size(), kMarker) != 0) return;
   std::string rest = text.substr(kMarker.size());
@@ -224,7 +224,7 @@ void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std
     if (id.empty()) continue;
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
       std::vector<std::string> close = ClosestMatches(id, ids);
-      throw UserError(kExitUsage, where + "`slugwright:lint-ignore` names `" + id +
+      throw UserError(kExitUsage, where + "`slugwright-lint-ignore` names `" + id +
                                       "`, which is no lint rule" +
                                       (close.empty() ? "" : "; did you mean " +
                                                                 JoinAlternatives(close) + "?") +
@@ -234,8 +234,8 @@ void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std
     ++named;
   }
   if (named == 0)
-    throw UserError(kExitUsage, where + "`slugwright:lint-ignore` names no rule; write the "
-                                        "rule ids it silences, e.g. `-- slugwright:lint-ignore "
+    throw UserError(kExitUsage, where + "`slugwright-lint-ignore` names no rule; write the "
+                                        "rule ids it silences, e.g. `-- slugwright-lint-ignore "
                                         "drop-column` (docs/lint.md lists them)");
 }
 

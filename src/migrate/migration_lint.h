@@ -14,7 +14,7 @@
 #include "migrate/migration.h"
 #include "migrate/sql_splitter.h"
 
-/// One rule: its id (what `-- slugwright:lint-ignore` names), what it
+/// One rule: its id (what `-- slugwright-lint-ignore` names), what it
 /// flags, why that hurts and what to write instead.
 struct LintRule {
   std::string id;

@@ -246,7 +246,7 @@ void StatementLinter::AlterColumn(const QualifiedName& table, Cursor c) {
   int line = c.Peek().line;
   std::string column = c.Name().name;
   if (column.empty()) return;
-  std::string of = column + " of " + table.Display();
+  std::string of = table.Display() + "." + column;
   bool type = c.Word("type") ||
               (c.Peek().IsWord("set") && c.Peek(1).IsWord("data") && c.Peek(2).IsWord("type"));
   if (type && c.Word("set")) c.Word("data") && c.Word("type");

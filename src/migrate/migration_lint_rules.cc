@@ -35,7 +35,7 @@ const std::vector<LintRule>& LintRules() {
        "say the old type, so every change is flagged",
        "add a column of the new type, write both from the application, backfill in batches, "
        "switch reads, and drop the old column in a later release; for a change known to be "
-       "binary-coercible, keep it and add `-- slugwright:lint-ignore alter-column-type`"},
+       "binary-coercible, keep it and add `-- slugwright-lint-ignore alter-column-type`"},
       {"add-foreign-key-validates",
        "`ADD FOREIGN KEY` (or `ADD COLUMN ... REFERENCES`) without `NOT VALID`",
        "checking every existing row holds SHARE ROW EXCLUSIVE on the table and the "

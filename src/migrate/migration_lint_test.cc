@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "base/exit_codes.h"
+#include "migrate/directory_source.h"
 
 namespace {
 
@@ -114,7 +115,7 @@ TEST(MigrationLint, ColumnTypeChanges) {
   EXPECT_EQ(type, Rules("ALTER TABLE \"T\" ALTER COLUMN \"C\" TYPE varchar(20)"));
   std::vector<LintFinding> f = Lint("ALTER TABLE s.t ALTER COLUMN c TYPE numeric(12, 2) USING c");
   ASSERT_EQ(1u, f.size());
-  EXPECT_NE(std::string::npos, f[0].why.find("c of s.t to numeric(12, 2)")) << f[0].why;
+  EXPECT_NE(std::string::npos, f[0].why.find("type of s.t.c to numeric(12, 2)")) << f[0].why;
   EXPECT_EQ(kNone, Rules("ALTER TABLE t ALTER COLUMN c SET DEFAULT 1"));
   EXPECT_EQ(kNone, Rules("ALTER TABLE t ALTER COLUMN c DROP NOT NULL"));
   EXPECT_EQ(kNone, Rules("ALTER TABLE t ALTER COLUMN c SET STATISTICS 100"));
@@ -257,29 +258,39 @@ TEST(MigrationLint, LockTimeoutOnlyWhenRequired) {
 }
 
 TEST(MigrationLint, IgnoreCommentsOnOrAboveTheStatement) {
-  EXPECT_EQ(kNone, Rules("-- slugwright:lint-ignore drop-column\nALTER TABLE t DROP COLUMN a;"));
-  EXPECT_EQ(kNone, Rules("ALTER TABLE t DROP COLUMN a; -- slugwright:lint-ignore drop-column"));
-  EXPECT_EQ(kNone, Rules("ALTER TABLE t /* slugwright:lint-ignore drop-column */ DROP a;"));
-  EXPECT_EQ(kNone, Rules("--slugwright:lint-ignore drop-column, rename-column -- old code gone\n"
+  EXPECT_EQ(kNone, Rules("-- slugwright-lint-ignore drop-column\nALTER TABLE t DROP COLUMN a;"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t DROP COLUMN a; -- slugwright-lint-ignore drop-column"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t /* slugwright-lint-ignore drop-column */ DROP a;"));
+  EXPECT_EQ(kNone, Rules("--slugwright-lint-ignore drop-column, rename-column -- old code gone\n"
                          "ALTER TABLE t DROP COLUMN a, RENAME b TO c;"));
   // Only the statement it is on or above.
   EXPECT_EQ(Ids{"drop-column"},
-            Rules("-- slugwright:lint-ignore drop-column\nALTER TABLE t DROP COLUMN a;\n"
+            Rules("-- slugwright-lint-ignore drop-column\nALTER TABLE t DROP COLUMN a;\n"
                   "ALTER TABLE t DROP COLUMN b;"));
   EXPECT_EQ((Ids{"drop-column", "rename-column"}),
-            Rules("ALTER TABLE t DROP COLUMN a; -- slugwright:lint-ignore rename-column\n"
+            Rules("ALTER TABLE t DROP COLUMN a; -- slugwright-lint-ignore rename-column\n"
                   "ALTER TABLE t RENAME b TO c;"));
   // Only the rules it names.
   EXPECT_EQ(Ids{"rename-column"},
-            Rules("-- slugwright:lint-ignore drop-column\nALTER TABLE t DROP a, RENAME b TO c;"));
+            Rules("-- slugwright-lint-ignore drop-column\nALTER TABLE t DROP a, RENAME b TO c;"));
   // Not in a string.
   EXPECT_EQ(Ids{"drop-column"},
-            Rules("ALTER TABLE t DROP a; SELECT '-- slugwright:lint-ignore drop-column';"));
+            Rules("ALTER TABLE t DROP a; SELECT '-- slugwright-lint-ignore drop-column';"));
+}
+
+TEST(MigrationLint, IgnoreCommentsPassTheFileReaderInBothFormats) {
+  // `-- slugwright:` lines are directives to the file reader; the marker
+  // is not one of them.
+  const std::string sql = "-- slugwright-lint-ignore drop-column\nALTER TABLE t DROP a;\n";
+  Migration dbmate = ParseMigrationFile("m/1_x.sql", "-- migrate:up\n" + sql);
+  Migration golang = ParseMigrationFile("m/1_x.up.sql", "SELECT 1;\n" + sql);
+  EXPECT_TRUE(LintMigrations({dbmate}, {}).empty());
+  EXPECT_TRUE(LintMigrations({golang}, {}).empty());
 }
 
 TEST(MigrationLint, IgnoreCommentsNamingNoKnownRuleAreUsageErrors) {
   try {
-    Lint("SELECT 1;\n-- slugwright:lint-ignore drop-colum\nALTER TABLE t DROP a");
+    Lint("SELECT 1;\n-- slugwright-lint-ignore drop-colum\nALTER TABLE t DROP a");
     FAIL() << "no error";
   } catch (const UserError& e) {
     EXPECT_EQ(kExitUsage, e.code());
@@ -287,7 +298,7 @@ TEST(MigrationLint, IgnoreCommentsNamingNoKnownRuleAreUsageErrors) {
     EXPECT_NE(std::string::npos, std::string(e.what()).find("did you mean `drop-column`"))
         << e.what();
   }
-  EXPECT_THROW(Lint("ALTER TABLE t DROP a; -- slugwright:lint-ignore"), UserError);
+  EXPECT_THROW(Lint("ALTER TABLE t DROP a; -- slugwright-lint-ignore"), UserError);
 }
 
 TEST(MigrationLint, StatementsOfAllKindsAreQuiet) {

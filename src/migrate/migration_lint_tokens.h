@@ -4,7 +4,7 @@
 // The tokens of one SQL statement as the lint rules (migration_lint.h) read
 // them: words lower-cased as PostgreSQL folds them, "quoted names" kept as
 // written, strings, numbers and symbols, each with its line; and the
-// comments, where `-- slugwright:lint-ignore` lives. Not a validating
+// comments, where `-- slugwright-lint-ignore` lives. Not a validating
 // lexer: the splitter (sql_splitter.h) has already refused unterminated
 // constructs, and whatever the lexer is given it ends without failing.
 
