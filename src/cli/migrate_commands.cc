@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "buildpack/app_release_settings.h"
 #include "cli/commands.h"
+#include "cli/lint_command.h"
 #include "cli/migrate_status_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
@@ -348,6 +349,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* migrate = app->add_subcommand(
       "migrate", "Apply, revert and inspect PostgreSQL migrations (dbmate-style files)");
   migrate->require_subcommand(1);
+  RegisterMigrateLintCommand(migrate, status);
 
   CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
   up->add_flag("--dry-run", flags->dry_run,
