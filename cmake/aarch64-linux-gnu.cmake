@@ -39,7 +39,7 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # No RUNPATH to the unpacked libpq.so: it links to libpq.so.5 in
 # /usr/lib/aarch64-linux-gnu, where the loader looks anyway (and the binary
 # must have no RPATH: tools/check-portable).
-set(CMAKE_SKIP_RPATH ON)
+set(CMAKE_SKIP_RPATH ON CACHE BOOL "No RUNPATH in the arm64 binaries")
 
 # pkg-config (FindOpenSSL asks it) must see only the arm64 .pc files.
 set(ENV{PKG_CONFIG_LIBDIR}
