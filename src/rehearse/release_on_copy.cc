@@ -14,6 +14,24 @@
 #include "rehearse/scratch_database.h"
 #include "rehearse/server_observer.h"
 
+namespace {
+
+/// Runs the release (`up`) on the copy into `result`: its exit status and,
+/// when it was refused, the scrubbed reason. Returns how long it took.
+double RunReleaseOnCopy(Migrator* migrator, Clock* clock, const Redactor* redactor,
+                        ReleaseOnCopyResult* result) {
+  double start = clock->Now();
+  try {
+    result->exit_code = migrator->Up(false);
+  } catch (const UserError& e) {
+    result->exit_code = e.code();
+    result->failure = redactor->Scrub(e.what());
+  }
+  return clock->Now() - start;
+}
+
+}  // namespace
+
 PostgresReleaseOnCopy::PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table,
                                              DiskInterface* disk, Clock* clock, Console* console,
                                              const Redactor* redactor, Interrupt* interrupt,
@@ -61,14 +79,8 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::Apply(const ScratchDatabase& scratch,
   Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
 
   ReleaseOnCopyResult result;
-  double start = clock_->Now();
-  try {
-    result.exit_code = migrator.Up(false);
-  } catch (const UserError& e) {
-    result.exit_code = e.code();
-    result.failure = redactor_->Scrub(e.what());
-  }
-  result.release_seconds = std::max(0.0, clock_->Now() - start - observer.overhead_seconds());
+  double seconds = RunReleaseOnCopy(&migrator, clock_, redactor_, &result);
+  result.release_seconds = std::max(0.0, seconds - observer.overhead_seconds());
   result.migrations = observer.Results();
   return result;
 }
@@ -120,14 +132,7 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
   ShellCommandRunner shell(console_, interrupt_);
   RecordingCommandRunner runner(&shell, options.settings.command);
   Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
-  double start = clock_->Now();
-  try {
-    result.exit_code = migrator.Up(false);
-  } catch (const UserError& e) {
-    result.exit_code = e.code();
-    result.failure = redactor_->Scrub(e.what());
-  }
-  result.release_seconds = std::max(0.0, clock_->Now() - start);
+  result.release_seconds = std::max(0.0, RunReleaseOnCopy(&migrator, clock_, redactor_, &result));
   std::vector<std::string> output;
   for (const std::string& line : runner.command_lines) output.push_back(redactor_->Scrub(line));
   try {
