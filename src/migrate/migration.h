@@ -36,6 +36,10 @@ struct Migration {
   /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned
   /// into LF, so only a change of content counts as an edit.
   std::string checksum;
+  /// False for a migration from MigrationSource::ReadIndex: its checksum,
+  /// paths and markers are known, its SQL is not loaded or checked yet
+  /// (MigrationSource::ReadChecked does that).
+  bool sql_checked = true;
 };
 
 /// Where migrations come from. The orchestrator reads them through this
@@ -48,6 +52,14 @@ class MigrationSource {
   /// a missing up section, an empty file or invalid UTF-8. A blank up
   /// section is not an error here: it sets Migration::up_blank.
   virtual std::vector<Migration> ReadAll() = 0;
+  /// Every migration, sorted by version, with what planning needs (version,
+  /// name, paths, checksum) and without checking its SQL: for `up`, which
+  /// checks in full (ReadChecked) only the migrations it will apply, since
+  /// an applied migration's SQL never runs again. By default: ReadAll().
+  virtual std::vector<Migration> ReadIndex() { return ReadAll(); }
+  /// One migration of ReadIndex read and checked as ReadAll would (same
+  /// errors). By default: `indexed` itself.
+  virtual Migration ReadChecked(const Migration& indexed) { return indexed; }
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;
 };
