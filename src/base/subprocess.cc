@@ -1,6 +1,7 @@
 #include "base/subprocess.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
@@ -108,6 +109,8 @@ struct ExecPlan {
   int child_fds[3] = {-1, -1, -1};
   /// Parent-side copies of child_fds to close after fork.
   std::vector<int> to_close;
+  /// This process, to tell in the child whether it already died.
+  pid_t parent_pid = ::getpid();
 
   explicit ExecPlan(const SubprocessRequest& request) : argv_strings(request.argv) {
     for (auto& a : argv_strings) argv.push_back(a.data());
@@ -128,6 +131,18 @@ struct ExecPlan {
     to_close.clear();
   }
 };
+
+/// In the child: SIGKILL when this process's parent ends, however it ends
+/// (SIGKILL, a crash, a signal with no handler), so no child outlives
+/// slugwright. Set after the credential change, which clears it; an execve
+/// keeps it (a set-user-ID program would clear it: none is run). The kernel
+/// sends it when the parent *thread* that forked exits: Run blocks that
+/// thread until the child has ended, so it cannot fire early. A parent
+/// that died before prctl is caught by the getppid check.
+void EndWithParent(pid_t parent_pid) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent_pid) ::_exit(128 + SIGKILL);
+}
 
 [[noreturn]] void ExecChild(const SubprocessRequest& request, const ExecPlan& plan,
                             int error_fd) {
@@ -152,6 +167,7 @@ struct ExecPlan {
                                        ::setgid(*request.run_as_gid) != 0))
     error = errno;
   if (!error && request.run_as_uid && ::setuid(*request.run_as_uid) != 0) error = errno;
+  if (!error) EndWithParent(plan.parent_pid);
   if (!error) {
     ::execve(plan.argv[0], plan.argv.data(), plan.envp.data());
     error = errno;

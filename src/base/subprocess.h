@@ -8,6 +8,10 @@
 // group (SIGTERM, then SIGKILL after a grace period), and the wait status
 // decoded once into a SubprocessResult.
 //
+// A child never outlives slugwright: it is SIGKILLed by the kernel when
+// slugwright ends, however it ends (PR_SET_PDEATHSIG; the processes it
+// started in turn are its own to end).
+//
 // Reading never outlives the child by more than a short drain: a child
 // that left a detached grandchild holding its stdout open (`setsid sleep
 // 20 &`) does not keep the caller waiting for end of file.

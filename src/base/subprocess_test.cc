@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -265,4 +266,33 @@ TEST(Subprocess, OutputCanGoToAnotherOfItsOwnStreams) {
   std::string own_stdout = testing::internal::GetCapturedStdout();
   EXPECT_EQ(r.out, "to-out\n");
   EXPECT_EQ(own_stdout, "to-err\n");
+}
+
+// A SIGKILLed parent runs no cleanup: the kernel ends its child
+// (PR_SET_PDEATHSIG). The parent here is a forked copy of this test.
+TEST(Subprocess, AChildEndsWhenItsParentIsKilled) {
+  char dir_template[] = "/tmp/slugwright-pdeathsig-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string pid_file = std::string(dir_template) + "/pid";
+  pid_t parent = ::fork();
+  ASSERT_GE(parent, 0);
+  if (parent == 0) {
+    RunReal(Shell("echo $$ > " + pid_file + ".tmp && mv " + pid_file + ".tmp " + pid_file +
+                  " && exec sleep 30"));
+    ::_exit(0);
+  }
+  pid_t child = 0;
+  for (int i = 0; i < 500 && !child; ++i) {
+    std::ifstream in(pid_file);
+    if (!(in >> child)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(ProcessRunning(child));
+  ::kill(parent, SIGKILL);
+  ::waitpid(parent, nullptr, 0);
+  bool left = StillRunningAfterAMoment(child);
+  EXPECT_FALSE(left) << "the child outlived its SIGKILLed parent";
+  if (left) ::kill(child, SIGKILL);
+  ::unlink(pid_file.c_str());
+  ::rmdir(dir_template);
 }

@@ -101,13 +101,34 @@ class ConfigReader {
     return path;
   }
 
+  /// `command_history: {table, column, migrations}`: where `command:`'s
+  /// tool records what it applied.
+  void CommandHistory(const YAML::Node& node, const std::string& what,
+                      CommandHistorySettings* h) {
+    RequireMap(node, what + ".command_history", {"table", "column", "migrations"});
+    static const std::regex kName("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      const YAML::Node& v = kv.second;
+      if (key == "migrations") {
+        h->migrations = RelativePath(v, key);
+        continue;
+      }
+      std::string name = String(v, key);
+      if (!std::regex_match(name, kName))
+        Fail(v.Mark(), "`command_history." + key + "` must be a table or column name "
+                       "(letters, digits, `_`; in the current schema), got `" + name + "`");
+      (key == "table" ? h->table : h->column) = name;
+    }
+  }
+
   void Release(const YAML::Node& node, const std::string& what,
                ReleaseSettings* s) {
     RequireMap(node, what,
                {"migrations", "database_url_env", "table", "transaction",
                 "on_failure", "lock_wait", "lock_timeout", "statement_timeout",
                 "lock_retries", "allow_out_of_order", "command",
-                "rollback_command", "hooks"});
+                "rollback_command", "command_history", "hooks"});
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const YAML::Node& v = kv.second;
@@ -158,6 +179,8 @@ class ConfigReader {
         s->command = String(v, key);
       } else if (key == "rollback_command") {
         s->rollback_command = String(v, key);
+      } else if (key == "command_history") {
+        CommandHistory(v, what, &s->command_history);
       } else if (key == "hooks") {
         RequireMap(v, what + ".hooks", {"before", "after", "on_failure", "timeout"});
         for (const auto& hook : v) {
@@ -171,6 +194,8 @@ class ConfigReader {
     }
     if (s->rollback_command.size() && s->command.empty())
       Fail(node.Mark(), "`rollback_command` needs `command` in " + what);
+    if (node["command_history"] && s->command.empty())
+      Fail(node.Mark(), "`command_history` needs `command` in " + what);
     std::string unsafe = CheckReleaseSettings(*s);
     if (!unsafe.empty()) Fail(node.Mark(), unsafe + " (in " + what + ")");
   }

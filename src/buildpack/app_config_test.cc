@@ -4,6 +4,8 @@
 
 #include "base/exit_codes.h"
 
+#include <nlohmann/json.hpp>
+
 namespace {
 
 std::string FailureOf(const std::string& yaml) {
@@ -91,12 +93,20 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
        "unknown key `befor`"},
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      rollback_command: undo\n",
        "needs `command`"},
-      // The undo of a tool slugwright cannot see into could revert an
-      // earlier release's migration: refused at build time.
+      // The undo of a tool whose history table slugwright cannot read could
+      // revert an earlier release's migration: refused at build time.
       {"release:\n  on_failure: rollback-release\napps:\n  - match: a\n    procfile: P\n"
-       "    release:\n      command: npx sequelize-cli db:migrate\n"
-       "      rollback_command: npx sequelize-cli db:migrate:undo\n",
-       "cannot tell which migrations the tool applied in this run"},
+       "    release:\n      command: ./bin/migrate-all\n"
+       "      rollback_command: ./bin/undo-one\n",
+       "slugwright cannot tell which history table that tool writes"},
+      {"release:\n  on_failure: rollback-release\n  command: npx sequelize-cli db:migrate\n",
+       "needs `rollback_command:`"},
+      {"release:\n  command_history: {table: SequelizeMeta}\n", "needs `command`"},
+      {"release:\n  command: ./m\n  command_history: {table: \"a b\"}\n",
+       "`command_history.table` must be a table or column name"},
+      {"release:\n  command: ./m\n  command_history: {migrations: ../x}\n",
+       "must be a path inside the app"},
+      {"release:\n  command: ./m\n  command_history: {tabel: x}\n", "tabel"},
   };
   for (const Case& c : cases) {
     std::string msg = FailureOf(c.yaml);
@@ -139,3 +149,27 @@ TEST(AppConfigTest, RejectsBinaryInput) {
   EXPECT_NE(std::string::npos,
             FailureOf(std::string("apps:\0\xff", 7)).find("not UTF-8"));
 }
+
+namespace {
+
+TEST(AppConfigTest, CommandHistoryNamesTheToolsTableAndSurvivesReleaseJson) {
+  AppConfig config = ParseAppConfig(
+      "release:\n  command: ./bin/migrate-all\n  rollback_command: ./bin/undo-one\n"
+      "  on_failure: rollback-release\n"
+      "  command_history: {table: my_history, column: file, migrations: db/up}\n"
+      "apps:\n  - match: a\n    procfile: P\n",
+      "slugwright.yml");
+  const CommandHistorySettings& h = config.apps.at(0).release.command_history;
+  EXPECT_EQ(h.table, "my_history");
+  EXPECT_EQ(h.column, "file");
+  EXPECT_EQ(h.migrations, "db/up");
+  nlohmann::json j = config.apps.at(0).release;
+  ReleaseSettings back = j.get<ReleaseSettings>();
+  EXPECT_EQ(back.command_history.table, "my_history");
+  EXPECT_EQ(back.command_history.migrations, "db/up");
+  // A release.json written before command_history existed still reads.
+  j.erase("command_history");
+  EXPECT_TRUE(j.get<ReleaseSettings>().command_history.table.empty());
+}
+
+}  // namespace

@@ -16,6 +16,7 @@
 #include "base/text.h"
 #include "base/child_environment.h"
 #include "buildpack/buildpack.h"
+#include "postgres/local_postgres_guard.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "postgres/local_postgres.h"
@@ -45,6 +46,9 @@ class TempBuild {
       throw UserError(kExitFailed, "cannot create a temporary directory in " +
                                        tmpl);
     dir_ = buf.data();
+    // Removes it if this process dies without the destructor (SIGPIPE,
+    // SIGHUP, SIGKILL, ...).
+    guard_ = std::make_unique<LocalPostgresGuard>(dir_);
   }
   ~TempBuild() {
     if (!keep_) {
@@ -53,11 +57,15 @@ class TempBuild {
     }
   }
   const std::string& dir() const { return dir_; }
-  void Keep() { keep_ = true; }
+  void Keep() {
+    keep_ = true;
+    guard_.reset();
+  }
 
  private:
   std::string dir_;
   bool keep_ = false;
+  std::unique_ptr<LocalPostgresGuard> guard_;
 };
 
 /// Copies the app as Heroku checks it out: without .git, symlinks as links.

@@ -294,3 +294,41 @@ TEST_F(AdoptPgTest, VersionMarksAHandMadeSchemaAndSeveralToolsNeedFrom) {
   ASSERT_EQ(release.code, 0) << release.all();
   EXPECT_EQ(db_.Count("SELECT count(*) FROM applied_log"), 3);
 }
+
+namespace {
+
+// golang-migrate-style files (`CREATE TABLE IF NOT EXISTS` + a seed row)
+// on a schema made by hand: `release` applied them again, doubling the seed.
+TEST_F(AdoptPgTest, ReleaseRefusesWhenTheSchemaAlreadyHasTheFirstMigrationsTable) {
+  ApplyFirstTwoByHand();
+  for (int n = 1; n <= 3; ++n) WriteFile(n);
+  for (auto args : {Release(), Up({"--dry-run"})}) {
+    RunResult r = Run(args);
+    EXPECT_EQ(r.code, 4) << r.all();
+    EXPECT_TRUE(Contains(r.err, "the table `t1`")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "slugwright migrate adopt --version V")) << r.err;
+  }
+  EXPECT_FALSE(db_.HistoryExists());
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM applied_log"), 2);
+  RunResult adopt = Run(Adopt({"--version", "20240101000002"}));
+  ASSERT_EQ(adopt.code, 0) << adopt.all();
+  RunResult release = Run(Release());
+  EXPECT_EQ(release.code, 0) << release.all();
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM applied_log"), 3);
+}
+
+// `migrate status` on a dbmate database listed everything as pending with
+// no warning.
+TEST_F(AdoptPgTest, StatusWarnsThatAnotherToolsHistoryExists) {
+  ApplyFirstTwoByHand();
+  db_.Exec(kTools[0].history_sql);
+  for (int n = 1; n <= 3; ++n) WriteFile(n);
+  RunResult status = Run({"migrate", "status", "--dir", Dir()});
+  EXPECT_EQ(status.code, 0) << status.all();
+  EXPECT_TRUE(Contains(status.err, "dbmate's `schema_migrations` does")) << status.all();
+  EXPECT_TRUE(Contains(status.err, "slugwright migrate adopt")) << status.all();
+  EXPECT_FALSE(db_.HistoryExists());
+}
+
+}  // namespace
+

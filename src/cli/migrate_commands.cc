@@ -17,11 +17,13 @@
 #include "base/clock.h"
 #include "buildpack/app_release_settings.h"
 #include "cli/commands.h"
+#include "cli/lint_command.h"
 #include "cli/migrate_status_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
 #include "migrate/adopt.h"
 #include "migrate/directory_source.h"
+#include "migrate/external_command.h"
 #include "migrate/foreign_history.h"
 #include "base/disk_interface.h"
 #include "base/duration.h"
@@ -119,24 +121,21 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
     options.command_env["DATABASE_URL"] = url;
     options.command_env[s.database_url_env] = url;
   }
-  // libpq-based tools run by `command:` get the same timeouts, after the
-  // user's own PGOPTIONS (libpq applies the last of a repeated setting).
-  std::string user_options = Getenv("PGOPTIONS");
-  options.command_env["PGOPTIONS"] =
-      (user_options.empty() ? "" : user_options + " ") + "-c lock_timeout=" +
-      std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
-      " -c statement_timeout=" +
-      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  // libpq-based tools run by `command:` get the same timeouts.
+  options.command_env["PGOPTIONS"] = ExternalCommandPgOptions(s, Getenv("PGOPTIONS"));
   return options;
 }
 
 /// `migrate status`: with --exit-code, 1 for pending (saying how to re-run
 /// the release phase) and 5 for "cannot connect"; without, 1 for both.
+/// In `command:` mode the tool's own history table and directory are read
+/// (relative to `app_root`).
 int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
-           Console* console) {
+           Console* console, DiskInterface* disk, const std::string& app_root,
+           const std::string& command) {
   MigrationStatus status;
   try {
-    status = migrator->Status();
+    status = command.empty() ? migrator->Status() : migrator->CommandStatus(disk, app_root);
   } catch (const UserError& e) {
     if (e.code() == kExitCannotConnect && !f.exit_code) throw UserError(kExitFailed, e.what());
     throw;
@@ -161,8 +160,15 @@ double WaitTimeout(const MigrateFlags& f, Action action) {
 }
 
 /// Runs `action` and words its outcome; returns the exit status.
+/// `app` is where `command:` mode finds the tool's directory.
+struct AppFiles {
+  DiskInterface* disk;
+  std::string root;
+  std::string command;
+};
+
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
-             Migrator* migrator, Console* console) {
+             Migrator* migrator, Console* console, const AppFiles& app) {
   if (action == Action::kRelease || action == Action::kUp) {
     console->Detail("Release settings: " + resolved.origin);
     for (const std::string& warning : resolved.warnings) console->Warning(warning);
@@ -171,8 +177,15 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
     case Action::kRelease: return migrator->Up(f.dry_run);
     case Action::kUp: return migrator->Up(f.dry_run);
     case Action::kDown: return migrator->Down(f.count);
-    case Action::kStatus: return Status(f, resolved, migrator, console);
-    case Action::kValidate: return migrator->Validate(!f.offline);
+    case Action::kStatus:
+      return Status(f, resolved, migrator, console, app.disk, app.root, app.command);
+    case Action::kValidate:
+      if (!app.command.empty()) {
+        console->Step("Nothing to validate: the release runs `" + app.command +
+                      "`, whose migrations slugwright does not read (see `migrate status`)");
+        return kExitOk;
+      }
+      return migrator->Validate(!f.offline);
     case Action::kRepair: {
       RepairOptions repair;
       repair.mark_applied.insert(f.mark_applied.begin(), f.mark_applied.end());
@@ -285,7 +298,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                          f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
       status = AdoptForeignHistory(context, source.ReadAll(), adopt);
     } else {
-      status = Dispatch(action, f, resolved, &migrator, &console);
+      status = Dispatch(action, f, resolved, &migrator, &console, {&disk, root, s.command});
     }
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
@@ -336,6 +349,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* migrate = app->add_subcommand(
       "migrate", "Apply, revert and inspect PostgreSQL migrations (dbmate-style files)");
   migrate->require_subcommand(1);
+  RegisterMigrateLintCommand(migrate, status);
 
   CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
   up->add_flag("--dry-run", flags->dry_run,

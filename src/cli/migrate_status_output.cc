@@ -11,11 +11,14 @@ namespace {
 using State = MigrationStatus::State;
 
 std::string EntryLabel(const MigrationStatus::Entry& e) {
-  return std::to_string(e.version) + "_" + e.name;
+  return e.tool_name.empty() ? std::to_string(e.version) + "_" + e.name : e.tool_name;
 }
 
 std::string StatusLine(const MigrationStatus::Entry& e) {
   const HistoryRow& r = e.row;
+  if (!e.tool_name.empty())  // command: mode: all the tool's table says
+    return (e.state == State::kApplied ? "[X] " : "[ ] ") + e.tool_name +
+           (e.state == State::kApplied ? "  applied" : "  pending");
   switch (e.state) {
     case State::kUnfinished:
       return "[~] " + EntryLabel(e) + "  " + ToString(r.state) + " at statement " +
@@ -50,6 +53,9 @@ nlohmann::json RowJson(const HistoryRow& r) {
 }
 
 nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
+  if (!e.tool_name.empty())
+    return {{"version", e.version}, {"name", e.tool_name}, {"file", e.file},
+            {"state", e.state == State::kApplied ? "applied" : "pending"}};
   if (e.state == State::kNoFile)
     return {{"version", e.version}, {"name", e.name}, {"state", "no_file"},
             {"history", RowJson(e.row)}};
@@ -77,8 +83,12 @@ nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
 }  // namespace
 
 void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
-  console->Step("Migrations in " + status.source + " for " + status.database +
-                " (history in " + status.table + ")");
+  if (!status.owner.empty())
+    console->Step("Migrations of `" + status.owner + "` in " + status.source + " for " +
+                  status.database + " (history in " + status.table + ")");
+  else
+    console->Step("Migrations in " + status.source + " for " + status.database +
+                  " (history in " + status.table + ")");
   for (const MigrationStatus::Entry& e : status.entries) console->Detail(StatusLine(e));
   console->Detail("Applied: " + std::to_string(status.applied) +
                   ", pending: " + std::to_string(status.pending) +
@@ -101,6 +111,7 @@ std::string MigrationStatusJson(const MigrationStatus& status) {
                         {"table", status.table},
                         {"source", status.source},
                         {"migrations", nlohmann::json::array()}};
+  if (!status.owner.empty()) out["command"] = status.owner;
   for (const MigrationStatus::Entry& e : status.entries) out["migrations"].push_back(EntryJson(e));
   out["applied"] = status.applied;
   out["pending"] = status.pending;

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+extern char** environ;
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -37,6 +39,7 @@ struct RehearseFlags {
   bool json = false;
   bool keep = false;
   bool hooks = false;
+  bool probe = false;
   std::string pg_bin_dir;
 };
 
@@ -95,6 +98,12 @@ int Run(const RehearseFlags& f) {
   o.json = f.json;
   o.keep = f.keep;
   o.hooks = f.hooks;
+  o.probe = f.probe;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry = *e;
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) o.environment[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
   o.pg_bin_dir = f.pg_bin_dir;
   o.settings = s;
   o.run.run_id = RandomHex(12);
@@ -137,7 +146,10 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
       "transactions and timeouts; hooks only with --hooks), and reports for each one its "
       "duration, the locks it held at commit that block reads or writes, the tables and "
       "indexes it rewrote, the rows of the tables it touched, and why it is risky. The "
-      "source is never written to; the scratch database is removed afterwards.\n"
+      "source is never written to; the scratch database is removed afterwards. With "
+      "release.command, that command runs on the copy instead (DATABASE_URL pointing "
+      "there, never at the source), watched from the server: DDL, locks, rewrites, and "
+      "with --probe how long reads and writes were blocked.\n"
       "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
       "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
       "interrupted.");
@@ -170,6 +182,9 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
                              "Keep the --into scratch database and print its name");
   cmd->add_flag("--hooks", f->hooks,
                 "Run the release hooks too, with DATABASE_URL pointing at the copy");
+  cmd->add_flag("--probe", f->probe,
+                "With release.command: read and write each table the tool locks every "
+                "100 ms during the run, and report how long reads and writes were blocked");
   cmd->add_option("--pg-bin-dir", f->pg_bin_dir,
                   "Directory holding the pg_dump and pg_restore to use (default: the newest "
                   "/usr/lib/postgresql/*/bin, or PATH)");

@@ -101,6 +101,10 @@ class DatabaseDriver {
   /// when the session goes through a connection pooler that cannot keep a
   /// session advisory lock, i.e. PgBouncer in transaction mode.
   virtual void CheckSessionIsDirect(bool allow_session_pooler) = 0;
+  /// The session's standard_conforming_strings, after Connect: false on a
+  /// server or database set to `off`, where a backslash escapes the next
+  /// character inside '...' too (SplitSql must lex the files that way).
+  virtual bool StandardConformingStrings() { return true; }
 
   /// One non-blocking attempt at the session-level migration lock.
   virtual bool TryLock() = 0;

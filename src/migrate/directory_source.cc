@@ -469,7 +469,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   m->up_in_transaction = layout.up_in_transaction;
   m->down_in_transaction = layout.down_in_transaction;
   std::vector<SqlStatement> before = SplitSqlOrThrow(
-      contents.substr(body, layout.up_marker_begin - body), path, 1);
+      contents.substr(body, layout.up_marker_begin - body), path, 1, m->split_options);
   if (!before.empty())
     Fail(At(path, before.front().line) + ": `" + Excerpt(before.front().text) +
          "` before `-- migrate:up` (line " + std::to_string(layout.up_marker_line) +
@@ -477,7 +477,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
 
   const Section& up_section = layout.up;
   std::vector<SqlStatement> up_statements =
-      SplitSqlOrThrow(up_section.text, path, up_section.first_line);
+      SplitSqlOrThrow(up_section.text, path, up_section.first_line, m->split_options);
   // Blank (a fresh `migrate new` template): read, listed as pending and
   // empty, refused by `up` (RefuseBlankUpSections).
   m->up_blank = up_statements.empty() && !HasText(up_section.text);
@@ -490,7 +490,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   if (layout.has_down_marker) {
     const Section& down_section = layout.down;
     std::vector<SqlStatement> down_statements =
-        SplitSqlOrThrow(down_section.text, path, down_section.first_line);
+        SplitSqlOrThrow(down_section.text, path, down_section.first_line, m->split_options);
     CheckStatements(path, down_statements, m->down_in_transaction,
                     "-- migrate:down transaction:false");
     if (!down_statements.empty()) {
@@ -550,7 +550,8 @@ void ParsePlain(const std::string& path, std::string_view contents,
   PlainLayout layout = LayOutPlain(path, contents, body, file_name);
   bool in_transaction = layout.in_transaction;
   const Section& section = layout.section;
-  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line);
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line,
+                                                           m->split_options);
   CheckStatements(path, statements, in_transaction,
                   "-- slugwright: transaction:false");
   bool has_sql = !statements.empty();
@@ -642,13 +643,14 @@ MigrationFileName ParseMigrationFileName(const std::string& path) {
 }
 
 Migration ParseMigrationFile(const std::string& path,
-                             std::string_view contents) {
+                             std::string_view contents, const SqlSplitOptions& options) {
   MigrationFileName file_name = ParseMigrationFileName(path);
   CheckText(path, contents);
   size_t body = BodyOrFailEmpty(path, contents, file_name);
   Migration m;
   m.version = file_name.version;
   m.name = file_name.name;
+  m.split_options = options;
   if (file_name.kind == MigrationFileKind::kDbmate)
     ParseDbmate(path, contents, body, file_name.stem, &m);
   else
@@ -677,9 +679,12 @@ std::string DirectorySource::ReadFileOrFail(const std::string& path) {
 
 Migration DirectorySource::ReadChecked(const Migration& indexed) {
   if (indexed.sql_checked) return indexed;
-  Migration m = ParseMigrationFile(indexed.up_path, ReadFileOrFail(indexed.up_path));
+  Migration m =
+      ParseMigrationFile(indexed.up_path, ReadFileOrFail(indexed.up_path), split_options_);
   if (!indexed.down_path.empty() && indexed.down_path != indexed.up_path)
-    MergeDown(ParseMigrationFile(indexed.down_path, ReadFileOrFail(indexed.down_path)), &m);
+    MergeDown(ParseMigrationFile(indexed.down_path, ReadFileOrFail(indexed.down_path),
+                                 split_options_),
+              &m);
   return m;
 }
 
@@ -727,7 +732,7 @@ std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
     }
     MigrationFileName name = ParseMigrationFileName(path);
     std::string contents = ReadFileOrFail(path);
-    Migration migration = check ? ParseMigrationFile(path, contents)
+    Migration migration = check ? ParseMigrationFile(path, contents, split_options_)
                                 : IndexMigrationFile(path, contents, name);
     files.push_back({std::move(path), std::move(name), std::move(migration)});
   }

@@ -60,9 +60,11 @@ MigrationFileName ParseMigrationFileName(const std::string& path);
 /// (and line) for: more than kMaxMigrationFileBytes, an empty file, a NUL
 /// byte, invalid UTF-8, a missing or misplaced marker, SQL before
 /// `-- migrate:up`, an unknown option, an up section without SQL, or an
-/// unterminated string, dollar-quoted body or comment.
+/// unterminated string, dollar-quoted body or comment. The SQL is lexed as
+/// `options` say (standard_conforming_strings).
 Migration ParseMigrationFile(const std::string& path,
-                             std::string_view contents);
+                             std::string_view contents,
+                             const SqlSplitOptions& options = {});
 
 /// Migrations read from a directory of `.sql` files. Hidden files, other
 /// files and subdirectories are ignored. ReadAll reads and checks every
@@ -88,7 +90,8 @@ class DirectorySource : public MigrationSource {
   /// down_path set to the file holding a down section or `.down.sql` file
   /// if there is one (has_down is only known after ReadChecked).
   std::vector<Migration> ReadIndex() override;
-  /// Reads `indexed`'s file(s) again and parses them as ReadAll does.
+  /// Reads `indexed`'s file(s) again and parses them as ReadAll does, lexed
+  /// with split_options() as they are now.
   Migration ReadChecked(const Migration& indexed) override;
   /// The directory with a trailing slash: "migrations/".
   std::string Describe() const override;

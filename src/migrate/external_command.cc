@@ -1,68 +1,257 @@
 #include "migrate/external_command.h"
 
+#include <algorithm>
 #include <map>
 
 #include "base/clock.h"
 #include "base/console.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 #include "migrate/hook_runner.h"
+#include "migrate/lock_timeout_retry.h"
 #include "migrate/migration_hooks.h"
 #include "migrate/migration_lock.h"
+#include "migrate/tool_history.h"
 
 namespace {
 
-/// After `command` failed: the error with the tool's last lines, the event,
-/// and the on_failure hooks (up only). Nothing is undone: slugwright cannot
-/// tell what the tool applied (CheckReleaseSettings).
-int HandleFailure(const MigratorContext& c, bool down, const std::string& command,
-                  const ProcessResult& result, RunOutcome* outcome) {
-  const ReleaseSettings& s = c.settings();
-  outcome->error = "`" + command + "` " +
-                   (result.interrupted ? std::string("was stopped: slugwright received ") +
-                                             SignalName(c.interrupt ? c.interrupt->signal() : 0)
-                                       : "exited with status " + std::to_string(result.exit_code));
+/// Whether a failed tool run ended on PostgreSQL's lock_timeout (the
+/// message every libpq-based tool passes on, or its SQLSTATE).
+bool EndedOnLockTimeout(const ProcessResult& result) {
+  for (const std::string& line : result.last_lines)
+    if (line.find("lock timeout") != std::string::npos ||
+        line.find("55P03") != std::string::npos)
+      return true;
+  return false;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+/// One `command:` (or `rollback_command:`) run under the lock, reading the
+/// tool's history table around it when slugwright knows which one it is.
+class ExternalCommandRun {
+ public:
+  ExternalCommandRun(const MigratorContext& c) : c_(c), s_(c.settings()) {
+    knows_table_ = ResolveToolHistoryTable(s_, &table_);
+    env_ = c.options->command_env;
+    env_["SLUGWRIGHT_RUN_ID"] = c.options->run.run_id;
+  }
+
+  int Up();
+  int Down(int count);
+
+ private:
+  ToolHistorySnapshot Snapshot() const {
+    return knows_table_ ? ReadToolHistory(c_.driver, table_) : ToolHistorySnapshot();
+  }
+  ProcessResult RunWithLockRetries(const std::string& command);
+  int Failed(const std::string& command, const ProcessResult& result, RunOutcome* outcome);
+  void SayWhatTheRunApplied(const std::vector<std::string>& applied) const;
+  bool RevertThisRun(ToolHistorySnapshot current, RunOutcome* outcome);
+  bool UndoNewest(const std::string& expected, ToolHistorySnapshot* current);
+  std::string ErrorOf(const std::string& command, const ProcessResult& result) const;
+
+  const MigratorContext& c_;
+  const ReleaseSettings& s_;
+  bool knows_table_ = false;
+  ToolHistoryTable table_;
+  std::map<std::string, std::string> env_;
+};
+
+std::string ExternalCommandRun::ErrorOf(const std::string& command,
+                                        const ProcessResult& result) const {
+  std::string error =
+      "`" + command + "` " +
+      (result.interrupted ? std::string("was stopped: slugwright received ") +
+                                SignalName(c_.interrupt ? c_.interrupt->signal() : 0)
+                          : "exited with status " + std::to_string(result.exit_code));
   // What the tool said last is what the hooks (SLUGWRIGHT_ERROR) and the
   // log need, not only its status.
   std::string said;
   for (const std::string& line : result.last_lines) said += (said.empty() ? "" : "\n") + line;
-  if (!said.empty()) outcome->error = c.console->Scrub(outcome->error + ":\n" + said);
-  c.console->Error(outcome->error);
-  c.driver->RecordEvent("command_failed", 0, "", outcome->error, c.options->run);
-  if (!down)
-    RunHooks(c, "on_failure", s.hooks.on_failure, nullptr, outcome, c.InterruptedOr(kExitFailed));
-  return c.InterruptedOr(kExitFailed);
+  return c_.console->Scrub(said.empty() ? error : error + ":\n" + said);
 }
 
-int RunUnderLock(const MigratorContext& c, bool down, int count, const std::string& command) {
-  const ReleaseSettings& s = c.settings();
-  c.driver->CreateHistoryTables();
-  double start = c.clock->Now();
+/// Runs `command`; when it failed on lock_timeout and the tool's table shows
+/// where it stands (so a rerun continues, never repeats), runs it again up
+/// to lock_retries times, as slugwright's own runner does.
+ProcessResult ExternalCommandRun::RunWithLockRetries(const std::string& command) {
+  LockTimeoutRetry retry(s_.lock_timeout_seconds, s_.lock_retries, c_.options->seed, c_.clock,
+                         c_.console, c_.interrupt);
+  for (int attempt = 1;; ++attempt) {
+    ProcessResult result = c_.runner->Run(command, env_, 0, "[command] ", true);
+    if (result.ok() || !EndedOnLockTimeout(result)) return result;
+    if (!knows_table_) {
+      if (s_.lock_retries > 0)
+        c_.console->Warning("`" + command + "` failed on lock_timeout; not retried "
+                            "(lock_retries), since slugwright cannot read that tool's history "
+                            "to see that a rerun continues where it stopped: name its table "
+                            "with `command_history:`");
+      return result;
+    }
+    DatabaseError lock_timeout(ErrorOf(command, result), "55P03", false);
+    if (!retry.WaitToRetry(lock_timeout, attempt, "`" + command + "`")) return result;
+  }
+}
+
+void ExternalCommandRun::SayWhatTheRunApplied(const std::vector<std::string>& applied) const {
+  if (!knows_table_) {
+    c_.console->Detail("slugwright cannot see which migrations `" + s_.command +
+                       "` applied (its history table is not known; name it with "
+                       "`command_history:`)");
+    return;
+  }
+  if (applied.empty())
+    c_.console->Step("`" + s_.command + "` applied no migration (" + table_.Describe() +
+                     " has no new row)");
+  else
+    c_.console->Step("`" + s_.command + "` applied " +
+                     Plural(applied.size(), "migration", "migrations") + " (new rows in " +
+                     table_.Describe() + "): " + JoinNames(applied));
+}
+
+int ExternalCommandRun::Up() {
   RunOutcome outcome;
+  double start = c_.clock->Now();
   // Messages in the order things happen: the before hooks first.
-  if (!down && !RunHooks(c, "before", s.hooks.before, nullptr, nullptr, kExitOk)) {
+  if (!RunHooks(c_, "before", s_.hooks.before, nullptr, nullptr, kExitOk)) {
     outcome.failed_in_hook = true;
     outcome.error = "a hooks.before command failed; the migration command did not run";
-    RunHooks(c, "on_failure", s.hooks.on_failure, nullptr, &outcome, c.InterruptedOr(kExitFailed));
-    return c.InterruptedOr(kExitFailed);
+    RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome,
+             c_.InterruptedOr(kExitFailed));
+    return c_.InterruptedOr(kExitFailed);
   }
-  c.console->Step("Running `" + command + "` under the migration lock on " +
-                  c.driver->Describe());
-  c.driver->RecordEvent("command_started", 0, "", command, c.options->run);
-  std::map<std::string, std::string> env = c.options->command_env;
-  env["SLUGWRIGHT_RUN_ID"] = c.options->run.run_id;
-  for (int i = 0; i < count; ++i) {
-    ProcessResult result = c.runner->Run(command, env, 0, "[command] ", true);
-    if (!result.ok()) return HandleFailure(c, down, command, result, &outcome);
+  ToolHistorySnapshot before = Snapshot();
+  c_.console->Step("Running `" + s_.command + "` under the migration lock on " +
+                   c_.driver->Describe());
+  c_.driver->RecordEvent("command_started", 0, "", s_.command, c_.options->run);
+  ProcessResult result = RunWithLockRetries(s_.command);
+  ToolHistorySnapshot after = Snapshot();
+  outcome.tool_applied = NewlyApplied(before, after);
+  SayWhatTheRunApplied(outcome.tool_applied);
+  if (!result.ok()) {
+    int code = Failed(s_.command, result, &outcome);
+    if (s_.on_failure == ReleaseSettings::OnFailure::kRollbackRelease &&
+        !RevertThisRun(after, &outcome))
+      code = c_.InterruptedOr(kExitFailed);
+    RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, code);
+    return code;
   }
-  c.driver->RecordEvent("command_succeeded", 0, "", command, c.options->run);
-  if (!down && !RunHooks(c, "after", s.hooks.after, nullptr, &outcome, kExitOk)) {
+  c_.driver->RecordEvent("command_succeeded", 0, "", s_.command, c_.options->run);
+  if (!RunHooks(c_, "after", s_.hooks.after, nullptr, &outcome, kExitOk)) {
     outcome.failed_in_hook = true;
     outcome.error = "a hooks.after command failed";
-    RunHooks(c, "on_failure", s.hooks.on_failure, nullptr, &outcome, kExitFailed);
-    return c.InterruptedOr(kExitFailed);
+    RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, kExitFailed);
+    return c_.InterruptedOr(kExitFailed);
   }
-  c.console->Step("`" + command + "` succeeded in " + FormatDuration(c.clock->Now() - start));
+  c_.console->Step("`" + s_.command + "` succeeded in " + FormatDuration(c_.clock->Now() - start));
+  return kExitOk;
+}
+
+/// After `command` failed: the error with the tool's last lines and the
+/// event. The caller reverts (rollback-release) and runs on_failure.
+int ExternalCommandRun::Failed(const std::string& command, const ProcessResult& result,
+                               RunOutcome* outcome) {
+  outcome->error = ErrorOf(command, result);
+  c_.console->Error(outcome->error);
+  c_.driver->RecordEvent("command_failed", 0, "", outcome->error, c_.options->run);
+  return c_.InterruptedOr(kExitFailed);
+}
+
+/// on_failure: rollback-release: one `rollback_command` per migration this
+/// run applied, newest first, each checked against the tool's table before
+/// (the newest row must be the one to revert) and after (exactly that row
+/// gone). Stops at the first surprise; true when everything was reverted.
+bool ExternalCommandRun::RevertThisRun(ToolHistorySnapshot current, RunOutcome* outcome) {
+  const std::vector<std::string>& applied = outcome->tool_applied;
+  if (applied.empty()) {
+    c_.console->Step("Nothing to revert: this run applied no migration (" +
+                     table_.Describe() + " is as before the run)");
+    return true;
+  }
+  c_.console->Step("Reverting the " + Plural(applied.size(), "migration", "migrations") +
+                   " this run applied, newest first, with `" + s_.rollback_command + "`");
+  for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
+    if (c_.interrupted()) break;
+    if (!UndoNewest(*it, &current)) break;
+    outcome->tool_reverted.push_back(*it);
+  }
+  if (outcome->tool_reverted.size() == applied.size()) {
+    c_.console->Step("Reverted " + Plural(applied.size(), "migration", "migrations") + " (" +
+                     table_.Describe() + " is as before the run): " +
+                     JoinNames(outcome->tool_reverted));
+    c_.driver->RecordEvent("command_reverted", 0, "", JoinNames(outcome->tool_reverted),
+                           c_.options->run);
+    return true;
+  }
+  std::vector<std::string> left(applied.begin(),
+                                applied.end() - static_cast<long>(outcome->tool_reverted.size()));
+  c_.console->Error("rollback-release stopped: " +
+                    Plural(outcome->tool_reverted.size(), "migration", "migrations") +
+                    " of this run reverted, still applied: " + JoinNames(left) +
+                    "; revert them with the tool by hand");
+  return false;
+}
+
+/// Runs `rollback_command` once, when `expected` is the tool's newest row;
+/// false (saying what it saw) when it is not, the command fails, or the
+/// table changed otherwise than by removing exactly that row.
+bool ExternalCommandRun::UndoNewest(const std::string& expected, ToolHistorySnapshot* current) {
+  if (current->names.empty() || current->names.back() != expected) {
+    c_.console->Error("not running `" + s_.rollback_command + "`: it reverts the newest row of " +
+                      table_.Describe() + ", which is `" +
+                      (current->names.empty() ? std::string("(none)") : current->names.back()) +
+                      "`, not `" + expected + "` of this run");
+    return false;
+  }
+  ProcessResult result = c_.runner->Run(s_.rollback_command, env_, 0, "[rollback] ", true);
+  if (!result.ok()) {
+    c_.console->Error(ErrorOf(s_.rollback_command, result));
+    return false;
+  }
+  ToolHistorySnapshot next = Snapshot();
+  std::vector<std::string> removed = Removed(*current, next);
+  std::vector<std::string> added = NewlyApplied(*current, next);
+  if (removed != std::vector<std::string>{expected} || !added.empty()) {
+    c_.console->Error("`" + s_.rollback_command + "` was to revert `" + expected + "`, but " +
+                      table_.Describe() + " lost [" + JoinNames(removed) + "] and gained [" +
+                      JoinNames(added) + "]; stopping");
+    return false;
+  }
+  c_.console->Detail("Reverted " + expected);
+  *current = next;
+  return true;
+}
+
+/// `migrate down N`: `rollback_command` N times, each checked to remove one
+/// row when the tool's table is known.
+int ExternalCommandRun::Down(int count) {
+  ToolHistorySnapshot current = Snapshot();
+  c_.console->Step("Running `" + s_.rollback_command + "` " +
+                   Plural(count, "time", "times") + " under the migration lock on " +
+                   c_.driver->Describe());
+  c_.driver->RecordEvent("command_started", 0, "", s_.rollback_command, c_.options->run);
+  for (int i = 0; i < count; ++i) {
+    if (knows_table_) {
+      if (current.names.empty()) {
+        c_.console->Step(table_.Describe() + " has no row left to revert");
+        break;
+      }
+      if (!UndoNewest(current.names.back(), &current)) return c_.InterruptedOr(kExitFailed);
+      continue;
+    }
+    ProcessResult result = c_.runner->Run(s_.rollback_command, env_, 0, "[command] ", true);
+    if (!result.ok()) {
+      RunOutcome outcome;
+      return Failed(s_.rollback_command, result, &outcome);
+    }
+  }
+  c_.driver->RecordEvent("command_succeeded", 0, "", s_.rollback_command, c_.options->run);
   return kExitOk;
 }
 
@@ -70,21 +259,26 @@ int RunUnderLock(const MigratorContext& c, bool down, int count, const std::stri
 
 int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   const ReleaseSettings& s = c.settings();
-  const std::string& command = down ? s.rollback_command : s.command;
-  if (command.empty())
+  if (down && s.rollback_command.empty())
     throw UserError(kExitUsage, "no rollback_command is configured to revert migrations "
                                 "applied by `" + s.command + "`");
   std::string unsafe = CheckReleaseSettings(s);
   if (!down && !unsafe.empty()) throw UserError(kExitUsage, unsafe);
-  if (!down && s.lock_retries > 0)
-    c.console->Detail("lock_retries applies to slugwright's own runner; `" + command +
-                      "` runs once, and its failure is final");
   try {
     ScopedMigrationLock lock(c.driver, c.clock, c.console, c.interrupt,
                              {s.lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
-    return RunUnderLock(c, down, count, command);
+    c.driver->CreateHistoryTables();
+    ExternalCommandRun run(c);
+    return down ? run.Down(count) : run.Up();
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());
   }
+}
+
+std::string ExternalCommandPgOptions(const ReleaseSettings& s, const std::string& user_pgoptions) {
+  return (user_pgoptions.empty() ? "" : user_pgoptions + " ") + "-c lock_timeout=" +
+         std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
+         " -c statement_timeout=" +
+         std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
 }

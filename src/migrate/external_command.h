@@ -12,4 +12,10 @@
 /// refusals (no rollback_command, lock, unreachable database).
 int RunExternalCommand(const MigratorContext& context, bool down, int count);
 
+/// PGOPTIONS for libpq-based tools run by `command:` (and hooks): the
+/// user's own `user_pgoptions` first, then the release's lock_timeout and
+/// statement_timeout (libpq applies the last of a repeated setting).
+std::string ExternalCommandPgOptions(const ReleaseSettings& settings,
+                                     const std::string& user_pgoptions);
+
 #endif  // SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_

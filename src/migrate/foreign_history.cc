@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 #include <set>
 
 #include "base/exit_codes.h"
+#include "migrate/sql_splitter.h"
 
 namespace {
 
@@ -219,22 +221,75 @@ std::string DescribeForeignTable(ForeignTool tool) {
   return std::string(info.name) + "'s `" + info.table + "`";
 }
 
-void RefuseIfForeignHistory(DatabaseDriver* driver) {
+std::string ForeignHistoryFound(DatabaseDriver* driver) {
   std::vector<ForeignTool> tools =
       DetectForeignTools(driver->ForeignTableColumns(ForeignTablesToLookFor()));
-  if (tools.empty()) return;
+  if (tools.empty()) return "";
   std::string found, commands;
   for (ForeignTool tool : tools) {
     found += (found.empty() ? "" : " and ") + DescribeForeignTable(tool);
     commands += std::string("\n  slugwright migrate adopt") +
                 (tools.size() > 1 ? std::string(" --from ") + InfoFor(tool).name : "");
   }
+  return "slugwright's history table does not exist yet, but " + found + " does, so "
+         "running every migration from the first would re-apply what that tool already "
+         "applied. Import its history first (add --dry-run to see the mapping), with the "
+         "same --dir and database flags as this command:" + commands;
+}
+
+void RefuseIfForeignHistory(DatabaseDriver* driver) {
+  std::string found = ForeignHistoryFound(driver);
+  if (!found.empty())
+    throw UserError(kExitIntegrity, "refusing to migrate; nothing was applied: " + found);
+}
+
+std::vector<std::string> TablesCreatedBy(const std::string& sql) {
+  static const std::regex kCreateTable(
+      R"(^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))?))",
+      std::regex::icase);
+  std::vector<SqlStatement> statements;
+  SqlSplitError error;
+  std::vector<std::string> tables;
+  if (!SplitSql(sql, 1, &statements, &error)) return tables;
+  for (const SqlStatement& st : statements) {
+    std::smatch m;
+    if (!std::regex_search(st.text, m, kCreateTable)) continue;
+    std::string name = m[1].str();
+    if (name.back() == '"') {  // the last component, quoted: as written
+      size_t open = name.rfind('"', name.size() - 2);
+      name = name.substr(open + 1, name.size() - open - 2);
+    } else {  // unquoted: folded to lower case, as PostgreSQL does
+      name = Lower(name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1));
+    }
+    tables.push_back(name);
+  }
+  return tables;
+}
+
+void RefuseIfSchemaAlreadyExists(DatabaseDriver* driver, const std::vector<Migration>& files) {
+  if (files.empty()) return;
+  const Migration& first = files.front();
+  std::vector<std::string> created = TablesCreatedBy(first.up_sql);
+  if (created.empty()) return;
+  auto existing = driver->ForeignTableColumns(created);
+  if (existing.empty()) return;
+  std::vector<std::string> others = driver->OtherHistoryTables();
+  if (!others.empty())
+    throw UserError(kExitIntegrity,
+                    "refusing to migrate; nothing was applied: this history table does not "
+                    "exist yet, but slugwright's history table " + others.front() +
+                    " does, and the table `" + existing.begin()->first + "` that the first "
+                    "migration (" + first.up_path + ") creates already exists: another "
+                    "runner with a different `table:` / --table migrated this database. Use "
+                    "the same table setting as that runner");
   throw UserError(kExitIntegrity,
                   "refusing to migrate; nothing was applied: slugwright's history table does "
-                  "not exist yet, but " + found + " does, so running every migration from "
-                  "the first would re-apply what that tool already applied. Import its "
-                  "history first (add --dry-run to see the mapping), with the same --dir and "
-                  "database flags as this command:" + commands);
+                  "not exist yet, but the table `" + existing.begin()->first + "` that the "
+                  "first migration (" + first.up_path + ") creates already does, so this "
+                  "schema was migrated before, by hand or by another tool. Record what is "
+                  "already applied first (add --dry-run to see the mapping), with the same "
+                  "--dir and database flags as this command:\n  slugwright migrate adopt "
+                  "--version V   (V: the newest migration this schema already has)");
 }
 
 void RefuseForeignHistoryTableName(const std::string& table) {

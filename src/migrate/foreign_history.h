@@ -116,11 +116,28 @@ AdoptionPlan MatchForeignHistory(const std::vector<Migration>& files,
 /// "dbmate's `schema_migrations`": for messages.
 std::string DescribeForeignTable(ForeignTool tool);
 
+/// When a known tool's history table exists: what it is and the exact
+/// adopt command, for `migrate status` and the refusal below; else "".
+/// Throws DatabaseError.
+std::string ForeignHistoryFound(DatabaseDriver* driver);
+
 /// For `up`/`release` when slugwright's history table does not exist yet:
 /// throws UserError(kExitIntegrity) naming the tool's table and the exact
 /// adopt command when a known tool's history table exists, so nothing the
 /// tool applied runs again. Throws DatabaseError.
 void RefuseIfForeignHistory(DatabaseDriver* driver);
+
+/// The tables `sql` creates (`CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name`,
+/// not temporary ones), unqualified and unquoted, in order.
+std::vector<std::string> TablesCreatedBy(const std::string& sql);
+
+/// For `up`/`release` when slugwright's history table does not exist yet
+/// and no tool's table does either: throws UserError(kExitIntegrity) when
+/// the schema already has a table the first pending migration creates
+/// (a schema made by hand or by an unknown tool), naming the table and the
+/// `migrate adopt --version V` command, so nothing runs twice. Throws
+/// DatabaseError.
+void RefuseIfSchemaAlreadyExists(DatabaseDriver* driver, const std::vector<Migration>& files);
 
 /// Throws UserError(kExitUsage) when the history table setting (--table /
 /// `table:`) names another tool's history table.

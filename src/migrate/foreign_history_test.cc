@@ -137,3 +137,14 @@ TEST(ForeignHistoryTest, AnotherToolsTableIsNoHistoryTableName) {
   EXPECT_THROW(RefuseForeignHistoryTableName("flyway_schema_history"), UserError);
   EXPECT_NO_THROW(RefuseForeignHistoryTableName("slugwright_migrations"));
 }
+
+TEST(ForeignHistoryTest, TablesCreatedByNamesEachCreatedTableAsPostgresFoldsIt) {
+  EXPECT_EQ(TablesCreatedBy("-- seed\nCREATE TABLE IF NOT EXISTS Users (id int);\n"
+                            "create unlogged table public.\"Events\" (id int);\n"
+                            "CREATE TEMP TABLE scratch (id int);\n"
+                            "INSERT INTO users VALUES (1);\n"
+                            "CREATE TABLE \"my.schema\".\"T\" (id int);\n"),
+            (std::vector<std::string>{"users", "Events", "T"}));
+  EXPECT_TRUE(TablesCreatedBy("ALTER TABLE users ADD COLUMN x int;").empty());
+  EXPECT_TRUE(TablesCreatedBy("CREATE TABLE 'unterminated").empty());
+}

@@ -70,6 +70,10 @@ struct HookContext {
   std::vector<int64_t> pending;
   /// Versions reverted by on_failure: rollback-release, newest first.
   std::vector<int64_t> reverted;
+  /// `command:` mode: the names of those migrations as the tool's history
+  /// table records them (e.g. "20240101000001-create-users.js").
+  std::vector<std::string> applied_names;
+  std::vector<std::string> reverted_names;
   int64_t failed_version = 0;
   std::string failed_name;
   /// The error, scrubbed of secrets.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "migrate/sql_splitter.h"
+
 /// One migration as read from its file(s): what to apply and how.
 struct Migration {
   /// The file name's leading digits, ordered numerically.
@@ -40,6 +42,10 @@ struct Migration {
   /// paths and markers are known, its SQL is not loaded or checked yet
   /// (MigrationSource::ReadChecked does that).
   bool sql_checked = true;
+  /// How the file was lexed (standard_conforming_strings): as the server
+  /// reads strings, once the server's setting is known (server_lexing.h).
+  /// Pass it to SplitSql whenever up_sql or down_sql is split again.
+  SqlSplitOptions split_options;
 };
 
 /// Where migrations come from. The orchestrator reads them through this
@@ -58,10 +64,18 @@ class MigrationSource {
   /// an applied migration's SQL never runs again. By default: ReadAll().
   virtual std::vector<Migration> ReadIndex() { return ReadAll(); }
   /// One migration of ReadIndex read and checked as ReadAll would (same
-  /// errors). By default: `indexed` itself.
+  /// errors), lexed with split_options() as they are now (the server's,
+  /// once connected: server_lexing.h). By default: `indexed` itself.
   virtual Migration ReadChecked(const Migration& indexed) { return indexed; }
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;
+  /// How ReadAll and ReadChecked lex the SQL from now on (default:
+  /// standard_conforming_strings on). ReadIndex lexes nothing.
+  virtual void SetSplitOptions(const SqlSplitOptions& options) { split_options_ = options; }
+  const SqlSplitOptions& split_options() const { return split_options_; }
+
+ protected:
+  SqlSplitOptions split_options_;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_H_

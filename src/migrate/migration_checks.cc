@@ -33,7 +33,8 @@ void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
     const std::string& path = down ? m->down_path : m->up_path;
     bool in_transaction = down ? m->down_in_transaction : m->up_in_transaction;
     std::vector<SqlStatement> statements =
-        SplitSqlOrThrow(sql, path, down ? m->down_first_line : m->up_first_line);
+        SplitSqlOrThrow(sql, path, down ? m->down_first_line : m->up_first_line,
+                        m->split_options);
     if (in_transaction) {
       for (const SqlStatement& s : statements) {
         if (IsTransactionControl(s.text))

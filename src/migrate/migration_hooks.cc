@@ -6,6 +6,7 @@
 #include "base/console.h"
 #include "base/duration.h"
 #include "migrate/hook_runner.h"
+#include "migrate/tool_history.h"
 
 namespace {
 
@@ -35,6 +36,14 @@ HookContext MakeHookContext(const MigratorContext& c, const std::string& hook,
   if (outcome) {
     for (const Migration* m : outcome->committed) context.applied.push_back(m->version);
     context.reverted = outcome->reverted;
+    for (const std::string& name : outcome->tool_applied) {
+      context.applied.push_back(ToolMigrationVersion(name));
+      context.applied_names.push_back(name);
+    }
+    for (const std::string& name : outcome->tool_reverted) {
+      context.reverted.push_back(ToolMigrationVersion(name));
+      context.reverted_names.push_back(name);
+    }
     if (outcome->failed) {
       context.failed_version = outcome->failed->version;
       context.failed_name = outcome->failed->name;

@@ -19,6 +19,10 @@ struct RunOutcome {
   const Migration* failed = nullptr;
   std::string error;
   bool failed_in_hook = false;
+  /// `command:` mode: the rows the tool's history table gained in this run
+  /// and those rollback-release removed again, oldest first / newest first.
+  std::vector<std::string> tool_applied;
+  std::vector<std::string> tool_reverted;
 };
 
 /// Runs the commands of hook `hook` (before, after, on_failure) with the

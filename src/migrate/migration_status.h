@@ -42,11 +42,17 @@ struct MigrationStatus {
     std::string checksum;
     /// The history row (kApplied, kChanged, kUnfinished, kNoFile).
     HistoryRow row;
+    /// `command:` mode: the migration as the tool names it (its history
+    /// row or file name), shown instead of version_name.
+    std::string tool_name;
   };
 
   std::string database;
   std::string table;
   std::string source;
+  /// `command:` mode: the command that owns these migrations; entries then
+  /// come from its history table and directory (tool_history.h).
+  std::string owner;
   std::vector<Entry> entries;
   size_t applied = 0;
   size_t pending = 0;

@@ -13,7 +13,9 @@
 #include "migrate/migration_observer.h"
 #include "migrate/migration_progress.h"
 #include "migrate/repair.h"
+#include "migrate/server_lexing.h"
 #include "migrate/sql_splitter.h"
+#include "migrate/tool_history.h"
 #include "migrate/validate.h"
 
 namespace {
@@ -107,6 +109,7 @@ std::vector<HistoryRow> Migrator::ReadHistory(bool create) {
   std::vector<HistoryRow> rows;
   if (!driver_->ReadHistory(&rows) && create) {
     RefuseIfForeignHistory(driver_);  // never re-apply what another tool applied
+    RefuseIfSchemaAlreadyExists(driver_, files_);
     driver_->CreateHistoryTables();
   }
   return rows;
@@ -159,12 +162,15 @@ int Migrator::Up(bool dry_run) {
     }
     return RunExternalCommand(context_, false, 1);
   }
-  files_ = source_->ReadIndex();
+  files_ = ReadIndexBeforeConnecting(source_, driver_);
   RefuseBlankUpSections(files_);
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
     ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+    // Pending files are split as the server reads strings; applied ones
+    // were only hashed, which does not depend on it.
+    FollowServerLexing(source_, driver_, &files_);
     // Nothing to do (the usual release): one query, no lock, so racing
     // releases that find nothing pending all exit at once.
     std::vector<HistoryRow> rows;
@@ -189,10 +195,17 @@ int Migrator::Up(bool dry_run) {
 
 int Migrator::DryRun() {
   ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+  FollowServerLexing(source_, driver_, &files_);
   std::vector<HistoryRow> rows;
-  if (!driver_->ReadHistory(&rows)) RefuseIfForeignHistory(driver_);
+  bool history_exists = driver_->ReadHistory(&rows);
   MigrationPlan plan = MakePlan(files_, rows);
+  // Before the refusals, as `up` does: a broken pending file is reported
+  // first, and the first migration's SQL is read once it is pending.
   CheckPendingFiles(source_, &files_, rows, &plan);
+  if (!history_exists) {
+    RefuseIfForeignHistory(driver_);
+    RefuseIfSchemaAlreadyExists(driver_, files_);
+  }
   std::string future = FutureWarning(plan);
   if (!future.empty()) console_->Warning(future);
   ThrowIfProblems(IntegrityProblems(plan, options_.settings.allow_out_of_order),
@@ -362,7 +375,7 @@ void Migrator::ApplyOne(const Migration& m, bool out_of_order) {
 }
 
 void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
-  std::vector<SqlStatement> statements = SplitSqlOrThrow(m.up_sql, m.up_path, m.up_first_line);
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(m.up_sql, m.up_path, m.up_first_line, m.split_options);
   const int total = static_cast<int>(statements.size());
   driver_->StartUnfinished(m, total, out_of_order, options_.run);
   for (int i = 0; i < total; ++i) {
@@ -538,24 +551,43 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
 // status, validate, repair
 
 MigrationStatus Migrator::Status() {
-  files_ = source_->ReadAll();
+  files_ = ReadBeforeConnecting(source_, driver_);
   MigrationPlan plan;
   try {
     driver_->Connect();
   } catch (const DatabaseError& e) {
     throw UserError(kExitCannotConnect, e.what());
   }
+  std::string foreign;
   try {
-    plan = MakePlan(files_, ReadHistory(false));
+    std::vector<HistoryRow> rows;
+    // Everything shows as pending on a database another tool migrated:
+    // say so, with the adopt command, instead of inviting `up`.
+    if (!driver_->ReadHistory(&rows)) foreign = ForeignHistoryFound(driver_);
+    plan = MakePlan(files_, rows);
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());
   }
   MigrationStatus status =
       MakeMigrationStatus(files_, plan, options_.settings.allow_out_of_order);
+  if (!foreign.empty()) status.problems.push_back(foreign);
   status.database = driver_->Describe();
   status.table = options_.settings.table;
   status.source = source_->Describe();
   return status;
+}
+
+MigrationStatus Migrator::CommandStatus(DiskInterface* disk, const std::string& app_root) {
+  try {
+    driver_->Connect();
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitCannotConnect, e.what());
+  }
+  try {
+    return ToolMigrationStatus(driver_, disk, options_.settings, app_root);
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitFailed, e.what());
+  }
 }
 
 int Migrator::Validate(bool use_database) {

@@ -16,6 +16,7 @@
 #include "migrate/release_settings.h"
 
 class Clock;
+class DiskInterface;
 class CommandRunner;
 class Console;
 class Interrupt;
@@ -53,6 +54,10 @@ class Migrator {
   /// lock; throws UserError(kExitCannotConnect) when the database does not
   /// accept a connection, UserError(kExitFailed) when reading fails.
   MigrationStatus Status();
+  /// `command:` mode's status: the tool's history table and its migration
+  /// files (listed through `disk`, relative to `app_root`); the same
+  /// errors as Status().
+  MigrationStatus CommandStatus(DiskInterface* disk, const std::string& app_root);
   /// Checks the files (and, with `use_database`, the history policies).
   int Validate(bool use_database);
   /// Clears unfinished non-transactional migrations and, optionally,

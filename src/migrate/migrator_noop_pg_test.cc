@@ -118,3 +118,22 @@ TEST_F(NoOpTest, ARunnerThatWaitedForTheLockReadsTheHistoryAgainAndFindsNothing)
   // Only the first started a run: the second found nothing under the lock.
   EXPECT_EQ(Events("run_started"), 1);
 }
+
+TEST_F(NoOpTest, OnADatabaseWithStandardConformingStringsOffAPendingFileIsSplitAsTheServerReadsIt) {
+  db_.Exec("ALTER DATABASE " + db_.name() + " SET standard_conforming_strings = off");
+  WriteMigration("20240101000000_t.sql", "-- migrate:up\nCREATE TABLE t (v text);\n");
+  ASSERT_EQ(Run(Up()).code, 0);
+  // Pending on the no-op path's first history read: one string on this
+  // database, cut in two (and unterminated) with the default.
+  WriteMigration("20240102000000_seed.sql",
+                 "-- migrate:up transaction:false\n"
+                 "INSERT INTO t VALUES ('a\\'; b');\n"
+                 "INSERT INTO t VALUES ('c');\n");
+  RunResult up = Run(Up());
+  ASSERT_EQ(up.code, 0) << up.all();
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM t WHERE v = 'a''; b'"), 1);
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM t"), 2);
+  RunResult again = Run(Up());
+  EXPECT_EQ(again.code, 0) << again.all();
+  EXPECT_TRUE(Contains(again.out, "up to date")) << again.out;
+}

@@ -20,7 +20,11 @@ class IndexedSource : public FakeSource {
  public:
   std::set<int64_t> broken;
   std::vector<int64_t> checked;
+  /// split_options().standard_conforming_strings at each ReadChecked.
+  std::vector<bool> checked_lexing_on;
+  int index_reads = 0;
   std::vector<Migration> ReadIndex() override {
+    ++index_reads;
     std::vector<Migration> index = migrations;
     for (Migration& m : index) {
       m.sql_checked = false;
@@ -30,6 +34,7 @@ class IndexedSource : public FakeSource {
   }
   Migration ReadChecked(const Migration& indexed) override {
     checked.push_back(indexed.version);
+    checked_lexing_on.push_back(split_options().standard_conforming_strings);
     if (broken.count(indexed.version))
       throw UserError(kExitUsage, indexed.up_path + ":2: unterminated quoted string");
     for (const Migration& m : migrations)
@@ -47,11 +52,36 @@ class UnreachableDriver : public FakeDatabaseDriver {
   }
 };
 
+/// A server (or database) set to standard_conforming_strings = off.
+class StringsOffDriver : public FakeDatabaseDriver {
+ public:
+  bool StandardConformingStrings() override { return false; }
+};
+
+/// A source without an index (ReadIndex is ReadAll): counts its reads.
+class CountingSource : public FakeSource {
+ public:
+  int reads = 0;
+  std::vector<Migration> ReadAll() override {
+    ++reads;
+    return migrations;
+  }
+};
+
 struct MigratorNoOpTest : public MigratorFixture {
   IndexedSource indexed;
   MigratorNoOpTest() {
     indexed.Add(1, "CREATE TABLE a (id int);");
     indexed.Add(2, "CREATE TABLE b (id int);");
+  }
+  /// Records migration 1 as applied, with the checksum of its file.
+  void ApplyFirst(FakeDatabaseDriver* d) {
+    d->history_exists = true;
+    d->history[1] = {};
+    d->history[1].version = 1;
+    d->history[1].name = "m1";
+    d->history[1].checksum = "sha256:CREATE TABLE a (id int);";
+    d->history[1].state = MigrationState::kApplied;
   }
   Migrator MakeIndexed(DatabaseDriver* d) {
     return Migrator(&indexed, d, &runner, &console, &clock, nullptr, options);
@@ -103,12 +133,7 @@ TEST_F(MigratorNoOpTest, AnUnfinishedRowWaitsForTheLockBeforeItIsJudged) {
 }
 
 TEST_F(MigratorNoOpTest, OnlyPendingMigrationsAreCheckedInFull) {
-  driver.history_exists = true;
-  driver.history[1] = {};
-  driver.history[1].version = 1;
-  driver.history[1].name = "m1";
-  driver.history[1].checksum = "sha256:CREATE TABLE a (id int);";
-  driver.history[1].state = MigrationState::kApplied;
+  ApplyFirst(&driver);
   indexed.broken = {1};  // applied: its SQL never runs again
   EXPECT_EQ(UpCode(&driver), kExitOk);
   EXPECT_EQ(indexed.checked, std::vector<int64_t>{2});
@@ -135,4 +160,38 @@ TEST_F(MigratorNoOpTest, AnUnreachableServerStillReportsABrokenFileFirst) {
   indexed.broken.clear();
   EXPECT_EQ(UpCode(&unreachable, &error), kExitFailed);
   EXPECT_NE(error.find("could not connect"), std::string::npos) << error;
+}
+
+TEST_F(MigratorNoOpTest, PendingFilesAreCheckedAsTheServerLexesAndIndexedOnesAreNotReadAgain) {
+  StringsOffDriver off;
+  ApplyFirst(&off);
+  EXPECT_EQ(UpCode(&off), kExitOk);
+  EXPECT_EQ(indexed.index_reads, 1);  // the applied file is not read again
+  EXPECT_EQ(indexed.checked, std::vector<int64_t>{2});
+  EXPECT_EQ(indexed.checked_lexing_on, std::vector<bool>{false});
+  EXPECT_FALSE(indexed.split_options().standard_conforming_strings);
+  EXPECT_TRUE(off.Logged("up 2"));
+}
+
+TEST_F(MigratorNoOpTest, DryRunChecksPendingFilesAsTheServerLexes) {
+  StringsOffDriver off;
+  ApplyFirst(&off);
+  EXPECT_EQ(MakeIndexed(&off).Up(/*dry_run=*/true), kExitOk);
+  EXPECT_EQ(indexed.index_reads, 1);
+  EXPECT_EQ(indexed.checked_lexing_on, std::vector<bool>{false});
+}
+
+TEST_F(MigratorNoOpTest, ASourceWithoutAnIndexIsReadAgainWhenTheServerLexesOtherwise) {
+  CountingSource plain;
+  plain.Add(1, "CREATE TABLE a (id int);");
+  StringsOffDriver off;
+  EXPECT_EQ(Migrator(&plain, &off, &runner, &console, &clock, nullptr, options).Up(false),
+            kExitOk);
+  EXPECT_EQ(plain.reads, 2);
+  EXPECT_FALSE(plain.split_options().standard_conforming_strings);
+  CountingSource on_server;
+  on_server.Add(1, "CREATE TABLE a (id int);");
+  EXPECT_EQ(Migrator(&on_server, &driver, &runner, &console, &clock, nullptr, options).Up(false),
+            kExitOk);
+  EXPECT_EQ(on_server.reads, 1);
 }

@@ -13,12 +13,13 @@
 #include "migrate/external_command.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
+#include "migrate/server_lexing.h"
 #include "migrate/sql_splitter.h"
 
 void Migrator::Revert(const Migration& m) {
   if (!m.down_in_transaction) {
     std::vector<SqlStatement> statements =
-        SplitSqlOrThrow(m.down_sql, m.down_path, m.down_first_line);
+        SplitSqlOrThrow(m.down_sql, m.down_path, m.down_first_line, m.split_options);
     for (size_t i = 0; i < statements.size(); ++i) {
       try {
         driver_->ExecuteStatement(statements[i].text);
@@ -72,10 +73,11 @@ void Migrator::RevertCommitted(RunOutcome* outcome) {
 int Migrator::Down(int count) {
   if (count < 1) throw UserError(kExitUsage, "down needs a count of at least 1");
   if (!options_.settings.command.empty()) return RunExternalCommand(context_, true, count);
-  files_ = source_->ReadAll();
+  files_ = ReadBeforeConnecting(source_, driver_);
   try {
     CancelOnInterrupt cancel(interrupt_, driver_);
     ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, LockOptions());
+    RereadIfServerLexesOtherwise(source_, driver_, &files_);
     MigrationPlan plan = MakePlan(files_, ReadHistory(false));
     ThrowIfProblems(IntegrityProblems(plan, true), "refusing to revert; nothing was changed:");
     if (plan.applied.empty()) {

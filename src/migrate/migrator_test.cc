@@ -273,26 +273,6 @@ TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
   EXPECT_NE(out.str().find("would apply 5 migrations"), std::string::npos) << out.str();
 }
 
-// on_failure: rollback-release with command: ran the undo once whatever
-// the tool applied (reverting the previous release's migration when this
-// run applied nothing). It is refused before anything runs.
-TEST_F(MigratorTest, ExternalCommandWithRollbackReleaseIsRefusedBeforeAnythingRuns) {
-  options.settings.command = "npx sequelize db:migrate";
-  options.settings.rollback_command = "npx sequelize db:migrate:undo";
-  options.settings.on_failure = ReleaseSettings::OnFailure::kRollbackRelease;
-  try {
-    Up();
-    FAIL() << "expected a refusal";
-  } catch (const UserError& e) {
-    EXPECT_EQ(kExitUsage, e.code());
-    EXPECT_NE(std::string(e.what()).find("cannot tell which migrations the tool applied"),
-              std::string::npos)
-        << e.what();
-  }
-  EXPECT_TRUE(runner.calls.empty());
-  EXPECT_EQ(driver.calls["try_lock"], 0);
-}
-
 TEST_F(MigratorTest, ExternalCommandRunsUnderTheLockWithHooks) {
   options.settings.command = "npx sequelize db:migrate";
   options.settings.rollback_command = "npx sequelize db:migrate:undo";

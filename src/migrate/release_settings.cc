@@ -2,18 +2,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include "migrate/tool_history.h"
+
 const char* ToString(ReleaseSettings::TransactionMode mode) {
   return mode == ReleaseSettings::TransactionMode::kAll ? "all"
                                                         : "per-migration";
 }
 
 std::string CheckReleaseSettings(const ReleaseSettings& s) {
-  if (!s.command.empty() && s.on_failure == ReleaseSettings::OnFailure::kRollbackRelease)
+  if (s.command.empty() || s.on_failure != ReleaseSettings::OnFailure::kRollbackRelease)
+    return "";
+  if (s.rollback_command.empty())
     return "`on_failure: rollback-release` with `command: " + s.command +
-           "`: slugwright cannot tell which migrations the tool applied in this run, so "
-           "running `rollback_command` could revert an earlier release's migration (or too "
-           "few of this one's). Use `on_failure: stop` and undo by hand with the tool, or "
-           "let slugwright run the migrations itself";
+           "` needs `rollback_command:`, the tool's command that reverts its newest "
+           "migration (e.g. `npx sequelize-cli db:migrate:undo`)";
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(s, &table))
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "`: slugwright cannot tell which history table that tool writes, so it could "
+           "not know which migrations this run applied, and running `rollback_command` "
+           "could revert an earlier release's migration (or too few of this one's). Name "
+           "the table with `command_history: {table: ..., column: ...}` (one row per "
+           "applied migration), or use `on_failure: stop`";
   return "";
 }
 
@@ -37,6 +47,10 @@ void to_json(nlohmann::json& j, const ReleaseSettings& s) {
       {"allow_out_of_order", s.allow_out_of_order},
       {"command", s.command},
       {"rollback_command", s.rollback_command},
+      {"command_history",
+       {{"table", s.command_history.table},
+        {"column", s.command_history.column},
+        {"migrations", s.command_history.migrations}}},
       {"hooks",
        {{"before", s.hooks.before},
         {"after", s.hooks.after},
@@ -63,6 +77,13 @@ void from_json(const nlohmann::json& j, ReleaseSettings& s) {
   j.at("allow_out_of_order").get_to(s.allow_out_of_order);
   j.at("command").get_to(s.command);
   j.at("rollback_command").get_to(s.rollback_command);
+  // Absent in release.json files written before command_history existed.
+  if (j.contains("command_history")) {
+    const nlohmann::json& history = j.at("command_history");
+    history.at("table").get_to(s.command_history.table);
+    history.at("column").get_to(s.command_history.column);
+    history.at("migrations").get_to(s.command_history.migrations);
+  }
   const nlohmann::json& hooks = j.at("hooks");
   hooks.at("before").get_to(s.hooks.before);
   hooks.at("after").get_to(s.hooks.after);

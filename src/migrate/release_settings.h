@@ -19,6 +19,18 @@ struct HookSettings {
   double timeout_seconds = 300;
 };
 
+/// Where `command:`'s tool records what it applied (`command_history:` in
+/// slugwright.yml); an empty field is inferred from the command
+/// (migrate/tool_history.h).
+struct CommandHistorySettings {
+  /// The tool's history table, in the current schema.
+  std::string table;
+  /// Its column naming each applied migration.
+  std::string column;
+  /// The tool's migration files, relative to the app root.
+  std::string migrations;
+};
+
 /// How one app's release phase applies migrations: the `release:` section of
 /// slugwright.yml, resolved by `bin/compile` and stored in the slug so that
 /// `slugwright release` needs no app name at run time.
@@ -47,13 +59,15 @@ struct ReleaseSettings {
   /// built-in runner (e.g. `npx sequelize-cli db:migrate`), and its undo.
   std::string command;
   std::string rollback_command;
+  CommandHistorySettings command_history;
   HookSettings hooks;
 };
 
-/// Why these settings cannot run safely, "" when they can: today
-/// `on_failure: rollback-release` with `command:`, since slugwright cannot
-/// know which migrations the tool applied in this run, and undoing a fixed
-/// number of them could revert an earlier release's migration.
+/// Why these settings cannot run safely, "" when they can: `on_failure:
+/// rollback-release` with `command:` needs `rollback_command:` and a
+/// history table slugwright can read (inferred from the command or named
+/// in `command_history:`), since undoing a guessed number of migrations
+/// could revert an earlier release's migration.
 std::string CheckReleaseSettings(const ReleaseSettings& settings);
 
 const char* ToString(ReleaseSettings::TransactionMode mode);

@@ -30,6 +30,22 @@ std::string Lead(const std::string& text, size_t words) {
   return out;
 }
 
+/// `text` with what is inside '...' and "..." blanked, so a keyword in a
+/// string literal or quoted identifier does not match ('' and "" stay
+/// inside: the quote closes and opens again).
+std::string WithoutQuoted(const std::string& text) {
+  std::string out = text;
+  char quote = 0;
+  for (char& c : out) {
+    if (quote) {
+      if (c == quote) quote = 0; else c = ' ';
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
@@ -37,6 +53,9 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
   using std::regex;
   const auto icase = regex::icase | regex::optimize;
   static const regex kCopyFromStdin(R"(\s*COPY\b[^;]*?\bFROM\s+STDIN\b)", icase);
+  // `COPY table [(columns)] TO STDOUT` or `COPY (query) TO STDOUT`: the
+  // target comes last, after the query's closing parenthesis.
+  static const regex kCopyToStdout(R"(\s*COPY\b[\s\S]*\bTO\s+STDOUT\b)", icase);
   static const regex kNoTransaction(
       R"(\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*?\bCONCURRENTLY|VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|ALTER\s+SYSTEM)\b)",
       icase);
@@ -47,6 +66,12 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
   if (Matches(text, kCopyFromStdin))
     return "`COPY ... FROM STDIN` reads rows that slugwright does not send (it sends no COPY "
            "data, inline or otherwise); load them with INSERT ... VALUES";
+  if (Matches(WithoutQuoted(text), kCopyToStdout))
+    return "`COPY ... TO STDOUT` sends rows to the client, and slugwright reads none (the "
+           "migration would fail at that statement); to export rows, write them to a file "
+           "on the server with `COPY ... TO '/path'`, or run the export outside the "
+           "migration (`psql -c \"\\copy ... to 'file'\"`); to check data, use a SELECT "
+           "or a DO block that raises";
   std::smatch m;
   if (in_transaction && std::regex_search(text, m, kNoTransaction,
                                           std::regex_constants::match_continuous))

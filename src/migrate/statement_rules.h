@@ -13,7 +13,8 @@
 /// not and what to do, without file or line. `annotation` is the line that
 /// turns the transaction off in this file's format (`-- migrate:up
 /// transaction:false` or `-- slugwright: transaction:false`).
-///  - `COPY ... FROM STDIN`: reads rows slugwright does not send.
+///  - `COPY ... FROM STDIN`: reads rows slugwright does not send;
+///  - `COPY table|(query) TO STDOUT`: sends rows slugwright does not read.
 ///  - in a transaction: statements PostgreSQL refuses inside a transaction
 ///    block (`CREATE/DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`,
 ///    `VACUUM`, `CREATE/DROP DATABASE`, `CREATE/DROP TABLESPACE`,

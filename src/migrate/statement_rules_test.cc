@@ -19,7 +19,21 @@ TEST(StatementRules, CopyFromStdinIsRefusedEitherWay) {
                                      .find("COPY"));
   }
   EXPECT_EQ("", Check("COPY t FROM '/srv/data.csv';", true));
-  EXPECT_EQ("", Check("COPY (SELECT 1) TO STDOUT;", true));
+}
+
+TEST(StatementRules, CopyToStdoutIsRefusedEitherWayWithWhatToWriteInstead) {
+  for (bool in_transaction : {true, false}) {
+    for (const char* s : {"COPY (SELECT 1) TO STDOUT;", "copy t to stdout with (format csv)",
+                          "COPY public.t (a, b) TO STDOUT;",
+                          "COPY (SELECT a FROM t WHERE b = ')') TO\n  STDOUT (FORMAT csv);"}) {
+      std::string why = Check(s, in_transaction);
+      EXPECT_NE(std::string::npos, why.find("`COPY ... TO STDOUT` sends rows")) << s;
+      EXPECT_NE(std::string::npos, why.find("COPY ... TO '/path'")) << why;
+    }
+  }
+  EXPECT_EQ("", Check("COPY t TO '/srv/data.csv';", true));
+  EXPECT_EQ("", Check("COPY (SELECT 'to stdout') TO '/srv/x.csv';", true));
+  EXPECT_EQ("", Check("SELECT 'COPY t TO STDOUT';", true));
 }
 
 TEST(StatementRules, WhatCannotRunInATransactionNamesTheAnnotation) {

@@ -62,6 +62,7 @@ void PostgresDriver::Connect() {
   try {
     auto conn = std::make_unique<pqxx::connection>(target_.Conninfo(settings));
     backend_pid_ = conn->backendpid();
+    standard_conforming_strings_ = -1;
     std::lock_guard<std::mutex> lock(connection_mutex_);
     conn_ = std::move(conn);
   } catch (const std::exception& e) {
@@ -154,6 +155,13 @@ std::string PostgresDriver::QuoteOrNull(const std::string& text) const {
   return text.empty() ? "NULL" : Quote(text);
 }
 
+bool PostgresDriver::StandardConformingStrings() {
+  if (standard_conforming_strings_ < 0)
+    standard_conforming_strings_ =
+        Exec("SHOW standard_conforming_strings").rows.at(0).at(0) == "on" ? 1 : 0;
+  return standard_conforming_strings_ == 1;
+}
+
 void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
   // libpq's PQbackendPID() comes from the BackendKeyData message. PgBouncer
   // makes up its own key for the client, so a pid that differs from what
@@ -166,14 +174,16 @@ void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
   // settings the server lacks are skipped). Otherwise the server keeps
   // the session, and the migration lock with it, for the kernel default
   // of over two hours.
-  int server_pid = std::stoi(
-      Exec("SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
+  // It also reads standard_conforming_strings, for lexing the files.
+  Rows session = Exec("SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
            "WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' "
            "THEN '3' WHEN 'tcp_user_timeout' THEN '60000' ELSE '5000' END, false) "
            "FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
            "'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout', "
-           "'client_connection_check_interval'); SELECT pg_backend_pid()")
-          .rows.at(0).at(0));
+           "'client_connection_check_interval'); SELECT pg_backend_pid(), "
+      "current_setting('standard_conforming_strings')");
+  int server_pid = std::stoi(session.rows.at(0).at(0));
+  standard_conforming_strings_ = session.rows.at(0).at(1) == "on" ? 1 : 0;
   if (server_pid == conn_->backendpid()) return;
   int second_pid = std::stoi(Exec("SELECT pg_backend_pid()").rows.at(0).at(0));
   const std::string why =

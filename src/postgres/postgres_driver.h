@@ -29,6 +29,9 @@ class PostgresDriver : public DatabaseDriver {
   std::string Describe() const override;
   void Connect() override;
   void CheckSessionIsDirect(bool allow_session_pooler) override;
+  /// Read in CheckSessionIsDirect's round trip, or with one SHOW if that
+  /// did not run on this connection.
+  bool StandardConformingStrings() override;
   bool TryLock() override;
   bool Unlock() override;
   std::vector<LockHolder> LockHolders() override;
@@ -125,6 +128,8 @@ class PostgresDriver : public DatabaseDriver {
   std::string timeout_prefix_;
   /// This session's backend, for ReadOutcomeOnNewSession().
   int backend_pid_ = 0;
+  /// standard_conforming_strings of this connection: -1 not read yet, 0 off, 1 on.
+  int standard_conforming_strings_ = -1;
 };
 
 #endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_

@@ -221,7 +221,7 @@ TEST_F(RunnerSafetyTest, AMigrationsFolderSymlinkedOutOfTheAppIsRefused) {
 }
 
 TEST_F(RunnerSafetyTest, ASecondHistoryTableOnTheDatabaseIsWarnedAbout) {
-  WriteMigration("20240101_a.sql", "-- migrate:up\nCREATE TABLE IF NOT EXISTS a (id int);\n");
+  WriteMigration("20240101_a.sql", "-- migrate:up\nCREATE SEQUENCE IF NOT EXISTS a;\n");
   RunResult first = Run(Up({"--table", "other_runner"}));
   ASSERT_EQ(first.code, 0) << first.all();
   EXPECT_FALSE(Contains(first.all(), "history table(s)")) << first.all();
@@ -229,6 +229,20 @@ TEST_F(RunnerSafetyTest, ASecondHistoryTableOnTheDatabaseIsWarnedAbout) {
   EXPECT_EQ(second.code, 0) << second.all();
   EXPECT_TRUE(Contains(second.all(), "public.other_runner")) << second.all();
   EXPECT_TRUE(Contains(second.all(), "slugwright_migrations")) << second.all();
+}
+
+// Where the second runner's first migration creates a table the first
+// runner made, it would apply everything again: refused, naming the other
+// history table.
+TEST_F(RunnerSafetyTest, ASecondRunnerWhoseFirstTableExistsIsRefused) {
+  WriteMigration("20240101_a.sql", "-- migrate:up\nCREATE TABLE IF NOT EXISTS a (id int);\n"
+                                   "INSERT INTO a VALUES (1);\n");
+  RunResult first = Run(Up({"--table", "other_runner"}));
+  ASSERT_EQ(first.code, 0) << first.all();
+  RunResult second = Run(Up());
+  EXPECT_EQ(second.code, 4) << second.all();
+  EXPECT_TRUE(Contains(second.err, "public.other_runner")) << second.all();
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM a"), 1);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "rehearse/rehearsal.h"
 
+#include <memory>
+
 #include "base/clock.h"
 #include "base/console.h"
 #include "base/disk_interface.h"
@@ -8,6 +10,8 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "migrate/directory_source.h"
+#include "migrate/external_command.h"
+#include "postgres/local_postgres_guard.h"
 #include "rehearse/rehearsal_interrupt.h"
 
 namespace {
@@ -20,6 +24,9 @@ class ScopedWorkDir {
     std::string err;
     if (!disk_->MakeTempDir("slugwright-rehearse-", &path_, &err))
       throw UserError(kExitFailed, err);
+    // Removes it if this process dies without the destructor (SIGPIPE,
+    // SIGHUP, SIGKILL, ...).
+    guard_ = std::make_unique<LocalPostgresGuard>(path_);
   }
   ~ScopedWorkDir() {
     std::string ignored;
@@ -32,6 +39,7 @@ class ScopedWorkDir {
  private:
   DiskInterface* disk_;
   std::string path_;
+  std::unique_ptr<LocalPostgresGuard> guard_;
 };
 
 }  // namespace
@@ -72,12 +80,10 @@ void Rehearser::ThrowIfInterrupted(const std::string& during) const {
 
 /// Refusals that need no file, tool or database.
 void Rehearser::CheckRequest() {
-  const ReleaseSettings& s = o_.settings;
-  if (!s.command.empty())
-    throw UserError(kExitUsage,
-                    "rehearse applies slugwright's own migration files, but this app runs "
-                    "`" + s.command + "` (release.command); rehearse does not run external "
-                    "migration tools");
+  if (o_.probe && !command_mode())
+    throw UserError(kExitUsage, "--probe measures a release that runs its own tool "
+                                "(release.command); this app's migrations are slugwright's "
+                                "own files, whose locks the report already names");
   if (o_.keep && o_.into_url.empty())
     throw UserError(kExitUsage, "--keep keeps the scratch database of --into URL; the "
                                 "embedded cluster is always removed");
@@ -87,9 +93,11 @@ void Rehearser::CheckRequest() {
 /// The migration files, pg_dump and pg_restore, and the scratch server's
 /// version: everything that can be checked before any work.
 void Rehearser::Prepare() {
-  DirectorySource files_source(services_.disk, o_.migrations_dir);
-  files_ = files_source.ReadAll();
-  files_description_ = files_source.Describe();
+  if (!command_mode()) {
+    DirectorySource files_source(services_.disk, o_.migrations_dir);
+    files_ = files_source.ReadAll();
+    files_description_ = files_source.Describe();
+  }
   tools_ = services_.dump_restore->FindTools();
   scratch_server_ = services_.scratch_server->Probe();
 }
@@ -145,6 +153,12 @@ std::optional<RehearsalOutcome> Rehearser::PlanOnSource() {
   if (!o_.from_dump.empty()) return std::nullopt;
   const ReleaseSettings& s = o_.settings;
   std::string source = services_.source->target().Describe();
+  if (command_mode()) {
+    // Only the tool knows what it has pending: it runs on the copy.
+    services_.console->Step("The release runs `" + s.command + "` (release.command): copying " +
+                            source + " to run it there");
+    return std::nullopt;
+  }
   MigrationPlan plan = MakePlan(files_, services_.source->ReadHistory());
   std::vector<std::string> problems = IntegrityProblems(plan, s.allow_out_of_order);
   if (!problems.empty()) {
@@ -207,6 +221,7 @@ void Rehearser::Copy() {
 /// The pending migrations on the copy, from its own history. An outcome
 /// when it has none and the release would not refuse.
 std::optional<RehearsalOutcome> Rehearser::PlanOnCopy(MigrationPlan* plan) {
+  if (command_mode()) return std::nullopt;
   *plan = MakePlan(files_, services_.release->ReadHistory(*scratch_));
   if (!plan->pending.empty() || !IntegrityProblems(*plan, o_.settings.allow_out_of_order).empty())
     return std::nullopt;
@@ -226,17 +241,30 @@ ReleaseOnCopyResult Rehearser::Apply(const MigrationPlan& plan) {
   options.settings = s;
   if (!o_.hooks) options.settings.hooks = HookSettings{};
   options.run = o_.run;
-  std::string url = scratch_->Url();
-  options.command_env["DATABASE_URL"] = url;
-  options.command_env[s.database_url_env] = url;
-  options.command_env["PGOPTIONS"] =
-      "-c lock_timeout=" + std::to_string(static_cast<long long>(s.lock_timeout_seconds * 1000)) +
-      " -c statement_timeout=" +
-      std::to_string(static_cast<long long>(s.statement_timeout_seconds * 1000));
+  options.command_env = CommandEnvironment();
   services_.console->Step("Running the release phase on the copy " +
                           scratch_->Target().Describe() +
                           "; its output follows, as the release would print it");
   return services_.release->Apply(*scratch_, plan.pending, options);
+}
+
+std::map<std::string, std::string> Rehearser::CommandEnvironment() const {
+  const ReleaseSettings& s = o_.settings;
+  std::map<std::string, std::string> env;
+  // An empty value removes the variable (ShellCommandRunner).
+  for (const char* libpq : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
+                            "PGPASSWORD", "PGSERVICE", "PGSERVICEFILE", "PGPASSFILE"})
+    env[libpq] = "";
+  if (!o_.source_url.empty())
+    for (const auto& [name, value] : o_.environment)
+      if (value.find(o_.source_url) != std::string::npos) env[name] = "";
+  std::string url = scratch_->Url();
+  env["DATABASE_URL"] = url;
+  env[s.database_url_env] = url;
+  auto user_options = o_.environment.find("PGOPTIONS");
+  env["PGOPTIONS"] = ExternalCommandPgOptions(
+      s, user_options == o_.environment.end() ? "" : user_options->second);
+  return env;
 }
 
 /// What the run on the copy did, with each migration's risks.
@@ -254,6 +282,7 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   report.statement_timeout_seconds = s.statement_timeout_seconds;
   report.hooks = o_.hooks;
   report.migrations = run.migrations;
+  report.notes = run.notes;
   RiskSettings risk;
   risk.lock_timeout_seconds = s.lock_timeout_seconds;
   for (MigrationRehearsal& m : report.migrations) EvaluateRisks(risk, &m);
@@ -284,7 +313,7 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   copy_options.progress_interval_seconds = options.progress_interval_seconds;
   PgDumpRestore dump_restore(copy_options, disk, &clock, console, redactor, interrupt);
   PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, console, redactor,
-                                interrupt);
+                                interrupt, options.probe);
 
   RehearsalServices services;
   services.disk = disk;

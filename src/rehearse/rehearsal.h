@@ -1,6 +1,7 @@
 #ifndef SLUGWRIGHT_REHEARSE_REHEARSAL_H_
 #define SLUGWRIGHT_REHEARSE_REHEARSAL_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -44,6 +45,13 @@ struct RehearsalOptions {
   bool keep = false;
   /// Run hooks (against the copy); off by default.
   bool hooks = false;
+  /// `command:` mode: a probe session reads and writes each touched table
+  /// every 100 ms while the tool runs (server_observer.h).
+  bool probe = false;
+  /// This process's environment (name -> value): every variable holding
+  /// the source's URL is removed from what hooks and the release's
+  /// `command:` see, and so are libpq's connection variables.
+  std::map<std::string, std::string> environment;
   /// Where pg_dump and pg_restore are; empty: found (rehearsal_copy.h).
   std::string pg_bin_dir;
   /// The release settings, flags applied: transaction mode, timeouts,
@@ -125,6 +133,10 @@ class Rehearser {
   void Copy();
   std::optional<RehearsalOutcome> PlanOnCopy(MigrationPlan* plan);
   ReleaseOnCopyResult Apply(const MigrationPlan& plan);
+  /// DATABASE_URL, database_url_env and PGOPTIONS for the copy; the
+  /// source's URL and libpq's connection variables removed.
+  std::map<std::string, std::string> CommandEnvironment() const;
+  bool command_mode() const { return !o_.settings.command.empty(); }
   RehearsalOutcome Report(const ReleaseOnCopyResult& run);
 
   void ReadArchive();

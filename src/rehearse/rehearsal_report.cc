@@ -1,3 +1,5 @@
+// Over 500 lines: the risk rules, the text report and the JSON report are
+// one vocabulary (mode names, relation kinds, facts) and change together.
 #include "rehearse/rehearsal_report.h"
 
 #include <algorithm>
@@ -79,6 +81,21 @@ const char* StatusName(Status s) {
   return "not_run";
 }
 
+/// "probe: public.orders reads blocked up to 1.2 s, writes up to 1.2 s".
+std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
+  std::string out;
+  for (const BlockedTable& b : blocked) {
+    if (b.read_seconds <= 0 && b.write_seconds <= 0) continue;
+    std::string what;
+    if (b.read_seconds > 0) what = "reads blocked up to " + FormatDuration(b.read_seconds);
+    if (b.write_seconds > 0)
+      what += (what.empty() ? "writes blocked up to " : ", writes up to ") +
+              FormatDuration(b.write_seconds);
+    out += (out.empty() ? "" : ", ") + b.relation + " " + what;
+  }
+  return "probe: " + (out.empty() ? std::string("no read or write was blocked") : out);
+}
+
 }  // namespace
 
 std::string LockModeName(const std::string& mode) {
@@ -129,18 +146,20 @@ void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m) {
   const std::string here = " (" + FormatDuration(m->seconds) + " on this copy)";
 
   // 1. ACCESS EXCLUSIVE for longer than lock_timeout: prefer naming a table.
-  if (m->in_transaction && settings.lock_timeout_seconds > 0 &&
-      m->seconds > settings.lock_timeout_seconds) {
+  // Observed from the server, each lock has its own sampled duration.
+  auto held = [&](const RelationLock& l) { return l.held_seconds >= 0 ? l.held_seconds : m->seconds; };
+  if ((m->in_transaction || m->server_observed) && settings.lock_timeout_seconds > 0) {
     const RelationLock* worst = nullptr;
     for (const RelationLock& l : m->locks) {
       if (l.created || l.mode != "AccessExclusiveLock") continue;
+      if (held(l) <= settings.lock_timeout_seconds) continue;
       if (!worst || (IsTable(l.kind) && !IsTable(worst->kind))) worst = &l;
     }
     if (worst)
       m->risks.push_back(
           {"access_exclusive_over_lock_timeout", worst->relation,
            "held ACCESS EXCLUSIVE on " + worst->relation + " for up to " +
-               FormatDuration(m->seconds) + ", longer than lock_timeout (" +
+               FormatDuration(held(*worst)) + ", longer than lock_timeout (" +
                FormatDuration(settings.lock_timeout_seconds) +
                "): every query on it, reads included, queues behind the migration, "
                "and sessions with that lock_timeout fail"});
@@ -219,7 +238,9 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
       int strength = ModeStrength(l.mode);
       mode_of[strength] = l.mode;
       (IsIndex(l.kind) ? by_mode[strength].second : by_mode[strength].first)
-          .push_back(l.relation);
+          .push_back(l.relation +
+                     (l.held_seconds >= 0 ? " (held " + FormatDuration(l.held_seconds) + ")"
+                                          : ""));
     }
     if (by_mode.empty())
       parts.push_back(m.in_batch ? "no new blocking locks" : "no blocking locks");
@@ -247,7 +268,9 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
   for (const RelationChange& r : m.rewrites) {
     if (IsIndex(r.kind) && Contains(m.rewrites, r.table)) continue;
     std::string text = (IsIndex(r.kind) ? "index " : "") + r.relation;
+    if (r.bytes_before >= 0) text += " " + FormatBytes(r.bytes_before) + " ->";
     if (r.bytes >= 0) text += " " + FormatBytes(r.bytes);
+    if (!r.reason.empty()) text += " (" + r.reason + ")";
     if (!IsIndex(r.kind)) {
       int64_t n = 0, bytes = 0;
       bool known = true;
@@ -295,6 +318,7 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
     ++shown;
   }
   if (!rows.empty()) parts.push_back(rows);
+  if (m.probed) parts.push_back(DescribeBlocked(m.blocked));
 
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
@@ -342,8 +366,15 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
     lines.push_back({Kind::kDetail, line});
   }
   for (const MigrationRehearsal& m : ms)
+    if (!m.ddl.empty()) {
+      std::string ran;
+      for (const std::string& d : m.ddl) ran += (ran.empty() ? "" : "; ") + d;
+      lines.push_back({Kind::kDetail, m.Label() + " ran: " + ran});
+    }
+  for (const MigrationRehearsal& m : ms)
     for (const std::string& note : m.notes)
       lines.push_back({Kind::kDetail, m.Label() + ": " + note});
+  for (const std::string& note : report.notes) lines.push_back({Kind::kDetail, note});
   for (const MigrationRehearsal& m : ms)
     for (const Risk& r : m.risks)
       lines.push_back({Kind::kWarning, "RISK " + m.Label() + ": " + r.message});
@@ -401,6 +432,8 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
     json j = {{"relation", c.relation}, {"kind", RelationKindName(c.kind)}};
     if (!c.table.empty()) j["table"] = c.table;
     j["bytes"] = c.bytes >= 0 ? json(c.bytes) : json(nullptr);
+    if (c.bytes_before >= 0) j["bytes_before"] = c.bytes_before;
+    if (!c.reason.empty()) j["reason"] = c.reason;
     return j;
   };
   json migrations = json::array();
@@ -415,7 +448,9 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
                        {"kind", RelationKindName(l.kind)},
                        {"mode", LockModeName(l.mode)},
                        {"blocks", LockModeBlocks(l.mode)},
-                       {"created", l.created}});
+                       {"created", l.created},
+                       {"held_seconds", l.held_seconds >= 0 ? json(l.held_seconds)
+                                                            : json(nullptr)}});
     for (const RelationChange& c : m.rewrites) rewrites.push_back(change_json(c));
     for (const RelationChange& c : m.created) created.push_back(change_json(c));
     for (const TableRows& t : m.tables)
@@ -441,6 +476,18 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
                   {"tables", tables},
                   {"risks", risks},
                   {"notes", m.notes}};
+    if (m.server_observed) {
+      entry["server_observed"] = true;
+      entry["ddl"] = m.ddl;
+    }
+    if (m.probed) {
+      json blocked = json::array();
+      for (const BlockedTable& b : m.blocked)
+        blocked.push_back({{"relation", b.relation},
+                           {"read_blocked_seconds", b.read_seconds},
+                           {"write_blocked_seconds", b.write_seconds}});
+      entry["probe"] = blocked;
+    }
     entry["error"] = m.status == MigrationRehearsal::Status::kFailed
                          ? json{{"message", m.error}, {"sqlstate", m.sqlstate}}
                          : json(nullptr);
@@ -458,7 +505,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
     if (!m.risks.empty()) ++flagged;
   }
   const CopyInfo& c = report.copy;
-  return {
+  json out = {
       {"source", {{c.from_dump ? "dump" : "database", c.source}, {"server_version", c.source_version}}},
       {"copy",
        {{"target", c.target},
@@ -491,4 +538,6 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
       {"interrupted", report.interrupted},
       {"exit_code", report.exit_code},
   };
+  if (!report.notes.empty()) out["notes"] = report.notes;
+  return out;
 }

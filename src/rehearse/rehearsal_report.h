@@ -23,6 +23,9 @@ struct RelationLock {
   /// Created by this migration: no other session can see it yet, so the
   /// lock blocks nobody.
   bool created = false;
+  /// How long it was seen held (`command:` mode samples pg_locks); -1
+  /// when it was read once at commit.
+  double held_seconds = -1;
 };
 
 /// A relation the migration rewrote (a new relfilenode) or created.
@@ -34,6 +37,18 @@ struct RelationChange {
   /// Its size after the migration (pg_table_size for tables, heap and
   /// TOAST; pg_relation_size for indexes); -1 when unknown.
   int64_t bytes = -1;
+  /// `command:` mode, a rewrite: its size before, and why PostgreSQL
+  /// rewrote it (the table_rewrite event's reason: "column type change").
+  int64_t bytes_before = -1;
+  std::string reason = "";
+};
+
+/// `--probe`: the longest a cheap read and a cheap write of a table waited
+/// (seconds; 0 when never blocked).
+struct BlockedTable {
+  std::string relation;
+  double read_seconds = 0;
+  double write_seconds = 0;
 };
 
 /// A table the migration touched (locked, rewrote or indexed), after it.
@@ -93,10 +108,22 @@ struct MigrationRehearsal {
   std::string sqlstate;
   /// Anything the rehearsal could not measure, said plainly.
   std::vector<std::string> notes;
+  /// `command:` mode: observed from the server (event triggers, sampled
+  /// pg_locks), not from slugwright's runner.
+  bool server_observed = false;
+  /// The DDL it ran, "CREATE INDEX public.users_email_idx", as the
+  /// ddl_command_end event trigger named each command.
+  std::vector<std::string> ddl;
+  /// With --probe.
+  bool probed = false;
+  std::vector<BlockedTable> blocked;
   /// Filled by EvaluateRisks.
   std::vector<Risk> risks;
 
-  std::string Label() const { return std::to_string(version) + "_" + name; }
+  /// "20240201000000_add_status", or the tool's history row as it is.
+  std::string Label() const {
+    return server_observed ? name : std::to_string(version) + "_" + name;
+  }
 };
 
 /// The thresholds of the risk rules.
@@ -174,6 +201,8 @@ struct RehearsalReport {
   std::string failure;
   /// Stopped by SIGINT/SIGTERM: an error is the cancellation, not a verdict.
   bool interrupted = false;
+  /// What the rehearsal could not observe, not tied to one migration.
+  std::vector<std::string> notes;
 };
 
 /// One line of the text report, printed through the Console.

@@ -290,8 +290,46 @@ TEST_F(RehearserTest, UsageErrorsComeBeforeAnyWork) {
   EXPECT_EQ(kExitUsage, RunExpectingError());
   EXPECT_NE(std::string::npos, error.find("--keep keeps the scratch database of --into URL"));
   options.keep = false;
-  options.settings.command = "rails db:migrate";
+  options.probe = true;
   EXPECT_EQ(kExitUsage, RunExpectingError());
-  EXPECT_NE(std::string::npos, error.find("`rails db:migrate` (release.command)"));
+  EXPECT_NE(std::string::npos, error.find("--probe measures a release that runs its own tool"));
   EXPECT_TRUE(log.events.empty());
+}
+
+TEST_F(RehearserTest, AReleaseCommandRunsOnTheCopyAndNeverSeesTheSource) {
+  const std::string source_url = options.source_url;
+  options.settings.command = "npx sequelize-cli db:migrate";
+  options.settings.database_url_env = "MAIN_DATABASE_URL";
+  options.settings.lock_timeout_seconds = 2;
+  options.settings.statement_timeout_seconds = 30;
+  // The tool's own files: slugwright's directory is not read.
+  options.migrations_dir = "/nowhere";
+  options.environment = {{"DATABASE_URL", source_url},
+                         {"HEROKU_POSTGRESQL_RED_URL", source_url},
+                         {"REPLICA", "url=" + source_url + "?sslmode=require"},
+                         {"PGHOST", "prod.example"},
+                         {"PGPASSWORD", "secret"},
+                         {"PGOPTIONS", "-c work_mem=64MB"},
+                         {"HOME", "/app"}};
+  RehearsalOutcome outcome = Run();
+  EXPECT_EQ(RehearsalOutcome::Kind::kRehearsed, outcome.kind);
+  EXPECT_FALSE(log.Has("copy history"));
+  ASSERT_EQ(1u, release.applied.size());
+  EXPECT_TRUE(release.pending_versions.at(0).empty());
+  const MigratorOptions& run = release.applied[0];
+  EXPECT_EQ("npx sequelize-cli db:migrate", run.settings.command);
+  std::string copy_url = FakeScratchDatabase::kUrl;
+  EXPECT_EQ(copy_url, run.command_env.at("DATABASE_URL"));
+  EXPECT_EQ(copy_url, run.command_env.at("MAIN_DATABASE_URL"));
+  // Removed (an empty value unsets): every variable holding the source's
+  // URL, and libpq's connection variables.
+  for (const char* gone : {"HEROKU_POSTGRESQL_RED_URL", "REPLICA", "PGHOST", "PGPASSWORD"})
+    EXPECT_EQ("", run.command_env.at(gone)) << gone;
+  EXPECT_EQ(0u, run.command_env.count("HOME"));
+  // As `slugwright release` gives its command: the user's PGOPTIONS, then
+  // the release's timeouts.
+  EXPECT_EQ("-c work_mem=64MB -c lock_timeout=2000 -c statement_timeout=30000",
+            run.command_env.at("PGOPTIONS"));
+  for (const auto& [name, value] : run.command_env)
+    EXPECT_EQ(std::string::npos, value.find("prod.example")) << name;
 }

@@ -12,13 +12,21 @@
 #include "migrate/hook_runner.h"
 #include "rehearse/rehearsal_observer.h"
 #include "rehearse/scratch_database.h"
+#include "rehearse/server_observer.h"
 
 PostgresReleaseOnCopy::PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table,
                                              DiskInterface* disk, Clock* clock, Console* console,
-                                             const Redactor* redactor, Interrupt* interrupt)
+                                             const Redactor* redactor, Interrupt* interrupt,
+                                             bool probe)
     : migrations_dir_(std::move(migrations_dir)), table_(std::move(table)), disk_(disk),
       clock_(clock), console_(console), redactor_(redactor), interrupt_(interrupt),
-      application_name_("slugwright rehearse pid " + std::to_string(::getpid())) {}
+      application_name_("slugwright rehearse pid " + std::to_string(::getpid())),
+      probe_(probe) {}
+
+std::set<std::string> PostgresReleaseOnCopy::OwnTables() const {
+  return {"\"" + table_.schema + "\".\"" + table_.table + "\"",
+          table_.schema + "." + table_.table, table_.schema + "." + table_.table + "_events"};
+}
 
 std::vector<HistoryRow> PostgresReleaseOnCopy::ReadHistory(const ScratchDatabase& scratch) {
   std::vector<HistoryRow> rows;
@@ -35,14 +43,13 @@ std::vector<HistoryRow> PostgresReleaseOnCopy::ReadHistory(const ScratchDatabase
 ReleaseOnCopyResult PostgresReleaseOnCopy::Apply(const ScratchDatabase& scratch,
                                                  const std::vector<const Migration*>& pending,
                                                  MigratorOptions options) {
+  if (!options.settings.command.empty()) return ApplyCommand(scratch, std::move(options));
   DatabaseTarget target = scratch.Target();
   PostgresDriver driver(target, table_, application_name_, redactor_);
   RehearsalObserver::Options observer_options;
   observer_options.batch =
       options.settings.transaction == ReleaseSettings::TransactionMode::kAll;
-  observer_options.own_tables = {"\"" + table_.schema + "\".\"" + table_.table + "\"",
-                                 table_.schema + "." + table_.table,
-                                 table_.schema + "." + table_.table + "_events"};
+  observer_options.own_tables = OwnTables();
   RehearsalObserver observer(
       &driver, target.Conninfo({{"application_name", application_name_ + " (observer)"}}),
       pending, observer_options, clock_);
@@ -63,5 +70,71 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::Apply(const ScratchDatabase& scratch,
   }
   result.release_seconds = std::max(0.0, clock_->Now() - start - observer.overhead_seconds());
   result.migrations = observer.Results();
+  return result;
+}
+
+namespace {
+
+/// Keeps the last lines of `command`'s output (for naming what failed).
+class RecordingCommandRunner : public CommandRunner {
+ public:
+  RecordingCommandRunner(CommandRunner* inner, std::string command)
+      : inner_(inner), command_(std::move(command)) {}
+  ProcessResult Run(const std::string& command, const std::map<std::string, std::string>& env,
+                    double timeout_seconds, const std::string& prefix,
+                    bool stop_on_interrupt) override {
+    ProcessResult result = inner_->Run(command, env, timeout_seconds, prefix, stop_on_interrupt);
+    if (command == command_) command_lines = result.last_lines;
+    return result;
+  }
+  std::vector<std::string> command_lines;
+
+ private:
+  CommandRunner* inner_;
+  std::string command_;
+};
+
+}  // namespace
+
+/// `command:` on the copy, as the release runs it (Migrator::Up: lock,
+/// hooks, the command with options.command_env), watched from the server.
+ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& scratch,
+                                                        MigratorOptions options) {
+  DatabaseTarget target = scratch.Target();
+  PostgresDriver driver(target, table_, application_name_, redactor_);
+  ServerObserverOptions watch;
+  watch.probe = probe_;
+  watch.own_application_prefix = application_name_;
+  watch.own_tables = OwnTables();
+  watch.server_log_path = scratch.ServerLogPath();
+  PostgresServerObserver observer(
+      target.Conninfo({{"application_name", application_name_ + " (observer)"}}), watch);
+  ReleaseOnCopyResult result;
+  try {
+    observer.Start();
+  } catch (const std::exception& e) {
+    throw UserError(kExitFailed, "could not watch the copy: " + redactor_->Scrub(e.what()));
+  }
+  options.seed = std::random_device()();
+  DirectorySource source(disk_, migrations_dir_);
+  ShellCommandRunner shell(console_, interrupt_);
+  RecordingCommandRunner runner(&shell, options.settings.command);
+  Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
+  double start = clock_->Now();
+  try {
+    result.exit_code = migrator.Up(false);
+  } catch (const UserError& e) {
+    result.exit_code = e.code();
+    result.failure = redactor_->Scrub(e.what());
+  }
+  result.release_seconds = std::max(0.0, clock_->Now() - start);
+  std::vector<std::string> output;
+  for (const std::string& line : runner.command_lines) output.push_back(redactor_->Scrub(line));
+  try {
+    result.migrations = observer.Finish(result.exit_code != 0, output);
+  } catch (const std::exception& e) {
+    result.notes.push_back(std::string("could not read what the server observed: ") + e.what());
+  }
+  for (const std::string& note : observer.Notes()) result.notes.push_back(note);
   return result;
 }

@@ -3,8 +3,11 @@
 
 // The release phase run on the scratch copy: the copy's history, then the
 // release's own Migrator applying the pending migrations there, watched by
-// a RehearsalObserver (locks, rewrites, sizes, rows).
+// a RehearsalObserver (locks, rewrites, sizes, rows). With `command:`, the
+// release's own tool runs there instead, watched from the server side
+// (server_observer.h).
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,8 @@ struct ReleaseOnCopyResult {
   std::vector<MigrationRehearsal> migrations;
   /// The whole `migrate up` on the copy, without the observer's queries.
   double release_seconds = 0;
+  /// What could not be observed (`command:` mode).
+  std::vector<std::string> notes;
 };
 
 /// Applying migrations to the copy. Abstract so the Rehearser can be
@@ -39,7 +44,8 @@ class ReleaseOnCopy {
   /// The copy's migration history. Throws UserError(kExitFailed).
   virtual std::vector<HistoryRow> ReadHistory(const ScratchDatabase& scratch) = 0;
   /// Runs `migrate up` on the copy with `options` (hooks policy and their
-  /// environment already decided), observing `pending`.
+  /// environment already decided), observing `pending`; with
+  /// `options.settings.command`, runs that command (`pending` is empty).
   virtual ReleaseOnCopyResult Apply(const ScratchDatabase& scratch,
                                     const std::vector<const Migration*>& pending,
                                     MigratorOptions options) = 0;
@@ -51,7 +57,7 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
  public:
   PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table, DiskInterface* disk,
                         Clock* clock, Console* console, const Redactor* redactor,
-                        Interrupt* interrupt);
+                        Interrupt* interrupt, bool probe = false);
 
   std::vector<HistoryRow> ReadHistory(const ScratchDatabase& scratch) override;
   ReleaseOnCopyResult Apply(const ScratchDatabase& scratch,
@@ -59,6 +65,9 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
                             MigratorOptions options) override;
 
  private:
+  ReleaseOnCopyResult ApplyCommand(const ScratchDatabase& scratch, MigratorOptions options);
+  std::set<std::string> OwnTables() const;
+
   std::string migrations_dir_;
   HistoryTableName table_;
   DiskInterface* disk_;
@@ -67,6 +76,7 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
   const Redactor* redactor_;
   Interrupt* interrupt_;
   std::string application_name_;
+  bool probe_ = false;
 };
 
 #endif  // SLUGWRIGHT_REHEARSE_RELEASE_ON_COPY_H_

@@ -21,7 +21,10 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
     options.database = "postgres";
     options.settings = {"autovacuum = off", "shared_buffers = '128MB'",
                         "maintenance_work_mem = '256MB'", "max_wal_size = '4GB'",
-                        "checkpoint_timeout = '30min'"};
+                        "checkpoint_timeout = '30min'",
+                        // The SQLSTATE of a `command:` tool's error, from the log
+                        // (server_observer.h).
+                        "log_error_verbosity = verbose"};
     cluster_ = std::make_unique<LocalPostgres>(options);
     SqlSession session(cluster_->SocketConninfo("postgres"));
     session.Query("CREATE DATABASE rehearsal TEMPLATE template0 ENCODING " +
@@ -39,6 +42,7 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
   std::string RestoreConninfo() const override { return cluster_->SocketConninfo("rehearsal"); }
   std::string RestorePassword() const override { return ""; }
   std::string Url() const override { return url_; }
+  std::string ServerLogPath() const override { return cluster_->log_path(); }
 
  private:
   Console* console_;

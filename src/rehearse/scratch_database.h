@@ -29,6 +29,9 @@ class ScratchDatabase {
   virtual std::string RestorePassword() const = 0;
   /// The postgres:// URL hooks get as DATABASE_URL (registered as a secret).
   virtual std::string Url() const = 0;
+  /// The server's log file when slugwright runs the server (the embedded
+  /// cluster logs errors with their SQLSTATE); "" otherwise.
+  virtual std::string ServerLogPath() const { return ""; }
 };
 
 /// The server a scratch database is created on.

@@ -67,6 +67,16 @@ TEST_P(DatabaseDriverContract, DescribesTheTargetWithoutThePassword) {
   }
 }
 
+TEST_P(DatabaseDriverContract, StandardConformingStringsIsOnByDefaultWithOrWithoutTheLockCheck) {
+  // What SplitSql needs to lex the files as the server does (server_lexing.h).
+  driver().Connect();
+  EXPECT_TRUE(driver().StandardConformingStrings());
+  driver().CheckSessionIsDirect(false);
+  EXPECT_TRUE(driver().StandardConformingStrings());
+  driver().Connect();
+  EXPECT_TRUE(driver().StandardConformingStrings());
+}
+
 TEST_P(DatabaseDriverContract, ReadHistoryIsFalseWithNoRowsUntilTheTablesExist) {
   driver().Connect();
   std::vector<HistoryRow> rows(2);  // cleared by the call

@@ -6,6 +6,7 @@
 // command runner that records calls.
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -403,7 +404,8 @@ class FakeSource : public MigrationSource {
 };
 
 /// Records commands instead of running them; `exit_codes` says how each
-/// command ends (0 by default), `outputs` what it printed last.
+/// command ends (0 by default), `outputs` what it printed last, `effects`
+/// what it does meanwhile (e.g. a tool writing its history table).
 class RecordingRunner : public CommandRunner {
  public:
   struct Call {
@@ -413,10 +415,13 @@ class RecordingRunner : public CommandRunner {
   std::vector<Call> calls;
   std::map<std::string, int> exit_codes;
   std::map<std::string, std::vector<std::string>> outputs;
+  std::map<std::string, std::function<void()>> effects;
 
   ProcessResult Run(const std::string& command, const std::map<std::string, std::string>& env,
                     double, const std::string&, bool) override {
     calls.push_back({command, env});
+    auto effect = effects.find(command);
+    if (effect != effects.end()) effect->second();
     ProcessResult result;
     auto it = exit_codes.find(command);
     result.exit_code = it == exit_codes.end() ? 0 : it->second;

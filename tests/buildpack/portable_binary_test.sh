@@ -7,7 +7,8 @@
 # symbol, on binaries that break each rule.
 #   SLUGWRIGHT_SKIP_PORTABLE_CHECK=1   skip this test
 # Run by CTest (tests/run) after buildpack.package, which sets
-# SLUGWRIGHT_BUILDPACK_TGZ.
+# SLUGWRIGHT_BUILDPACK_TGZ; SLUGWRIGHT_ARM64_BUILD names the cross build
+# whose arm64 binary the tarball must then carry too.
 
 if [[ "${SLUGWRIGHT_SKIP_PORTABLE_CHECK:-0}" == 1 ]]; then
   echo "SKIPPED: SLUGWRIGHT_SKIP_PORTABLE_CHECK=1 is set"
@@ -32,6 +33,10 @@ bin/release
 buildpack.toml
 dist/slugwright
 lib/find-slugwright.sh'
+# With the linux/arm64 binary when buildpack.cross_build made one.
+if [[ -x "${SLUGWRIGHT_ARM64_BUILD:-/nonexistent}/slugwright" ]]; then
+  expected_files=$(printf '%s\ndist/linux-arm64/slugwright\n' "$expected_files" | sort)
+fi
 checks=$((checks + 1))
 files=$(tar -tzf "$tgz" | grep -v '/$' | sort)
 [[ "$files" == "$expected_files" ]] || fail "the tarball holds:
@@ -64,6 +69,14 @@ highest=$(objdump -T "$binary" | grep -o 'GLIBC_2\.[0-9.]*' | sort -uV | tail -1
 checks=$((checks + 1))
 [[ "$(printf '%s\n' "$highest" GLIBC_2.35 | sort -V | tail -1)" == GLIBC_2.35 ]] ||
   fail "the binary needs $highest: $(objdump -T "$binary" | grep -F "($highest)")"
+
+# The arm64 binary, when packaged, passes the same rules.
+if [[ -f "$unpacked/dist/linux-arm64/slugwright" ]]; then
+  run "$check" "$unpacked/dist/linux-arm64/slugwright"
+  echo "$output"
+  expect_status 0 "check-portable on the packaged arm64 binary"
+  expect_output "Machine: AArch64"
+fi
 
 # It runs with an empty environment, and says which version and commit it is.
 run env -i "$binary" --version

@@ -1,0 +1,169 @@
+// `command:` mode with the real sequelize-cli from npm (what Common runs:
+// `npx sequelize-cli db:migrate`) on a real database: the release reads
+// SequelizeMeta before and after the tool, so on_failure: rollback-release
+// reverts exactly this run's migrations (and nothing older, and nothing
+// at all when the run applied none), hooks get the names the table gained,
+// and `migrate status` (text, --json, --exit-code) reports the tool's
+// pending migrations. Skipped, saying why, where npm cannot fetch the tool.
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "testing/npm_tools.h"
+#include "testing/pg_fixture.h"
+
+namespace {
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class CommandModePgTest : public SlugwrightPgTest {
+ protected:
+  void SetUp() override {
+    SlugwrightPgTest::SetUp();
+    std::string why;
+    std::string prefix = InstallNpmTools("sequelize-cli sequelize pg", &why);
+    if (prefix.empty()) GTEST_SKIP() << why;
+    tmp_.Write("app/Procfile", "web: true\nrelease: slugwright release\n");
+    tmp_.Write("app/migrations/.keep", "");
+    ASSERT_EQ(slugwright_.RunShell("ln -s '" + prefix + "/node_modules' '" + App() +
+                                   "/node_modules'").code, 0);
+    std::string tool = "node_modules/.bin/sequelize-cli";
+    std::string flags = " --url \"$DATABASE_URL\" --migrations-path migrations";
+    tmp_.Write("app/slugwright.yml",
+               "release:\n"
+               "  command: " + tool + " db:migrate" + flags + "\n"
+               "  rollback_command: " + tool + " db:migrate:undo" + flags + "\n"
+               "  on_failure: rollback-release\n"
+               "  hooks:\n"
+               "    after: 'echo \"after: $SLUGWRIGHT_APPLIED_COUNT $SLUGWRIGHT_NAMES_APPLIED\"'\n"
+               "    on_failure: 'echo \"failed: applied=[$SLUGWRIGHT_VERSIONS_APPLIED] "
+               "reverted=[$SLUGWRIGHT_VERSIONS_REVERTED]\"'\n"
+               "apps:\n  - match: '*'\n    procfile: Procfile\n");
+  }
+  std::string App() const { return tmp_.path() + "/app"; }
+  /// Migration `n` creates table t<n> (and drops it on undo), or fails.
+  void WriteSequelizeMigration(int n, bool fails = false) {
+    std::string t = "t" + std::to_string(n);
+    std::string up = fails ? "SELECT * FROM no_such_table" : "CREATE TABLE " + t + " (id int)";
+    tmp_.Write("app/migrations/2024010100000" + std::to_string(n) + "-create-" + t + ".js",
+               "module.exports = {\n  up: (qi) => qi.sequelize.query('" + up +
+                   "'),\n  down: (qi) => qi.sequelize.query('DROP TABLE IF EXISTS " + t +
+                   "'),\n};\n");
+  }
+  RunResult InApp(const std::vector<std::string>& args) {
+    ProcessOptions options;
+    options.cwd = App();
+    options.env["HEROKU_APP_NAME"] = "command-mode-test";
+    return slugwright_.StartSlugwright(args, options).Wait(180);
+  }
+  /// The previous release: migrations 1 and 2, applied by slugwright.
+  void ReleasePrevious() {
+    WriteSequelizeMigration(1);
+    WriteSequelizeMigration(2);
+    RunResult r = InApp({"release"});
+    ASSERT_EQ(r.code, 0) << r.all();
+    ASSERT_EQ(Meta(), 2);
+  }
+  int Meta() const { return db_.Count("SELECT count(*) FROM \"SequelizeMeta\""); }
+};
+
+TEST_F(CommandModePgTest, RollbackReleaseRevertsExactlyTheMigrationsThisRunApplied) {
+  ReleasePrevious();
+  for (int n = 3; n <= 7; ++n) WriteSequelizeMigration(n, n == 5);  // 3rd of 5 fails
+  RunResult r = InApp({"release"});
+  EXPECT_EQ(r.code, 1) << r.all();
+  EXPECT_TRUE(Contains(r.all(), "applied 2 migrations")) << r.all();
+  EXPECT_TRUE(Contains(r.all(), "Reverted 2 migrations")) << r.all();
+  EXPECT_TRUE(Contains(r.all(), "failed: applied=[20240101000003 20240101000004] "
+                                "reverted=[20240101000004 20240101000003]"))
+      << r.all();
+  EXPECT_TRUE(Contains(r.all(), "no_such_table")) << r.all();  // the tool's own error
+  EXPECT_EQ(Meta(), 2);
+  EXPECT_TRUE(db_.Exists("t1"));
+  EXPECT_TRUE(db_.Exists("t2"));
+  EXPECT_FALSE(db_.Exists("t3"));
+  EXPECT_FALSE(db_.Exists("t4"));
+  EXPECT_EQ(db_.MigrationLocks(true), 0);
+}
+
+// The undo ran once whatever happened: with nothing applied in this run it
+// reverted the previous release's migration 2 and dropped its table.
+TEST_F(CommandModePgTest, RollbackReleaseRevertsNothingWhenThisRunAppliedNothing) {
+  ReleasePrevious();
+  WriteSequelizeMigration(3, true);
+  RunResult r = InApp({"release"});
+  EXPECT_EQ(r.code, 1) << r.all();
+  EXPECT_TRUE(Contains(r.all(), "Nothing to revert")) << r.all();
+  EXPECT_FALSE(Contains(r.all(), "[rollback]")) << r.all();
+  EXPECT_EQ(Meta(), 2);
+  EXPECT_TRUE(db_.Exists("t2"));
+}
+
+TEST_F(CommandModePgTest, HooksAndStatusShowWhatTheToolAppliedAndHasPending) {
+  RunResult before = InApp({"migrate", "status"});
+  EXPECT_EQ(before.code, 0) << before.all();
+  EXPECT_TRUE(Contains(before.all(), "does not exist yet")) << before.all();
+  ReleasePrevious();
+  for (int n = 3; n <= 5; ++n) WriteSequelizeMigration(n);
+
+  RunResult text = InApp({"migrate", "status"});
+  EXPECT_EQ(text.code, 0) << text.all();
+  EXPECT_TRUE(Contains(text.all(), "[X] 20240101000001-create-t1.js  applied")) << text.all();
+  EXPECT_TRUE(Contains(text.all(), "[ ] 20240101000003-create-t3.js  pending")) << text.all();
+  EXPECT_TRUE(Contains(text.all(), "Applied: 2, pending: 3")) << text.all();
+  EXPECT_TRUE(Contains(text.all(), "sequelize's `SequelizeMeta`")) << text.all();
+  RunResult json = InApp({"migrate", "status", "--json"});
+  EXPECT_EQ(json.code, 0) << json.all();
+  EXPECT_TRUE(Contains(json.out, "\"pending\": 3")) << json.out;
+  EXPECT_TRUE(Contains(json.out, "\"command\": ")) << json.out;
+  EXPECT_EQ(InApp({"migrate", "status", "--exit-code"}).code, 1);
+
+  RunResult release = InApp({"release"});
+  EXPECT_EQ(release.code, 0) << release.all();
+  EXPECT_TRUE(Contains(release.all(), "after: 3 20240101000003-create-t3.js "
+                                      "20240101000004-create-t4.js 20240101000005-create-t5.js"))
+      << release.all();
+  EXPECT_EQ(InApp({"migrate", "status", "--exit-code"}).code, 0);
+  RunResult validate = InApp({"migrate", "validate"});
+  EXPECT_EQ(validate.code, 0) << validate.all();
+
+  RunResult down = InApp({"migrate", "down", "2"});
+  EXPECT_EQ(down.code, 0) << down.all();
+  EXPECT_EQ(Meta(), 3);
+  EXPECT_FALSE(db_.Exists("t5"));
+  EXPECT_FALSE(db_.Exists("t4"));
+  EXPECT_TRUE(db_.Exists("t3"));
+}
+
+// SIGTERM while the tool runs: the tool's process group is stopped, the
+// lock released, slugwright exits 143 and nothing is undone.
+TEST_F(CommandModePgTest, SigtermStopsTheToolAndReleasesTheLock) {
+  ReleasePrevious();
+  tmp_.Write("app/migrations/20240101000003-slow.js",
+             "module.exports = {\n  up: (qi) => qi.sequelize.query('SELECT pg_sleep(60)'),\n"
+             "  down: () => Promise.resolve(),\n};\n");
+  ProcessOptions options;
+  options.cwd = App();
+  RunningProcess release = slugwright_.StartSlugwright({"release"}, options);
+  for (int i = 0; i < 300 && db_.Count("SELECT count(*) FROM pg_stat_activity WHERE query "
+                                       "LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()") == 0;
+       ++i)
+    usleep(100 * 1000);
+  release.Signal(SIGTERM);
+  RunResult r = release.Wait(60);
+  EXPECT_EQ(r.code, 143) << r.all();
+  EXPECT_EQ(db_.MigrationLocks(true), 0);
+  EXPECT_EQ(Meta(), 2);
+  EXPECT_FALSE(Contains(r.all(), "[rollback]")) << r.all();
+  db_.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE "
+           "'%pg_sleep(60)%' AND pid <> pg_backend_pid()");
+}
+
+}  // namespace

@@ -1,0 +1,340 @@
+// The lint rules' reading of statements (migration_lint.h). Each statement
+// is tokenized (migration_lint_tokens.h) and read just far enough to know
+// what it does to which table; ALTER TABLE's actions are in
+// migration_lint_alter.cc.
+
+#include "migrate/migration_lint.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/exit_codes.h"
+#include "base/text.h"
+#include "migrate/migration_lint_internal.h"
+#include "migrate/migration_lint_tokens.h"
+
+namespace lint_internal {
+
+bool SameName(const QualifiedName& a, const QualifiedName& b) {
+  return a.name == b.name && (a.schema.empty() || b.schema.empty() || a.schema == b.schema);
+}
+
+bool Contains(const std::vector<QualifiedName>& names, const QualifiedName& name) {
+  return std::any_of(names.begin(), names.end(),
+                     [&](const QualifiedName& n) { return SameName(n, name); });
+}
+
+void Remove(std::vector<QualifiedName>* names, const QualifiedName& name) {
+  names->erase(std::remove_if(names->begin(), names->end(),
+                              [&](const QualifiedName& n) { return SameName(n, name); }),
+               names->end());
+}
+
+std::string QualifiedName::Display() const {
+  return schema.empty() ? name : schema + "." + name;
+}
+
+QualifiedName Cursor::Name() {
+  QualifiedName result;
+  if (!Peek().IsName()) return result;
+  result.name = Take().text;
+  while (Peek().IsSymbol(".") && Peek(1).IsName()) {
+    Take();
+    result.schema = result.name;
+    result.name = Take().text;
+  }
+  return result;
+}
+
+const LintRule& Rule(const std::string& id) {
+  for (const LintRule& rule : LintRules())
+    if (rule.id == id) return rule;
+  throw std::logic_error("no lint rule " + id);
+}
+
+void StatementLinter::Flag(const std::string& rule_id, int line, const std::string& detail) {
+  const LintRule& rule = Rule(rule_id);
+  LintFinding f;
+  f.file = context_.file;
+  f.line = line;
+  f.version = context_.version;
+  f.rule = rule_id;
+  f.statement = context_.excerpt;
+  f.why = detail + ": " + rule.why;
+  f.instead = rule.instead;
+  size_t at = f.instead.find("{annotation}");
+  if (at != std::string::npos) f.instead.replace(at, 12, context_.annotation);
+  findings_.push_back(std::move(f));
+}
+
+bool StatementLinter::IsNewTable(const QualifiedName& table) const {
+  return Contains(batch_->new_tables, table);
+}
+
+void StatementLinter::Run() {
+  Cursor c(&tokens_, 0, tokens_.size());
+  if (c.Word("alter")) {
+    if (c.Word("table")) return AlterTable(c);
+    if (c.Word("type")) return AlterType(c);
+  } else if (c.Word("create")) {
+    return Create(c);
+  } else if (c.Word("drop")) {
+    if (c.Word("index")) return DropIndex(c);
+    if (c.Word("table")) return DropTable(c);
+  } else if (c.Word("set")) {
+    c.Word("session") || c.Word("local");
+    if (c.Word("lock_timeout")) batch_->lock_timeout_set = true;
+  }
+  for (size_t i = 0; i + 2 < tokens_.size(); ++i)
+    if (tokens_[i].IsWord("set_config") && tokens_[i + 1].IsSymbol("(") &&
+        tokens_[i + 2].kind == SqlToken::Kind::kString && tokens_[i + 2].text == "lock_timeout")
+      batch_->lock_timeout_set = true;
+}
+
+void StatementLinter::Create(Cursor c) {
+  c.Word("or") && c.Word("replace");
+  c.Word("global") || c.Word("local");
+  c.Word("temp") || c.Word("temporary") || c.Word("unlogged");
+  if (c.Word("table")) {
+    c.Word("if") && c.Word("not") && c.Word("exists");
+    QualifiedName table = c.Name();
+    if (!table.name.empty()) batch_->new_tables.push_back(table);
+    return;
+  }
+  c.Word("unique");
+  if (!c.Word("index")) return;
+  int line = c.Peek().line;
+  bool concurrently = c.Word("concurrently");
+  c.Word("if") && c.Word("not") && c.Word("exists");
+  QualifiedName index;
+  if (!c.Peek().IsWord("on")) index = c.Name();
+  if (!c.Word("on")) return;
+  c.Word("only");
+  QualifiedName table = c.Name();
+  if (table.name.empty()) return;
+  if (IsNewTable(table)) {
+    if (!index.name.empty()) {
+      // An index lives in its table's schema.
+      if (index.schema.empty()) index.schema = table.schema;
+      batch_->new_indexes.push_back(index);
+    }
+    return;
+  }
+  if (concurrently) return;
+  takes_strong_lock_ = true;
+  Flag("create-index-locks-writes", line, "builds an index on " + table.Display() +
+                                              " without CONCURRENTLY");
+}
+
+void StatementLinter::DropIndex(Cursor c) {
+  bool concurrently = c.Word("concurrently");
+  c.Word("if") && c.Word("exists");
+  int line = c.Peek().line;
+  std::vector<std::string> existing;
+  while (!c.AtEnd()) {
+    QualifiedName index = c.Name();
+    if (index.name.empty()) break;
+    if (Contains(batch_->new_indexes, index))
+      Remove(&batch_->new_indexes, index);
+    else
+      existing.push_back(index.Display());
+    if (!c.Symbol(",")) break;
+  }
+  if (concurrently || existing.empty()) return;
+  takes_strong_lock_ = true;
+  Flag("drop-index-locks-table", line, "drops " + JoinAlternatives(existing) +
+                                           " without CONCURRENTLY");
+}
+
+void StatementLinter::DropTable(Cursor c) {
+  c.Word("if") && c.Word("exists");
+  while (!c.AtEnd()) {
+    int line = c.Peek().line;
+    QualifiedName table = c.Name();
+    if (table.name.empty()) break;
+    if (IsNewTable(table)) {
+      Remove(&batch_->new_tables, table);
+    } else {
+      takes_strong_lock_ = true;
+      Flag("drop-table", line, "drops " + table.Display());
+    }
+    if (!c.Symbol(",")) break;
+  }
+}
+
+void StatementLinter::AlterType(Cursor c) {
+  int line = c.Peek().line;
+  QualifiedName type = c.Name();
+  if (!c.Word("add") || !c.Word("value")) return;
+  takes_strong_lock_ = true;
+  if (context_.in_transaction && context_.options->postgres_major < 12)
+    Flag("enum-add-value-in-transaction", line,
+         "adds a value to " + type.Display() + " in a migration that runs in a transaction, "
+         "for PostgreSQL " + std::to_string(context_.options->postgres_major));
+}
+
+}  // namespace lint_internal
+
+namespace {
+
+using lint_internal::Rule;
+
+/// The statement on one line, cut after about 100 bytes (not inside a
+/// UTF-8 character).
+std::string Excerpt(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    bool is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (is_space) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  const size_t kMax = 100;
+  if (out.size() <= kMax) return out;
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  return out.substr(0, cut) + "...";
+}
+
+/// The rules a `slugwright-lint-ignore` comment names, into *ignored;
+/// nothing for other comments. Throws UserError(kExitUsage) for a marker
+/// naming no rule or an unknown one.
+void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std::string>* ignored) {
+  static const std::string kMarker = "slugwright-lint-ignore";
+  std::string text = Trim(comment.text);
+  if (text.compare(0, kMarker.size(), kMarker) != 0) return;
+  std::string rest = text.substr(kMarker.size());
+  size_t reason = rest.find("--");
+  if (reason != std::string::npos) rest.resize(reason);
+  std::vector<std::string> ids;
+  for (const LintRule& rule : LintRules()) ids.push_back(rule.id);
+  std::string where = file + ":" + std::to_string(comment.line) + ": ";
+  size_t named = 0;
+  size_t pos = 0;
+  while (pos < rest.size()) {
+    size_t end = rest.find_first_of(" \t,", pos);
+    if (end == std::string::npos) end = rest.size();
+    std::string id = rest.substr(pos, end - pos);
+    pos = end + 1;
+    if (id.empty()) continue;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      std::vector<std::string> close = ClosestMatches(id, ids);
+      throw UserError(kExitUsage, where + "`slugwright-lint-ignore` names `" + id +
+                                      "`, which is no lint rule" +
+                                      (close.empty() ? "" : "; did you mean " +
+                                                                JoinAlternatives(close) + "?") +
+                                      " (docs/lint.md lists them)");
+    }
+    ignored->insert(id);
+    ++named;
+  }
+  if (named == 0)
+    throw UserError(kExitUsage, where + "`slugwright-lint-ignore` names no rule; write the "
+                                        "rule ids it silences, e.g. `-- slugwright-lint-ignore "
+                                        "drop-column` (docs/lint.md lists them)");
+}
+
+/// Where each statement is in its source text and which rules its
+/// comments silence: those inside it, those between it and the statement
+/// before (except on that statement's last line), and those after it on
+/// its last line.
+std::vector<std::set<std::string>> IgnoredRules(const std::string& file,
+                                                const std::vector<SqlStatement>& statements,
+                                                const std::string& source) {
+  std::vector<std::set<std::string>> ignored(statements.size());
+  size_t pos = 0;
+  int previous_last_line = 0;
+  for (size_t k = 0; k < statements.size(); ++k) {
+    const SqlStatement& s = statements[k];
+    SqlTokens own = TokenizeSql(s.text, s.line);
+    for (const SqlComment& comment : own.comments) ReadIgnore(comment, file, &ignored[k]);
+    size_t start = source.empty() ? std::string::npos : source.find(s.text, pos);
+    if (start != std::string::npos) {
+      // The gap holds only whitespace and comments; count its lines back
+      // from the statement's first line.
+      std::string gap = source.substr(pos, start - pos);
+      int gap_lines = TokenizeSql(gap, 0).last_line;
+      for (const SqlComment& c : TokenizeSql(gap, s.line - gap_lines).comments) {
+        size_t owner = (k > 0 && c.line == previous_last_line) ? k - 1 : k;
+        ReadIgnore(c, file, &ignored[owner]);
+      }
+      pos = start + s.text.size();
+    }
+    previous_last_line = own.last_line;
+  }
+  if (!statements.empty() && pos > 0 && pos < source.size()) {
+    for (const SqlComment& c : TokenizeSql(source.substr(pos), previous_last_line).comments)
+      if (c.line == previous_last_line) ReadIgnore(c, file, &ignored.back());
+  }
+  return ignored;
+}
+
+/// The line that turns the transaction off in this migration's format.
+std::string Annotation(const Migration& m) {
+  const std::string up = ".up.sql";
+  bool golang = m.up_path.size() >= up.size() &&
+                m.up_path.compare(m.up_path.size() - up.size(), up.size(), up) == 0;
+  return golang ? "-- slugwright: transaction:false" : "-- migrate:up transaction:false";
+}
+
+}  // namespace
+
+MigrationLinter::MigrationLinter(LintOptions options)
+    : options_(options), batch_(std::make_unique<LintBatchState>()) {}
+
+MigrationLinter::~MigrationLinter() = default;
+
+std::vector<LintFinding> MigrationLinter::Lint(const Migration& migration) {
+  std::vector<SqlStatement> statements =
+      SplitSqlOrThrow(migration.up_sql, migration.up_path, migration.up_first_line);
+  return LintStatements(migration.up_path, migration.version, statements, migration.up_sql,
+                        migration.up_in_transaction, Annotation(migration));
+}
+
+std::vector<LintFinding> MigrationLinter::LintStatements(
+    const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
+    const std::string& source, bool in_transaction, const std::string& annotation) {
+  std::vector<std::set<std::string>> ignored = IgnoredRules(file, statements, source);
+  batch_->lock_timeout_set = false;
+  bool lock_timeout_flagged = false;
+  std::vector<LintFinding> findings;
+  for (size_t k = 0; k < statements.size(); ++k) {
+    const SqlStatement& s = statements[k];
+    SqlTokens lexed = TokenizeSql(s.text, s.line);
+    if (!lexed.tokens.empty() && lexed.tokens.back().IsSymbol(";")) lexed.tokens.pop_back();
+    lint_internal::StatementContext context{file, version, Excerpt(s.text), in_transaction,
+                                            annotation, &options_};
+    lint_internal::StatementLinter linter(lexed.tokens, context, batch_.get());
+    linter.Run();
+    std::vector<LintFinding>& found = linter.findings();
+    if (options_.require_lock_timeout && linter.takes_strong_lock() &&
+        !batch_->lock_timeout_set && !lock_timeout_flagged) {
+      lock_timeout_flagged = true;
+      const LintRule& rule = Rule("missing-lock-timeout");
+      found.insert(found.begin(), {file, s.line, version, rule.id, context.excerpt,
+                                   "this migration takes a strong lock on an existing table "
+                                   "without setting lock_timeout first: " + rule.why,
+                                   rule.instead});
+    }
+    for (LintFinding& f : found)
+      if (!ignored[k].count(f.rule)) findings.push_back(std::move(f));
+  }
+  return findings;
+}
+
+std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations,
+                                        const LintOptions& options) {
+  MigrationLinter linter(options);
+  std::vector<LintFinding> findings;
+  for (const Migration& m : migrations) {
+    if (m.up_blank) continue;
+    std::vector<LintFinding> found = linter.Lint(m);
+    findings.insert(findings.end(), found.begin(), found.end());
+  }
+  return findings;
+}

@@ -1,0 +1,94 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_
+
+// `migrate lint`: a static check of migrations' SQL, before any database
+// exists, for the operations that take strong locks or rewrite tables on
+// PostgreSQL 11 and later (docs/lint.md has the rules and the safe
+// rewrites). Pure: takes parsed migrations or statements, returns findings.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "migrate/migration.h"
+#include "migrate/sql_splitter.h"
+
+/// One rule: its id (what `-- slugwright-lint-ignore` names), what it
+/// flags, why that hurts and what to write instead.
+struct LintRule {
+  std::string id;
+  std::string flags;
+  std::string why;
+  std::string instead;
+};
+
+/// Every rule, in the order docs/lint.md lists them.
+const std::vector<LintRule>& LintRules();
+
+/// One statement a rule flags.
+struct LintFinding {
+  std::string file;
+  /// The line of the part of the statement the rule is about (for an
+  /// `ALTER TABLE` with several actions, the action's line).
+  int line = 0;
+  int64_t version = 0;
+  std::string rule;
+  /// The statement on one line, cut after about 100 bytes.
+  std::string statement;
+  /// Why it hurts (the lock and the rewrite or scan), about this statement.
+  std::string why;
+  /// The safe rewrite.
+  std::string instead;
+};
+
+struct LintOptions {
+  /// The PostgreSQL major version the release runs on; the rules hold
+  /// from 11 (earlier servers are refused by the command).
+  int postgres_major = 11;
+  /// Also flag migrations that take a strong lock without setting
+  /// lock_timeout first (`missing-lock-timeout`): for SQL run by another
+  /// tool than slugwright, whose runner sets one itself.
+  bool require_lock_timeout = false;
+};
+
+/// What earlier statements of a batch told: the tables and indexes they
+/// created (no one reads them yet) and the NOT NULL checks they validated.
+struct LintBatchState;
+
+/// Lints migrations in the order a release applies them; a table created by
+/// an earlier statement or migration of the same linter is new, and the
+/// rules about existing tables leave it alone.
+class MigrationLinter {
+ public:
+  explicit MigrationLinter(LintOptions options);
+  ~MigrationLinter();
+  MigrationLinter(const MigrationLinter&) = delete;
+  MigrationLinter& operator=(const MigrationLinter&) = delete;
+
+  /// The up section of `migration` (split as the runner splits it; the
+  /// down section is not linted). Throws UserError(kExitUsage) naming the
+  /// file and line for an unsplittable section or a lint-ignore comment
+  /// naming no rule or an unknown one.
+  std::vector<LintFinding> Lint(const Migration& migration);
+
+  /// Statements from elsewhere (e.g. captured on a server): `source` is the
+  /// text they were split from, or "" when there is none (no lint-ignore
+  /// comments between statements then). `annotation` is the line that
+  /// turns the transaction off for the safe rewrites that need it.
+  std::vector<LintFinding> LintStatements(const std::string& file, int64_t version,
+                                          const std::vector<SqlStatement>& statements,
+                                          const std::string& source, bool in_transaction,
+                                          const std::string& annotation);
+
+ private:
+  LintOptions options_;
+  std::unique_ptr<LintBatchState> batch_;
+};
+
+/// Lints `migrations` as one batch (the pending migrations of a release,
+/// or the files given to `migrate lint`), in order.
+std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations,
+                                        const LintOptions& options);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_

@@ -1,0 +1,122 @@
+// The text of the lint rules (migration_lint.h): what each flags, why it
+// hurts and the safe rewrite. docs/lint.md says the same for users; keep
+// them in step (migration_lint_test checks every id is documented).
+
+#include "migrate/migration_lint.h"
+
+const std::vector<LintRule>& LintRules() {
+  static const std::vector<LintRule> kRules = {
+      {"add-column-not-null-without-default",
+       "`ADD COLUMN ... NOT NULL` without a `DEFAULT` on an existing table",
+       "the existing rows would hold NULL in the new column, so on a table with rows the "
+       "statement fails (SQLSTATE 23502) and the release with it; it works on the empty "
+       "tables of development and CI",
+       "add it with a constant default (`ADD COLUMN c integer NOT NULL DEFAULT 0`: since "
+       "PostgreSQL 11 the default is kept in the catalog, no rewrite), or add it nullable, "
+       "backfill it in batches and then make it NOT NULL (see set-not-null-scans)"},
+      {"add-column-rewrites-table",
+       "`ADD COLUMN` whose value is computed row by row: a volatile default "
+       "(`clock_timestamp()`, `random()`, `gen_random_uuid()`, `nextval(...)`, or a function "
+       "slugwright does not know to be stable), a `serial` type, `GENERATED ... AS IDENTITY` "
+       "or a stored generated column",
+       "PostgreSQL rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE: no "
+       "read or write of the table until the rewrite ends, which takes as long as the table "
+       "is big. A constant or stable default (`0`, `'new'`, `now()`) is not rewritten since "
+       "PostgreSQL 11",
+       "add the column without a default (or with a constant one), give new rows their value "
+       "with `ALTER COLUMN c SET DEFAULT ...` (no rewrite), and fill the existing rows in "
+       "batches afterwards"},
+      {"alter-column-type",
+       "`ALTER COLUMN ... TYPE` on an existing table",
+       "most type changes rewrite the table and rebuild its indexes under ACCESS EXCLUSIVE: "
+       "no read or write of the table until it ends. Binary-coercible changes (`varchar(n)` "
+       "to a longer `varchar` or to `text`, `numeric(p,s)` to a larger precision with the "
+       "same scale) rewrite nothing but still take ACCESS EXCLUSIVE; one statement does not "
+       "say the old type, so every change is flagged",
+       "add a column of the new type, write both from the application, backfill in batches, "
+       "switch reads, and drop the old column in a later release; for a change known to be "
+       "binary-coercible, keep it and add `-- slugwright-lint-ignore alter-column-type`"},
+      {"add-foreign-key-validates",
+       "`ADD FOREIGN KEY` (or `ADD COLUMN ... REFERENCES`) without `NOT VALID`",
+       "checking every existing row holds SHARE ROW EXCLUSIVE on the table and the "
+       "referenced table for the whole scan: writes to both wait",
+       "`ADD CONSTRAINT name FOREIGN KEY (...) REFERENCES ... NOT VALID` (a short lock; new "
+       "rows are checked from then on), then `ALTER TABLE ... VALIDATE CONSTRAINT name` in a "
+       "later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on)"},
+      {"add-check-validates",
+       "`ADD CHECK` without `NOT VALID`",
+       "checking every existing row holds ACCESS EXCLUSIVE for the whole scan: no read or "
+       "write of the table until it ends",
+       "`ADD CONSTRAINT name CHECK (...) NOT VALID`, then `ALTER TABLE ... VALIDATE "
+       "CONSTRAINT name` in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go "
+       "on)"},
+      {"add-constraint-builds-index",
+       "`ADD UNIQUE`, `ADD PRIMARY KEY` (also inline in `ADD COLUMN`) or `ADD EXCLUDE`, "
+       "not `USING INDEX`",
+       "the index is built under ACCESS EXCLUSIVE: no read or write of the table for the "
+       "whole build (a primary key also scans for NULLs)",
+       "`CREATE UNIQUE INDEX CONCURRENTLY name ON t (c)` in a migration of its own with "
+       "`{annotation}`, then `ALTER TABLE t ADD CONSTRAINT name UNIQUE USING INDEX name` (or "
+       "`PRIMARY KEY USING INDEX`): a short lock. EXCLUDE has no USING INDEX: plan for the "
+       "lock"},
+      {"create-index-locks-writes",
+       "`CREATE INDEX` without `CONCURRENTLY` on a table the batch did not create",
+       "the build holds SHARE on the table: reads go on, every write waits until the index "
+       "is built",
+       "`CREATE INDEX CONCURRENTLY` in a migration of its own with `{annotation}` (it cannot "
+       "run in a transaction); a failed build leaves an INVALID index, so start with `DROP "
+       "INDEX CONCURRENTLY IF EXISTS`"},
+      {"drop-index-locks-table",
+       "`DROP INDEX` without `CONCURRENTLY`, of an index the batch did not create",
+       "it takes ACCESS EXCLUSIVE on the index's table: quick once granted, but it waits "
+       "for every query on the table to end and every query after it waits behind it",
+       "`DROP INDEX CONCURRENTLY IF EXISTS name` in a migration of its own with "
+       "`{annotation}` (one index per statement)"},
+      {"rename-column",
+       "`RENAME COLUMN` of an existing table",
+       "the release phase runs before the new code starts: until its dynos are replaced the "
+       "running release reads and writes the old name, and its queries fail",
+       "add the new column, write both from the code, backfill, switch reads, and drop the "
+       "old column in a later release (or keep the column and rename it only in the code)"},
+      {"rename-table",
+       "`ALTER TABLE ... RENAME TO` of an existing table",
+       "the running release queries the old name until its dynos are replaced, and fails",
+       "rename it and, in the same migration, `CREATE VIEW old_name AS SELECT * FROM "
+       "new_name` (a simple view is updatable) for the old code; drop the view in a later "
+       "release"},
+      {"drop-column",
+       "`DROP COLUMN` of an existing table",
+       "the running release still reads the column until its dynos are replaced (ORMs name "
+       "every column of a model), and fails; it also takes ACCESS EXCLUSIVE briefly",
+       "first release code that no longer uses the column (Rails `ignored_columns`, remove it "
+       "from the sequelize model), then drop it in a later release"},
+      {"drop-table",
+       "`DROP TABLE` of a table the batch did not create",
+       "the running release may still read the table until its dynos are replaced, and "
+       "fails; the data is gone with no way back but a backup",
+       "first release code that no longer uses the table, then drop it in a later release"},
+      {"enum-add-value-in-transaction",
+       "`ALTER TYPE ... ADD VALUE` in a migration that runs in a transaction, on "
+       "PostgreSQL older than 12",
+       "PostgreSQL 11 refuses it inside a transaction block: the migration fails",
+       "put it in a migration of its own with `{annotation}`"},
+      {"set-not-null-scans",
+       "`ALTER COLUMN ... SET NOT NULL` on an existing table, unless the batch validated a "
+       "`CHECK (c IS NOT NULL)` first (PostgreSQL 12 and later)",
+       "it reads the whole table under ACCESS EXCLUSIVE to look for NULLs: no read or write "
+       "of the table until the scan ends",
+       "`ADD CONSTRAINT c_not_null CHECK (c IS NOT NULL) NOT VALID`, then `VALIDATE "
+       "CONSTRAINT c_not_null` (in a later migration), then `SET NOT NULL`, which on "
+       "PostgreSQL 12 and later trusts the validated check and skips the scan, then `DROP "
+       "CONSTRAINT c_not_null`; on 11 the scan cannot be avoided"},
+      {"missing-lock-timeout",
+       "with `--require-lock-timeout`: a statement taking a strong lock on an existing "
+       "table before the migration sets `lock_timeout`",
+       "a statement waiting for its lock behind a long query makes every later query on "
+       "the table wait behind it: a short lock becomes an outage. slugwright's own runner "
+       "sets lock_timeout; another tool may not",
+       "start the migration with `SET lock_timeout = '5s';` (`SET LOCAL` in a transaction) "
+       "and retry the release when it times out"},
+  };
+  return kRules;
+}

@@ -1,0 +1,50 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_
+
+// The tokens of one SQL statement as the lint rules (migration_lint.h) read
+// them: words lower-cased as PostgreSQL folds them, "quoted names" kept as
+// written, strings, numbers and symbols, each with its line; and the
+// comments, where `-- slugwright-lint-ignore` lives. Not a validating
+// lexer: the splitter (sql_splitter.h) has already refused unterminated
+// constructs, and whatever the lexer is given it ends without failing.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct SqlToken {
+  enum class Kind { kWord, kQuotedName, kString, kNumber, kSymbol };
+  Kind kind = Kind::kSymbol;
+  /// A word lower-cased (ASCII); a quoted name without its quotes ("" is
+  /// one "); a string or number as written; a symbol's characters (`(`,
+  /// `)`, `,`, `;`, `.`, `::`, `[`, `]`, or a run of operator characters).
+  std::string text;
+  int line = 0;
+
+  bool IsWord(std::string_view word) const { return kind == Kind::kWord && text == word; }
+  bool IsSymbol(std::string_view symbol) const {
+    return kind == Kind::kSymbol && text == symbol;
+  }
+  /// A word or a quoted name: something that can name a table or column.
+  bool IsName() const { return kind == Kind::kWord || kind == Kind::kQuotedName; }
+};
+
+/// One `--` or `/* */` comment: its text without the markers, and the
+/// line it starts on.
+struct SqlComment {
+  std::string text;
+  int line = 0;
+};
+
+struct SqlTokens {
+  std::vector<SqlToken> tokens;
+  std::vector<SqlComment> comments;
+  /// The line the text ends on.
+  int last_line = 0;
+};
+
+/// Lexes `text`, whose first byte is on `first_line`; LF, CRLF and a lone
+/// CR each end a line.
+SqlTokens TokenizeSql(std::string_view text, int first_line);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_

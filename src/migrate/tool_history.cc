@@ -1,0 +1,240 @@
+#include "migrate/tool_history.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <sstream>
+
+#include "base/disk_interface.h"
+
+namespace {
+
+/// What slugwright knows of a tool that keeps one row per migration.
+struct KnownTool {
+  const char* name;
+  /// Any of these in a word of the command names the tool.
+  std::vector<std::string> words;
+  const char* table;
+  const char* column;
+  /// The flags that name its migrations directory, and its default.
+  std::vector<std::string> dir_flags;
+  const char* default_dir;
+};
+
+const std::vector<KnownTool>& KnownTools() {
+  static const std::vector<KnownTool> tools = {
+      {"sequelize", {"sequelize"}, "SequelizeMeta", "name", {"--migrations-path"}, "migrations"},
+      {"knex", {"knex"}, "knex_migrations", "name", {"--migrations-directory"}, "migrations"},
+      {"node-pg-migrate", {"node-pg-migrate"}, "pgmigrations", "name",
+       {"-m", "--migrations-dir"}, "migrations"},
+      {"dbmate", {"dbmate"}, "schema_migrations", "version", {"-d", "--migrations-dir"},
+       "db/migrations"},
+      {"rails", {"rails", "rake"}, "schema_migrations", "version", {}, "db/migrate"},
+  };
+  return tools;
+}
+
+/// The command's words, quotes removed (a shell line; good enough to spot
+/// a tool and its directory flag).
+std::vector<std::string> Words(const std::string& command) {
+  std::vector<std::string> words;
+  std::istringstream in(command);
+  std::string word;
+  while (in >> word) {
+    word.erase(std::remove_if(word.begin(), word.end(),
+                              [](char c) { return c == '\'' || c == '"'; }),
+               word.end());
+    words.push_back(word);
+  }
+  return words;
+}
+
+const KnownTool* ToolOf(const std::vector<std::string>& words) {
+  for (const std::string& word : words)
+    for (const KnownTool& tool : KnownTools())
+      for (const std::string& w : tool.words)
+        if (word.find(w) != std::string::npos) return &tool;
+  return nullptr;
+}
+
+/// The value of one of `flags` in `words` (`--flag X` or `--flag=X`).
+std::string FlagValue(const std::vector<std::string>& words, const std::vector<std::string>& flags) {
+  for (size_t i = 0; i < words.size(); ++i)
+    for (const std::string& flag : flags) {
+      if (words[i] == flag && i + 1 < words.size()) return words[i + 1];
+      if (words[i].compare(0, flag.size() + 1, flag + "=") == 0)
+        return words[i].substr(flag.size() + 1);
+    }
+  return "";
+}
+
+std::string Stem(const std::string& file) {
+  size_t dot = file.rfind('.');
+  return dot == std::string::npos || dot == 0 ? file : file.substr(0, dot);
+}
+
+/// "20240101000001" of "20240101000001_create.sql"; "" without digits.
+std::string LeadingDigits(const std::string& file) {
+  size_t digits = 0;
+  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  return file.substr(0, digits);
+}
+
+}  // namespace
+
+std::string ToolHistoryTable::Describe() const {
+  if (!tool.empty()) return tool + "'s `" + table + "`";
+  return "`" + table + "`.`" + column + "`";
+}
+
+bool ResolveToolHistoryTable(const ReleaseSettings& s, ToolHistoryTable* out) {
+  std::vector<std::string> words = Words(s.command);
+  const KnownTool* tool = ToolOf(words);
+  const CommandHistorySettings& named = s.command_history;
+  ToolHistoryTable t;
+  if (!named.table.empty()) {
+    t.table = named.table;
+    t.column = named.column.empty() ? "name" : named.column;
+    t.migrations_dir = named.migrations;
+    *out = t;
+    return true;
+  }
+  if (!tool) return false;
+  t.tool = tool->name;
+  t.table = tool->table;
+  t.column = named.column.empty() ? tool->column : named.column;
+  std::string dir = FlagValue(words, tool->dir_flags);
+  t.migrations_dir = !named.migrations.empty() ? named.migrations
+                     : !dir.empty()            ? dir
+                                               : tool->default_dir;
+  *out = t;
+  return true;
+}
+
+ToolHistorySnapshot ReadToolHistory(DatabaseDriver* driver, const ToolHistoryTable& table) {
+  ToolHistorySnapshot snapshot;
+  auto columns = driver->ForeignTableColumns({table.table});
+  auto found = columns.find(table.table);
+  if (found == columns.end()) return snapshot;
+  const std::vector<std::string>& have = found->second;
+  if (std::find(have.begin(), have.end(), table.column) == have.end())
+    throw DatabaseError(table.Describe() + " has no column `" + table.column +
+                        "` (it has " + std::to_string(have.size()) +
+                        "); name the column that holds each migration's name with "
+                        "command_history.column",
+                        "", false);
+  snapshot.exists = true;
+  for (const auto& row : driver->ReadForeignTable(table.table, {table.column}))
+    if (!row.empty()) snapshot.names.push_back(row[0]);
+  std::sort(snapshot.names.begin(), snapshot.names.end(), ToolHistoryOrder);
+  return snapshot;
+}
+
+int64_t ToolMigrationVersion(const std::string& name) {
+  size_t digits = 0;
+  while (digits < name.size() && digits < 18 &&
+         std::isdigit(static_cast<unsigned char>(name[digits])))
+    ++digits;
+  return digits ? std::stoll(name.substr(0, digits)) : 0;
+}
+
+bool ToolHistoryOrder(const std::string& a, const std::string& b) {
+  int64_t va = ToolMigrationVersion(a), vb = ToolMigrationVersion(b);
+  if (va != vb) return va < vb;
+  return a < b;
+}
+
+std::vector<std::string> NewlyApplied(const ToolHistorySnapshot& before,
+                                      const ToolHistorySnapshot& after) {
+  std::set<std::string> old(before.names.begin(), before.names.end());
+  std::vector<std::string> applied;
+  for (const std::string& name : after.names)
+    if (!old.count(name)) applied.push_back(name);
+  return applied;
+}
+
+std::vector<std::string> Removed(const ToolHistorySnapshot& before,
+                                 const ToolHistorySnapshot& after) {
+  return NewlyApplied(after, before);
+}
+
+bool RecordsFile(const std::string& name, const std::string& file) {
+  return !name.empty() && (name == file || name == Stem(file) || name == LeadingDigits(file));
+}
+
+bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
+                      const ToolHistorySnapshot& history, std::vector<std::string>* pending,
+                      std::string* error) {
+  std::vector<std::string> files;
+  if (!disk->ListDirectory(dir, &files, error)) return false;
+  std::set<std::string> names(history.names.begin(), history.names.end());
+  for (const std::string& file : files) {
+    if (file.empty() || file[0] == '.' ||
+        disk->Stat(dir + "/" + file) != DiskInterface::Kind::kFile)
+      continue;
+    std::string version = LeadingDigits(file);
+    bool recorded = names.count(file) || names.count(Stem(file)) ||
+                    (!version.empty() && names.count(version));
+    if (!recorded) pending->push_back(file);
+  }
+  std::sort(pending->begin(), pending->end(), ToolHistoryOrder);
+  return true;
+}
+
+namespace {
+
+MigrationStatus::Entry ToolEntry(MigrationStatus::State state, const std::string& name,
+                                 const std::string& file) {
+  MigrationStatus::Entry e;
+  e.state = state;
+  e.version = ToolMigrationVersion(name);
+  e.name = name;
+  e.tool_name = name;
+  e.file = file;
+  return e;
+}
+
+}  // namespace
+
+MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
+                                    const ReleaseSettings& settings,
+                                    const std::string& app_root) {
+  MigrationStatus status;
+  status.owner = settings.command;
+  status.database = driver->Describe();
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(settings, &table)) {
+    status.table = "(unknown)";
+    status.source = "`" + settings.command + "`";
+    status.problems.push_back(
+        "`" + settings.command + "` owns these migrations, and slugwright does not know "
+        "which table it records them in: ask the tool for its status, or name the table with "
+        "`command_history: {table: ..., column: ..., migrations: ...}`");
+    return status;
+  }
+  status.table = table.Describe();
+  ToolHistorySnapshot history = ReadToolHistory(driver, table);
+  std::string dir = table.migrations_dir.empty() || app_root.empty()
+                        ? table.migrations_dir
+                        : app_root + "/" + table.migrations_dir;
+  std::vector<std::string> pending;
+  std::string error;
+  bool listed = !dir.empty() && ToolPendingFiles(disk, dir, history, &pending, &error);
+  status.source = listed ? dir : status.table;
+  if (!dir.empty() && !listed)
+    status.problems.push_back("cannot list the tool's migrations in " + dir + " (" + error +
+                              "): pending ones are unknown; set command_history.migrations");
+  if (!history.exists)
+    status.problems.push_back(table.Describe() + " does not exist yet: `" + settings.command +
+                              "` has not run on this database");
+  for (const std::string& name : history.names)
+    status.entries.push_back(ToolEntry(MigrationStatus::State::kApplied, name, ""));
+  for (const std::string& file : pending)
+    status.entries.push_back(
+        ToolEntry(MigrationStatus::State::kPending, file, dir + "/" + file));
+  std::stable_sort(status.entries.begin(), status.entries.end(),
+                   [](const auto& a, const auto& b) { return ToolHistoryOrder(a.name, b.name); });
+  status.applied = history.names.size();
+  status.pending = pending.size();
+  return status;
+}

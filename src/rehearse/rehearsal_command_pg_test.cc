@@ -1,0 +1,250 @@
+// `slugwright rehearse` of a release that runs its own tool (`command:`):
+// the real sequelize-cli from npm (skipped, saying why, where npm or its
+// registry is unavailable) runs on the throwaway copy, watched from the
+// server side, with --probe. One passing rehearsal (a column type change
+// on a 200,000-row table, an index without CONCURRENTLY, a new table) and
+// one failing (a NOT NULL column on a table with rows). The source's
+// schema, rows and history tables are unchanged, and nothing is left.
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "postgres/local_postgres.h"
+#include "rehearse/rehearsal_copy.h"
+#include "testing/npm_tools.h"
+#include "testing/pg_fixture.h"
+#include "testing/pg_test_environment.h"
+#include "testing/test_util.h"
+
+namespace {
+
+using nlohmann::json;
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+const char* kCreateTables =
+    "module.exports = {\n"
+    "  up: async (qi, S) => {\n"
+    "    await qi.createTable('accounts', {id: {type: S.INTEGER, primaryKey: true},\n"
+    "      status: S.TEXT, amount: S.INTEGER, padding: S.TEXT});\n"
+    "    await qi.createTable('users', {id: {type: S.INTEGER, primaryKey: true},\n"
+    "      name: S.TEXT});\n"
+    "  },\n"
+    "  down: async (qi) => { await qi.dropTable('users'); await qi.dropTable('accounts'); },\n"
+    "};\n";
+const char* kWidenAmount =
+    "module.exports = {\n"
+    "  up: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.BIGINT}),\n"
+    "  down: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.INTEGER}),\n"
+    "};\n";
+const char* kIndexStatus =
+    "module.exports = {\n"
+    "  up: (qi) => qi.addIndex('accounts', ['status']),\n"
+    "  down: (qi) => qi.removeIndex('accounts', ['status']),\n"
+    "};\n";
+const char* kCreateProjects =
+    "module.exports = {\n"
+    "  up: (qi, S) => qi.createTable('projects', {id: {type: S.INTEGER, primaryKey: true,\n"
+    "    autoIncrement: true}, name: S.TEXT}),\n"
+    "  down: (qi) => qi.dropTable('projects'),\n"
+    "};\n";
+const char* kRequireEmail =
+    "module.exports = {\n"
+    "  up: (qi, S) => qi.addColumn('users', 'email', {type: S.TEXT, allowNull: false}),\n"
+    "  down: (qi) => qi.removeColumn('users', 'email'),\n"
+    "};\n";
+
+class RehearseCommandPgTest : public SlugwrightPgTest {
+ protected:
+  std::string Npm() const { return tmp_.path() + "/npm"; }
+  std::string Tmp() const { return tmp_.path() + "/tmp"; }
+
+  bool NpmInstall(std::string* why) {
+    std::string prefix = InstallNpmTools("sequelize-cli sequelize pg", why);
+    if (prefix.empty()) return false;
+    tmp_.Write("npm/.keep", "");
+    return slugwright_.RunShell("ln -sfn '" + prefix + "/node_modules' '" + Npm() +
+                                "/node_modules'").code == 0;
+  }
+
+  /// sequelize-cli on `migrations` (a directory under npm/), as the
+  /// release's command would run it.
+  std::string Sequelize(const std::string& migrations) const {
+    return "cd '" + Npm() + "' && node_modules/.bin/sequelize-cli db:migrate --url "
+           "\"$DATABASE_URL\" --migrations-path " + migrations;
+  }
+
+  /// The source: accounts (200,000 rows) and users (with rows), created by
+  /// sequelize-cli itself, so its SequelizeMeta has one row.
+  void CreateSource() {
+    tmp_.Write("npm/initial/20240101000000-create-tables.js", kCreateTables);
+    RunResult r = slugwright_.RunShell("DATABASE_URL='" + db_.url() + "' && export "
+                                       "DATABASE_URL && " + Sequelize("initial"));
+    ASSERT_EQ(r.code, 0) << r.all();
+    db_.Exec("INSERT INTO accounts SELECT g, (ARRAY['new', 'open', 'closed'])[1 + g % 3], "
+             "g % 1000, repeat('x', 100) FROM generate_series(1, 200000) g");
+    db_.Exec("INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 50) g");
+  }
+
+  /// Migrations: the initial one and `pending` (file -> source).
+  void WriteMigrations(const std::string& dir, const std::map<std::string, const char*>& pending) {
+    tmp_.Write("npm/" + dir + "/20240101000000-create-tables.js", kCreateTables);
+    for (const auto& [file, js] : pending) tmp_.Write("npm/" + dir + "/" + file, js);
+  }
+
+  /// `rehearse --probe --json` with release.command running sequelize on
+  /// `dir` after saving its environment to env.out.
+  RunResult Rehearse(const std::string& dir) {
+    json settings = {{"release",
+                      {{"migrations", "migrations"}, {"database_url_env", "DATABASE_URL"},
+                       {"table", "public.slugwright_migrations"},
+                       {"transaction", "per-migration"}, {"on_failure", "stop"},
+                       {"lock_wait_seconds", 60}, {"lock_timeout_seconds", 5},
+                       {"statement_timeout_seconds", 0}, {"lock_retries", 0},
+                       {"allow_out_of_order", false},
+                       {"command", "env > '" + tmp_.path() + "/env.out' && " + Sequelize(dir)},
+                       {"rollback_command", ""},
+                       {"hooks",
+                        {{"before", json::array()}, {"after", json::array()},
+                         {"on_failure", json::array()}, {"timeout_seconds", 30}}}}}};
+    tmp_.Write(".slugwright/release.json", settings.dump());
+    ::chmod(tmp_.path().c_str(), 0711);
+    ::mkdir(Tmp().c_str(), 0711);
+    ::chmod(Tmp().c_str(), 0711);
+    return Run({"rehearse", "--probe", "--json"},
+               {{"TMPDIR", Tmp()}, {"HEROKU_POSTGRESQL_RED_URL", db_.url()},
+                {"PGDATABASE", db_.name()}});
+  }
+
+  /// Everything a rehearsal must not change on the source.
+  std::string SourceState() const {
+    ToolResult dump = RunTool(LocalPostgres::FindServerBinDir() + "/pg_dump",
+                              {"--schema-only", "--dbname=" +
+                                                    TestCluster().SocketConninfo(db_.name())},
+                              {}, true, nullptr, nullptr, nullptr);
+    EXPECT_EQ(dump.exit_code, 0);
+    std::string schema;
+    std::istringstream lines(dump.out);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("\\restrict ", 0) != 0 && line.rfind("\\unrestrict ", 0) != 0)
+        schema += line + "\n";
+    return schema + db_.Scalar(
+        "SELECT (SELECT count(*) || ':' || sum(amount) || ':' || md5(string_agg(status, ',' "
+        "ORDER BY id)) FROM accounts) || ' ' || (SELECT count(*) FROM users) || ' ' || "
+        "(SELECT string_agg(name, ',' ORDER BY name) FROM \"SequelizeMeta\") || ' ' || "
+        "coalesce(to_regclass('slugwright_migrations')::text, 'no slugwright history')");
+  }
+
+  /// Nothing left: no file in TMPDIR, no process started there, and the
+  /// tool never saw the source.
+  void ExpectNothingLeftAndTheSourceUnseen() {
+    std::vector<std::string> left;
+    if (DIR* d = ::opendir(Tmp().c_str())) {
+      while (dirent* e = ::readdir(d))
+        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
+          left.push_back(e->d_name);
+      ::closedir(d);
+    }
+    EXPECT_EQ(left, std::vector<std::string>{});
+    if (DIR* d = ::opendir("/proc")) {
+      while (dirent* e = ::readdir(d)) {
+        std::string pid = e->d_name;
+        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
+        for (char& c : cmdline)
+          if (c == '\0') c = ' ';
+        EXPECT_FALSE(Contains(cmdline, Tmp())) << "still running: " << cmdline;
+      }
+      ::closedir(d);
+    }
+    std::string env = ReadWholeFile(tmp_.path() + "/env.out");
+    EXPECT_TRUE(Contains(env, "DATABASE_URL=postgres")) << env;
+    EXPECT_FALSE(Contains(env, db_.url())) << env;
+    EXPECT_FALSE(Contains(env, "PGDATABASE=")) << env;
+    EXPECT_FALSE(Contains(env, "HEROKU_POSTGRESQL_RED_URL")) << env;
+    EXPECT_TRUE(Contains(env, "PGOPTIONS=-c lock_timeout=5000")) << env;
+  }
+};
+
+const json* Migration(const json& report, const std::string& name) {
+  for (const json& m : report.at("migrations"))
+    if (m.at("name") == name) return &m;
+  return nullptr;
+}
+
+bool HasRisk(const json& m, const std::string& kind) {
+  for (const json& r : m.at("risks"))
+    if (r.at("kind") == kind) return true;
+  return false;
+}
+
+TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  std::string before = SourceState();
+  WriteMigrations("passing", {{"20240201000000-widen-amount.js", kWidenAmount},
+                              {"20240202000000-index-status.js", kIndexStatus},
+                              {"20240203000000-create-projects.js", kCreateProjects}});
+  RunResult r = Rehearse("passing");
+  ASSERT_EQ(r.code, 0) << r.all();
+  json report = json::parse(r.out);
+  ASSERT_EQ(3u, report.at("migrations").size()) << report.dump(2);
+
+  const json* widen = Migration(report, "20240201000000-widen-amount.js");
+  ASSERT_NE(widen, nullptr) << report.dump(2);
+  EXPECT_TRUE(Contains(widen->at("ddl").dump(), "ALTER TABLE public.accounts")) << *widen;
+  EXPECT_TRUE(Contains(widen->at("locks").dump(), "\"ACCESS EXCLUSIVE\"")) << *widen;
+  ASSERT_EQ(1u, widen->at("rewrites").size()) << *widen;
+  EXPECT_EQ("column type change", widen->at("rewrites")[0].at("reason"));
+  EXPECT_GT(widen->at("rewrites")[0].at("bytes_before").get<int64_t>(), 20 << 20);
+  EXPECT_TRUE(HasRisk(*widen, "large_rewrite")) << *widen;
+  ASSERT_EQ(1u, widen->at("probe").size()) << *widen;
+  EXPECT_GT(widen->at("probe")[0].at("read_blocked_seconds").get<double>(), 0) << *widen;
+  EXPECT_GT(widen->at("probe")[0].at("write_blocked_seconds").get<double>(), 0) << *widen;
+
+  const json* index = Migration(report, "20240202000000-index-status.js");
+  ASSERT_NE(index, nullptr);
+  EXPECT_TRUE(Contains(index->at("ddl").dump(), "CREATE INDEX")) << *index;
+  EXPECT_TRUE(HasRisk(*index, "blocking_index_build")) << *index;
+
+  const json* projects = Migration(report, "20240203000000-create-projects.js");
+  ASSERT_NE(projects, nullptr);
+  EXPECT_TRUE(Contains(projects->at("created").dump(), "public.projects")) << *projects;
+  EXPECT_TRUE(projects->at("risks").empty()) << *projects;
+  EXPECT_TRUE(Contains(r.err, "RISK 20240201000000-widen-amount.js: rewrote public.accounts"))
+      << r.err;
+
+  EXPECT_EQ(before, SourceState());
+  ExpectNothingLeftAndTheSourceUnseen();
+}
+
+TEST_F(RehearseCommandPgTest, AFailingSequelizeMigrationIsNamedWithItsSqlstate) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  std::string before = SourceState();
+  WriteMigrations("failing", {{"20240204000000-require-email.js", kRequireEmail}});
+  RunResult r = Rehearse("failing");
+  ASSERT_EQ(r.code, 1) << r.all();
+  json report = json::parse(r.out);
+  EXPECT_EQ("20240204000000-require-email", report.at("summary").at("failed_migration"))
+      << report.dump(2);
+  const json* failed = Migration(report, "20240204000000-require-email");
+  ASSERT_NE(failed, nullptr) << report.dump(2);
+  EXPECT_EQ("23502", failed->at("error").at("sqlstate")) << *failed;
+  EXPECT_TRUE(Contains(failed->at("error").at("message"), "contains null values")) << *failed;
+  EXPECT_TRUE(Contains(r.err, "SQLSTATE 23502")) << r.err;
+
+  EXPECT_EQ(before, SourceState());
+  ExpectNothingLeftAndTheSourceUnseen();
+}
+
+}  // namespace

@@ -1,0 +1,199 @@
+// AttributeServerObservation: what the server showed while a `command:`
+// tool ran, divided into the tool's migrations by its history rows.
+#include "rehearse/server_observation.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+ServerEvent Event(ServerEvent::Kind kind, double at, std::string tag, std::string type,
+                  std::string object, std::string query = "") {
+  ServerEvent e;
+  e.kind = kind;
+  e.at = at;
+  e.tag = std::move(tag);
+  e.object_type = std::move(type);
+  e.object = std::move(object);
+  e.query = std::move(query);
+  return e;
+}
+
+ServerEvent Row(double at, std::string row) {
+  return Event(ServerEvent::Kind::kHistoryRow, at, "", "", std::move(row));
+}
+
+struct ServerObservationTest : testing::Test {
+  ServerObservationInput input;
+  ServerObservationTest() {
+    input.started_at = 100;
+    input.ended_at = 110;
+    input.lock_interval_seconds = 0.05;
+    ServerEvent rewrite = Event(ServerEvent::Kind::kRewrite, 101.1, "ALTER TABLE", "",
+                                "public.orders");
+    rewrite.reason = "column type change";
+    rewrite.bytes_before = 1000;
+    input.events = {
+        Event(ServerEvent::Kind::kDdl, 101.0, "ALTER TABLE", "table", "public.orders"),
+        rewrite,
+        Row(102.0, "20240101000000-change-type.js"),
+        Event(ServerEvent::Kind::kDdl, 102.5, "CREATE INDEX", "index", "public.orders_x",
+              "CREATE INDEX orders_x ON orders (x)"),
+        Row(103.0, "20240102000000-add-index.js"),
+        Event(ServerEvent::Kind::kDdl, 103.5, "CREATE TABLE", "table", "public.projects"),
+        Event(ServerEvent::Kind::kDdl, 103.5, "CREATE TABLE", "index", "public.projects_pkey"),
+        Row(104.0, "20240103000000-create-projects.js"),
+    };
+    for (int i = 0; i < 20; ++i)
+      input.locks.push_back({101.0 + i * 0.05, "public.orders", 'r', "AccessExclusiveLock"});
+    // Two backends (a parallel index build's worker) in one sample.
+    input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
+    input.locks.push_back({102.6, "public.orders", 'r', "ShareLock"});
+    input.facts = {{"public.orders", 'r', "", 2000, 200000},
+                   {"public.orders_x", 'i', "public.orders", 300, -1},
+                   {"public.projects", 'r', "", 8192, 0}};
+  }
+};
+
+TEST_F(ServerObservationTest, EachHistoryRowClosesOneMigration) {
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  ASSERT_EQ(3u, ms.size());
+  EXPECT_EQ("20240101000000-change-type.js", ms[0].Label());
+  EXPECT_EQ(20240101000000, ms[0].version);
+  EXPECT_TRUE(ms[0].server_observed);
+  EXPECT_EQ(MigrationRehearsal::Status::kApplied, ms[0].status);
+  // From its first DDL to its history row.
+  EXPECT_DOUBLE_EQ(1.0, ms[0].seconds);
+  EXPECT_EQ(std::vector<std::string>{"ALTER TABLE public.orders"}, ms[0].ddl);
+  ASSERT_EQ(1u, ms[0].locks.size());
+  EXPECT_EQ("AccessExclusiveLock", ms[0].locks[0].mode);
+  EXPECT_NEAR(1.0, ms[0].locks[0].held_seconds, 0.06);
+  ASSERT_EQ(1u, ms[0].rewrites.size());
+  EXPECT_EQ(1000, ms[0].rewrites[0].bytes_before);
+  EXPECT_EQ(2000, ms[0].rewrites[0].bytes);
+  EXPECT_EQ("column type change", ms[0].rewrites[0].reason);
+  ASSERT_EQ(1u, ms[0].tables.size());
+  EXPECT_EQ(200000, ms[0].tables[0].rows);
+
+  EXPECT_TRUE(ms[1].plain_create_index);
+  ASSERT_EQ(1u, ms[1].created.size());
+  EXPECT_EQ("public.orders", ms[1].created[0].table);
+  ASSERT_EQ(1u, ms[1].locks.size());
+  EXPECT_EQ("ShareLock", ms[1].locks[0].mode);
+  EXPECT_DOUBLE_EQ(0.05, ms[1].locks[0].held_seconds);
+
+  // Its primary key is a side effect of CREATE TABLE, not a line of its own.
+  EXPECT_EQ(std::vector<std::string>{"CREATE TABLE public.projects"}, ms[2].ddl);
+  EXPECT_TRUE(ms[2].locks.empty());
+}
+
+TEST_F(ServerObservationTest, TheSameRisksAsSlugwrightsOwnMigrations) {
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  RiskSettings risk;
+  for (MigrationRehearsal& m : ms) EvaluateRisks(risk, &m);
+  ASSERT_EQ(1u, ms[0].risks.size());
+  EXPECT_EQ("large_rewrite", ms[0].risks[0].kind);
+  EXPECT_NE(std::string::npos, ms[0].risks[0].message.find("ACCESS EXCLUSIVE"));
+  ASSERT_EQ(1u, ms[1].risks.size());
+  EXPECT_EQ("blocking_index_build", ms[1].risks[0].kind);
+  EXPECT_TRUE(ms[2].risks.empty());
+  // ACCESS EXCLUSIVE held longer than lock_timeout.
+  risk.lock_timeout_seconds = 0.5;
+  EvaluateRisks(risk, &ms[0]);
+  EXPECT_EQ("access_exclusive_over_lock_timeout", ms[0].risks.at(0).kind);
+}
+
+TEST_F(ServerObservationTest, AFailedRunEndsWithTheFailedMigration) {
+  input.failed = true;
+  input.failed_name = "20240104000000-add-not-null";
+  input.error = "column \"email\" of relation \"users\" contains null values";
+  input.sqlstate = "23502";
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  ASSERT_EQ(4u, ms.size());
+  EXPECT_EQ(MigrationRehearsal::Status::kFailed, ms[3].status);
+  EXPECT_EQ("20240104000000-add-not-null", ms[3].Label());
+  EXPECT_EQ("23502", ms[3].sqlstate);
+  EXPECT_NE(std::string::npos, DescribeMigration(ms[3]).find("SQLSTATE 23502"));
+}
+
+TEST_F(ServerObservationTest, ProbeBlockedStretchesGoToTheMigrationTheyBeganIn) {
+  input.probed = true;
+  input.probes = {{100.9, "public.orders", false, true},  {101.0, "public.orders", false, false},
+                  {101.2, "public.orders", false, false}, {101.9, "public.orders", false, true},
+                  {101.0, "public.orders", true, false},  {102.1, "public.orders", true, true},
+                  {102.6, "public.orders", true, false},  {102.8, "public.orders", true, true}};
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  ASSERT_EQ(1u, ms[0].blocked.size());
+  EXPECT_NEAR(0.9, ms[0].blocked[0].read_seconds, 1e-9);
+  EXPECT_NEAR(1.1, ms[0].blocked[0].write_seconds, 1e-9);
+  ASSERT_EQ(1u, ms[1].blocked.size());
+  EXPECT_NEAR(0.0, ms[1].blocked[0].read_seconds, 1e-9);
+  EXPECT_NEAR(0.2, ms[1].blocked[0].write_seconds, 1e-9);
+  EXPECT_TRUE(ms[2].probed);
+  EXPECT_NE(std::string::npos, DescribeMigration(ms[0]).find("reads blocked up to"));
+}
+
+TEST_F(ServerObservationTest, WithoutHistoryRowsTheWholeRunIsOne) {
+  std::vector<ServerEvent> without_rows;
+  for (const ServerEvent& e : input.events)
+    if (e.kind != ServerEvent::Kind::kHistoryRow) without_rows.push_back(e);
+  input.events = without_rows;
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input);
+  ASSERT_EQ(1u, ms.size());
+  EXPECT_EQ("(the whole run)", ms[0].Label());
+  EXPECT_EQ(1u, ms[0].rewrites.size());
+  // The index, the table and its primary key.
+  EXPECT_EQ(3u, ms[0].created.size());
+  input.events.clear();
+  input.locks.clear();
+  EXPECT_TRUE(AttributeServerObservation(input).empty());
+}
+
+TEST_F(ServerObservationTest, TheReportsSayWhatTheServerShowed) {
+  input.probed = true;
+  input.probes = {{101.0, "public.orders", false, false}, {101.5, "public.orders", false, true}};
+  RehearsalReport report;
+  report.migrations = AttributeServerObservation(input);
+  report.notes = {"a lock held for less than one sample can be missed"};
+  std::string line = DescribeMigration(report.migrations[0]);
+  EXPECT_NE(std::string::npos, line.find("ACCESS EXCLUSIVE on public.orders (held 1.0s)")) << line;
+  EXPECT_NE(std::string::npos, line.find("rewrote public.orders 1000 B -> 2.0 kB (column type "
+                                         "change)")) << line;
+  EXPECT_NE(std::string::npos, line.find("probe: public.orders reads blocked up to 500ms"))
+      << line;
+  bool ran = false, noted = false;
+  for (const ReportLine& l : FormatReport(report)) {
+    ran |= l.text == "20240101000000-change-type.js ran: ALTER TABLE public.orders";
+    noted |= l.text == report.notes[0];
+  }
+  EXPECT_TRUE(ran);
+  EXPECT_TRUE(noted);
+  nlohmann::json j = ReportJson(report);
+  const nlohmann::json& m = j.at("migrations").at(0);
+  EXPECT_EQ(true, m.at("server_observed"));
+  EXPECT_EQ("ALTER TABLE public.orders", m.at("ddl").at(0));
+  EXPECT_NEAR(1.0, m.at("locks").at(0).at("held_seconds").get<double>(), 0.06);
+  EXPECT_EQ(1000, m.at("rewrites").at(0).at("bytes_before"));
+  EXPECT_EQ("column type change", m.at("rewrites").at(0).at("reason"));
+  EXPECT_NEAR(0.5, m.at("probe").at(0).at("read_blocked_seconds").get<double>(), 1e-9);
+  EXPECT_EQ(report.notes, j.at("notes").get<std::vector<std::string>>());
+}
+
+TEST(FailedMigrationNameTest, TheLastMigrationTheToolNamedThatItDidNotRecord) {
+  std::vector<std::string> output = {
+      "== 20240101000000-change-type: migrating =======",
+      "== 20240101000000-change-type: migrated (0.512s)", "",
+      "== 20240104000000-add-not-null: migrating =======",
+      "ERROR: column \"email\" of relation \"users\" contains null values"};
+  EXPECT_EQ("20240104000000-add-not-null",
+            FailedMigrationName(output, {"20240101000000-change-type.js"}));
+  EXPECT_EQ("", FailedMigrationName({"ERROR: 42 problems"}, {}));
+}
+
+TEST(RewriteReasonTextTest, NamesTheBits) {
+  EXPECT_EQ("column type change", RewriteReasonText(4));
+  EXPECT_EQ("persistence change, column default", RewriteReasonText(3));
+}
+
+}  // namespace

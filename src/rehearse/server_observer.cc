@@ -1,0 +1,334 @@
+#include "rehearse/server_observer.h"
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "migrate/foreign_history.h"
+#include "postgres/sql_session.h"
+
+namespace {
+
+// The log table, and the functions the event triggers and the history
+// table's row trigger run: every row names the session's pid and
+// application_name, so slugwright's own sessions are left out on reading.
+const char* kInstallSql = R"SQL(
+CREATE SCHEMA slugwright_rehearse;
+CREATE TABLE slugwright_rehearse.log (
+  id bigserial PRIMARY KEY, at double precision NOT NULL, pid int NOT NULL,
+  application_name text NOT NULL, kind text NOT NULL, tag text, object_type text,
+  object text, query text, reason int, bytes_before bigint);
+GRANT USAGE ON SCHEMA slugwright_rehearse TO PUBLIC;
+GRANT INSERT ON slugwright_rehearse.log TO PUBLIC;
+GRANT USAGE ON SEQUENCE slugwright_rehearse.log_id_seq TO PUBLIC;
+CREATE FUNCTION slugwright_rehearse.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO slugwright_rehearse.log
+    (at, pid, application_name, kind, tag, object_type, object, query)
+  SELECT extract(epoch FROM clock_timestamp()), pg_backend_pid(),
+         current_setting('application_name'), 'ddl', d.command_tag, d.object_type,
+         d.object_identity, current_query()
+  FROM pg_event_trigger_ddl_commands() d
+  WHERE d.schema_name IS DISTINCT FROM 'slugwright_rehearse';
+END $$;
+CREATE FUNCTION slugwright_rehearse.on_rewrite() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO slugwright_rehearse.log
+    (at, pid, application_name, kind, tag, object, reason, bytes_before)
+  SELECT extract(epoch FROM clock_timestamp()), pg_backend_pid(),
+         current_setting('application_name'), 'rewrite', tg_tag,
+         quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+         pg_event_trigger_table_rewrite_reason(), pg_table_size(c.oid)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.oid = pg_event_trigger_table_rewrite_oid();
+END $$;
+CREATE FUNCTION slugwright_rehearse.on_history_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO slugwright_rehearse.log (at, pid, application_name, kind, object)
+  VALUES (extract(epoch FROM clock_timestamp()), pg_backend_pid(),
+          current_setting('application_name'), 'history', to_jsonb(NEW) ->> TG_ARGV[0]);
+  RETURN NULL;
+END $$;
+CREATE EVENT TRIGGER slugwright_rehearse_ddl ON ddl_command_end
+  EXECUTE PROCEDURE slugwright_rehearse.on_ddl();
+CREATE EVENT TRIGGER slugwright_rehearse_rewrite ON table_rewrite
+  EXECUTE PROCEDURE slugwright_rehearse.on_rewrite();
+)SQL";
+
+const char* kUninstallSql =
+    "DROP EVENT TRIGGER IF EXISTS slugwright_rehearse_ddl; "
+    "DROP EVENT TRIGGER IF EXISTS slugwright_rehearse_rewrite; "
+    "DROP SCHEMA IF EXISTS slugwright_rehearse CASCADE";
+
+void SleepFor(double seconds) {
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+}
+
+double Epoch(SqlSession* session) {
+  return std::stod(session->Scalar("SELECT extract(epoch FROM clock_timestamp())"));
+}
+
+}  // namespace
+
+PostgresServerObserver::PostgresServerObserver(std::string conninfo,
+                                               ServerObserverOptions options)
+    : conninfo_(std::move(conninfo)), options_(std::move(options)) {}
+
+PostgresServerObserver::~PostgresServerObserver() {
+  Stop();
+  Uninstall();
+}
+
+void PostgresServerObserver::Start() {
+  main_ = std::make_unique<SqlSession>(conninfo_);
+  sampler_session_ = std::make_unique<SqlSession>(conninfo_);
+  own_pids_ = {main_->BackendPid(), sampler_session_->BackendPid()};
+  ignored_ = options_.own_tables;
+  Install();
+  if (!options_.server_log_path.empty()) {
+    std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
+    log_offset_ = log ? static_cast<long long>(log.tellg()) : 0;
+  }
+  started_at_ = Epoch(main_.get());
+  sampler_ = std::thread([this] { SampleLocks(); });
+  if (options_.probe) {
+    probe_session_ = std::make_unique<SqlSession>(conninfo_);
+    own_pids_.insert(probe_session_->BackendPid());
+    prober_ = std::thread([this] { Probe(); });
+  }
+}
+
+void PostgresServerObserver::Install() {
+  try {
+    main_->Query(kInstallSql);
+    installed_ = true;
+  } catch (const std::exception& e) {
+    notes_.push_back(std::string("the DDL it ran and its rewrites were not observed (event "
+                                 "triggers need a superuser on the copy): ") + e.what());
+    try {
+      main_->Query(kUninstallSql);
+    } catch (const std::exception&) {
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  history_watched_ = WatchHistoryTable(main_.get());
+}
+
+bool PostgresServerObserver::WatchHistoryTable(SqlSession* session) {
+  if (!installed_) return false;
+  std::string names;
+  for (const std::string& t : ForeignTablesToLookFor())
+    names += (names.empty() ? "" : ", ") + session->Quote(t);
+  SqlSession::Rows rows = session->Query(
+      "SELECT c.relname, a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+      "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
+      "AND a.attnum > 0 AND NOT a.attisdropped AND c.relname IN (" + names + ") "
+      "ORDER BY c.relname, a.attnum");
+  std::map<std::string, std::vector<std::string>> tables;
+  for (const auto& row : rows) tables[row[0]].push_back(row[1]);
+  std::vector<ForeignTool> tools = DetectForeignTools(tables);
+  if (tools.empty()) return false;
+  const ForeignToolInfo& info = InfoFor(tools.front());
+  std::string table = session->Scalar("SELECT quote_ident(current_schema()) || '.' || "
+                                      "quote_ident(" + session->Quote(info.table) + ")");
+  session->Query("CREATE TRIGGER slugwright_rehearse_history AFTER INSERT ON " + table +
+                 " FOR EACH ROW EXECUTE PROCEDURE slugwright_rehearse.on_history_row(" +
+                 session->Quote(info.columns.front()) + ")");
+  history_table_ = table;
+  ignored_.insert(table);
+  return true;
+}
+
+void PostgresServerObserver::SampleLocks() {
+  std::string own_pids;
+  for (int pid : own_pids_) own_pids += (own_pids.empty() ? "" : ", ") + std::to_string(pid);
+  const std::string sql =
+      "SELECT extract(epoch FROM statement_timestamp())::text, "
+      "quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.relkind, l.mode "
+      "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE l.locktype = 'relation' AND l.granted AND a.datname = current_database() "
+      "AND a.pid NOT IN (" + own_pids + ") AND a.application_name NOT LIKE " +
+      sampler_session_->Quote(options_.own_application_prefix + "%") +
+      " AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
+      "AND n.nspname <> 'slugwright_rehearse'";
+  int ticks = 0;
+  while (!stop_) {
+    try {
+      SqlSession::Rows rows = sampler_session_->Query(sql);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!history_watched_ && ++ticks % 10 == 0)
+        history_watched_ = WatchHistoryTable(sampler_session_.get());
+      for (const auto& row : rows) {
+        if (ignored_.count(row[1]) || row[2].empty()) continue;
+        locks_.push_back({std::stod(row[0]), row[1], row[2][0], row[3]});
+        if (row[2] == "r" || row[2] == "p" || row[2] == "m") touched_.insert(row[1]);
+      }
+    } catch (const std::exception&) {
+      // A relation dropped between the join's reads; the next sample sees.
+    }
+    SleepFor(options_.lock_interval_seconds);
+  }
+}
+
+void PostgresServerObserver::ProbeTable(const std::string& table, bool write) {
+  SqlSession* s = probe_session_.get();
+  double at = Epoch(s);
+  bool ok = true;
+  try {
+    s->Query("BEGIN; SET LOCAL lock_timeout = '" + std::to_string(options_.probe_lock_timeout_ms) +
+             "ms'; " + (write ? "DELETE FROM " + table + " WHERE false" :
+                                "SELECT 1 FROM " + table + " LIMIT 1") + "; ROLLBACK");
+  } catch (const SqlSession::Error& e) {
+    s->Query("ROLLBACK");
+    ok = e.sqlstate != "55P03";
+    if (ok) return;  // e.g. dropped: not a wait
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  probes_.push_back({at, table, write, ok});
+}
+
+void PostgresServerObserver::Probe() {
+  size_t known = 0;
+  while (!stop_) {
+    std::set<std::string> tables;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      tables = touched_;
+    }
+    known = tables.size();
+    try {
+      for (const std::string& t : tables) {
+        ProbeTable(t, false);
+        ProbeTable(t, true);
+      }
+    } catch (const std::exception&) {
+      // The probe session is only a measurement; it keeps going.
+    }
+    // A table the tool just locked is probed at once, not a round later.
+    for (double slept = 0; slept < options_.probe_interval_seconds && !stop_; slept += 0.01) {
+      SleepFor(0.01);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (touched_.size() != known) break;
+    }
+  }
+}
+
+void PostgresServerObserver::Stop() {
+  stop_ = true;
+  if (sampler_.joinable()) sampler_.join();
+  if (prober_.joinable()) prober_.join();
+}
+
+std::vector<ServerEvent> PostgresServerObserver::ReadEvents() {
+  std::vector<ServerEvent> events;
+  if (!installed_) return events;
+  SqlSession::Rows rows = main_->Query(
+      "SELECT at::text, kind, coalesce(tag, ''), coalesce(object_type, ''), "
+      "coalesce(object, ''), coalesce(query, ''), coalesce(reason, 0), "
+      "coalesce(bytes_before, -1) FROM slugwright_rehearse.log WHERE application_name NOT LIKE " +
+      main_->Quote(options_.own_application_prefix + "%") + " ORDER BY at, id");
+  for (const auto& row : rows) {
+    ServerEvent e;
+    e.at = std::stod(row[0]);
+    e.kind = row[1] == "history"   ? ServerEvent::Kind::kHistoryRow
+             : row[1] == "rewrite" ? ServerEvent::Kind::kRewrite
+                                   : ServerEvent::Kind::kDdl;
+    e.tag = row[2];
+    e.object_type = row[3];
+    e.object = row[4];
+    e.query = row[5];
+    if (e.kind == ServerEvent::Kind::kRewrite) e.reason = RewriteReasonText(std::stoi(row[6]));
+    e.bytes_before = std::stoll(row[7]);
+    if (e.kind != ServerEvent::Kind::kHistoryRow && ignored_.count(e.object)) continue;
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+std::vector<RelationFacts> PostgresServerObserver::ReadFacts(
+    const std::vector<ServerEvent>& events) {
+  std::set<std::string> names = touched_;
+  for (const ServerEvent& e : events)
+    if (e.kind != ServerEvent::Kind::kHistoryRow && !e.object.empty()) names.insert(e.object);
+  std::vector<RelationFacts> facts;
+  if (names.empty()) return facts;
+  std::string array;
+  for (const std::string& n : names) array += (array.empty() ? "" : ", ") + main_->Quote(n);
+  SqlSession::Rows rows = main_->Query(
+      "SELECT u.r, c.relkind, coalesce(quote_ident(tn.nspname) || '.' || "
+      "quote_ident(t.relname), ''), CASE WHEN c.relkind IN ('r', 'm') THEN pg_table_size(c.oid) "
+      "WHEN c.relkind = 'i' THEN pg_relation_size(c.oid) ELSE -1 END, "
+      "CASE WHEN c.relkind IN ('r', 'm') AND pg_table_size(c.oid) > 268435456 "
+      "THEN c.reltuples::bigint ELSE -1 END "
+      "FROM unnest(ARRAY[" + array + "]::text[]) AS u(r) "
+      "JOIN pg_class c ON c.oid = to_regclass(u.r) "
+      "LEFT JOIN pg_index x ON x.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = x.indrelid "
+      "LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace");
+  for (const auto& row : rows) {
+    RelationFacts f{row[0], row[1].empty() ? 'r' : row[1][0], row[2], std::stoll(row[3]),
+                    std::stoll(row[4])};
+    if ((f.kind == 'r' || f.kind == 'm') && f.rows < 0)
+      f.rows = std::stoll(main_->Scalar("SELECT count(*) FROM " + f.relation));
+    facts.push_back(f);
+  }
+  return facts;
+}
+
+/// The last error of one of the tool's sessions in the embedded server's
+/// log (log_error_verbosity = verbose puts the SQLSTATE after ERROR:).
+void PostgresServerObserver::ReadServerLog(ServerObservationInput* input) {
+  if (options_.server_log_path.empty()) return;
+  std::ifstream log(options_.server_log_path, std::ios::binary);
+  if (!log) return;
+  log.seekg(log_offset_);
+  static const std::regex kError(R"(\[(\d+)\] (?:.*? )?ERROR:  ([0-9A-Z]{5}): (.*))");
+  std::string line;
+  while (std::getline(log, line)) {
+    std::smatch m;
+    if (!std::regex_search(line, m, kError) || own_pids_.count(std::stoi(m[1]))) continue;
+    input->sqlstate = m[2];
+    input->error = m[3];
+  }
+}
+
+std::vector<MigrationRehearsal> PostgresServerObserver::Finish(
+    bool failed, const std::vector<std::string>& output) {
+  Stop();
+  ServerObservationInput input;
+  input.started_at = started_at_;
+  input.ended_at = Epoch(main_.get());
+  input.events = ReadEvents();
+  input.locks = locks_;
+  input.lock_interval_seconds = options_.lock_interval_seconds;
+  input.probed = options_.probe;
+  input.probes = probes_;
+  input.facts = ReadFacts(input.events);
+  input.failed = failed;
+  if (failed) {
+    std::vector<std::string> recorded;
+    for (const ServerEvent& e : input.events)
+      if (e.kind == ServerEvent::Kind::kHistoryRow) recorded.push_back(e.object);
+    input.failed_name = FailedMigrationName(output, recorded);
+    ReadServerLog(&input);
+    if (input.error.empty() && !output.empty()) input.error = output.back();
+  }
+  if (installed_ && !history_watched_)
+    notes_.push_back("no known migration tool's history table appeared on the copy, so what "
+                     "the tool did is not divided into migrations");
+  Uninstall();
+  return AttributeServerObservation(input);
+}
+
+void PostgresServerObserver::Uninstall() noexcept {
+  if (!installed_ || !main_) return;
+  installed_ = false;
+  try {
+    if (!history_table_.empty())
+      main_->Query("DROP TRIGGER IF EXISTS slugwright_rehearse_history ON " + history_table_);
+    main_->Query(kUninstallSql);
+  } catch (const std::exception&) {
+    // A throwaway copy: what is left goes with it.
+  }
+}
