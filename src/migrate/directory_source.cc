@@ -1,6 +1,6 @@
 #include "migrate/directory_source.h"
 
-#include <map>
+#include <algorithm>
 #include <utility>
 
 #include "base/checksum.h"
@@ -154,23 +154,6 @@ struct Line {
   size_t next;
   int number;
 };
-
-std::vector<Line> SplitLines(std::string_view text, size_t from) {
-  std::vector<Line> lines;
-  int number = 1;
-  size_t begin = from;
-  for (size_t i = from; i < text.size(); ++i) {
-    if (text[i] == '\n' || text[i] == '\r') {
-      size_t next = i + 1;
-      if (text[i] == '\r' && next < text.size() && text[next] == '\n') ++next;
-      lines.push_back({begin, i, next, number++});
-      begin = next;
-      i = next - 1;
-    }
-  }
-  if (begin < text.size()) lines.push_back({begin, text.size(), text.size(), number});
-  return lines;
-}
 
 /// A `--` comment line that means something to slugwright.
 struct Directive {
@@ -383,14 +366,50 @@ bool HasText(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") != std::string_view::npos;
 }
 
-/// Parses a dbmate-style file into *m; `body` is where the text after an
-/// optional BOM starts.
-void ParseDbmate(const std::string& path, std::string_view contents,
-                 size_t body, const std::string& stem, Migration* m) {
-  const Line* up = nullptr;
-  const Line* down = nullptr;
-  std::vector<Line> lines = SplitLines(contents, body);
-  for (const Line& line : lines) {
+/// Calls `visit(line)` for each line of `text` from `from` on, without
+/// collecting them: an applied file is only scanned for its markers.
+template <typename Visit>
+void ForEachLine(std::string_view text, size_t from, Visit visit) {
+  int number = 1;
+  size_t begin = from;
+  while (begin < text.size()) {
+    size_t i = begin;
+    while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+    if (i == text.size()) {
+      visit(Line{begin, text.size(), text.size(), number});
+      return;
+    }
+    size_t next = i + 1;
+    if (text[i] == '\r' && next < text.size() && text[next] == '\n') ++next;
+    visit(Line{begin, i, next, number++});
+    begin = next;
+  }
+}
+
+/// Where the sections of a dbmate-style file are, found from its marker
+/// lines alone: no lexing, so indexing an applied file stays cheap.
+struct DbmateLayout {
+  /// Where the `-- migrate:up` line begins: the text before it must hold
+  /// only comments.
+  size_t up_marker_begin = 0;
+  int up_marker_line = 0;
+  bool has_down_marker = false;
+  bool up_in_transaction = true;
+  bool down_in_transaction = true;
+  Section up;
+  Section down;
+};
+
+/// Finds the markers of a dbmate-style file; `body` is where the text after
+/// an optional BOM starts. Throws for a missing, misplaced, repeated or
+/// misspelled marker and for an unknown option.
+DbmateLayout LayOutDbmate(const std::string& path, std::string_view contents,
+                          size_t body, const std::string& stem) {
+  DbmateLayout layout;
+  bool up_seen = false;
+  int down_marker_line = 0;
+  Line up{}, down{};
+  ForEachLine(contents, body, [&](const Line& line) {
     std::string_view text = contents.substr(line.begin, line.end - line.begin);
     Directive d = ParseDirective(text);
     if (d.kind == Directive::Kind::kSlugwright)
@@ -398,7 +417,7 @@ void ParseDbmate(const std::string& path, std::string_view contents,
            "`: `-- slugwright:` directives are for .up.sql and .down.sql "
            "files; expected `-- migrate:up transaction:false` in a "
            "dbmate-style file");
-    if (d.kind != Directive::Kind::kMarker) continue;
+    if (d.kind != Directive::Kind::kMarker) return;
     if (d.section != "up" && d.section != "down")
       Fail(At(path, line.number) + ": `" + Printable(text) +
            "` is not a marker; expected `-- migrate:up` or "
@@ -408,39 +427,55 @@ void ParseDbmate(const std::string& path, std::string_view contents,
     if (d.section == "up") {
       // (A down marker before this one was already refused: it came
       // before any up marker, or this is a second up marker.)
-      if (up)
+      if (up_seen)
         Fail(At(path, line.number) + ": a second `-- migrate:up` (the first "
-             "is on line " + std::to_string(up->number) +
+             "is on line " + std::to_string(up.number) +
              "); expected one up section");
-      up = &line;
-      m->up_in_transaction = in_transaction;
+      up_seen = true;
+      up = line;
+      layout.up_in_transaction = in_transaction;
     } else {
-      if (down)
+      if (layout.has_down_marker)
         Fail(At(path, line.number) + ": a second `-- migrate:down` (the first "
-             "is on line " + std::to_string(down->number) +
+             "is on line " + std::to_string(down_marker_line) +
              "); expected at most one down section");
-      if (!up)
+      if (!up_seen)
         Fail(At(path, line.number) + ": `-- migrate:down` before any "
              "`-- migrate:up`; expected the up section first");
-      down = &line;
-      m->down_in_transaction = in_transaction;
+      layout.has_down_marker = true;
+      down_marker_line = line.number;
+      down = line;
+      layout.down_in_transaction = in_transaction;
     }
-  }
-  if (!up)
+  });
+  if (!up_seen)
     Fail(path + ": no `-- migrate:up` line; expected `-- migrate:up`, the "
          "SQL, then optionally `-- migrate:down` and its SQL (a file of plain "
          "SQL is named `" + Printable(stem) + ".up.sql`)");
+  layout.up_marker_begin = up.begin;
+  layout.up_marker_line = up.number;
+  size_t up_end = layout.has_down_marker ? down.begin : contents.size();
+  layout.up = TrimSection(contents, up.next, up_end, up.number + 1);
+  if (layout.has_down_marker)
+    layout.down = TrimSection(contents, down.next, contents.size(), down.number + 1);
+  return layout;
+}
 
-  std::vector<SqlStatement> before =
-      SplitSqlOrThrow(contents.substr(body, up->begin - body), path, 1, m->split_options);
+/// Parses a dbmate-style file into *m; `body` is where the text after an
+/// optional BOM starts.
+void ParseDbmate(const std::string& path, std::string_view contents,
+                 size_t body, const std::string& stem, Migration* m) {
+  DbmateLayout layout = LayOutDbmate(path, contents, body, stem);
+  m->up_in_transaction = layout.up_in_transaction;
+  m->down_in_transaction = layout.down_in_transaction;
+  std::vector<SqlStatement> before = SplitSqlOrThrow(
+      contents.substr(body, layout.up_marker_begin - body), path, 1, m->split_options);
   if (!before.empty())
     Fail(At(path, before.front().line) + ": `" + Excerpt(before.front().text) +
-         "` before `-- migrate:up` (line " + std::to_string(up->number) +
+         "` before `-- migrate:up` (line " + std::to_string(layout.up_marker_line) +
          "); expected only comments before the up section");
 
-  size_t up_end = down ? down->begin : contents.size();
-  Section up_section =
-      TrimSection(contents, up->next, up_end, up->number + 1);
+  const Section& up_section = layout.up;
   std::vector<SqlStatement> up_statements =
       SplitSqlOrThrow(up_section.text, path, up_section.first_line, m->split_options);
   // Blank (a fresh `migrate new` template): read, listed as pending and
@@ -452,9 +487,8 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   m->up_first_line = up_section.first_line;
   m->checksum = MigrationChecksum(m->up_sql);
 
-  if (down) {
-    Section down_section =
-        TrimSection(contents, down->next, contents.size(), down->number + 1);
+  if (layout.has_down_marker) {
+    const Section& down_section = layout.down;
     std::vector<SqlStatement> down_statements =
         SplitSqlOrThrow(down_section.text, path, down_section.first_line, m->split_options);
     CheckStatements(path, down_statements, m->down_in_transaction,
@@ -468,14 +502,19 @@ void ParseDbmate(const std::string& path, std::string_view contents,
   }
 }
 
-/// Parses an `.up.sql` or `.down.sql` file into *m.
-void ParsePlain(const std::string& path, std::string_view contents,
-                size_t body, const MigrationFileName& file_name, Migration* m) {
+/// Where the SQL of an `.up.sql` or `.down.sql` file is, from its
+/// directive line alone.
+struct PlainLayout {
   bool in_transaction = true;
+  Section section;
+};
+
+PlainLayout LayOutPlain(const std::string& path, std::string_view contents,
+                        size_t body, const MigrationFileName& file_name) {
+  PlainLayout layout;
   size_t sql_begin = body;
   int sql_line = 1;
-  std::vector<Line> lines = SplitLines(contents, body);
-  for (const Line& line : lines) {
+  ForEachLine(contents, body, [&](const Line& line) {
     std::string_view text = contents.substr(line.begin, line.end - line.begin);
     Directive d = ParseDirective(text);
     if (d.kind == Directive::Kind::kMarker)
@@ -484,7 +523,7 @@ void ParsePlain(const std::string& path, std::string_view contents,
            " file; expected plain SQL (a file with `-- migrate:up` and "
            "`-- migrate:down` sections is named `" +
            Printable(file_name.stem) + ".sql`)");
-    if (d.kind != Directive::Kind::kSlugwright) continue;
+    if (d.kind != Directive::Kind::kSlugwright) return;
     if (line.number != 1)
       Fail(At(path, line.number) + ": `" + Printable(text) +
            "` is not the first line; expected the `-- slugwright:` "
@@ -492,19 +531,32 @@ void ParsePlain(const std::string& path, std::string_view contents,
     if (d.options.empty())
       Fail(At(path, line.number) + ": `" + Printable(text) +
            "` has no option; expected `-- slugwright: transaction:false`");
-    in_transaction = InTransaction(path, line, text, d);
+    layout.in_transaction = InTransaction(path, line, text, d);
     sql_begin = line.next;
     sql_line = 2;
-  }
-  Section section = TrimSection(contents, sql_begin, contents.size(), sql_line);
-  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line, m->split_options);
+  });
+  layout.section = TrimSection(contents, sql_begin, contents.size(), sql_line);
+  return layout;
+}
+
+[[noreturn]] void FailNoSqlAfterDirective(const std::string& path) {
+  Fail(path + ": no SQL statement after the `-- slugwright:` directive; expected the SQL "
+       "of the migration");
+}
+
+/// Parses an `.up.sql` or `.down.sql` file into *m.
+void ParsePlain(const std::string& path, std::string_view contents,
+                size_t body, const MigrationFileName& file_name, Migration* m) {
+  PlainLayout layout = LayOutPlain(path, contents, body, file_name);
+  bool in_transaction = layout.in_transaction;
+  const Section& section = layout.section;
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line,
+                                                           m->split_options);
   CheckStatements(path, statements, in_transaction,
                   "-- slugwright: transaction:false");
   bool has_sql = !statements.empty();
   if (file_name.kind == MigrationFileKind::kUp) {
-    if (!has_sql && !HasText(section.text))
-      Fail(path + ": no SQL statement after the `-- slugwright:` directive; expected the SQL "
-           "of the migration");
+    if (!has_sql && !HasText(section.text)) FailNoSqlAfterDirective(path);
     m->up_path = path;
     m->up_sql = std::string(section.text);
     m->up_first_line = section.first_line;
@@ -519,6 +571,61 @@ void ParsePlain(const std::string& path, std::string_view contents,
       m->down_first_line = section.first_line;
     }
   }
+}
+
+/// Where the text after an optional BOM starts; refuses a file that holds
+/// nothing but blanks.
+size_t BodyOrFailEmpty(const std::string& path, std::string_view contents,
+                       const MigrationFileName& file_name) {
+  size_t body = contents.substr(0, kUtf8Bom.size()) == kUtf8Bom
+                    ? kUtf8Bom.size()
+                    : 0;
+  bool blank = true;
+  for (size_t i = body; i < contents.size() && blank; ++i)
+    blank = IsSpace(contents[i]);
+  if (blank)
+    Fail(path + ": the file is empty; expected " +
+         (file_name.kind == MigrationFileKind::kDbmate
+              ? std::string("`-- migrate:up` followed by SQL")
+              : file_name.kind == MigrationFileKind::kUp
+                    ? std::string("the SQL of the migration")
+                    : std::string("the SQL undoing `") + file_name.stem +
+                          ".up.sql` (or no .down.sql file)"));
+  return body;
+}
+
+/// What DirectorySource::ReadIndex keeps of a file: its layout and the
+/// checksum of its up section, its SQL neither split nor checked.
+Migration IndexMigrationFile(const std::string& path, std::string_view contents,
+                             const MigrationFileName& file_name) {
+  size_t body = BodyOrFailEmpty(path, contents, file_name);
+  Migration m;
+  m.version = file_name.version;
+  m.name = file_name.name;
+  m.sql_checked = false;
+  if (file_name.kind == MigrationFileKind::kDbmate) {
+    DbmateLayout layout = LayOutDbmate(path, contents, body, file_name.stem);
+    m.up_path = path;
+    m.up_in_transaction = layout.up_in_transaction;
+    m.down_in_transaction = layout.down_in_transaction;
+    m.up_first_line = layout.up.first_line;
+    m.up_blank = !HasText(layout.up.text);
+    m.checksum = MigrationChecksum(layout.up.text);
+    if (layout.has_down_marker) m.down_path = path;
+    return m;
+  }
+  PlainLayout layout = LayOutPlain(path, contents, body, file_name);
+  if (file_name.kind == MigrationFileKind::kUp) {
+    if (!HasText(layout.section.text)) FailNoSqlAfterDirective(path);
+    m.up_path = path;
+    m.up_in_transaction = layout.in_transaction;
+    m.up_first_line = layout.section.first_line;
+    m.checksum = MigrationChecksum(layout.section.text);
+  } else {
+    m.down_path = path;
+    m.down_in_transaction = layout.in_transaction;
+  }
+  return m;
 }
 
 }  // namespace
@@ -539,21 +646,7 @@ Migration ParseMigrationFile(const std::string& path,
                              std::string_view contents, const SqlSplitOptions& options) {
   MigrationFileName file_name = ParseMigrationFileName(path);
   CheckText(path, contents);
-  size_t body = contents.substr(0, kUtf8Bom.size()) == kUtf8Bom
-                    ? kUtf8Bom.size()
-                    : 0;
-  bool blank = true;
-  for (size_t i = body; i < contents.size() && blank; ++i)
-    blank = IsSpace(contents[i]);
-  if (blank)
-    Fail(path + ": the file is empty; expected " +
-         (file_name.kind == MigrationFileKind::kDbmate
-              ? std::string("`-- migrate:up` followed by SQL")
-              : file_name.kind == MigrationFileKind::kUp
-                    ? std::string("the SQL of the migration")
-                    : std::string("the SQL undoing `") + file_name.stem +
-                          ".up.sql` (or no .down.sql file)"));
-
+  size_t body = BodyOrFailEmpty(path, contents, file_name);
   Migration m;
   m.version = file_name.version;
   m.name = file_name.name;
@@ -573,7 +666,37 @@ std::string DirectorySource::Describe() const {
   return dir_ + "/";
 }
 
-std::vector<Migration> DirectorySource::ReadAll() {
+std::vector<Migration> DirectorySource::ReadAll() { return Read(/*check=*/true); }
+
+std::vector<Migration> DirectorySource::ReadIndex() { return Read(/*check=*/false); }
+
+std::string DirectorySource::ReadFileOrFail(const std::string& path) {
+  std::string contents, err;
+  if (!disk_->ReadFile(path, kMaxMigrationFileBytes, &contents, &err))
+    Fail("cannot read migration file " + err);
+  return contents;
+}
+
+Migration DirectorySource::ReadChecked(const Migration& indexed) {
+  if (indexed.sql_checked) return indexed;
+  Migration m =
+      ParseMigrationFile(indexed.up_path, ReadFileOrFail(indexed.up_path), split_options_);
+  if (!indexed.down_path.empty() && indexed.down_path != indexed.up_path)
+    MergeDown(ParseMigrationFile(indexed.down_path, ReadFileOrFail(indexed.down_path),
+                                 split_options_),
+              &m);
+  return m;
+}
+
+void DirectorySource::MergeDown(const Migration& d, Migration* m) {
+  m->down_in_transaction = d.down_in_transaction;
+  m->has_down = d.has_down;
+  m->down_path = d.down_path;
+  m->down_sql = d.down_sql;
+  m->down_first_line = d.down_first_line;
+}
+
+std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
   switch (disk_->Stat(dir_)) {
     case DiskInterface::Kind::kDirectory:
       break;
@@ -591,13 +714,8 @@ std::vector<Migration> DirectorySource::ReadAll() {
   if (!disk_->ListDirectory(dir_, &names, &err))
     Fail("cannot list the migrations directory: " + err);
 
-  /// A file read, with what its name says.
-  struct File {
-    std::string path;
-    MigrationFileName name;
-    Migration migration;
-  };
-  std::map<int64_t, std::vector<File>> by_version;
+  std::vector<File> files;
+  files.reserve(names.size());
   for (const std::string& entry : names) {
     if (!IsMigrationFileName(entry)) continue;
     std::string path = JoinPath(dir_, entry);
@@ -613,60 +731,71 @@ std::vector<Migration> DirectorySource::ReadAll() {
         Fail(path + ": not a regular file; expected a migration file");
     }
     MigrationFileName name = ParseMigrationFileName(path);
-    std::string contents;
-    if (!disk_->ReadFile(path, kMaxMigrationFileBytes, &contents, &err))
-      Fail("cannot read migration file " + err);
-    Migration migration = ParseMigrationFile(path, contents, split_options_);
-    by_version[name.version].push_back({path, name, std::move(migration)});
+    std::string contents = ReadFileOrFail(path);
+    Migration migration = check ? ParseMigrationFile(path, contents, split_options_)
+                                : IndexMigrationFile(path, contents, name);
+    files.push_back({std::move(path), std::move(name), std::move(migration)});
   }
+  // In listing order within a version, so the messages below name the
+  // same file first however the files were read. (Usually sorted already.)
+  auto by_version = [](const File& a, const File& b) { return a.name.version < b.name.version; };
+  if (!std::is_sorted(files.begin(), files.end(), by_version))
+    std::stable_sort(files.begin(), files.end(), by_version);
+  return files;
+}
 
+std::vector<Migration> DirectorySource::Read(bool check) {
+  std::vector<File> files = ReadFiles(check);
   std::vector<Migration> migrations;
-  for (auto& [version, files] : by_version) {
-    const File* primary = nullptr;
-    std::vector<const File*> downs;
-    for (const File& file : files) {
-      if (file.name.kind == MigrationFileKind::kDown) {
-        downs.push_back(&file);
-      } else if (primary) {
-        Fail(file.path + ": version " + std::to_string(version) +
-             " is also the version of " + primary->path +
-             "; expected each version once (leading zeros do not count: "
-             "`001` and `1` are the same version)");
-      } else {
-        primary = &file;
-      }
-    }
-    for (const File* down : downs) {
-      if (!primary)
-        Fail(down->path + ": no `" + down->name.stem +
-             ".up.sql` beside it; expected a .down.sql file next to the "
-             ".up.sql it undoes");
-      if (primary->name.kind == MigrationFileKind::kDbmate)
-        Fail(down->path + ": version " + std::to_string(version) +
-             " is also the dbmate-style migration " + primary->path +
-             "; expected either one file with a `-- migrate:down` section "
-             "or an .up.sql/.down.sql pair");
-      if (down->name.stem != primary->name.stem)
-        Fail(down->path + ": no `" + down->name.stem +
-             ".up.sql` beside it (version " + std::to_string(version) +
-             " is " + primary->path +
-             "); expected the .down.sql file to be named like its .up.sql");
-    }
-    if (downs.size() > 1)
-      Fail(downs[1]->path + ": a second down file for " + primary->path +
-           " (the first is " + downs[0]->path + "); expected one");
-    Migration m = primary->migration;
-    if (!downs.empty()) {
-      const Migration& d = downs[0]->migration;
-      m.down_in_transaction = d.down_in_transaction;
-      m.has_down = d.has_down;
-      m.down_path = d.down_path;
-      m.down_sql = d.down_sql;
-      m.down_first_line = d.down_first_line;
-    }
-    migrations.push_back(std::move(m));
+  migrations.reserve(files.size());
+  for (size_t begin = 0; begin < files.size();) {
+    size_t end = begin;
+    while (end < files.size() && files[end].name.version == files[begin].name.version) ++end;
+    migrations.push_back(Assemble(&files, begin, end));
+    begin = end;
   }
   return migrations;
+}
+
+Migration DirectorySource::Assemble(std::vector<File>* all, size_t begin, size_t end) {
+  const int64_t version = (*all)[begin].name.version;
+  File* primary = nullptr;
+  std::vector<const File*> downs;
+  for (size_t i = begin; i < end; ++i) {
+    File& file = (*all)[i];
+    if (file.name.kind == MigrationFileKind::kDown) {
+      downs.push_back(&file);
+    } else if (primary) {
+      Fail(file.path + ": version " + std::to_string(version) +
+           " is also the version of " + primary->path +
+           "; expected each version once (leading zeros do not count: "
+           "`001` and `1` are the same version)");
+    } else {
+      primary = &file;
+    }
+  }
+  for (const File* down : downs) {
+    if (!primary)
+      Fail(down->path + ": no `" + down->name.stem +
+           ".up.sql` beside it; expected a .down.sql file next to the "
+           ".up.sql it undoes");
+    if (primary->name.kind == MigrationFileKind::kDbmate)
+      Fail(down->path + ": version " + std::to_string(version) +
+           " is also the dbmate-style migration " + primary->path +
+           "; expected either one file with a `-- migrate:down` section "
+           "or an .up.sql/.down.sql pair");
+    if (down->name.stem != primary->name.stem)
+      Fail(down->path + ": no `" + down->name.stem +
+           ".up.sql` beside it (version " + std::to_string(version) +
+           " is " + primary->path +
+           "); expected the .down.sql file to be named like its .up.sql");
+  }
+  if (downs.size() > 1)
+    Fail(downs[1]->path + ": a second down file for " + primary->path +
+         " (the first is " + downs[0]->path + "); expected one");
+  Migration m = std::move(primary->migration);
+  if (!downs.empty()) MergeDown(downs[0]->migration, &m);
+  return m;
 }
 
 std::string CreateMigrationFile(DiskInterface* disk, const std::string& dir,

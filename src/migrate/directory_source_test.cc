@@ -686,3 +686,98 @@ TEST(CreateMigrationFileTest, WritesToARealDirectory) {
 }
 
 }  // namespace
+
+// --- ReadIndex: laid out and hashed, not lexed ---
+
+namespace {
+
+/// Files of every layout, each valid, for comparing ReadIndex with ReadAll.
+void AddEveryLayout(FakeDisk* disk) {
+  disk->dirs = {"m"};
+  disk->AddFile("m/1_dbmate.sql",
+                "-- a comment\n-- migrate:up\nCREATE TABLE a (id int);\n\n-- migrate:down\nDROP TABLE a;\n");
+  disk->AddFile("m/2_crlf_bom.sql",
+                "\xEF\xBB\xBF-- migrate:up transaction:false\r\n\r\nCREATE INDEX CONCURRENTLY i ON a (id);\r\n");
+  disk->AddFile("m/3_pair.up.sql", "-- slugwright: transaction:false\nSELECT 3;\n");
+  disk->AddFile("m/3_pair.down.sql", "SELECT -3;\n");
+  disk->AddFile("m/4_plain.up.sql", "\n\nSELECT 4;\n\n");
+  disk->AddFile("m/5_comments_only.sql", "-- migrate:up\n-- nothing to do\n");
+}
+
+}  // namespace
+
+TEST(DirectorySourceIndexTest, IndexHasTheChecksumsAndLayoutOfReadAll) {
+  FakeDisk disk;
+  AddEveryLayout(&disk);
+  DirectorySource source(&disk, "m");
+  std::vector<Migration> all = source.ReadAll();
+  std::vector<Migration> index = source.ReadIndex();
+  ASSERT_EQ(all.size(), index.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    SCOPED_TRACE(all[i].up_path);
+    EXPECT_TRUE(all[i].sql_checked);
+    EXPECT_FALSE(index[i].sql_checked);
+    EXPECT_EQ(all[i].version, index[i].version);
+    EXPECT_EQ(all[i].name, index[i].name);
+    EXPECT_EQ(all[i].up_path, index[i].up_path);
+    EXPECT_EQ(all[i].checksum, index[i].checksum);
+    EXPECT_EQ(all[i].up_in_transaction, index[i].up_in_transaction);
+    EXPECT_EQ(all[i].up_first_line, index[i].up_first_line);
+    EXPECT_EQ(all[i].up_blank, index[i].up_blank);
+    EXPECT_EQ("", index[i].up_sql);  // not kept: only a pending one is read again
+    Migration checked = source.ReadChecked(index[i]);
+    EXPECT_TRUE(checked.sql_checked);
+    EXPECT_EQ(all[i].up_sql, checked.up_sql);
+    EXPECT_EQ(all[i].down_sql, checked.down_sql);
+    EXPECT_EQ(all[i].down_path, checked.down_path);
+    EXPECT_EQ(all[i].has_down, checked.has_down);
+    EXPECT_EQ(all[i].down_in_transaction, checked.down_in_transaction);
+    EXPECT_EQ(all[i].down_first_line, checked.down_first_line);
+    EXPECT_EQ(all[i].checksum, checked.checksum);
+  }
+  EXPECT_EQ("m/3_pair.down.sql", index[2].down_path);  // where ReadChecked finds it
+}
+
+TEST(DirectorySourceIndexTest, SqlThatDoesNotLexIsOnlyReportedByReadChecked) {
+  FakeDisk disk;
+  disk.dirs = {"m"};
+  disk.AddFile("m/1_a.sql", "-- migrate:up\nSELECT 1;\nSELECT 'x;\n");
+  disk.AddFile("m/2_b.up.sql", "SELECT caf\xe9;\n");
+  disk.AddFile("m/3_c.sql", "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (c);\n");
+  DirectorySource source(&disk, "m");
+  EXPECT_EQ(0u, UsageError([&] { source.ReadAll(); })
+                    .find("m/1_a.sql:3: unterminated quoted string `'x;`"));
+  std::vector<Migration> index = source.ReadIndex();
+  ASSERT_EQ(3u, index.size());
+  EXPECT_EQ(MigrationChecksum("SELECT 1;\nSELECT 'x;"), index[0].checksum);
+  EXPECT_EQ(0u, UsageError([&] { source.ReadChecked(index[0]); })
+                    .find("m/1_a.sql:3: unterminated quoted string `'x;`"));
+  EXPECT_EQ(0u, UsageError([&] { source.ReadChecked(index[1]); })
+                    .find("m/2_b.up.sql:1: invalid UTF-8 sequence"));
+  EXPECT_EQ(0u, UsageError([&] { source.ReadChecked(index[2]); })
+                    .find("m/3_c.sql:2: `CREATE INDEX CONCURRENTLY` cannot run inside a transaction"));
+}
+
+TEST(DirectorySourceIndexTest, IndexStillRefusesWhatTheChecksumDependsOn) {
+  FakeDisk disk;
+  disk.dirs = {"m"};
+  disk.AddFile("m/1_a.sql", "-- migrate:up\nSELECT 1;\n");
+  disk.AddFile("m/01_b.sql", "-- migrate:up\nSELECT 1;\n");
+  DirectorySource source(&disk, "m");
+  EXPECT_NE(std::string::npos,
+            UsageError([&] { source.ReadIndex(); }).find("version 1 is also the version of"));
+  disk.files.erase("m/01_b.sql");
+  for (const auto& [contents, message] : std::vector<std::pair<std::string, std::string>>{
+           {"CREATE TABLE t (id int);\n", "m/1_a.sql: no `-- migrate:up` line"},
+           {"-- migrate:up\nSELECT 1;\n-- migrate:up\nSELECT 2;\n",
+            "m/1_a.sql:3: a second `-- migrate:up`"},
+           {"-- migrate:down\nSELECT 1;\n-- migrate:up\nSELECT 1;\n",
+            "m/1_a.sql:1: `-- migrate:down` before any `-- migrate:up`"},
+           {"-- migrate:up transaction:maybe\nSELECT 1;\n", "m/1_a.sql:1: unknown option"},
+           {"  \n", "m/1_a.sql: the file is empty"}}) {
+    disk.files["m/1_a.sql"] = contents;
+    EXPECT_EQ(0u, UsageError([&] { source.ReadIndex(); }).find(message)) << contents;
+  }
+  disk.files["m/1_a.sql"] = "-- migrate:up\n\n-- migrate:down\nSELECT 1;\n";
+  EXPECT_TRUE(source.ReadIndex()[0].up_blank);
+}

@@ -38,6 +38,10 @@ struct Migration {
   /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned
   /// into LF, so only a change of content counts as an edit.
   std::string checksum;
+  /// False for a migration from MigrationSource::ReadIndex: its checksum,
+  /// paths and markers are known, its SQL is not loaded or checked yet
+  /// (MigrationSource::ReadChecked does that).
+  bool sql_checked = true;
   /// How the file was lexed (standard_conforming_strings): as the server
   /// reads strings, once the server's setting is known (server_lexing.h).
   /// Pass it to SplitSql whenever up_sql or down_sql is split again.
@@ -54,9 +58,19 @@ class MigrationSource {
   /// a missing up section, an empty file or invalid UTF-8. A blank up
   /// section is not an error here: it sets Migration::up_blank.
   virtual std::vector<Migration> ReadAll() = 0;
+  /// Every migration, sorted by version, with what planning needs (version,
+  /// name, paths, checksum) and without checking its SQL: for `up`, which
+  /// checks in full (ReadChecked) only the migrations it will apply, since
+  /// an applied migration's SQL never runs again. By default: ReadAll().
+  virtual std::vector<Migration> ReadIndex() { return ReadAll(); }
+  /// One migration of ReadIndex read and checked as ReadAll would (same
+  /// errors), lexed with split_options() as they are now (the server's,
+  /// once connected: server_lexing.h). By default: `indexed` itself.
+  virtual Migration ReadChecked(const Migration& indexed) { return indexed; }
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;
-  /// How ReadAll lexes the SQL from now on (default: standard_conforming_strings on).
+  /// How ReadAll and ReadChecked lex the SQL from now on (default:
+  /// standard_conforming_strings on). ReadIndex lexes nothing.
   virtual void SetSplitOptions(const SqlSplitOptions& options) { split_options_ = options; }
   const SqlSplitOptions& split_options() const { return split_options_; }
 

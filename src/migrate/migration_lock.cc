@@ -106,7 +106,7 @@ ScopedMigrationLock::ScopedMigrationLock(DatabaseDriver* driver, Clock* clock,
 
 void ScopedMigrationLock::Take(DatabaseDriver* driver, Clock* clock, Console* console,
                                Interrupt* interrupt, const MigrationLockOptions& options) {
-  ConnectOrThrow(driver);
+  if (!options.connected) ConnectOrThrow(driver);
   driver->CheckSessionIsDirect(options.allow_session_pooler);
   double start = clock->Now();
   MigrationLock::Result result = lock_.Acquire(options.wait_seconds, options.seed);

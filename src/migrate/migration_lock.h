@@ -62,6 +62,9 @@ struct MigrationLockOptions {
   uint64_t seed = 0;
   /// Run even behind a proxy that looks like a session-mode pooler.
   bool allow_session_pooler = false;
+  /// The driver is connected already (`up` read the history first to see
+  /// whether there is anything to lock for): take the lock on that session.
+  bool connected = false;
 };
 
 /// The preamble of every command that writes the history: connects,

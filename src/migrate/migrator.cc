@@ -49,6 +49,37 @@ class ScopedProgress {
   MigrationProgress** slot_;
 };
 
+/// Connects. When the server cannot be reached, every file is checked in
+/// full first: with the history unknown any of them may be pending, and a
+/// broken file is reported as such (exit 2) rather than as a connection
+/// failure (exit 1).
+void ConnectCheckingFilesIfUnreachable(DatabaseDriver* driver, MigrationSource* source,
+                                       std::vector<Migration>* files) {
+  try {
+    driver->Connect();
+  } catch (const DatabaseError& e) {
+    for (Migration& m : *files) m = source->ReadChecked(m);
+    throw UserError(kExitFailed, e.what());
+  }
+}
+
+/// Reads and checks in full (MigrationSource::ReadChecked) the pending
+/// migrations of `plan` that were only indexed: an applied migration's SQL
+/// never runs again, so only its checksum is looked at, but a pending one
+/// is split and checked before anything runs. The plan points into
+/// `files`; it is made again when a file was read, in case it changed.
+void CheckPendingFiles(MigrationSource* source, std::vector<Migration>* files,
+                       const std::vector<HistoryRow>& history, MigrationPlan* plan) {
+  bool read = false;
+  for (const Migration* pending : plan->pending) {
+    if (pending->sql_checked) continue;
+    Migration& slot = (*files)[static_cast<size_t>(pending - files->data())];
+    slot = source->ReadChecked(slot);
+    read = true;
+  }
+  if (read) *plan = MakePlan(*files, history);
+}
+
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string joined;
   for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
@@ -131,14 +162,31 @@ int Migrator::Up(bool dry_run) {
     }
     return RunExternalCommand(context_, false, 1);
   }
-  files_ = ReadBeforeConnecting(source_, driver_);
+  files_ = ReadIndexBeforeConnecting(source_, driver_);
   RefuseBlankUpSections(files_);
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
-    ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, LockOptions());
-    RereadIfServerLexesOtherwise(source_, driver_, &files_);
-    MigrationPlan plan = MakePlan(files_, ReadHistory(true));
+    ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+    // Pending files are split as the server reads strings; applied ones
+    // were only hashed, which does not depend on it.
+    FollowServerLexing(source_, driver_, &files_);
+    // Nothing to do (the usual release): one query, no lock, so racing
+    // releases that find nothing pending all exit at once.
+    std::vector<HistoryRow> rows;
+    bool history_exists = driver_->ReadHistory(&rows);
+    MigrationPlan plan = MakePlan(files_, rows);
+    CheckPendingFiles(source_, &files_, rows, &plan);
+    if (history_exists && plan.pending.empty() && plan.unfinished.empty())
+      return ApplyPending(plan);
+    // Something to do: take the lock, then read the history again under
+    // it, since a run that held the lock may have applied it meanwhile.
+    MigrationLockOptions lock_options = LockOptions();
+    lock_options.connected = true;
+    ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, lock_options);
+    rows = ReadHistory(true);
+    plan = MakePlan(files_, rows);
+    CheckPendingFiles(source_, &files_, rows, &plan);
     return ApplyPending(plan);
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(InterruptedOr(kExitFailed)), e.what());
@@ -146,14 +194,18 @@ int Migrator::Up(bool dry_run) {
 }
 
 int Migrator::DryRun() {
-  ConnectOrThrow(driver_);
-  RereadIfServerLexesOtherwise(source_, driver_, &files_);
+  ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+  FollowServerLexing(source_, driver_, &files_);
   std::vector<HistoryRow> rows;
-  if (!driver_->ReadHistory(&rows)) {
+  bool history_exists = driver_->ReadHistory(&rows);
+  MigrationPlan plan = MakePlan(files_, rows);
+  // Before the refusals, as `up` does: a broken pending file is reported
+  // first, and the first migration's SQL is read once it is pending.
+  CheckPendingFiles(source_, &files_, rows, &plan);
+  if (!history_exists) {
     RefuseIfForeignHistory(driver_);
     RefuseIfSchemaAlreadyExists(driver_, files_);
   }
-  MigrationPlan plan = MakePlan(files_, rows);
   std::string future = FutureWarning(plan);
   if (!future.empty()) console_->Warning(future);
   ThrowIfProblems(IntegrityProblems(plan, options_.settings.allow_out_of_order),

@@ -1,13 +1,20 @@
 #include "migrate/server_lexing.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "base/exit_codes.h"
 
-std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
-                                            DatabaseDriver* driver) {
+namespace {
+
+using ReadFiles = std::vector<Migration> (MigrationSource::*)();
+
+/// (source->*read)(), and when that fails with standard_conforming_strings
+/// on but not with it off, asks the server which one it uses.
+std::vector<Migration> ReadAskingTheServerIfBroken(MigrationSource* source,
+                                                   DatabaseDriver* driver, ReadFiles read) {
   try {
-    return source->ReadAll();
+    return (source->*read)();
   } catch (const UserError&) {
     std::exception_ptr lexed_on = std::current_exception();
     const SqlSplitOptions before = source->split_options();
@@ -16,7 +23,7 @@ std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
     std::vector<Migration> lexed_off;
     bool server_off = false;
     try {
-      lexed_off = source->ReadAll();
+      lexed_off = (source->*read)();
       driver->Connect();
       server_off = !driver->StandardConformingStrings();
     } catch (const std::exception&) {
@@ -30,10 +37,32 @@ std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
   }
 }
 
+}  // namespace
+
+std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
+                                            DatabaseDriver* driver) {
+  return ReadAskingTheServerIfBroken(source, driver, &MigrationSource::ReadAll);
+}
+
+std::vector<Migration> ReadIndexBeforeConnecting(MigrationSource* source,
+                                                 DatabaseDriver* driver) {
+  return ReadAskingTheServerIfBroken(source, driver, &MigrationSource::ReadIndex);
+}
+
 void RereadIfServerLexesOtherwise(MigrationSource* source, DatabaseDriver* driver,
                                   std::vector<Migration>* files) {
   bool server = driver->StandardConformingStrings();
   if (source->split_options().standard_conforming_strings == server) return;
   source->SetSplitOptions(SqlSplitOptions{server});
   *files = source->ReadAll();
+}
+
+void FollowServerLexing(MigrationSource* source, DatabaseDriver* driver,
+                        std::vector<Migration>* files) {
+  bool server = driver->StandardConformingStrings();
+  if (source->split_options().standard_conforming_strings == server) return;
+  source->SetSplitOptions(SqlSplitOptions{server});
+  bool lexed = std::any_of(files->begin(), files->end(),
+                           [](const Migration& m) { return m.sql_checked; });
+  if (lexed) *files = source->ReadIndex();
 }

@@ -28,4 +28,18 @@ std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
 void RereadIfServerLexesOtherwise(MigrationSource* source, DatabaseDriver* driver,
                                   std::vector<Migration>* files);
 
+/// ReadBeforeConnecting for `up`'s index (MigrationSource::ReadIndex): a
+/// source that indexes lexes nothing here, so only a source whose index is
+/// ReadAll can need the server's setting before connecting.
+std::vector<Migration> ReadIndexBeforeConnecting(MigrationSource* source,
+                                                 DatabaseDriver* driver);
+
+/// After connecting, for files from ReadIndex: from now on the source lexes
+/// as the server does, so ReadChecked splits each pending file with the
+/// server's setting. A file the index did not check is not read again (it
+/// was not lexed, and its checksum does not depend on lexing); files already
+/// checked with another setting (a source without an index) are.
+void FollowServerLexing(MigrationSource* source, DatabaseDriver* driver,
+                        std::vector<Migration>* files);
+
 #endif  // SLUGWRIGHT_MIGRATE_SERVER_LEXING_H_
