@@ -6,11 +6,19 @@
 // real dbmate from npm and once by slugwright, each on a fresh database;
 // the two schemas (pg_dump --schema-only, history tables left out) must be
 // identical, and a rerun must be a no-op. Skipped, saying why, where npm
-// cannot fetch dbmate.
+// cannot fetch dbmate. Likewise a golang-migrate project of our own (after
+// the kinds of files in golang-migrate's postgres example directory:
+// IF NOT EXISTS tables and columns, a unique index built CONCURRENTLY in a
+// file of its own with a trailing comment, files of comments only): there
+// is no golang-migrate binary in Debian or npm, so the peer's behaviour is
+// what its postgres driver does, one simple query per file, played with
+// `psql -c "$(cat FILE)"`.
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
@@ -66,6 +74,42 @@ class PeerParityPgTest : public SlugwrightPgTest {
                    "-- migrate:down\n");
   }
 };
+
+TEST_F(PeerParityPgTest, AGolangMigrateProjectGivesTheSchemaGolangMigrateGives) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"1700000001_create_people.up.sql",
+       "CREATE TABLE IF NOT EXISTS people (person_id integer unique, name varchar(40), "
+       "email varchar(40));\n"},
+      {"1700000002_add_town_to_people.up.sql",
+       "ALTER TABLE people ADD COLUMN IF NOT EXISTS town varchar(100);\n"},
+      {"1700000003_index_people_email.up.sql",
+       "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS people_email ON people (email);\n"
+       "-- built without blocking writes; golang-migrate runs it on its own\n"},
+      {"1700000004_create_shelves.up.sql",
+       "CREATE TABLE shelves (id serial PRIMARY KEY, label text);\n"
+       "INSERT INTO shelves (label) VALUES ('a;b'), ($$c$$);\n"},
+      {"1700000005_reserved.up.sql", "-- nothing to do for this version\n"},
+      {"1700000006_another_reserved.up.sql", "/* still nothing */\n"},
+  };
+  PgDatabase by_peer;
+  for (const auto& [name, sql] : files) {
+    WriteMigration(name, sql);
+    RunResult peer = slugwright_.RunShell("psql -X -q -v ON_ERROR_STOP=1 '" + by_peer.url() +
+                                          "' -c \"$(cat '" + Dir() + "/" + name + "')\"");
+    ASSERT_EQ(peer.code, 0) << name << ": " << peer.all();
+  }
+  RunResult release = Run({"release", "--dir", Dir()});
+  ASSERT_EQ(release.code, 0) << release.all();
+  EXPECT_EQ(db_.HistoryCount(), 6);
+  std::string ours = Schema(db_);
+  EXPECT_TRUE(Contains(ours, "CREATE UNIQUE INDEX people_email")) << ours;
+  EXPECT_EQ(ours, Schema(by_peer));
+  EXPECT_EQ(db_.Scalar("SELECT string_agg(label, ',' ORDER BY id) FROM shelves"),
+            by_peer.Scalar("SELECT string_agg(label, ',' ORDER BY id) FROM shelves"));
+  EXPECT_EQ(db_.Count("SELECT count(*) FROM pg_index WHERE NOT indisvalid"), 0);
+  RunResult rerun = Run({"release", "--dir", Dir()});
+  EXPECT_EQ(rerun.code, 0) << rerun.all();
+}
 
 TEST_F(PeerParityPgTest, ADbmateProjectGivesTheSchemaDbmateGives) {
   std::string why;

@@ -506,6 +506,8 @@ void ParseDbmate(const std::string& path, std::string_view contents,
 /// directive line alone.
 struct PlainLayout {
   bool in_transaction = true;
+  /// The file has a `-- slugwright:` directive line.
+  bool has_directive = false;
   Section section;
 };
 
@@ -532,6 +534,7 @@ PlainLayout LayOutPlain(const std::string& path, std::string_view contents,
       Fail(At(path, line.number) + ": `" + Printable(text) +
            "` has no option; expected `-- slugwright: transaction:false`");
     layout.in_transaction = InTransaction(path, line, text, d);
+    layout.has_directive = true;
     sql_begin = line.next;
     sql_line = 2;
   });
@@ -552,6 +555,12 @@ void ParsePlain(const std::string& path, std::string_view contents,
   const Section& section = layout.section;
   std::vector<SqlStatement> statements = SplitSqlOrThrow(section.text, path, section.first_line,
                                                            m->split_options);
+  // golang-migrate sends a file as one query, so a file whose one statement
+  // PostgreSQL refuses in a transaction (`CREATE INDEX CONCURRENTLY`) runs
+  // there: so it does here, outside one. With more statements, or a
+  // directive, the file says how it runs.
+  if (!layout.has_directive && statements.size() == 1 && CannotRunInTransaction(statements[0]))
+    in_transaction = false;
   CheckStatements(path, statements, in_transaction,
                   "-- slugwright: transaction:false");
   bool has_sql = !statements.empty();

@@ -380,10 +380,21 @@ TEST(ParseMigrationFileTest, ReadsUpAndDownFiles) {
 
 TEST(ParseMigrationFileTest, ReadsSlugwrightDirective) {
   const std::string sql = "CREATE INDEX CONCURRENTLY a ON t (a);\n";
-  // Without the directive it cannot run: refused before anything connects.
-  ExpectFileError("3_idx.up.sql", sql,
-                  "3_idx.up.sql:1: `CREATE INDEX CONCURRENTLY` cannot run inside a transaction "
+  // As golang-migrate sends a file as one query, a file of one such
+  // statement runs outside a transaction without the directive (it was
+  // refused, so golang-migrate's own example directory did not run) ...
+  EXPECT_FALSE(ParseMigrationFile("3_idx.up.sql", sql + "-- a trailing comment\n")
+                   .up_in_transaction);
+  EXPECT_FALSE(ParseMigrationFile("3_idx.down.sql", "DROP INDEX CONCURRENTLY a;")
+                   .down_in_transaction);
+  EXPECT_TRUE(ParseMigrationFile("3_idx.up.sql", "CREATE INDEX a ON t (a);").up_in_transaction);
+  // ... but with another statement beside it, or the directive saying
+  // transaction:true, it is refused before anything connects.
+  ExpectFileError("3_idx.up.sql", "ALTER TABLE t ADD b int;\n" + sql,
+                  "3_idx.up.sql:2: `CREATE INDEX CONCURRENTLY` cannot run inside a transaction "
                   "block, and this migration runs in one; add `-- slugwright: transaction:false`");
+  ExpectFileError("3_idx.up.sql", "-- slugwright: transaction:true\n" + sql,
+                  "3_idx.up.sql:2: `CREATE INDEX CONCURRENTLY` cannot run inside a transaction");
   Migration plain;
   plain.checksum = MigrationChecksum("CREATE INDEX CONCURRENTLY a ON t (a);");
   Migration m = ParseMigrationFile(

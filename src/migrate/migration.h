@@ -40,7 +40,9 @@ struct Migration {
   std::string checksum;
   /// False for a migration from MigrationSource::ReadIndex: its checksum,
   /// paths and markers are known, its SQL is not loaded or checked yet
-  /// (MigrationSource::ReadChecked does that).
+  /// (MigrationSource::ReadChecked does that), and its in_transaction flags
+  /// are the markers' alone (a golang-migrate file of one statement that
+  /// cannot run in a transaction is known only once lexed).
   bool sql_checked = true;
   /// How the file was lexed (standard_conforming_strings): as the server
   /// reads strings, once the server's setting is known (server_lexing.h).

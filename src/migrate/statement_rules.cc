@@ -46,7 +46,20 @@ std::string WithoutQuoted(const std::string& text) {
   return out;
 }
 
+/// What PostgreSQL refuses inside a transaction block.
+const std::regex& NoTransactionStatement() {
+  static const std::regex kNoTransaction(
+      R"(\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*?\bCONCURRENTLY|VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|ALTER\s+SYSTEM)\b)",
+      std::regex::icase | std::regex::optimize);
+  return kNoTransaction;
+}
+
 }  // namespace
+
+bool CannotRunInTransaction(const SqlStatement& statement) {
+  return std::regex_search(statement.text, NoTransactionStatement(),
+                           std::regex_constants::match_continuous);
+}
 
 std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
                            const std::string& annotation) {
@@ -56,9 +69,6 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
   // `COPY table [(columns)] TO STDOUT` or `COPY (query) TO STDOUT`: the
   // target comes last, after the query's closing parenthesis.
   static const regex kCopyToStdout(R"(\s*COPY\b[\s\S]*\bTO\s+STDOUT\b)", icase);
-  static const regex kNoTransaction(
-      R"(\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[^;]*?\bCONCURRENTLY|VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE|CREATE\s+TABLESPACE|DROP\s+TABLESPACE|ALTER\s+SYSTEM)\b)",
-      icase);
   static const regex kTransactionControl(
       R"(\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b)",
       icase);
@@ -73,7 +83,7 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
            "migration (`psql -c \"\\copy ... to 'file'\"`); to check data, use a SELECT "
            "or a DO block that raises";
   std::smatch m;
-  if (in_transaction && std::regex_search(text, m, kNoTransaction,
+  if (in_transaction && std::regex_search(text, m, NoTransactionStatement(),
                                           std::regex_constants::match_continuous))
     return "`" + Lead(m.str(1), 4) + "` cannot run inside a transaction block, and this "
            "migration runs in one; add `" + annotation +

@@ -26,4 +26,8 @@
 std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
                            const std::string& annotation);
 
+/// Whether PostgreSQL refuses `statement` inside a transaction block
+/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ... as listed above).
+bool CannotRunInTransaction(const SqlStatement& statement);
+
 #endif  // SLUGWRIGHT_MIGRATE_STATEMENT_RULES_H_
