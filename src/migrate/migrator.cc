@@ -63,21 +63,23 @@ void ConnectCheckingFilesIfUnreachable(DatabaseDriver* driver, MigrationSource* 
   }
 }
 
-/// Reads and checks in full (MigrationSource::ReadChecked) the pending
-/// migrations of `plan` that were only indexed: an applied migration's SQL
-/// never runs again, so only its checksum is looked at, but a pending one
-/// is split and checked before anything runs. The plan points into
-/// `files`; it is made again when a file was read, in case it changed.
-void CheckPendingFiles(MigrationSource* source, std::vector<Migration>* files,
-                       const std::vector<HistoryRow>& history, MigrationPlan* plan) {
+/// The plan of `files` against `history`, its pending migrations that were
+/// only indexed read and checked in full (MigrationSource::ReadChecked): an
+/// applied migration's SQL never runs again, so only its checksum is looked
+/// at, but a pending one is split and checked before anything runs. The
+/// plan points into `files`; it is made again when a file was read, in
+/// case it changed.
+MigrationPlan PlanWithPendingChecked(MigrationSource* source, std::vector<Migration>* files,
+                                     const std::vector<HistoryRow>& history) {
+  MigrationPlan plan = MakePlan(*files, history);
   bool read = false;
-  for (const Migration* pending : plan->pending) {
+  for (const Migration* pending : plan.pending) {
     if (pending->sql_checked) continue;
     Migration& slot = (*files)[static_cast<size_t>(pending - files->data())];
     slot = source->ReadChecked(slot);
     read = true;
   }
-  if (read) *plan = MakePlan(*files, history);
+  return read ? MakePlan(*files, history) : plan;
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {
@@ -167,16 +169,10 @@ int Migrator::Up(bool dry_run) {
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
-    ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
-    // Pending files are split as the server reads strings; applied ones
-    // were only hashed, which does not depend on it.
-    FollowServerLexing(source_, driver_, &files_);
     // Nothing to do (the usual release): one query, no lock, so racing
     // releases that find nothing pending all exit at once.
-    std::vector<HistoryRow> rows;
-    bool history_exists = driver_->ReadHistory(&rows);
-    MigrationPlan plan = MakePlan(files_, rows);
-    CheckPendingFiles(source_, &files_, rows, &plan);
+    bool history_exists = false;
+    MigrationPlan plan = ConnectAndPlan(&history_exists);
     if (history_exists && plan.pending.empty() && plan.unfinished.empty())
       return ApplyPending(plan);
     // Something to do: take the lock, then read the history again under
@@ -184,24 +180,28 @@ int Migrator::Up(bool dry_run) {
     MigrationLockOptions lock_options = LockOptions();
     lock_options.connected = true;
     ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, lock_options);
-    rows = ReadHistory(true);
-    plan = MakePlan(files_, rows);
-    CheckPendingFiles(source_, &files_, rows, &plan);
-    return ApplyPending(plan);
+    return ApplyPending(PlanWithPendingChecked(source_, &files_, ReadHistory(true)));
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(InterruptedOr(kExitFailed)), e.what());
   }
 }
 
-int Migrator::DryRun() {
+MigrationPlan Migrator::ConnectAndPlan(bool* history_exists) {
   ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+  // Pending files are split as the server reads strings; applied ones
+  // were only hashed, which does not depend on it.
   FollowServerLexing(source_, driver_, &files_);
   std::vector<HistoryRow> rows;
-  bool history_exists = driver_->ReadHistory(&rows);
-  MigrationPlan plan = MakePlan(files_, rows);
-  // Before the refusals, as `up` does: a broken pending file is reported
-  // first, and the first migration's SQL is read once it is pending.
-  CheckPendingFiles(source_, &files_, rows, &plan);
+  *history_exists = driver_->ReadHistory(&rows);
+  return PlanWithPendingChecked(source_, &files_, rows);
+}
+
+int Migrator::DryRun() {
+  // Pending files are read before the refusals, as `up` does: a broken
+  // one is reported first, and the first migration's SQL is read once it
+  // is pending.
+  bool history_exists = false;
+  MigrationPlan plan = ConnectAndPlan(&history_exists);
   if (!history_exists) {
     RefuseIfForeignHistory(driver_);
     RefuseIfSchemaAlreadyExists(driver_, files_);

@@ -75,6 +75,11 @@ class Migrator {
   std::string CancelledSuffix() const;
 
   int DryRun();
+  /// Connects (checking every file when the server cannot be reached),
+  /// follows the server's lexing, reads the history in one query and plans
+  /// with the pending files checked in full; `history_exists` says whether
+  /// the history table is there.
+  MigrationPlan ConnectAndPlan(bool* history_exists);
   int ApplyPending(const MigrationPlan& plan);
   /// Says what `up` is about to do; warns about rollback-release without
   /// down sections.
