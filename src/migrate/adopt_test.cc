@@ -11,23 +11,14 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
-#include "testing/fake_database_driver.h"
+#include "testing/migrator_fixture.h"
 
 namespace {
 
-struct AdoptTest : public ::testing::Test {
-  FakeSource source;
-  FakeDatabaseDriver driver;
-  RecordingRunner runner;
-  FakeClock clock;
-  std::ostringstream out, err;
-  Console console{out, err, nullptr};
-  MigratorOptions options;
+struct AdoptTest : public MigratorFixture {
   MigratorContext context{&source, &driver, &runner, &console, &clock, nullptr, &options};
 
   AdoptTest() {
-    options.run.run_id = "run1";
-    options.seed = 1;
     for (int v = 1; v <= 3; ++v) source.Add(v, "CREATE TABLE t" + std::to_string(v) + " (id int);");
   }
   void Dbmate(std::vector<std::vector<std::string>> rows) {

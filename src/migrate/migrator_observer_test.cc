@@ -8,9 +8,10 @@
 
 #include "base/console.h"
 #include "base/exit_codes.h"
-#include "testing/fake_database_driver.h"
 #include "migrate/migration_observer.h"
 #include "migrate/migrator.h"
+#include "testing/fake_database_driver.h"
+#include "testing/migrator_fixture.h"
 
 namespace {
 
@@ -39,25 +40,10 @@ class LoggingObserver : public MigrationObserver {
   FakeDatabaseDriver* driver_;
 };
 
-struct MigratorObserverTest : public ::testing::Test {
-  FakeSource source;
-  FakeDatabaseDriver driver;
-  RecordingRunner runner;
-  FakeClock clock;
-  std::ostringstream out, err;
-  Console console{out, err, nullptr};
-  MigratorOptions options;
+struct MigratorObserverTest : public MigratorFixture {
   LoggingObserver observer{&driver};
 
-  MigratorObserverTest() {
-    options.run.run_id = "run1";
-    options.seed = 1;
-    options.observer = &observer;
-  }
-  int Up() {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
-    return m.Up(false);
-  }
+  MigratorObserverTest() { options.observer = &observer; }
   /// The log entries from `from` on, without the lock and event noise.
   std::vector<std::string> Trace() const {
     std::vector<std::string> out;
