@@ -88,10 +88,7 @@ std::string LintReportText(const std::vector<LintFinding>& findings, size_t migr
   std::string out;
   std::set<std::string> files;
   for (const LintFinding& f : findings) {
-    out += f.file + ":" + std::to_string(f.line) + ": " + f.rule + "\n";
-    out += "    " + f.statement + "\n";
-    out += "    why: " + f.why + "\n";
-    out += "    instead: " + f.instead + "\n";
+    out += LintFindingText(f) + "\n";
     files.insert(f.file);
   }
   if (findings.empty())
@@ -105,14 +102,7 @@ std::string LintReportText(const std::vector<LintFinding>& findings, size_t migr
 nlohmann::json LintReportJson(const std::vector<LintFinding>& findings, size_t migrations,
                               int postgres_version) {
   nlohmann::json list = nlohmann::json::array();
-  for (const LintFinding& f : findings)
-    list.push_back({{"file", f.file},
-                    {"line", f.line},
-                    {"version", f.version},
-                    {"rule", f.rule},
-                    {"statement", f.statement},
-                    {"why", f.why},
-                    {"instead", f.instead}});
+  for (const LintFinding& f : findings) list.push_back(f);
   return {{"migrations", migrations}, {"postgres_version", postgres_version}, {"findings", list}};
 }
 

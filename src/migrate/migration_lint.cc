@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "base/exit_codes.h"
 #include "base/text.h"
 #include "migrate/migration_lint_internal.h"
@@ -337,4 +339,20 @@ std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations
     findings.insert(findings.end(), found.begin(), found.end());
   }
   return findings;
+}
+
+std::string LintFindingText(const LintFinding& f) {
+  std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
+  return where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
+         "\n    instead: " + f.instead;
+}
+
+void to_json(nlohmann::json& j, const LintFinding& f) {
+  j = {{"file", f.file},
+       {"line", f.line > 0 ? nlohmann::json(f.line) : nlohmann::json(nullptr)},
+       {"version", f.version},
+       {"rule", f.rule},
+       {"statement", f.statement},
+       {"why", f.why},
+       {"instead", f.instead}};
 }

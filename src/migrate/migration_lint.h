@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "migrate/migration.h"
 #include "migrate/sql_splitter.h"
 
@@ -30,7 +32,8 @@ const std::vector<LintRule>& LintRules();
 struct LintFinding {
   std::string file;
   /// The line of the part of the statement the rule is about (for an
-  /// `ALTER TABLE` with several actions, the action's line).
+  /// `ALTER TABLE` with several actions, the action's line); 0 when there
+  /// is no file to point into (statements captured on a server).
   int line = 0;
   int64_t version = 0;
   std::string rule;
@@ -90,5 +93,14 @@ class MigrationLinter {
 /// or the files given to `migrate lint`), in order.
 std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations,
                                         const LintOptions& options);
+
+/// One finding as `migrate lint` and the `rehearse` report print it, four
+/// lines without a final newline: "file:line: rule" ("file: rule" for line
+/// 0), then the statement, "why: ..." and "instead: ..." indented.
+std::string LintFindingText(const LintFinding& finding);
+
+/// {file, line (null for 0), version, rule, statement, why, instead}: the
+/// JSON of `migrate lint --json` and `rehearse --json`.
+void to_json(nlohmann::json& j, const LintFinding& finding);
 
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_

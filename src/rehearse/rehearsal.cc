@@ -180,7 +180,13 @@ std::optional<RehearsalOutcome> Rehearser::PlanOnSource() {
   }
   services_.console->Step(Plural(static_cast<int64_t>(plan.pending.size()), "pending migration") +
                           " for " + source + " in " + files_description_);
+  LintPending(plan.pending);
   return std::nullopt;
+}
+
+void Rehearser::LintPending(const std::vector<const Migration*>& pending) {
+  lint_ = LintPendingMigrations(pending, source_key_);
+  services_.console->Step(DescribeLint(lint_, pending.size()));
 }
 
 /// The throwaway cluster or the --into database.
@@ -223,6 +229,7 @@ void Rehearser::Copy() {
 std::optional<RehearsalOutcome> Rehearser::PlanOnCopy(MigrationPlan* plan) {
   if (command_mode()) return std::nullopt;
   *plan = MakePlan(files_, services_.release->ReadHistory(*scratch_));
+  if (!plan->pending.empty() && !o_.from_dump.empty()) LintPending(plan->pending);
   if (!plan->pending.empty() || !IntegrityProblems(*plan, o_.settings.allow_out_of_order).empty())
     return std::nullopt;
   RehearsalOutcome outcome;
@@ -286,6 +293,9 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   RiskSettings risk;
   risk.lock_timeout_seconds = s.lock_timeout_seconds;
   for (MigrationRehearsal& m : report.migrations) EvaluateRisks(risk, &m);
+  // A tool's statements are known once it ran them.
+  if (command_mode()) lint_ = LintObservedStatements(report.migrations, source_key_);
+  AttachLint(lint_, &report);
   bool attributed = false;
   for (const MigrationRehearsal& m : report.migrations)
     if (m.status == MigrationRehearsal::Status::kFailed) attributed = true;

@@ -14,6 +14,7 @@
 #include "postgres/postgres_driver.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/rehearsal_copy.h"
+#include "rehearse/rehearsal_lint.h"
 #include "rehearse/rehearsal_report.h"
 #include "rehearse/release_on_copy.h"
 #include "rehearse/scratch_database.h"
@@ -104,9 +105,11 @@ struct RehearsalServices {
 
 /// `slugwright rehearse` as a list of named steps: check the request, find
 /// the tools and the scratch server, snapshot the source (or read the
-/// archive), plan, create the scratch database, copy, plan on the copy,
-/// apply the pending migrations there with the release phase's Migrator,
-/// and report. The scratch database and the copy's files are removed on
+/// archive), plan, lint the pending files, create the scratch database,
+/// copy, plan on the copy, apply the pending migrations there with the
+/// release phase's Migrator (or run the release's `command:` and lint what
+/// the server saw it run), and report. Lint findings are warnings: they
+/// do not change the exit status. The scratch database and the copy's files are removed on
 /// every path, before Run() returns or throws.
 ///
 /// Run() throws UserError for usage and input errors (2: bad files, a
@@ -129,6 +132,9 @@ class Rehearser {
   void Snapshot();
   void CheckVersions();
   std::optional<RehearsalOutcome> PlanOnSource();
+  /// `migrate lint` of the pending files, before the copy (after it for
+  /// --from-dump, whose pending migrations the copy's history tells).
+  void LintPending(const std::vector<const Migration*>& pending);
   void CreateScratch();
   void Copy();
   std::optional<RehearsalOutcome> PlanOnCopy(MigrationPlan* plan);
@@ -158,6 +164,7 @@ class Rehearser {
   Toc toc_;
   CopyInfo copy_;
   std::unique_ptr<ScratchDatabase> scratch_;
+  RehearsalLint lint_;
 };
 
 /// `slugwright rehearse` on the real services: PostgreSQL for the source,

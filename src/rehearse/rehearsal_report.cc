@@ -12,6 +12,7 @@
 
 #include "base/duration.h"
 #include "base/text.h"
+#include "rehearse/rehearsal_lint.h"
 
 namespace {
 
@@ -378,6 +379,7 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   for (const MigrationRehearsal& m : ms)
     for (const Risk& r : m.risks)
       lines.push_back({Kind::kWarning, "RISK " + m.Label() + ": " + r.message});
+  for (ReportLine& line : LintReportLines(report)) lines.push_back(std::move(line));
   if (!report.copy.warnings.empty()) {
     std::string text = "pg_restore went past " +
                        Plural(static_cast<int64_t>(report.copy.warnings.size()), "error") +
@@ -396,6 +398,8 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   std::string timing = "the release phase took " + FormatDuration(report.release_seconds) +
                        " on the copy (migrations " + FormatDuration(migration_seconds) + ")";
   std::string flags = flagged ? "; " + Plural(flagged, "migration") + " flagged" : "";
+  if (size_t lint = LintFindingCount(report))
+    flags += "; " + Plural(static_cast<int64_t>(lint), "lint finding");
   if (report.interrupted) {
     lines.push_back({Kind::kStep, "Rehearsal interrupted" +
                                       (failed ? " during " + failed->Label() : std::string()) +
@@ -475,6 +479,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
                   {"created", created},
                   {"tables", tables},
                   {"risks", risks},
+                  {"lint", m.lint},
                   {"notes", m.notes}};
     if (m.server_observed) {
       entry["server_observed"] = true;
@@ -531,10 +536,12 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         {"rolled_back", rolled_back},
         {"not_run", not_run},
         {"flagged", flagged},
+        {"lint_findings", LintFindingCount(report)},
         {"failed_migration", failed_migration},
         {"failure", report.failure.empty() ? json(nullptr) : json(report.failure)},
         {"migration_seconds", migration_seconds},
         {"release_phase_seconds", report.release_seconds}}},
+      {"lint", LintSummaryJson(report)},
       {"interrupted", report.interrupted},
       {"exit_code", report.exit_code},
   };

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "migrate/migration_lint.h"
+
 /// A relation lock the migration held at commit. Relations are named
 /// `schema.name`, each part as quote_ident() gives it.
 struct RelationLock {
@@ -114,11 +116,18 @@ struct MigrationRehearsal {
   /// The DDL it ran, "CREATE INDEX public.users_email_idx", as the
   /// ddl_command_end event trigger named each command.
   std::vector<std::string> ddl;
+  /// `command:` mode: the queries the tool sent for that DDL, as the server
+  /// received them (one query may hold several statements), then the one
+  /// that failed (from the server's log); what the lint reads.
+  std::vector<std::string> statements;
   /// With --probe.
   bool probed = false;
   std::vector<BlockedTable> blocked;
   /// Filled by EvaluateRisks.
   std::vector<Risk> risks;
+  /// What `migrate lint` says of it (rehearsal_lint.h): of its file, or in
+  /// `command:` mode of the statements the server saw it run.
+  std::vector<LintFinding> lint;
 
   /// "20240201000000_add_status", or the tool's history row as it is.
   std::string Label() const {
@@ -203,6 +212,13 @@ struct RehearsalReport {
   bool interrupted = false;
   /// What the rehearsal could not observe, not tied to one migration.
   std::vector<std::string> notes;
+  /// The lint ran (rehearsal_lint.h), for this PostgreSQL major version;
+  /// its findings are in each migration's `lint`.
+  bool linted = false;
+  int lint_postgres_version = 0;
+  /// Findings of files no migration entry stands for (none in practice:
+  /// every pending file has an entry); shown after the others.
+  std::vector<LintFinding> other_lint;
 };
 
 /// One line of the text report, printed through the Console.

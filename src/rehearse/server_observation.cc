@@ -70,6 +70,9 @@ void AddEvent(const ServerObservationInput& in, const ServerEvent& e, Span* span
     return;
   }
   if (e.kind != ServerEvent::Kind::kDdl) return;
+  // Each command of a query has an event with the whole query: once.
+  if (!e.query.empty() && (m.statements.empty() || m.statements.back() != e.query))
+    m.statements.push_back(e.query);
   std::string verb = e.tag.substr(0, e.tag.find(' '));
   // One line per command on its own object ("CREATE TABLE public.t"), not
   // its side effects (the sequence and primary key of that CREATE TABLE).
@@ -190,6 +193,8 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
   }
   for (const ServerEvent& e : in.events)
     if (Span* s = SpanAt(&spans, e.at)) AddEvent(in, e, s);
+  if (in.failed && !in.failed_statement.empty())
+    spans.back().result.statements.push_back(in.failed_statement);
   AddLocks(in, &spans);
   if (in.probed) AddProbes(in, &spans);
 

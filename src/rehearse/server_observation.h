@@ -79,6 +79,8 @@ struct ServerObservationInput {
   std::string failed_name;
   std::string error;
   std::string sqlstate;
+  /// The statement that failed, as the server's log quotes it; "" unknown.
+  std::string failed_statement;
 };
 
 /// One MigrationRehearsal per history row, in order, then the failed one;

@@ -284,12 +284,29 @@ void PostgresServerObserver::ReadServerLog(ServerObservationInput* input) {
   if (!log) return;
   log.seekg(log_offset_);
   static const std::regex kError(R"(\[(\d+)\] (?:.*? )?ERROR:  ([0-9A-Z]{5}): (.*))");
+  static const std::regex kStatement(R"(\[(\d+)\] (?:.*? )?STATEMENT:  (.*))");
   std::string line;
+  int error_pid = 0;
+  // The STATEMENT line after an error (log_min_error_statement), and its
+  // continuation lines (a tab first), belong to that error.
+  bool in_statement = false;
   while (std::getline(log, line)) {
+    if (in_statement && !line.empty() && line[0] == '\t') {
+      input->failed_statement += "\n" + line.substr(1);
+      continue;
+    }
+    in_statement = false;
     std::smatch m;
+    if (error_pid && std::regex_search(line, m, kStatement) && std::stoi(m[1]) == error_pid) {
+      input->failed_statement = m[2];
+      in_statement = true;
+      continue;
+    }
     if (!std::regex_search(line, m, kError) || own_pids_.count(std::stoi(m[1]))) continue;
+    error_pid = std::stoi(m[1]);
     input->sqlstate = m[2];
     input->error = m[3];
+    input->failed_statement.clear();
   }
 }
 

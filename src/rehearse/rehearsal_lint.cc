@@ -1,0 +1,161 @@
+#include "rehearse/rehearsal_lint.h"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "base/exit_codes.h"
+#include "base/text.h"
+#include "migrate/sql_splitter.h"
+#include "rehearse/rehearsal_copy.h"
+
+namespace {
+
+/// The line that turns the transaction off, in a safe rewrite of a
+/// statement another tool ran: each tool says it its own way.
+const char* kToolAnnotation = "no transaction around it (the tool's option for that)";
+
+}  // namespace
+
+LintOptions RehearsalLintOptions(int version_key, std::string* skipped) {
+  LintOptions options;
+  int major = version_key > 0 ? version_key / 100 : 11;
+  if (major < 11)
+    *skipped = "not linted: the source is PostgreSQL " + MajorText(version_key) +
+               ", and the lint rules (docs/lint.md) are for PostgreSQL 11 and later";
+  options.postgres_major = major;
+  options.require_lock_timeout = false;
+  return options;
+}
+
+RehearsalLint LintPendingMigrations(const std::vector<const Migration*>& pending,
+                                    int version_key) {
+  RehearsalLint lint;
+  LintOptions options = RehearsalLintOptions(version_key, &lint.skipped);
+  if (!lint.skipped.empty()) return lint;
+  lint.ran = true;
+  lint.postgres_version = options.postgres_major;
+  MigrationLinter linter(options);
+  for (const Migration* m : pending) {
+    if (m->up_blank) continue;
+    try {
+      std::vector<LintFinding> found = linter.Lint(*m);
+      lint.findings.insert(lint.findings.end(), found.begin(), found.end());
+    } catch (const UserError& e) {
+      lint.errors.push_back({m->up_path, e.what()});
+    }
+  }
+  return lint;
+}
+
+RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
+                                     int version_key) {
+  RehearsalLint lint;
+  LintOptions options = RehearsalLintOptions(version_key, &lint.skipped);
+  if (!lint.skipped.empty()) return lint;
+  lint.ran = true;
+  lint.postgres_version = options.postgres_major;
+  MigrationLinter linter(options);
+  for (const MigrationRehearsal& m : migrations) {
+    std::vector<SqlStatement> statements;
+    for (const std::string& query : m.statements) {
+      std::vector<SqlStatement> split;
+      SqlSplitError error;
+      if (!SplitSql(query, 1, &split, &error)) {
+        lint.errors.push_back({LintFileOf(m), "could not split a statement it ran (" +
+                                                  error.message + "): not linted"});
+        continue;
+      }
+      statements.insert(statements.end(), split.begin(), split.end());
+    }
+    if (statements.empty()) continue;
+    std::vector<LintFinding> found = linter.LintStatements(
+        LintFileOf(m), m.version, statements, "", m.in_transaction, kToolAnnotation);
+    for (LintFinding& f : found) f.line = 0;
+    lint.findings.insert(lint.findings.end(), found.begin(), found.end());
+  }
+  return lint;
+}
+
+std::string LintFileOf(const MigrationRehearsal& m) {
+  return m.server_observed || m.file.empty() ? m.name : m.file;
+}
+
+void AttachLint(const RehearsalLint& lint, RehearsalReport* report) {
+  report->linted = lint.ran;
+  report->lint_postgres_version = lint.postgres_version;
+  if (!lint.skipped.empty()) report->notes.push_back(lint.skipped);
+  auto find = [&](const std::string& file) -> MigrationRehearsal* {
+    for (MigrationRehearsal& m : report->migrations)
+      if (LintFileOf(m) == file) return &m;
+    return nullptr;
+  };
+  for (const LintFinding& f : lint.findings) {
+    if (MigrationRehearsal* m = find(f.file))
+      m->lint.push_back(f);
+    else
+      report->other_lint.push_back(f);
+  }
+  for (const auto& [file, why] : lint.errors) {
+    std::string note = "lint: " + why;
+    if (MigrationRehearsal* m = find(file))
+      m->notes.push_back(note);
+    else
+      report->notes.push_back(note);
+  }
+}
+
+std::string DescribeLint(const RehearsalLint& lint, size_t migrations) {
+  if (!lint.skipped.empty()) return "Lint: " + lint.skipped;
+  std::string of = "Lint of " + Plural(static_cast<int64_t>(migrations), "pending migration") +
+                   " (PostgreSQL " + std::to_string(lint.postgres_version) + " rules, docs/lint.md)";
+  std::set<std::string> files;
+  for (const LintFinding& f : lint.findings) files.insert(f.file);
+  std::string found = lint.findings.empty()
+                          ? ": no findings"
+                          : ": " + Plural(static_cast<int64_t>(lint.findings.size()), "finding") +
+                                " in " + std::to_string(files.size()) + " of them, in the report";
+  std::string errors = lint.errors.empty()
+                           ? ""
+                           : "; " + Plural(static_cast<int64_t>(lint.errors.size()), "file") +
+                                 " could not be linted";
+  return of + found + errors;
+}
+
+size_t LintFindingCount(const RehearsalReport& report) {
+  size_t n = report.other_lint.size();
+  for (const MigrationRehearsal& m : report.migrations) n += m.lint.size();
+  return n;
+}
+
+std::vector<ReportLine> LintReportLines(const RehearsalReport& report) {
+  std::vector<ReportLine> lines;
+  if (!report.linted) return lines;
+  size_t flagged = report.other_lint.empty() ? 0 : 1;
+  for (const MigrationRehearsal& m : report.migrations) flagged += m.lint.empty() ? 0 : 1;
+  size_t count = LintFindingCount(report);
+  std::string what = "Lint (`slugwright migrate lint`, PostgreSQL " +
+                     std::to_string(report.lint_postgres_version) + " rules, docs/lint.md): ";
+  lines.push_back({ReportLine::Kind::kDetail,
+                   what + (count == 0 ? "no findings"
+                                      : Plural(static_cast<int64_t>(count), "finding") + " in " +
+                                            std::to_string(flagged) + " of " +
+                                            Plural(static_cast<int64_t>(
+                                                       report.migrations.size()),
+                                                   "migration"))});
+  for (const MigrationRehearsal& m : report.migrations)
+    for (const LintFinding& f : m.lint) lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
+  for (const LintFinding& f : report.other_lint)
+    lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
+  return lines;
+}
+
+nlohmann::json LintSummaryJson(const RehearsalReport& report) {
+  nlohmann::json other = nlohmann::json::array();
+  for (const LintFinding& f : report.other_lint) other.push_back(f);
+  return {{"ran", report.linted},
+          {"postgres_version", report.linted ? nlohmann::json(report.lint_postgres_version)
+                                             : nlohmann::json(nullptr)},
+          {"findings", LintFindingCount(report)},
+          {"other_findings", other}};
+}
