@@ -179,6 +179,13 @@ const json* Migration(const json& report, const std::string& name) {
   return nullptr;
 }
 
+/// The lint's rule ids for one migration, from what the server saw it run.
+std::vector<std::string> LintRules(const json& m) {
+  std::vector<std::string> rules;
+  for (const json& f : m.at("lint")) rules.push_back(f.at("rule"));
+  return rules;
+}
+
 bool HasRisk(const json& m, const std::string& kind) {
   for (const json& r : m.at("risks"))
     if (r.at("kind") == kind) return true;
@@ -221,6 +228,13 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   EXPECT_TRUE(projects->at("risks").empty()) << *projects;
   EXPECT_TRUE(Contains(r.err, "RISK 20240201000000-widen-amount.js: rewrote public.accounts"))
       << r.err;
+  // The lint of the statements sequelize sent agrees with that of the same
+  // migrations written as SQL files (rehearsal_lint_pg_test.cc).
+  EXPECT_EQ(LintRules(*widen), std::vector<std::string>{"alter-column-type"}) << *widen;
+  EXPECT_EQ(LintRules(*index), std::vector<std::string>{"create-index-locks-writes"}) << *index;
+  EXPECT_EQ(LintRules(*projects), std::vector<std::string>{}) << *projects;
+  EXPECT_TRUE(Contains(r.err, "20240202000000-index-status.js: create-index-locks-writes"))
+      << r.err;
 
   EXPECT_EQ(before, SourceState());
   ExpectNothingLeftAndTheSourceUnseen();
@@ -242,6 +256,9 @@ TEST_F(RehearseCommandPgTest, AFailingSequelizeMigrationIsNamedWithItsSqlstate) 
   EXPECT_EQ("23502", failed->at("error").at("sqlstate")) << *failed;
   EXPECT_TRUE(Contains(failed->at("error").at("message"), "contains null values")) << *failed;
   EXPECT_TRUE(Contains(r.err, "SQLSTATE 23502")) << r.err;
+  // The failed statement, from the server's log, is linted too.
+  EXPECT_EQ(LintRules(*failed), std::vector<std::string>{"add-column-not-null-without-default"})
+      << *failed;
 
   EXPECT_EQ(before, SourceState());
   ExpectNothingLeftAndTheSourceUnseen();
