@@ -149,10 +149,12 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
       "source is never written to; the scratch database is removed afterwards. With "
       "release.command, that command runs on the copy instead (DATABASE_URL pointing "
       "there, never at the source), watched from the server: DDL, locks, rewrites, and "
-      "with --probe how long reads and writes were blocked.\n"
+      "with --probe how long reads and writes were blocked. Before the copy, the pending "
+      "files are checked with `migrate lint`'s rules (with release.command: the statements "
+      "the server saw the tool run, after it) and the findings are in the report.\n"
       "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
       "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
-      "interrupted.");
+      "interrupted. Risks and lint findings are warnings: they do not change it.");
   AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/false);
   cmd->get_option("--database-url")
       ->description("The database the release would migrate, read only (default: the "
