@@ -1,3 +1,4 @@
+// The lint inside `rehearse`: rehearsal_lint.h.
 #include "rehearse/rehearsal_lint.h"
 
 #include <set>
@@ -108,7 +109,8 @@ void AttachLint(const RehearsalLint& lint, RehearsalReport* report) {
 std::string DescribeLint(const RehearsalLint& lint, size_t migrations) {
   if (!lint.skipped.empty()) return "Lint: " + lint.skipped;
   std::string of = "Lint of " + Plural(static_cast<int64_t>(migrations), "pending migration") +
-                   " (PostgreSQL " + std::to_string(lint.postgres_version) + " rules, docs/lint.md)";
+                   " (PostgreSQL " + std::to_string(lint.postgres_version) +
+                   " rules, docs/lint.md)";
   std::set<std::string> files;
   for (const LintFinding& f : lint.findings) files.insert(f.file);
   std::string found = lint.findings.empty()
@@ -144,7 +146,8 @@ std::vector<ReportLine> LintReportLines(const RehearsalReport& report) {
                                                        report.migrations.size()),
                                                    "migration"))});
   for (const MigrationRehearsal& m : report.migrations)
-    for (const LintFinding& f : m.lint) lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
+    for (const LintFinding& f : m.lint)
+      lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
   for (const LintFinding& f : report.other_lint)
     lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
   return lines;

@@ -47,7 +47,8 @@ TEST(RehearsalLint, PendingFilesAreLintedAsMigrateLintLintsThem) {
   EXPECT_EQ(lint.postgres_version, 15);
   // The table created in the batch is new; the file with a typo is an
   // error, not a stop.
-  EXPECT_EQ(Rules(lint.findings), std::vector<std::string>{"m/3_index.sql:2 create-index-locks-writes"});
+  EXPECT_EQ(Rules(lint.findings),
+            std::vector<std::string>{"m/3_index.sql:2 create-index-locks-writes"});
   ASSERT_EQ(lint.errors.size(), 1u);
   EXPECT_EQ(lint.errors[0].first, "m/2_typo.sql");
   EXPECT_NE(lint.errors[0].second.find("no-such-rule"), std::string::npos) << lint.errors[0].second;
