@@ -284,13 +284,14 @@ void PgDumpRestore::Restore(const RestoreRequest& request, const ScratchDatabase
   // then get production-like plans, and large tables get row estimates.
   AnalyzeTables(scratch.Target().Conninfo({{"application_name", "slugwright rehearse"}}),
                 options_.jobs);
+  copy->analyze_seconds = clock_->Now() - restored;
+  copy->restore_seconds = restored - start;
   copy->bytes = scratch_size();
-  copy->restore_seconds = clock_->Now() - start;
   console_->Detail("Restored " + Plural(copy->tables, "table") + " with data and " +
                    std::to_string(filtered.post_data_items) + " indexes and constraints (" +
-                   FormatBytes(copy->bytes) + ") in " + FormatDuration(restored - start) +
+                   FormatBytes(copy->bytes) + ") in " + FormatDuration(copy->restore_seconds) +
                    " with " + Plural(options_.jobs, "job") + "; ANALYZE " +
-                   FormatDuration(clock_->Now() - restored));
+                   FormatDuration(copy->analyze_seconds));
   if (filtered.excluded > 0 && request.filter)
     console_->Detail("Left out the data of " + Plural(filtered.excluded, "table"));
 }

@@ -66,7 +66,7 @@ class DumpRestore {
   virtual DumpedArchive Dump(const DatabaseTarget& source, const SourceFacts& facts,
                              const std::string& dir, CopyInfo* copy) = 0;
   /// Restores into `scratch` and ANALYZEs it; fills `copy`'s tables, size,
-  /// restore time and the pg_restore errors it went past.
+  /// restore and ANALYZE times and the pg_restore errors it went past.
   virtual void Restore(const RestoreRequest& request, const ScratchDatabase& scratch,
                        CopyInfo* copy) = 0;
 };

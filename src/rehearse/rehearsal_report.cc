@@ -390,6 +390,13 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
     lines.push_back({Kind::kWarning, text});
   }
 
+  const CopyInfo& c = report.copy;
+  if (c.dump_seconds + c.restore_seconds + c.analyze_seconds > 0)
+    lines.push_back({Kind::kDetail, "The copy took " + FormatDuration(c.dump_seconds + c.restore_seconds +
+                                                                       c.analyze_seconds) +
+                                        ": dump " + FormatDuration(c.dump_seconds) + ", restore " +
+                                        FormatDuration(c.restore_seconds) + ", ANALYZE " +
+                                        FormatDuration(c.analyze_seconds)});
   lines.push_back({Kind::kDetail,
                    "Durations are this machine's, on a copy no one else uses; on production a "
                    "lock also waits for the queries running there"});
@@ -517,6 +524,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         {"bytes", c.bytes},
         {"dump_seconds", c.dump_seconds},
         {"restore_seconds", c.restore_seconds},
+        {"analyze_seconds", c.analyze_seconds},
         {"warnings", c.warnings}}},
       {"settings",
        {{"transaction", report.transaction},
