@@ -391,10 +391,10 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   }
 
   const CopyInfo& c = report.copy;
-  if (c.dump_seconds + c.restore_seconds + c.analyze_seconds > 0)
-    lines.push_back({Kind::kDetail, "The copy took " + FormatDuration(c.dump_seconds + c.restore_seconds +
-                                                                       c.analyze_seconds) +
-                                        ": dump " + FormatDuration(c.dump_seconds) + ", restore " +
+  double copy_seconds = c.dump_seconds + c.restore_seconds + c.analyze_seconds;
+  if (copy_seconds > 0)
+    lines.push_back({Kind::kDetail, "The copy took " + FormatDuration(copy_seconds) + ": dump " +
+                                        FormatDuration(c.dump_seconds) + ", restore " +
                                         FormatDuration(c.restore_seconds) + ", ANALYZE " +
                                         FormatDuration(c.analyze_seconds)});
   lines.push_back({Kind::kDetail,

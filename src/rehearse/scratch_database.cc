@@ -54,7 +54,9 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
     cluster_.reset();
     console_->Detail("Stopped and removed the throwaway cluster");
   }
-  DatabaseTarget Target() const override { return DatabaseTarget::Parse(Started().Url("rehearsal")); }
+  DatabaseTarget Target() const override {
+    return DatabaseTarget::Parse(Started().Url("rehearsal"));
+  }
   std::string RestoreConninfo() const override { return Started().SocketConninfo("rehearsal"); }
   std::string RestorePassword() const override { return ""; }
   std::string Url() const override { return Started().Url("rehearsal"); }
