@@ -177,7 +177,8 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
                   "public.audit_log or 'events_*'); repeatable")
       ->allow_extra_args(false);
   cmd->add_option("--jobs", f->jobs,
-                  "Parallel pg_restore jobs (default: the number of cores, at most 8)")
+                  "Parallel pg_restore jobs and ANALYZE sessions (default: the number of "
+                  "cores, at most 8)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--json", f->json, "Print the report as JSON on stdout");
   cmd->add_flag("--keep", f->keep,

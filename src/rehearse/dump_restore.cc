@@ -1,7 +1,11 @@
 #include "rehearse/dump_restore.h"
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "base/clock.h"
 #include "base/console.h"
@@ -35,6 +39,40 @@ bool WentPastErrors(const ToolResult& result) {
 }
 
 }  // namespace
+
+void AnalyzeTables(const std::string& conninfo, int jobs) {
+  std::vector<std::string> tables;
+  {
+    SqlSession session(conninfo);
+    // The largest first, so that the sessions finish close together.
+    for (const auto& row : session.Query(
+             "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n "
+             "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') AND "
+             "c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog', "
+             "'information_schema') AND n.nspname !~ '^pg_toast' ORDER BY "
+             "pg_relation_size(c.oid) DESC, 1"))
+      tables.push_back(row.at(0));
+  }
+  std::atomic<size_t> next{0};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+  auto analyze = [&] {
+    try {
+      SqlSession session(conninfo);
+      for (size_t i = next++; i < tables.size(); i = next++) session.Query("ANALYZE " + tables[i]);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = tables.size();
+    }
+  };
+  size_t sessions = std::min(tables.size(), static_cast<size_t>(std::max(1, jobs)));
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < sessions; ++i) threads.emplace_back(analyze);
+  analyze();
+  for (std::thread& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
 
 PgDumpRestore::PgDumpRestore(PgDumpRestoreOptions options, DiskInterface* disk, Clock* clock,
                              Console* console, const Redactor* redactor, Interrupt* interrupt)
@@ -117,13 +155,17 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
   std::vector<std::string> args = {"--format=custom", "--compress=0", "--verbose", "--no-sync",
                                    "--file=" + dumped.archive, "--dbname=" + conninfo};
   if (!facts.snapshot.empty()) args.push_back("--snapshot=" + facts.snapshot);
+  // The history table's rows go into the same archive unless some rows
+  // are left out: then a second, data-only dump below copies them (a
+  // pattern might match the history table, as pg_dump reads patterns).
+  bool separate_history =
+      facts.history_exists && (options_.schema_only || !options_.exclude_table_data.empty());
   if (options_.schema_only) {
     args.push_back("--schema-only");
   } else {
     for (const std::string& p : options_.exclude_table_data)
       args.push_back("--exclude-table-data=" + p);
-    // Its rows come from the second, data-only dump below.
-    args.push_back("--exclude-table-data=" + HistoryPattern());
+    if (separate_history) args.push_back("--exclude-table-data=" + HistoryPattern());
   }
   console_->Step("Copying " + source.Describe() + " (PostgreSQL " + facts.version + ", " +
                  Plural(facts.tables, "table") + ", " + FormatBytes(facts.bytes) +
@@ -136,7 +178,7 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
                                  [path] { return FileSize(path); }, "written");
   ThrowIfRehearsalInterrupted(interrupt_, "during the dump");
   if (!r.ok()) Fail(r, "pg_dump of " + source.Describe());
-  if (facts.history_exists) {
+  if (separate_history) {
     dumped.history_archive = dir + "/history.dump";
     std::vector<std::string> hargs = {"--format=custom", "--data-only", "--no-sync",
                                       "--table=" + HistoryPattern(),
@@ -148,8 +190,7 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
     if (!h.ok()) Fail(h, "pg_dump of the history table " + options_.table.Qualified());
   }
   copy->dump_seconds = clock_->Now() - start;
-  console_->Detail("Dumped " + Plural(progress.tables() + (facts.history_exists ? 1 : 0),
-                                      "table") +
+  console_->Detail("Dumped " + Plural(progress.tables() + (separate_history ? 1 : 0), "table") +
                    " (" + FormatBytes(FileSize(dumped.archive)) + ") in " +
                    FormatDuration(copy->dump_seconds) +
                    (facts.snapshot.empty() ? "" : ", one snapshot"));
@@ -241,14 +282,16 @@ void PgDumpRestore::Restore(const RestoreRequest& request, const ScratchDatabase
   double restored = clock_->Now();
   // The planner's statistics, as production has them: data migrations
   // then get production-like plans, and large tables get row estimates.
-  size_session.Query("ANALYZE");
+  AnalyzeTables(scratch.Target().Conninfo({{"application_name", "slugwright rehearse"}}),
+                options_.jobs);
+  copy->analyze_seconds = clock_->Now() - restored;
+  copy->restore_seconds = restored - start;
   copy->bytes = scratch_size();
-  copy->restore_seconds = clock_->Now() - start;
   console_->Detail("Restored " + Plural(copy->tables, "table") + " with data and " +
                    std::to_string(filtered.post_data_items) + " indexes and constraints (" +
-                   FormatBytes(copy->bytes) + ") in " + FormatDuration(restored - start) +
+                   FormatBytes(copy->bytes) + ") in " + FormatDuration(copy->restore_seconds) +
                    " with " + Plural(options_.jobs, "job") + "; ANALYZE " +
-                   FormatDuration(clock_->Now() - restored));
+                   FormatDuration(copy->analyze_seconds));
   if (filtered.excluded > 0 && request.filter)
     console_->Detail("Left out the data of " + Plural(filtered.excluded, "table"));
 }

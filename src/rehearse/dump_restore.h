@@ -2,9 +2,10 @@
 #define SLUGWRIGHT_REHEARSE_DUMP_RESTORE_H_
 
 // The copy of `slugwright rehearse`: pg_dump of the source (read only, in
-// its exported snapshot; the history table's rows in a second data-only
-// dump) and pg_restore into the scratch database, with progress, then
-// ANALYZE. The tools themselves are found and run by rehearsal_copy.h.
+// its exported snapshot; with --schema-only or --exclude-table-data the
+// history table's rows come from a second data-only dump) and pg_restore
+// into the scratch database, with progress, then ANALYZE in --jobs
+// sessions. The tools themselves are found and run by rehearsal_copy.h.
 
 #include <ostream>
 #include <string>
@@ -26,9 +27,11 @@ struct DiskInterface;
 
 /// What pg_dump wrote.
 struct DumpedArchive {
-  /// The source's schema and rows (without the history table's rows).
+  /// The source's schema and rows (with the history table's rows unless
+  /// `history_archive` holds them).
   std::string archive;
-  /// The history table's rows; empty when the source has no history table.
+  /// The history table's rows, with --schema-only or --exclude-table-data;
+  /// empty otherwise and when the source has no history table.
   std::string history_archive;
 };
 
@@ -63,7 +66,7 @@ class DumpRestore {
   virtual DumpedArchive Dump(const DatabaseTarget& source, const SourceFacts& facts,
                              const std::string& dir, CopyInfo* copy) = 0;
   /// Restores into `scratch` and ANALYZEs it; fills `copy`'s tables, size,
-  /// restore time and the pg_restore errors it went past.
+  /// restore and ANALYZE times and the pg_restore errors it went past.
   virtual void Restore(const RestoreRequest& request, const ScratchDatabase& scratch,
                        CopyInfo* copy) = 0;
 };
@@ -79,6 +82,12 @@ struct PgDumpRestoreOptions {
   bool progress_terminal = false;
   double progress_interval_seconds = 10;
 };
+
+/// ANALYZE of every table, materialized view and partitioned table outside
+/// the system schemas (the planner's statistics, as production has them),
+/// in up to `jobs` sessions at once, the largest tables first. Throws what
+/// a session threw.
+void AnalyzeTables(const std::string& conninfo, int jobs);
 
 /// pg_dump and pg_restore as real processes.
 class PgDumpRestore : public DumpRestore {

@@ -196,7 +196,6 @@ void Rehearser::CreateScratch() {
   scratch_ = services_.scratch_server->Create(facts_.encoding);
   copy_.target = scratch_server_.embedded ? "embedded" : "into";
   if (!scratch_server_.embedded) copy_.kept = o_.keep;
-  copy_.copy = scratch_->Target().Describe();
 }
 
 /// pg_dump (unless restoring an archive) and pg_restore, through files in
@@ -221,6 +220,8 @@ void Rehearser::Copy() {
     request.toc = &toc_;
     request.filter = true;
   }
+  // Asked only now: the embedded cluster starts while the dump runs.
+  copy_.copy = scratch_->Target().Describe();
   services_.dump_restore->Restore(request, *scratch_, &copy_);
 }
 

@@ -392,6 +392,13 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
     lines.push_back({Kind::kWarning, text});
   }
 
+  const CopyInfo& c = report.copy;
+  double copy_seconds = c.dump_seconds + c.restore_seconds + c.analyze_seconds;
+  if (copy_seconds > 0)
+    lines.push_back({Kind::kDetail, "The copy took " + FormatDuration(copy_seconds) + ": dump " +
+                                        FormatDuration(c.dump_seconds) + ", restore " +
+                                        FormatDuration(c.restore_seconds) + ", ANALYZE " +
+                                        FormatDuration(c.analyze_seconds)});
   lines.push_back({Kind::kDetail,
                    "Durations are this machine's, on a copy no one else uses; on production a "
                    "lock also waits for the queries running there"});
@@ -522,6 +529,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         {"bytes", c.bytes},
         {"dump_seconds", c.dump_seconds},
         {"restore_seconds", c.restore_seconds},
+        {"analyze_seconds", c.analyze_seconds},
         {"warnings", c.warnings}}},
       {"settings",
        {{"transaction", report.transaction},

@@ -185,8 +185,10 @@ struct CopyInfo {
   /// Tables restored with data, and the copy's size after the restore.
   int tables = 0;
   int64_t bytes = 0;
+  /// The copy's phases: pg_dump, pg_restore, and ANALYZE after it.
   double dump_seconds = 0;
   double restore_seconds = 0;
+  double analyze_seconds = 0;
   /// pg_restore errors it went past (e.g. an extension this machine lacks).
   std::vector<std::string> warnings;
 };

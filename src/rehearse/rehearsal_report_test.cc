@@ -1,4 +1,5 @@
 #include "rehearse/rehearsal_report.h"
+#include "base/duration.h"
 #include "base/text.h"
 
 #include <gtest/gtest.h>
@@ -332,4 +333,25 @@ TEST(RehearsalReport, JsonCarriesEveryMeasurement) {
   EXPECT_EQ(j["summary"]["failed_migration"], "3_add_not_null");
   EXPECT_DOUBLE_EQ(j["summary"]["migration_seconds"].get<double>(), 1.75);
   EXPECT_EQ(j["summary"]["release_phase_seconds"], 2.0);
+}
+
+TEST(RehearsalReport, TheCopysPhasesAreReportedApartFromTheReleasePhase) {
+  RehearsalReport report;
+  report.copy.source = "app@db:5432/d1";
+  report.copy.dump_seconds = 1.5;
+  report.copy.restore_seconds = 2.25;
+  report.copy.analyze_seconds = 0.25;
+  report.release_seconds = 0.5;
+  bool found = false;
+  for (const ReportLine& line : FormatReport(report))
+    if (line.text == "The copy took " + FormatDuration(4) + ": dump " + FormatDuration(1.5) +
+                         ", restore " + FormatDuration(2.25) + ", ANALYZE " +
+                         FormatDuration(0.25))
+      found = true;
+  EXPECT_TRUE(found);
+  nlohmann::json j = ReportJson(report);
+  EXPECT_EQ(j["copy"]["dump_seconds"], 1.5);
+  EXPECT_EQ(j["copy"]["restore_seconds"], 2.25);
+  EXPECT_EQ(j["copy"]["analyze_seconds"], 0.25);
+  EXPECT_EQ(j["summary"]["release_phase_seconds"], 0.5);
 }

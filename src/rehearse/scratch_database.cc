@@ -1,6 +1,7 @@
 #include "rehearse/scratch_database.h"
 
 #include <ctime>
+#include <future>
 
 #include "base/console.h"
 #include "base/exit_codes.h"
@@ -12,42 +13,70 @@
 
 namespace {
 
+/// The throwaway cluster: initdb, start and CREATE DATABASE rehearsal.
+std::unique_ptr<LocalPostgres> StartRehearsalCluster(const std::string& encoding) {
+  LocalPostgresOptions options;
+  options.database = "postgres";
+  options.settings = {"autovacuum = off", "shared_buffers = '128MB'",
+                      "maintenance_work_mem = '256MB'", "max_wal_size = '4GB'",
+                      "checkpoint_timeout = '30min'",
+                      // The SQLSTATE of a `command:` tool's error, from the log
+                      // (server_observer.h).
+                      "log_error_verbosity = verbose"};
+  auto cluster = std::make_unique<LocalPostgres>(options);
+  SqlSession session(cluster->SocketConninfo("postgres"));
+  session.Query("CREATE DATABASE rehearsal TEMPLATE template0 ENCODING " +
+                session.Quote(encoding.empty() ? "UTF8" : encoding) +
+                " LC_COLLATE 'C' LC_CTYPE 'C'");
+  return cluster;
+}
+
 /// The throwaway cluster's database `rehearsal`; the cluster goes with it.
+/// The cluster starts in a thread of its own (about a second of initdb),
+/// so that the dump, which needs only the source, runs meanwhile; the
+/// first question about the database waits for it and rethrows what
+/// stopped it from starting.
 class EmbeddedScratchDatabase : public ScratchDatabase {
  public:
   EmbeddedScratchDatabase(const std::string& encoding, Console* console, Redactor* redactor)
-      : console_(console) {
-    LocalPostgresOptions options;
-    options.database = "postgres";
-    options.settings = {"autovacuum = off", "shared_buffers = '128MB'",
-                        "maintenance_work_mem = '256MB'", "max_wal_size = '4GB'",
-                        "checkpoint_timeout = '30min'",
-                        // The SQLSTATE of a `command:` tool's error, from the log
-                        // (server_observer.h).
-                        "log_error_verbosity = verbose"};
-    cluster_ = std::make_unique<LocalPostgres>(options);
-    SqlSession session(cluster_->SocketConninfo("postgres"));
-    session.Query("CREATE DATABASE rehearsal TEMPLATE template0 ENCODING " +
-                  session.Quote(encoding.empty() ? "UTF8" : encoding) +
-                  " LC_COLLATE 'C' LC_CTYPE 'C'");
-    redactor->AddSecret(cluster_->password());
-    url_ = cluster_->Url("rehearsal");
-    redactor->AddSecret(url_);
-  }
+      : console_(console), redactor_(redactor),
+        starting_(std::async(std::launch::async, StartRehearsalCluster, encoding)) {}
   ~EmbeddedScratchDatabase() override {
+    if (starting_.valid()) {
+      // Never asked for (the dump failed): it is removed once it is up.
+      try {
+        cluster_ = starting_.get();
+      } catch (const std::exception&) {
+        return;
+      }
+    }
+    if (!cluster_) return;
     cluster_.reset();
     console_->Detail("Stopped and removed the throwaway cluster");
   }
-  DatabaseTarget Target() const override { return DatabaseTarget::Parse(url_); }
-  std::string RestoreConninfo() const override { return cluster_->SocketConninfo("rehearsal"); }
+  DatabaseTarget Target() const override {
+    return DatabaseTarget::Parse(Started().Url("rehearsal"));
+  }
+  std::string RestoreConninfo() const override { return Started().SocketConninfo("rehearsal"); }
   std::string RestorePassword() const override { return ""; }
-  std::string Url() const override { return url_; }
-  std::string ServerLogPath() const override { return cluster_->log_path(); }
+  std::string Url() const override { return Started().Url("rehearsal"); }
+  std::string ServerLogPath() const override { return Started().log_path(); }
 
  private:
+  /// The running cluster, once started; its password and URL are secrets.
+  const LocalPostgres& Started() const {
+    if (!cluster_) {
+      cluster_ = starting_.get();
+      redactor_->AddSecret(cluster_->password());
+      redactor_->AddSecret(cluster_->Url("rehearsal"));
+    }
+    return *cluster_;
+  }
+
   Console* console_;
-  std::unique_ptr<LocalPostgres> cluster_;
-  std::string url_;
+  Redactor* redactor_;
+  mutable std::future<std::unique_ptr<LocalPostgres>> starting_;
+  mutable std::unique_ptr<LocalPostgres> cluster_;
 };
 
 /// The connection string for the --into server's administrative sessions.

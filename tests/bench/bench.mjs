@@ -20,13 +20,13 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-const PHASES = ["apply", "noop", "noop-big", "contention", "compile"];
+const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse"];
 const CONTENTION_MIGRATIONS = 200;
 const CONTENTION_RUNS = 8;
 const DB_USER = "bench";
 
 function usage() {
-  return `usage: tests/bench/run [--n N] [--rounds R] [--only PHASES] [--tools TOOLS]
+  return `usage: tests/bench/run [--n N] [--big N] [--rounds R] [--rehearse-orders N] [--only PHASES] [--tools TOOLS]
                        [--no-results] [--keep-work] [--generate DIR]
   --n N          migrations in the apply and no-op set (default 1000)
   --big N        migrations in the noop-big set (default 10000), applied once
@@ -37,6 +37,8 @@ function usage() {
                  slugwright-all, dbmate, node-pg-migrate, node-pg-migrate-each,
                  sequelize-cli for apply and no-op (default: all; slugwright-dist,
                  the packaged buildpack's binary, only when there is one)
+  --rehearse-orders N  rows of the rehearse source's orders table (default
+                 1000000: about 120 MB with its indexes and two smaller tables)
   --no-results   print the table but leave tests/bench/results.md alone
   --keep-work    keep the generated migrations in tests/bench/work/
   --generate DIR only write the N migrations in every tool's layout into DIR
@@ -46,7 +48,7 @@ function usage() {
 // ---------------------------------------------------------------- options
 
 function parseOptions(argv) {
-  const o = { n: 1000, big: 10000, rounds: 5, only: [...PHASES], tools: null, results: true, keepWork: false };
+  const o = { n: 1000, big: 10000, rehearseOrders: 1000000, rounds: 5, only: [...PHASES], tools: null, results: true, keepWork: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -60,6 +62,7 @@ function parseOptions(argv) {
     if (a === "--n") o.n = positive(value());
     else if (a === "--big") o.big = positive(value());
     else if (a === "--rounds") o.rounds = positive(value());
+    else if (a === "--rehearse-orders") o.rehearseOrders = positive(value());
     else if (a === "--only") o.only = value().split(",").filter(Boolean);
     else if (a === "--tools") o.tools = value().split(",").filter(Boolean);
     else if (a === "--no-results") o.results = false;
@@ -592,6 +595,107 @@ function benchContention(cluster, layout, round, emptyDir) {
   }
 }
 const contentionChecks = [];
+let rehearseSource = null;
+
+// rehearse: `slugwright rehearse` of one ~100 MB source with one pending
+// migration, against the copy alone: pg_dump | pg_restore of the same
+// source into a fresh database of the same cluster (the floor), and the
+// --jobs variant a user would run (-Fd, --jobs on both sides). rehearse
+// runs with its defaults (a throwaway cluster of its own, --jobs = cores)
+// and with --into this cluster, where it restores as the floors do.
+const REHEARSE_SOURCE = "rehearse_source";
+const REHEARSE_APPLIED = {
+  "20240101000000_create_customers.sql": "CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, email text);",
+  "20240102000000_create_orders.sql": "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL " +
+    "REFERENCES customers, amount integer NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n" +
+    "CREATE INDEX orders_customer_id_idx ON orders (customer_id);",
+  "20240103000000_create_audit_log.sql": "CREATE TABLE audit_log (id bigserial PRIMARY KEY, " +
+    "at timestamptz NOT NULL DEFAULT now(), message text);",
+};
+const REHEARSE_PENDING = {
+  "20240201000000_create_coupons.sql": "CREATE TABLE coupons (id bigserial PRIMARY KEY, code text NOT NULL UNIQUE, " +
+    "percent integer NOT NULL);",
+};
+
+function rehearseJobs() {
+  return Math.min(8, Math.max(1, os.cpus().length));
+}
+
+// The source, filled once before the rounds (not measured): its history
+// from `slugwright migrate up`, its rows from generate_series.
+function prepareRehearse(cluster, options, workDir) {
+  const dir = path.join(workDir, "rehearse");
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const sub of ["applied", "pending"]) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  for (const [file, sql] of Object.entries(REHEARSE_APPLIED)) {
+    for (const sub of ["applied", "pending"]) fs.writeFileSync(path.join(dir, sub, file), `-- migrate:up\n${sql}\n`);
+  }
+  for (const [file, sql] of Object.entries(REHEARSE_PENDING)) {
+    fs.writeFileSync(path.join(dir, "pending", file), `-- migrate:up\n${sql}\n`);
+  }
+  const url = cluster.createDatabase(REHEARSE_SOURCE);
+  const started = Date.now();
+  log(`Filling ${REHEARSE_SOURCE} (${options.rehearseOrders} orders) for rehearse`);
+  run(SLUGWRIGHT, ["migrate", "up", "--dir", path.join(dir, "applied")], { env: { ...process.env, DATABASE_URL: url }, cwd: dir });
+  const orders = options.rehearseOrders;
+  cluster.sql(REHEARSE_SOURCE, [
+    "INSERT INTO customers SELECT g, 'customer ' || g, 'c' || g || '@example.com' FROM generate_series(1, 100000) g;",
+    `INSERT INTO orders SELECT g, 1 + g % 100000, g % 1000, timestamptz '2024-01-01' + g * interval '1 second' ` +
+      `FROM generate_series(1, ${orders}) g;`,
+    "INSERT INTO audit_log (message) SELECT 'event ' || g FROM generate_series(1, 200000) g;",
+  ].join("\n"));
+  cluster.sql(REHEARSE_SOURCE, "VACUUM ANALYZE");
+  const bytes = Number(cluster.sql(REHEARSE_SOURCE, "SELECT pg_database_size(current_database())"));
+  log(`  ${REHEARSE_SOURCE} ready in ${fmtMs(Date.now() - started)}: ${(bytes / 1048576).toFixed(0)} MB`);
+  return { dir, url, orders, bytes };
+}
+
+function benchRehearse(cluster, source, round, emptyDir) {
+  const pgDump = path.join(PG_BIN, "pg_dump");
+  const pgRestore = path.join(PG_BIN, "pg_restore");
+  const jobs = rehearseJobs();
+  const archiveDir = path.join(source.dir, "archive");
+  const restoreFlags = "--no-owner --no-privileges";
+  const variants = [
+    { id: "floor", label: "pg_dump -Fc piped to pg_restore (floor)", floor: true,
+      shell: (dst) => `${pgDump} -Fc -d '${source.url}' | ${pgRestore} ${restoreFlags} -d '${dst}'` },
+    { id: "floor-jobs", label: `pg_dump -Fd --jobs=${jobs}, then pg_restore --jobs=${jobs}`,
+      shell: (dst) => `${pgDump} -Fd --jobs=${jobs} -f ${archiveDir} -d '${source.url}' && ` +
+        `${pgRestore} ${restoreFlags} --jobs=${jobs} -d '${dst}' ${archiveDir}` },
+    { id: "slugwright", label: `slugwright rehearse (its own throwaway cluster, --jobs ${jobs})`,
+      args: [] },
+    { id: "slugwright-into", label: `slugwright rehearse --into this cluster (--jobs ${jobs})`,
+      args: ["--into", cluster.url("postgres")] },
+  ];
+  // Another build to compare with, e.g. the commit before a change.
+  if (process.env.SLUGWRIGHT_BASELINE_BIN) {
+    variants.push({ id: "baseline", label: `slugwright rehearse, ${process.env.SLUGWRIGHT_BASELINE_BIN} (baseline)`,
+      args: [], bin: process.env.SLUGWRIGHT_BASELINE_BIN });
+  }
+  for (const v of rotate(variants, round)) {
+    const what = `rehearse ${v.id} round ${round + 1}`;
+    fs.rmSync(archiveDir, { recursive: true, force: true });
+    let m;
+    if (v.shell) {
+      const db = `rehearse_${v.id.replace("-", "_")}_r${round}`;
+      const dst = cluster.createDatabase(db);
+      cluster.settle();
+      m = measure(["sh", "-c", `set -e; ${v.shell(dst)}`], { cwd: emptyDir, what });
+      const rows = Number(cluster.sql(db, "SELECT count(*) FROM orders"));
+      if (rows !== source.orders) throw new Error(`${what}: ${rows} orders in the copy, expected ${source.orders}`);
+      cluster.sql("postgres", `DROP DATABASE "${db}" WITH (FORCE)`);
+    } else {
+      cluster.settle();
+      m = measure([v.bin || SLUGWRIGHT, "rehearse", "--dir", path.join(source.dir, "pending"), ...v.args],
+        { cwd: emptyDir, env: { DATABASE_URL: source.url }, what });
+      const left = cluster.sql("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'slugwright_rehearsal%'");
+      if (left !== "0") throw new Error(`${what}: left ${left} scratch database(s) behind`);
+    }
+    record(`rehearse/${v.id}`, { phase: "rehearse", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+  }
+  fs.rmSync(archiveDir, { recursive: true, force: true });
+}
 
 const COMPILE_APP = "commonwealth-beta";
 
@@ -777,6 +881,16 @@ function targets(rows, options) {
     out.push(`- ${CONTENTION_RUNS} racing no-op releases at most 1.2 × one run: ${fmtRatio(ratio)} ` +
       `(${fmtMs(racingEight.med)} vs ${fmtMs(racingOne.med)}): ${verdict(ratio <= 1.2)}`);
   }
+  for (const floorId of ["floor", "floor-jobs"]) {
+    const floor = get(`rehearse/${floorId}`);
+    for (const sid of ["slugwright", "slugwright-into", "baseline"]) {
+      const r = get(`rehearse/${sid}`);
+      if (!floor || !r) continue;
+      const ratio = r.med / floor.med;
+      out.push(`- rehearse, ${r.label} at most 1.25 × ${floor.label.replace(" (floor)", "")}: ${fmtRatio(ratio)} ` +
+        `(${fmtMs(r.med)} vs ${fmtMs(floor.med)}): ${verdict(ratio <= 1.25)}`);
+    }
+  }
   for (const sid of ["slugwright", "slugwright-dist"]) {
     const c = get(`compile/${sid}`);
     if (c) {
@@ -909,6 +1023,17 @@ function notes(options, appliers, spread) {
         `${CONTENTION_RUNS}. The last run exited ${fmtMs(median(spread))} (median; ${fmtMs(Math.min(...spread))}–` +
         `${fmtMs(Math.max(...spread))}) after the first.` : "."));
   }
+  if (has("rehearse") && rehearseSource) {
+    out.push(`- rehearse: \`slugwright rehearse\` of a ${(rehearseSource.bytes / 1048576).toFixed(0)} MB source ` +
+      `(${rehearseSource.orders.toLocaleString("en-US")} orders with a primary key, a foreign key and an index; ` +
+      "100,000 customers; 200,000 audit rows) with one pending migration (a new table), from its start to " +
+      "its exit: snapshot, dump, restore, ANALYZE, the release phase on the copy, the report and the cleanup. " +
+      "Its defaults copy into a throwaway cluster of its own (started while the dump runs; fsync off); " +
+      "`--into` copies into a new database of the benchmark's cluster (fsync on), as the floors do. The floor " +
+      "is `pg_dump -Fc | pg_restore` of the same source into a fresh database of the same cluster, over the " +
+      "same TCP connection settings; the `--jobs` row is a directory-format dump with `pg_dump --jobs` and " +
+      "`pg_restore --jobs` (cores, at most 8, as rehearse's default). Each after a CHECKPOINT and a sync.");
+  }
   if (has("compile")) {
     out.push(`- compile: \`bin/compile\` on a fresh copy of fixtures/common-monorepo (app ${COMPILE_APP}) with a ` +
       "cache from an earlier build; the floor is `cp` of the chosen Procfile.");
@@ -934,10 +1059,10 @@ function report(rows, options, info) {
     `- Machine: ${machine()}.`,
     `- Load: ${load}. ${otherWork()}`,
     ...(info.needDb ? [`- Cluster: one local PostgreSQL, fsync on, synchronous_commit on, TCP 127.0.0.1 with a ` +
-      `scram-sha-256 password (no SSL); each apply and contention measurement on a fresh database (no-op: on ` +
-      `the database its apply run filled), after a CHECKPOINT and a sync.`] : []),
+      `scram-sha-256 password (no SSL); each apply, contention and rehearse measurement on a fresh database ` +
+      `(no-op: on the database its apply run filled), after a CHECKPOINT and a sync.`] : []),
     `- Versions: ${info.versions}.`,
-    `- Work: ` + (info.needDb ? `N=${options.n} migrations (each creates a table, an index and a row; every ` +
+    `- Work: ` + (options.only.some((p) => ["apply", "noop", "contention"].includes(p)) ? `N=${options.n} migrations (each creates a table, an index and a row; every ` +
       `tenth alters an earlier table), ` : "") +
       `${options.rounds} round(s), tools alternating in an order that rotates every round. ` +
       `Times are wall clock from start to exit (median, min, max over the rounds); peak RSS is the largest ` +
@@ -982,7 +1107,7 @@ async function main() {
   const cleanup = () => {
     cluster.stop();
     if (!options.keepWork) {
-      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
+      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
     }
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -1015,6 +1140,7 @@ async function main() {
       big = prepareBig(cluster, options, workDir, emptyDir);
     }
     if (options.only.includes("compile")) prepareCompile(workDir);
+    if (options.only.includes("rehearse")) rehearseSource = prepareRehearse(cluster, options, workDir);
 
     for (let round = 0; round < options.rounds; round++) {
       sampleBackground();
@@ -1025,6 +1151,7 @@ async function main() {
       if (big) benchBig(cluster, big, options, round);
       if (contentionLayout) benchContention(cluster, contentionLayout, round, emptyDir);
       if (options.only.includes("compile")) benchCompile(workDir, round);
+      if (rehearseSource) benchRehearse(cluster, rehearseSource, round, emptyDir);
     }
 
     const rows = summarize();
