@@ -45,7 +45,7 @@ cnb_arm64_binary() {
   [[ -x "$build/slugwright" ]] || skip "no arm64 binary $build/slugwright (buildpack.cross_build makes it)"
   if [[ $(machine_arch) != arm64 ]]; then
     why=$("$ROOT/tests/cnb/with_arm64_binfmt.sh" env -i "$build/slugwright" --version 2>&1) ||
-      skip "the arm64 binary cannot run here under qemu: $why"
+      skip "$build/slugwright does not run here under qemu (exit $?): ${why:-no output}"
   fi
   ARM64_BIN=$build/slugwright
 }
