@@ -21,6 +21,7 @@
 #include "base/exit_codes.h"
 #include "postgres/local_postgres.h"
 #include "buildpack/procfile.h"
+#include "buildpack/simulate_steps.h"
 #include "base/self_exe.h"
 #include "base/subprocess.h"
 
@@ -33,71 +34,45 @@ bool IsConfigVarName(const std::string& name) {
   return std::regex_match(name, kName);
 }
 
-/// Removes the temporary build directory unless asked to keep it.
-class TempBuild {
- public:
-  TempBuild() {
-    const char* tmp = getenv("TMPDIR");
-    std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") +
-                       "/slugwright-simulate-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (!mkdtemp(buf.data()))
-      throw UserError(kExitFailed, "cannot create a temporary directory in " +
-                                       tmpl);
-    dir_ = buf.data();
-    // Removes it if this process dies without the destructor (SIGPIPE,
-    // SIGHUP, SIGKILL, ...).
-    guard_ = std::make_unique<LocalPostgresGuard>(dir_);
-  }
-  ~TempBuild() {
-    if (!keep_) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-  const std::string& dir() const { return dir_; }
-  void Keep() {
-    keep_ = true;
-    guard_.reset();
-  }
+}  // namespace
 
- private:
-  std::string dir_;
-  bool keep_ = false;
-  std::unique_ptr<LocalPostgresGuard> guard_;
-};
+namespace simulate_steps {
 
-/// Copies the app as Heroku checks it out: without .git, symlinks as links.
-void CopyApp(const fs::path& from, const fs::path& to) {
+TempBuild::TempBuild() {
+  const char* tmp = getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/slugwright-simulate-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data()))
+    throw UserError(kExitFailed, "cannot create a temporary directory in " + tmpl);
+  dir_ = buf.data();
+  // Removes it if this process dies without the destructor (SIGPIPE,
+  // SIGHUP, SIGKILL, ...).
+  guard_ = std::make_unique<LocalPostgresGuard>(dir_);
+}
+
+TempBuild::~TempBuild() {
+  if (!keep_) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+void TempBuild::Keep() {
+  keep_ = true;
+  guard_.reset();
+}
+
+void CopyApp(const std::string& from, const std::string& to) {
   fs::create_directories(to);
   for (const auto& entry : fs::directory_iterator(from)) {
     const fs::path& p = entry.path();
     if (p.filename() == ".git") continue;
-    fs::copy(p, to / p.filename(),
+    fs::copy(p, fs::path(to) / p.filename(),
              fs::copy_options::recursive | fs::copy_options::copy_symlinks);
   }
 }
 
-/// The cache dir for one app of one app directory, kept between runs.
-std::string CacheDirFor(const std::string& app_dir, const std::string& app) {
-  const char* xdg = getenv("XDG_CACHE_HOME");
-  const char* home = getenv("HOME");
-  std::string base = xdg && *xdg ? xdg
-                     : home && *home ? std::string(home) + "/.cache"
-                                     : "/tmp";
-  std::error_code ec;
-  fs::path abs = fs::canonical(app_dir, ec);
-  char hash[17];
-  snprintf(hash, sizeof hash, "%016zx", std::hash<std::string>()(abs.string()));
-  return base + "/slugwright/simulate/" + abs.filename().string() + "-" + hash +
-         "/" + (app.empty() ? "_default" : app);
-}
-
-/// Runs a program as a build does: stdin and stderr (and stdout unless
-/// `captured` is given) are the terminal's, and it stays in slugwright's
-/// process group so Ctrl-C reaches it. Returns its exit status as a shell
-/// gives it.
 int RunInBuild(ProcessSpawner* spawner, std::vector<std::string> argv,
                const std::map<std::string, std::string>& env, const std::string& working_dir,
                std::string* captured) {
@@ -113,6 +88,57 @@ int RunInBuild(ProcessSpawner* spawner, std::vector<std::string> argv,
     throw UserError(kExitFailed, "cannot run " + request.argv[0] + ": " + result.start_error);
   if (captured) *captured = result.out;
   return result.ExitCode();
+}
+
+ReleaseDatabase::ReleaseDatabase(const SimulateOptions& options,
+                                 const std::map<std::string, std::string>& vars,
+                                 BuildOutput& out)
+    : url_(options.database_url) {
+  if (!url_.empty() || vars.count("DATABASE_URL")) return;
+  out.Detail("Starting a throwaway PostgreSQL cluster");
+  db_ = std::make_unique<LocalPostgres>();
+  url_ = db_->Url();
+  out.Detail("PostgreSQL on 127.0.0.1:" + std::to_string(db_->port()) + " (removed afterwards)");
+}
+
+ReleaseDatabase::~ReleaseDatabase() = default;
+
+std::map<std::string, std::string> ReleaseConfigVars(
+    const SimulateOptions& options, const std::map<std::string, std::string>& vars,
+    const std::string& database_url, BuildOutput& out) {
+  std::map<std::string, std::string> release_env = vars;
+  if (!options.promote_to.empty()) {
+    out.Detail("Promoting the slug to " + options.promote_to +
+               " (a pipeline promotion: released there without a new build)");
+    release_env["HEROKU_APP_NAME"] = options.promote_to;
+    if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
+  }
+  if (!database_url.empty()) release_env["DATABASE_URL"] = database_url;
+  if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
+    release_env["HEROKU_RELEASE_VERSION"] = "v1";
+  release_env["DYNO"] = "release.1";
+  return release_env;
+}
+
+}  // namespace simulate_steps
+
+namespace {
+
+using simulate_steps::RunInBuild;
+
+/// The cache dir for one app of one app directory, kept between runs.
+std::string CacheDirFor(const std::string& app_dir, const std::string& app) {
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  const char* home = getenv("HOME");
+  std::string base = xdg && *xdg ? xdg
+                     : home && *home ? std::string(home) + "/.cache"
+                                     : "/tmp";
+  std::error_code ec;
+  fs::path abs = fs::canonical(app_dir, ec);
+  char hash[17];
+  snprintf(hash, sizeof hash, "%016zx", std::hash<std::string>()(abs.string()));
+  return base + "/slugwright/simulate/" + abs.filename().string() + "-" + hash +
+         "/" + (app.empty() ? "_default" : app);
 }
 
 /// Runs a buildpack script; its stdout goes to `captured` when given,
@@ -231,30 +257,13 @@ int RunReleasePhase(ProcessSpawner* spawner, const SimulateOptions& options,
   if (!release) {
     out.Detail("The Procfile has no `release` process type; nothing to run");
   } else {
-    std::unique_ptr<LocalPostgres> db;
-    std::string url = options.database_url;
-    if (url.empty() && !vars.count("DATABASE_URL")) {
-      out.Detail("Starting a throwaway PostgreSQL cluster");
-      db = std::make_unique<LocalPostgres>();
-      url = db->Url();
-      out.Detail("PostgreSQL on 127.0.0.1:" + std::to_string(db->port()) +
-                 " (removed afterwards)");
-    }
+    simulate_steps::ReleaseDatabase db(options, vars, out);
     // As in a one-off dyno: config vars in the environment, HOME and the
     // working directory at the app, .profile.d sourced, a shell runs the
     // command.
-    std::map<std::string, std::string> release_env = vars;
-    if (!options.promote_to.empty()) {
-      out.Detail("Promoting the slug to " + options.promote_to +
-                 " (a pipeline promotion: released there without a new build)");
-      release_env["HEROKU_APP_NAME"] = options.promote_to;
-      if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
-    }
-    if (!url.empty()) release_env["DATABASE_URL"] = url;
+    std::map<std::string, std::string> release_env =
+        simulate_steps::ReleaseConfigVars(options, vars, db.url(), out);
     release_env["HOME"] = slug_dir;
-    if (!vars.count("HEROKU_RELEASE_VERSION") && !getenv("HEROKU_RELEASE_VERSION"))
-      release_env["HEROKU_RELEASE_VERSION"] = "v1";
-    release_env["DYNO"] = "release.1";
     std::map<std::string, std::string> renv = ChildEnvironmentVariables(release_env);
     out.Detail("$ " + release->command);
     std::string boot =
@@ -273,6 +282,7 @@ int RunReleasePhase(ProcessSpawner* spawner, const SimulateOptions& options,
 }  // namespace
 
 int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
+  if (options.cnb) return SimulateCnb(options, out_stream);
   BuildOutput out(out_stream);
   RealDiskInterface disk;
   if (disk.Stat(options.app_dir) != DiskInterface::Kind::kDirectory)
@@ -284,7 +294,7 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
       throw UserError(kExitUsage, "no executable buildpack script " + bin + "/" +
                                       script + "; pass --buildpack DIR");
 
-  TempBuild temp;
+  simulate_steps::TempBuild temp;
   if (options.keep) temp.Keep();
   // Heroku builds in /tmp/build_<hex> and runs the slug in /app: so does
   // the simulation, so that nothing may bake the build path into the slug.
@@ -300,7 +310,7 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   out.Step("Simulating a Heroku build of " + options.app_dir +
            (options.app_name.empty() ? "" : " as app " + options.app_name));
   try {
-    CopyApp(options.app_dir, build_dir);
+    simulate_steps::CopyApp(options.app_dir, build_dir);
     fs::create_directories(env_dir);
     fs::create_directories(cache_dir);
   } catch (const fs::filesystem_error& e) {

@@ -27,6 +27,15 @@ struct SimulateOptions {
   std::string promote_to;
   /// The database for the release phase; empty: a throwaway local cluster.
   std::string database_url;
+  /// Play the Cloud Native Buildpack lifecycle (Heroku Fir: bin/detect,
+  /// bin/build, launch.toml) instead of the classic one.
+  bool cnb = false;
+  /// With `cnb`: the CNB target architecture (amd64, arm64); empty: this
+  /// machine's.
+  std::string arch;
+  /// With `cnb` and arch arm64 on another machine: the linux/arm64 binary
+  /// to package (e.g. the cross build's BUILD_DIR/arm64/slugwright).
+  std::string arm64_binary;
   /// Starts the buildpack scripts and the release command; null: the real
   /// spawner.
   ProcessSpawner* spawner = nullptr;
@@ -40,12 +49,23 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path);
 /// Splits `KEY=VALUE` from --env; throws UserError(kExitUsage) when malformed.
 std::pair<std::string, std::string> ParseEnvAssignment(const std::string& text);
 
-/// Runs detect, compile and release on a copy of an app as Heroku would
+/// With options.cnb: SimulateCnb. Otherwise runs detect, compile and
+/// release on a copy of an app as Heroku would
 /// (a fresh `build_<hex>` dir, a cache kept per app, config vars only in
 /// ENV_DIR), then moves the slug to another path (`app/`, as Heroku runs
 /// a slug in /app, not where it was built), optionally runs the release
 /// phase there, and prints a summary. Returns the exit
 /// status of the first step that failed, or 0.
 int Simulate(const SimulateOptions& options, std::ostream& out);
+
+/// The Cloud Native Buildpack lifecycle on a copy of an app, as Heroku Fir
+/// builds it, with tests/cnb/lifecycle.sh of the buildpack checkout (the
+/// CNB harness's own player): the buildpack packaged with this binary (and
+/// the arm64 one), config vars as files in platform/env, bin/detect and
+/// bin/build for the target, every TOML file checked; prints the
+/// launch.toml processes and, with options.release, runs the `release`
+/// process from the launch layer against the release database. Returns
+/// the first failing step's status, or 0.
+int SimulateCnb(const SimulateOptions& options, std::ostream& out);
 
 #endif  // SLUGWRIGHT_BUILDPACK_SIMULATE_H_

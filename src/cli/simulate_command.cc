@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "base/exit_codes.h"
 #include "buildpack/simulate.h"
 
 void RegisterSimulateCommand(CLI::App* app, int* status) {
@@ -11,7 +12,7 @@ void RegisterSimulateCommand(CLI::App* app, int* status) {
   CLI::App* sim = app->add_subcommand(
       "simulate",
       "Run detect, compile and release on a copy of an app as Heroku would "
-      "(bin/simulate)");
+      "(bin/simulate); --cnb: detect and build as Heroku Fir would");
   sim->add_option("APP_DIR", options.app_dir, "The app (e.g. fixtures/common-monorepo)")
       ->required();
   sim->add_option("--buildpack", options.buildpack_dir,
@@ -28,7 +29,18 @@ void RegisterSimulateCommand(CLI::App* app, int* status) {
                 "Then run the release phase (the Procfile's release command)");
   sim->add_option("--database-url", options.database_url,
                   "Database for --release; default: a throwaway local cluster");
+  sim->add_flag("--cnb", options.cnb,
+                "Build as Heroku Fir does: the Cloud Native Buildpack lifecycle (bin/detect, "
+                "bin/build, launch.toml) instead of Cedar's");
+  sim->add_option("--arch", options.arch,
+                  "With --cnb: the target, amd64 or arm64 (default: this machine's)")
+      ->check(CLI::IsMember({"amd64", "arm64"}));
+  sim->add_option("--arm64-binary", options.arm64_binary,
+                  "With --cnb --arch arm64 on amd64: the linux/arm64 slugwright to package "
+                  "(run under qemu)");
   sim->callback([status] {
+    if (!options.cnb && (!options.arch.empty() || !options.arm64_binary.empty()))
+      throw UserError(kExitUsage, "--arch and --arm64-binary need --cnb");
     if (!env_file.empty()) options.config_vars = ReadEnvFile(env_file);
     for (const std::string& a : env_assignments) {
       auto [name, value] = ParseEnvAssignment(a);

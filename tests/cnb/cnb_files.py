@@ -12,6 +12,7 @@ message on stderr when a file breaks the spec.
   cnb_files.py compare LAYERS_DIR YAML    launch.toml processes == bin/release's
                                           default_process_types (order, commands)
   cnb_files.py command LAYERS_DIR TYPE    print the process's command + args, NUL-separated
+  cnb_files.py processes LAYERS_DIR       print launch.toml's processes, "TYPE: COMMAND" a line
   cnb_files.py launch-path LAYERS_ROOT    the launch layers' bin dirs, ':'-joined
   cnb_files.py restore LAYERS_DIR         as the lifecycle between builds: keep cache
                                           layers with [types] stripped, drop the rest
@@ -146,6 +147,13 @@ def command(layers_dir, kind):
     fail(f"no process type {kind!r} in launch.toml")
 
 
+def processes(layers_dir):
+    for p in launch_processes(layers_dir):
+        argv = p["command"] + p.get("args", [])
+        shown = argv[2] if argv[:2] == ["bash", "-c"] and len(argv) == 3 else " ".join(argv)
+        print(f"{p['type']}: {shown}" + (" (default)" if p.get("default") else ""))
+
+
 def launch_path(layers_root):
     dirs = []
     for bp in sorted(os.listdir(layers_root)):
@@ -184,7 +192,8 @@ def restore(layers_dir):
 def main(argv):
     commands = {
         "buildpack": check_buildpack, "plan": check_plan, "layers": check_layers,
-        "compare": compare, "command": command, "launch-path": launch_path,
+        "compare": compare, "command": command, "processes": processes,
+        "launch-path": launch_path,
         "restore": restore,
     }
     if len(argv) < 2 or argv[1] not in commands:

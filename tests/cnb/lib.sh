@@ -1,12 +1,15 @@
 # shellcheck shell=bash
-# tests/cnb/lib.sh: a Cloud Native Buildpack lifecycle played without Docker
-# or pack, for the *_test.sh beside it. It lays out the directories the
-# lifecycle uses (app, platform/env, layers, plan files; Buildpack API 0.10,
-# Platform API 0.15 defaults /workspace, /platform, /layers), calls bin/detect
-# and bin/build with the spec's arguments and CNB_* variables in a clean
-# environment, checks every TOML file it reads (cnb_files.py, tomllib),
-# restores cache layers between builds and runs launch processes with the
-# launch layers' bin/ on PATH.
+# tests/cnb/lib.sh: the Cloud Native Buildpack harness for the *_test.sh
+# beside it. The lifecycle itself (layout, detect, build, restore, launch,
+# every TOML file checked) is tests/cnb/lifecycle.sh, which `bin/simulate
+# --cnb` runs too; this file wraps it in the e2e helpers ($status, $output,
+# expect_*) and packages the buildpack under test.
+#   SLUGWRIGHT_CNB_ARCH=arm64   play the lifecycle for linux/arm64 ($CNB_ARCH;
+#       default: this machine's): the package then carries the cross-built
+#       binary from $SLUGWRIGHT_ARM64_BUILD (CTest fixture slugwright_arm64)
+#       as dist/linux-arm64/slugwright, and on an amd64 machine every step
+#       runs in tests/cnb/with_arm64_binfmt.sh (qemu). Exit 77 (skipped),
+#       saying why, when there is no arm64 binary or it cannot run here.
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 # shellcheck source=tests/e2e/throwaway_postgres.sh
@@ -15,16 +18,46 @@ source "$(dirname "${BASH_SOURCE[0]}")/../e2e/throwaway_postgres.sh"
 # Debian's python3: tomllib (3.11) and python3-yaml.
 PYTHON=/usr/bin/python3
 CNB_FILES=$ROOT/tests/cnb/cnb_files.py
+LIFECYCLE=$ROOT/tests/cnb/lifecycle.sh
+# shellcheck disable=SC2034  # read by the tests that source this file
 BASE_PATH=/usr/local/bin:/usr/bin:/bin
 
+machine_arch() {
+  case "$(uname -m)" in
+    aarch64|arm64) echo arm64 ;;
+    *) echo amd64 ;;
+  esac
+}
+CNB_ARCH=${SLUGWRIGHT_CNB_ARCH:-$(machine_arch)}
+
+skip() {
+  echo "SKIPPED: $*"
+  exit 77
+}
+
+# cnb_arm64_binary: sets ARM64_BIN to the cross-built linux/arm64 binary,
+# checked to run here (natively or in the binfmt namespace); skips the test
+# when it cannot.
+cnb_arm64_binary() {
+  local build=${SLUGWRIGHT_ARM64_BUILD:-} why
+  [[ -n "$build" ]] || skip "SLUGWRIGHT_ARM64_BUILD is not set (CTest sets it to BUILD_DIR/arm64)"
+  [[ -f "$build/.skipped" ]] && skip "no arm64 binary, buildpack.cross_build was skipped: $(cat "$build/.skipped")"
+  [[ -x "$build/slugwright" ]] || skip "no arm64 binary $build/slugwright (buildpack.cross_build makes it)"
+  if [[ $(machine_arch) != arm64 ]]; then
+    why=$("$ROOT/tests/cnb/with_arm64_binfmt.sh" env -i "$build/slugwright" --version 2>&1) ||
+      skip "$build/slugwright does not run here under qemu (exit $?): ${why:-no output}"
+  fi
+  ARM64_BIN=$build/slugwright
+}
+
 # The buildpack as packaged (tools/package-buildpack's layout), with the
-# binary under test as dist/slugwright.
+# binary under test as dist/slugwright, and for an arm64 run the arm64 one
+# as dist/linux-arm64/slugwright.
 BP=$WORK/buildpack
-mkdir -p "$BP/bin" "$BP/lib" "$BP/dist"
-install -m 755 "$ROOT/bin/detect" "$ROOT/bin/build" "$ROOT/bin/compile" "$ROOT/bin/release" "$BP/bin/"
-install -m 644 "$ROOT/lib/find-slugwright.sh" "$BP/lib/"
-install -m 644 "$ROOT/buildpack.toml" "$BP/"
-install -m 755 "$SLUGWRIGHT_BIN" "$BP/dist/slugwright"
+ARM64_BIN=
+[[ "$CNB_ARCH" == arm64 ]] && cnb_arm64_binary
+"$LIFECYCLE" package "$BP" "$ROOT" "$(machine_arch)=$SLUGWRIGHT_BIN" ${ARM64_BIN:+"arm64=$ARM64_BIN"} ||
+  { echo "FAIL: packaging the buildpack" >&2; exit 1; }
 # shellcheck disable=SC2034  # BP_VERSION is read by the tests that source this file
 read -r BP_ID BP_VERSION BP_CLEAR_ENV < <("$PYTHON" "$CNB_FILES" buildpack "$BP") ||
   { echo "FAIL: buildpack.toml is invalid" >&2; exit 1; }
@@ -37,73 +70,39 @@ LAYER_DIR_NAME=${BP_ID//\//_}
 cnb_layout() {
   local pair
   T=$(mktemp -d "$WORK/cnb-XXXXXX")
-  mkdir -p "$T/app" "$T/platform/env" "$T/layers/$LAYER_DIR_NAME" "$T/home"
+  mkdir -p "$T/app" "$T/platform/env"
   cp -a "$FIXTURES/$1/." "$T/app/"
   shift
   for pair in "$@"; do
     printf '%s' "${pair#*=}" >"$T/platform/env/${pair%%=*}"
   done
-  : >"$T/detect-plan.toml"
-  : >"$T/bp-plan.toml"
+  "$LIFECYCLE" layout "$T" "$BP" || fail "lifecycle.sh layout"
+  # shellcheck disable=SC2034  # read by the tests that source this file
   LAYERS=$T/layers/$LAYER_DIR_NAME
 }
 
-# The environment the lifecycle gives detect and build for target ARCH:
-# CNB_* settings, plus the platform's config vars unless clear-env is set.
-cnb_environment() {
-  local arch=$1 file
-  CNB_ENV=(PATH="$BASE_PATH" HOME="$T/home" CNB_PLATFORM_DIR="$T/platform"
-    CNB_BUILDPACK_DIR="$BP" CNB_TARGET_OS=linux CNB_TARGET_ARCH="$arch"
-    CNB_TARGET_DISTRO_NAME=ubuntu CNB_TARGET_DISTRO_VERSION=24.04)
-  if [[ "$BP_CLEAR_ENV" != true ]]; then
-    for file in "$T/platform/env"/*; do
-      [[ -f "$file" ]] && CNB_ENV+=("$(basename "$file")=$(cat "$file")")
-    done
-  fi
-}
-
 # cnb_detect [ARCH]: bin/detect as the lifecycle calls it; $status, $output.
-# A pass must leave a valid plan.
+# A pass must leave a valid plan (else exit 70).
 cnb_detect() {
-  cnb_environment "${1:-amd64}"
-  run env -C "$T/app" -i "${CNB_ENV[@]}" CNB_BUILD_PLAN_PATH="$T/detect-plan.toml" \
-    "$BP/bin/detect" "$T/platform" "$T/detect-plan.toml"
-  if [[ $status -eq 0 ]]; then
-    "$PYTHON" "$CNB_FILES" plan "$T/detect-plan.toml" || fail "detect wrote an invalid plan"
-  fi
+  run "$LIFECYCLE" detect "$T" "${1:-$CNB_ARCH}"
 }
 
 # cnb_build [ARCH]: bin/build as the lifecycle calls it; $status, $output.
-# Every TOML file in the layers directory must then follow the spec.
+# Every TOML file in the layers directory must then follow the spec (else
+# exit 70).
 cnb_build() {
-  cnb_environment "${1:-amd64}"
-  run env -C "$T/app" -i "${CNB_ENV[@]}" CNB_LAYERS_DIR="$LAYERS" \
-    CNB_BP_PLAN_PATH="$T/bp-plan.toml" \
-    "$BP/bin/build" "$LAYERS" "$T/platform" "$T/bp-plan.toml"
-  local build_status=$status build_output=$output
-  run "$PYTHON" "$CNB_FILES" layers "$LAYERS"
-  expect_status 0 "the layers' TOML files"
-  status=$build_status
-  output=$build_output
+  run "$LIFECYCLE" build "$T" "${1:-$CNB_ARCH}"
 }
 
 # cnb_restore: what the lifecycle does between two builds.
 cnb_restore() {
-  "$PYTHON" "$CNB_FILES" restore "$LAYERS" || fail "restoring the cache layers"
+  "$LIFECYCLE" restore "$T" || fail "restoring the cache layers"
 }
 
-# cnb_launch TYPE [NAME=VALUE...]: runs a launch.toml process in the app dir
-# as the launcher would: launch layers' bin/ first on PATH, the config vars
-# (and the given extras) in the environment; $status, $output.
+# cnb_launch TYPE [NAME=VALUE...]: runs a launch.toml process for $CNB_ARCH
+# in the app dir as the launcher would: launch layers' bin/ first on PATH,
+# the config vars (and the given extras) in the environment; $status,
+# $output.
 cnb_launch() {
-  local kind=$1 launch_path file
-  shift
-  local argv=() config=()
-  mapfile -d '' argv < <("$PYTHON" "$CNB_FILES" command "$LAYERS" "$kind")
-  launch_path=$("$PYTHON" "$CNB_FILES" launch-path "$T/layers")
-  for file in "$T/platform/env"/*; do
-    [[ -f "$file" ]] && config+=("$(basename "$file")=$(cat "$file")")
-  done
-  run env -C "$T/app" -i PATH="$launch_path:$BASE_PATH" HOME="$T/home" \
-    CNB_LAYERS_DIR=/dev/null "${config[@]}" "$@" "${argv[@]}"
+  run "$LIFECYCLE" launch "$T" "$CNB_ARCH" "$@"
 }
