@@ -130,6 +130,15 @@ class PostgresDriver : public DatabaseDriver {
   int backend_pid_ = 0;
   /// standard_conforming_strings of this connection: -1 not read yet, 0 off, 1 on.
   int standard_conforming_strings_ = -1;
+  /// A migration sent since the last restore names the setting (a `SET`,
+  /// set_config): it may have changed it for the session.
+  bool standard_conforming_strings_changed_ = false;
+  /// The files are split with the value read at connect (and each file's
+  /// own SETs from there on), so ApplyUp, ApplyDown and StartUnfinished
+  /// set it back to that value first when the migration before may have
+  /// changed it: no migration changes how the next one's strings are read.
+  void NoteIfItSetsStandardConformingStrings(const std::string& sql);
+  void RestoreStandardConformingStrings();
 };
 
 #endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_
