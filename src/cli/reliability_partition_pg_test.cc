@@ -8,13 +8,16 @@
 // session set up (30 s idle, 3 probes 10 s apart, checked every 5 s mid
 // statement) and frees the lock, so a waiting release takes over within
 // about 65-80 s and applies every migration once; the partitioned runner
-// notices through its own keepalives, says the outcome is unknown (never
-// "rolled back") and exits 1. Skipped where namespaces cannot be made.
+// notices through its own keepalives (about 60 s), says the outcome is
+// unknown (never "rolled back") and exits 1 after checking what became of
+// its migration on a new connection. Skipped where namespaces cannot be
+// made.
 //
-// Short: one partition, which the holder sees to the end (about 2 min).
-// SLUGWRIGHT_LONG=1 adds a COMMIT that reaches the server just before the
-// link drops: the runner reports it unknown, then, the link back, reads
-// on a new connection that it was applied, and the next run applies
+// Short: one partition, healed once the waiter is done (about 75 s).
+// SLUGWRIGHT_LONG=1 adds a partition that lasts until the holder gives up
+// checking (about 2 min), and a COMMIT that reaches the server just before
+// the link drops: the runner reports it unknown, then, the link back,
+// reads on a new connection that it was applied, and the next run applies
 // nothing again.
 
 #include <gtest/gtest.h>
@@ -275,59 +278,115 @@ class PartitionedCluster {
   std::string skip_reason_;
 };
 
-// (a) + (b): the holder is partitioned mid-migration while a second release
-// waits for the lock. The gate keeps the holder's migration 2 busy until
-// the link is cut, and lets the waiter's run through at once.
-TEST_F(Reliability, PartitionedLockHolderIsReplacedAndNothingIsAppliedTwice) {
-  PartitionedCluster lab(&slugwright_);
-  if (!lab.Make()) GTEST_SKIP() << lab.skip_reason();
-  Write("20240101000000_one.sql",
-        "-- migrate:up\nCREATE TABLE gate (closed boolean);\nINSERT INTO gate VALUES (true);\n"
-        "CREATE TABLE one (id int);\nINSERT INTO one VALUES (1);\n");
-  Write("20240102000000_two.sql",
-        "-- migrate:up\nCREATE TABLE two (id int);\nINSERT INTO two VALUES (2);\n"
-        "SELECT pg_sleep(600) FROM gate WHERE closed;\n");
-  Write("20240103000000_three.sql",
-        "-- migrate:up\nCREATE TABLE three (id int);\nINSERT INTO three VALUES (3);\n");
+/// What became of the two runners of PartitionTheLockHolder.
+struct PartitionedHolder {
+  RunResult waiter, holder;
+  /// Seconds from the cut to each one's exit.
+  double waiter_done = 0, holder_done = 0;
+};
 
-  RunningProcess holder = lab.StartAcrossTheLink(Up());
-  ASSERT_NE(lab.checks().WaitForRunnerRunning("pg_sleep"), 0) << "the holder never reached migration 2";
-  RunningProcess waiter = lab.StartBesideTheServer(Up({"--lock-wait", "170s"}));
+/// (a) + (b): the holder runs `up` across the link and is cut off during
+/// migration 2 while a second runner (`up_waiting`) waits for the lock
+/// beside the server. The gate keeps the holder's migration 2 busy until
+/// the link is cut, and lets the waiter's run through at once. With
+/// `heal_when_replaced` the link comes back once the waiter is done, while
+/// the holder still tries to check its outcome; otherwise it stays cut
+/// until the holder has exited.
+PartitionedHolder PartitionTheLockHolder(PartitionedCluster& lab,
+                                         const std::vector<std::string>& up,
+                                         const std::vector<std::string>& up_waiting,
+                                         bool heal_when_replaced) {
+  PartitionedHolder result;
+  RunningProcess holder = lab.StartAcrossTheLink(up);
+  EXPECT_NE(lab.checks().WaitForRunnerRunning("pg_sleep"), 0)
+      << "the holder never reached migration 2";
+  RunningProcess waiter = lab.StartBesideTheServer(up_waiting);
   WaitUntil([&] { return lab.checks().RunnerSessions() >= 2; }, 20);
-  ASSERT_TRUE(lab.net().Cut());
+  EXPECT_TRUE(lab.net().Cut());
   auto cut = SteadyClock::now();
   lab.checks().Exec("UPDATE gate SET closed = false");
 
-  RunResult replaced = waiter.Wait(200);
-  double takeover = SecondsBetween(cut, SteadyClock::now());
-  std::cout << "[          ] the waiter finished " << takeover << " s after the cut\n";
-  EXPECT_EQ(replaced.code, 0) << replaced.all();
-  EXPECT_TRUE(Contains(replaced.all(), "Applied 2 migrations")) << replaced.all();
-  EXPECT_LT(takeover, 100) << "the server kept the partitioned holder's lock too long";
-  lab.ExpectNoPassword(replaced);
+  result.waiter = waiter.Wait(200);
+  result.waiter_done = SecondsBetween(cut, SteadyClock::now());
+  if (heal_when_replaced) EXPECT_TRUE(lab.net().Heal());
+  result.holder = holder.Wait(200);
+  result.holder_done = SecondsBetween(cut, SteadyClock::now());
+  if (!heal_when_replaced) EXPECT_TRUE(lab.net().Heal());
+  std::cout << "[          ] the waiter finished " << result.waiter_done
+            << " s after the cut, the partitioned holder " << result.holder_done << " s\n";
+  return result;
+}
 
-  RunResult partitioned = holder.Wait(200);
-  double gave_up = SecondsBetween(cut, SteadyClock::now());
-  std::cout << "[          ] the partitioned holder exited " << gave_up << " s after the cut\n";
-  EXPECT_EQ(partitioned.code, 1) << partitioned.all();
-  EXPECT_LT(gave_up, 150) << partitioned.all();
-  EXPECT_TRUE(Contains(partitioned.err, "outcome unknown")) << partitioned.all();
-  EXPECT_TRUE(Contains(partitioned.all(), "Could not check on a new connection"))
-      << partitioned.all();
-  EXPECT_FALSE(Contains(partitioned.all(), "20240102000000_two was rolled back"))
-      << partitioned.all();
-  EXPECT_FALSE(Contains(partitioned.all(), "migrate down")) << partitioned.all();
-  EXPECT_FALSE(Contains(partitioned.all(), reliability::kReconnectedSymptom))
-      << partitioned.all();
-  lab.ExpectNoPassword(partitioned);
-
-  ASSERT_TRUE(lab.net().Heal());
+/// The waiter took over in time and applied the rest; every migration is
+/// applied once, no lock is left, and the next run across the healed link
+/// has nothing to do.
+void ExpectReplacedAndAppliedOnce(PartitionedCluster& lab, const PartitionedHolder& run,
+                                  const std::vector<std::string>& up) {
+  EXPECT_EQ(run.waiter.code, 0) << run.waiter.all();
+  EXPECT_TRUE(Contains(run.waiter.all(), "Applied 2 migrations")) << run.waiter.all();
+  EXPECT_LT(run.waiter_done, 100) << "the server kept the partitioned holder's lock too long";
+  EXPECT_EQ(run.holder.code, 1) << run.holder.all();
+  EXPECT_TRUE(Contains(run.holder.err, "outcome unknown")) << run.holder.all();
+  EXPECT_FALSE(Contains(run.holder.all(), "20240102000000_two was rolled back"))
+      << run.holder.all();
+  EXPECT_FALSE(Contains(run.holder.all(), "` reverts them")) << run.holder.all();
+  EXPECT_FALSE(Contains(run.holder.all(), reliability::kReconnectedSymptom))
+      << run.holder.all();
+  lab.ExpectNoPassword(run.waiter);
+  lab.ExpectNoPassword(run.holder);
   lab.ExpectAppliedOnce({"one", "two", "three"}, 3);
   EXPECT_EQ(lab.checks().MigrationLocks(true), 0);
-  RunResult again = lab.StartAcrossTheLink(Up()).Wait(60);
+  RunResult again = lab.StartAcrossTheLink(up).Wait(60);
   EXPECT_EQ(again.code, 0) << again.all();
   EXPECT_TRUE(Contains(again.all(), "up to date")) << again.all();
   lab.ExpectAppliedOnce({"one", "two", "three"}, 3);
+}
+
+/// The holder's three migrations; the gate table holds migration 2.
+void WritePartitionMigrations(const ScopedTempDir& tmp) {
+  tmp.Write("migrations/20240101000000_one.sql",
+            "-- migrate:up\nCREATE TABLE gate (closed boolean);\n"
+            "INSERT INTO gate VALUES (true);\nCREATE TABLE one (id int);\n"
+            "INSERT INTO one VALUES (1);\n");
+  tmp.Write("migrations/20240102000000_two.sql",
+            "-- migrate:up\nCREATE TABLE two (id int);\nINSERT INTO two VALUES (2);\n"
+            "SELECT pg_sleep(600) FROM gate WHERE closed;\n");
+  tmp.Write("migrations/20240103000000_three.sql",
+            "-- migrate:up\nCREATE TABLE three (id int);\nINSERT INTO three VALUES (3);\n");
+}
+
+// The link comes back after the waiter took over: the holder's check on a
+// new connection finds migration 2 applied, by the waiter's run, and must
+// not take it for its own commit (it did: "recorded as applied", and
+// "`migrate down 2` reverts them", which would revert the other release's
+// work).
+TEST_F(Reliability, PartitionedLockHolderIsReplacedAndNothingIsAppliedTwice) {
+  PartitionedCluster lab(&slugwright_);
+  if (!lab.Make()) GTEST_SKIP() << lab.skip_reason();
+  WritePartitionMigrations(tmp_);
+  PartitionedHolder run = PartitionTheLockHolder(lab, Up(), Up({"--lock-wait", "170s"}), true);
+  ExpectReplacedAndAppliedOnce(lab, run, Up());
+  EXPECT_TRUE(Contains(run.holder.all(), "Checked on a new connection: 20240102000000_two was "
+                                         "applied by another run"))
+      << run.holder.all();
+  EXPECT_FALSE(Contains(run.holder.all(), "recorded as applied")) << run.holder.all();
+  EXPECT_TRUE(Contains(run.holder.all(), "stay applied (on_failure: stop):\n"
+                                         " !       20240101000000_one\n !     Heroku"))
+      << run.holder.all();
+}
+
+// Long only: the link stays cut until the holder gives up checking.
+TEST_F(Reliability, LockHolderPartitionedForGoodExitsSayingItCouldNotCheck) {
+  if (!reliability::LongMode()) GTEST_SKIP() << "long only (SLUGWRIGHT_LONG=1)";
+  PartitionedCluster lab(&slugwright_);
+  if (!lab.Make()) GTEST_SKIP() << lab.skip_reason();
+  WritePartitionMigrations(tmp_);
+  PartitionedHolder run = PartitionTheLockHolder(lab, Up(), Up({"--lock-wait", "170s"}), false);
+  ExpectReplacedAndAppliedOnce(lab, run, Up());
+  // Its keepalives (about 60 s), then 5 tries of 10 s at a new connection.
+  EXPECT_LT(run.holder_done, 150) << run.holder.all();
+  EXPECT_TRUE(Contains(run.holder.all(), "Could not check on a new connection"))
+      << run.holder.all();
 }
 
 // (c), long only: the whole BEGIN ... COMMIT reached the server, which

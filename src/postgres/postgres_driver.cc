@@ -373,6 +373,7 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
                              Wrap wrap) {
   RestoreStandardConformingStrings();
   NoteIfItSetsStandardConformingStrings(m.up_sql);
+  last_run_id_ = run.run_id;
   bool own = wrap == Wrap::kOwnTransaction;
   // "BEGIN; " shares the SQL's first line, so the server's LINE numbers
   // are the SQL's. The SQL is closed by a newline and `;` in case it ends
@@ -409,6 +410,7 @@ void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap
 void PostgresDriver::StartUnfinished(const Migration& m, int statements_total,
                                      bool out_of_order, const RunInfo& run) {
   RestoreStandardConformingStrings();
+  last_run_id_ = run.run_id;
   Exec(timeout_prefix_ +
        HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
        EventInsert("started", m.version, m.name,

@@ -128,6 +128,9 @@ class PostgresDriver : public DatabaseDriver {
   std::string timeout_prefix_;
   /// This session's backend, for ReadOutcomeOnNewSession().
   int backend_pid_ = 0;
+  /// The run_id of the last migration sent, for ReadOutcomeOnNewSession():
+  /// a history row of another run is not this run's commit.
+  std::string last_run_id_;
   /// standard_conforming_strings of this connection: -1 not read yet, 0 off, 1 on.
   int standard_conforming_strings_ = -1;
   /// A migration sent since the last restore names the setting (a `SET`,
