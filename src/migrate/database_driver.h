@@ -168,9 +168,12 @@ class DatabaseDriver {
   /// What a lost connection left of `version`, read on a new session of its
   /// own (no lock, nothing written, closed at once): after the session was
   /// lost with a COMMIT in flight, whether the server committed it.
-  enum class LostOutcome { kUnknown, kRolledBack, kApplied };
+  enum class LostOutcome { kUnknown, kRolledBack, kApplied, kAppliedByAnotherRun };
   /// kApplied when the history row is there and applied, kRolledBack when
   /// there is none, kUnknown when the server cannot be reached. Never throws.
+  /// kAppliedByAnotherRun when the row is another run's (the lock passed to
+  /// a waiting release while this one was cut off, and the link came
+  /// back): this run's transaction was rolled back.
   virtual LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept = 0;
 
   /// `migrate repair --renamed`: moves the applied row of `old_version`

@@ -521,17 +521,20 @@ int Migrator::FinishFailure(const MigrationPlan& plan, RunOutcome* outcome) {
     } else {
       std::string list;
       for (const Migration* m : outcome->committed) list += "\n  " + Label(*m);
+      std::string down = "`slugwright migrate down " +
+                         std::to_string(outcome->committed.size()) + "`";
+      std::string advice = down + " reverts them.";
+      if (lost_commit_ == DatabaseDriver::LostOutcome::kUnknown)
+        advice = "check `slugwright migrate status` before reverting any: the newest "
+                 "applied one may be the migration whose outcome is unknown.";
+      else if (lost_commit_ == DatabaseDriver::LostOutcome::kAppliedByAnotherRun)
+        advice = "another run has applied migrations since, so " + down +
+                 " would revert that run's newest ones: check `slugwright migrate status` "
+                 "before reverting any.";
       console_->Warning(Plural(outcome->committed.size(), "migration") +
                         " committed by this run stay applied (on_failure: stop):" + list +
                         "\nHeroku does not deploy this release, so the running code must "
-                        "work with them; " +
-                        (lost_commit_ == DatabaseDriver::LostOutcome::kUnknown
-                             ? std::string("check `slugwright migrate status` before "
-                                           "reverting any: the newest applied one may "
-                                           "be the migration whose outcome is unknown.")
-                             : "`slugwright migrate down " +
-                                   std::to_string(outcome->committed.size()) +
-                                   "` reverts them."));
+                        "work with them; " + advice);
     }
   }
   driver_->RecordEvent(Interrupted() ? "run_interrupted" : "run_failed",

@@ -42,6 +42,12 @@ void Migrator::ReportLostCommit() {
                        " has no history row; the server rolled it back, and the next "
                        "`slugwright migrate up` applies it.");
       break;
+    case DatabaseDriver::LostOutcome::kAppliedByAnotherRun:
+      console_->Detail("Checked on a new connection: " + what +
+                       " was applied by another run after this run's session was lost "
+                       "(the lock passed to it); the server rolled this run's transaction "
+                       "back, so nothing was applied twice.");
+      break;
     case DatabaseDriver::LostOutcome::kUnknown:
       console_->Warning("Could not check on a new connection whether the server committed " +
                         what + ". Run `slugwright migrate status` once the database is "

@@ -63,6 +63,7 @@ void PostgresDriver::Connect() {
     auto conn = std::make_unique<pqxx::connection>(target_.Conninfo(settings));
     backend_pid_ = conn->backendpid();
     standard_conforming_strings_ = -1;
+    standard_conforming_strings_changed_ = false;
     std::lock_guard<std::mutex> lock(connection_mutex_);
     conn_ = std::move(conn);
   } catch (const std::exception& e) {
@@ -307,6 +308,25 @@ void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) 
   timeout_prefix_ = set + "; ";
 }
 
+void PostgresDriver::NoteIfItSetsStandardConformingStrings(const std::string& sql) {
+  static const std::string kName = "standard_conforming_strings";
+  auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  };
+  if (std::search(sql.begin(), sql.end(), kName.begin(), kName.end(), same) != sql.end())
+    standard_conforming_strings_changed_ = true;
+}
+
+void PostgresDriver::RestoreStandardConformingStrings() {
+  // A round trip of its own: the server lexes a whole query message before
+  // running any of it, so a SET in front of the migration's SQL would come
+  // too late for that SQL's strings.
+  if (!standard_conforming_strings_changed_ || standard_conforming_strings_ < 0) return;
+  Exec(std::string("SET standard_conforming_strings = ") +
+       (standard_conforming_strings_ ? "on" : "off"));
+  standard_conforming_strings_changed_ = false;
+}
+
 void PostgresDriver::Begin() { Exec("BEGIN"); }
 void PostgresDriver::Commit() { Exec("COMMIT"); }
 
@@ -351,6 +371,9 @@ std::string PostgresDriver::HistoryInsert(const Migration& m, const char* state,
 
 void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInfo& run,
                              Wrap wrap) {
+  RestoreStandardConformingStrings();
+  NoteIfItSetsStandardConformingStrings(m.up_sql);
+  last_run_id_ = run.run_id;
   bool own = wrap == Wrap::kOwnTransaction;
   // "BEGIN; " shares the SQL's first line, so the server's LINE numbers
   // are the SQL's. The SQL is closed by a newline and `;` in case it ends
@@ -368,6 +391,8 @@ void PostgresDriver::ApplyUp(const Migration& m, bool out_of_order, const RunInf
 }
 
 void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap) {
+  RestoreStandardConformingStrings();
+  NoteIfItSetsStandardConformingStrings(m.down_sql);
   bool own = wrap == Wrap::kOwnTransaction;
   std::string sql = (own ? "BEGIN; " : "") + timeout_prefix_ + m.down_sql + "\n;\n" +
                     "DELETE FROM " +
@@ -384,13 +409,18 @@ void PostgresDriver::ApplyDown(const Migration& m, const RunInfo& run, Wrap wrap
 
 void PostgresDriver::StartUnfinished(const Migration& m, int statements_total,
                                      bool out_of_order, const RunInfo& run) {
+  RestoreStandardConformingStrings();
+  last_run_id_ = run.run_id;
   Exec(timeout_prefix_ +
        HistoryInsert(m, "started", false, statements_total, out_of_order, run) + ";\n" +
        EventInsert("started", m.version, m.name,
                    std::to_string(statements_total) + " statements", run));
 }
 
-void PostgresDriver::ExecuteStatement(const std::string& sql) { Exec(sql); }
+void PostgresDriver::ExecuteStatement(const std::string& sql) {
+  NoteIfItSetsStandardConformingStrings(sql);
+  Exec(sql);
+}
 
 void PostgresDriver::RecordProgress(int64_t version, int statements_done) {
   Exec("UPDATE " + history_ + " SET statements_done = " +

@@ -128,8 +128,20 @@ class PostgresDriver : public DatabaseDriver {
   std::string timeout_prefix_;
   /// This session's backend, for ReadOutcomeOnNewSession().
   int backend_pid_ = 0;
+  /// The run_id of the last migration sent, for ReadOutcomeOnNewSession():
+  /// a history row of another run is not this run's commit.
+  std::string last_run_id_;
   /// standard_conforming_strings of this connection: -1 not read yet, 0 off, 1 on.
   int standard_conforming_strings_ = -1;
+  /// A migration sent since the last restore names the setting (a `SET`,
+  /// set_config): it may have changed it for the session.
+  bool standard_conforming_strings_changed_ = false;
+  /// The files are split with the value read at connect (and each file's
+  /// own SETs from there on), so ApplyUp, ApplyDown and StartUnfinished
+  /// set it back to that value first when the migration before may have
+  /// changed it: no migration changes how the next one's strings are read.
+  void NoteIfItSetsStandardConformingStrings(const std::string& sql);
+  void RestoreStandardConformingStrings();
 };
 
 #endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_

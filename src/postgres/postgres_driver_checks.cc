@@ -120,11 +120,14 @@ DatabaseDriver::LostOutcome PostgresDriver::ReadOutcomeOnNewSession(
       if (i == 50) return LostOutcome::kUnknown;
       work.exec("SELECT pg_sleep(0.1)");
     }
-    pqxx::result r = work.exec("SELECT state FROM " + history_ +
+    pqxx::result r = work.exec("SELECT state, run_id FROM " + history_ +
                                " WHERE version = " + std::to_string(version));
     if (r.empty()) return LostOutcome::kRolledBack;
-    return std::string(r[0][0].c_str()) == "applied" ? LostOutcome::kApplied
-                                                     : LostOutcome::kUnknown;
+    if (std::string(r[0][0].c_str()) != "applied") return LostOutcome::kUnknown;
+    // One row per version: another run's means this run's did not commit.
+    if (!r[0][1].is_null() && !last_run_id_.empty() && r[0][1].c_str() != last_run_id_)
+      return LostOutcome::kAppliedByAnotherRun;
+    return LostOutcome::kApplied;
   } catch (const pqxx::undefined_table&) {
     return LostOutcome::kRolledBack;
   } catch (...) {

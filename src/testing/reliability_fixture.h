@@ -6,6 +6,7 @@
 // split from it, so they all belong to one suite.
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,12 @@ namespace reliability {
 
 inline bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+/// SLUGWRIGHT_LONG=1 (tests/run --long): the long versions of the suite.
+inline bool LongMode() {
+  const char* value = std::getenv("SLUGWRIGHT_LONG");
+  return value && std::string(value) == "1";
 }
 
 /// What a runner must never print when it lost its session: the warning
