@@ -1,5 +1,6 @@
 #include "base/disk_interface.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -127,14 +128,26 @@ bool RealDiskInterface::Canonical(const std::string& path, std::string* out,
 bool RealDiskInterface::ListDirectory(const std::string& path,
                                       std::vector<std::string>* names,
                                       std::string* err) {
+  // readdir rather than std::filesystem: a release lists a directory of
+  // 10,000 migrations, and directory_iterator builds a path per entry.
   names->clear();
-  std::error_code ec;
-  for (fs::directory_iterator it(path, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    names->push_back(it->path().filename().string());
+  DIR* dir = opendir(path.c_str());
+  if (!dir) {
+    *err = path + ": " + strerror(errno);
+    return false;
   }
-  if (ec) {
-    *err = path + ": " + ec.message();
+  for (;;) {
+    errno = 0;
+    const struct dirent* entry = readdir(dir);
+    if (!entry) break;
+    const char* name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    names->emplace_back(name);
+  }
+  int read_error = errno;
+  closedir(dir);
+  if (read_error != 0) {
+    *err = path + ": " + strerror(read_error);
     return false;
   }
   std::sort(names->begin(), names->end());

@@ -1,6 +1,7 @@
 #include "migrate/directory_source.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "base/checksum.h"
@@ -297,7 +298,8 @@ bool TryParseMigrationFileName(const std::string& path, MigrationFileName* out,
     *err = path + ": not a migration file; expected a name ending in `.sql`";
     return false;
   }
-  const std::string expected =
+  // A literal, not a std::string: this runs for every file of every run.
+  static constexpr const char* expected =
       "; expected `<version>_<name>.sql` (or `.up.sql`/`.down.sql`), e.g. "
       "`20240101120000_create_users.sql`";
   size_t digits = 0;
@@ -372,9 +374,16 @@ template <typename Visit>
 void ForEachLine(std::string_view text, size_t from, Visit visit) {
   int number = 1;
   size_t begin = from;
+  // Most files end their lines with LF alone: memchr finds them.
+  const bool has_cr = std::memchr(text.data() + from, '\r', text.size() - from) != nullptr;
   while (begin < text.size()) {
     size_t i = begin;
-    while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+    if (has_cr) {
+      while (i < text.size() && text[i] != '\n' && text[i] != '\r') ++i;
+    } else {
+      const void* lf = std::memchr(text.data() + begin, '\n', text.size() - begin);
+      i = lf ? static_cast<size_t>(static_cast<const char*>(lf) - text.data()) : text.size();
+    }
     if (i == text.size()) {
       visit(Line{begin, text.size(), text.size(), number});
       return;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <regex>
@@ -100,9 +102,9 @@ void PostgresDriver::Rethrow(const std::exception& e, const std::string& source_
   throw DatabaseError(message, sqlstate, lost);
 }
 
-PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
-                                          const std::string& source_path,
-                                          int source_first_line) {
+pqxx::result PostgresDriver::ExecResult(const std::string& sql,
+                                       const std::string& source_path,
+                                       int source_first_line) {
   if (!conn_) throw DatabaseError("not connected", "08003", true);
   if (session_lost_)
     throw DatabaseError("the connection to " + Describe() +
@@ -133,6 +135,13 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
   // statements after it have not run.
   if (IsCopyStart(result, sql))
     FailCopyState(sql, source_path, source_first_line);
+  return result;
+}
+
+PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
+                                          const std::string& source_path,
+                                          int source_first_line) {
+  pqxx::result result = ExecResult(sql, source_path, source_first_line);
   Rows rows;
   for (const auto& row : result) {
     std::vector<std::string> values;
@@ -262,37 +271,63 @@ bool PostgresDriver::LockHasWaiters() {
   return r.rows.at(0).at(0) != "0";
 }
 
+namespace {
+
+/// A text-format field of a history row: the server's text as a view
+/// into libpq's result, without a copy.
+std::string_view FieldText(const pqxx::field& field) {
+  return std::string_view(field.c_str(), field.size());
+}
+
+/// The integer a history column holds; false for anything else.
+template <typename Integer>
+bool ParseInteger(std::string_view text, Integer* value) {
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, *value);
+  return error == std::errc() && stop == end;
+}
+
+}  // namespace
+
 bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
   rows->clear();
-  Rows r;
+  pqxx::result r;
   try {
-    r = Exec("SELECT version, name, checksum, state, in_transaction, statements_total, "
-             "statements_done, " + Utc("applied_at") +
-             ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
-             "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
+    r = ExecResult("SELECT version, name, checksum, state, in_transaction, statements_total, "
+                   "statements_done, " + Utc("applied_at") +
+                   ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
+                   "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
   } catch (const DatabaseError& e) {
     if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
     throw;
   }
-  rows->reserve(r.rows.size());
-  for (const auto& v : r.rows) {
+  // Straight from libpq's result: a history of 10,000 rows is read on
+  // every release, usually to find nothing pending.
+  rows->reserve(r.size());
+  for (const pqxx::row& v : r) {
     HistoryRow row;
-    row.version = std::stoll(v[0]);
-    row.name = v[1];
-    row.checksum = v[2];
-    if (!ParseMigrationState(v[3], &row.state))
+    std::string_view state = FieldText(v[3]);
+    if (!ParseInteger(FieldText(v[0]), &row.version) ||
+        !ParseInteger(FieldText(v[5]), &row.statements_total) ||
+        !ParseInteger(FieldText(v[6]), &row.statements_done))
       throw DatabaseError("the history table " + table_name_.Qualified() +
-                              " has an unknown state `" + v[3] + "` for version " + v[0],
+                              " has a row that is not a slugwright history row (version " +
+                              std::string(FieldText(v[0])) + ")",
                           "", false);
-    row.in_transaction = v[4] == "t";
-    row.statements_total = std::stoi(v[5]);
-    row.statements_done = std::stoi(v[6]);
-    row.applied_at = v[7];
-    row.execution_ms = std::stod(v[8]);
-    row.release = v[9];
-    row.app = v[10];
-    row.out_of_order = v[11] == "t";
-    row.error = v[12];
+    if (!ParseMigrationState(std::string(state), &row.state))
+      throw DatabaseError("the history table " + table_name_.Qualified() +
+                              " has an unknown state `" + std::string(state) +
+                              "` for version " + std::string(FieldText(v[0])),
+                          "", false);
+    row.name.assign(FieldText(v[1]));
+    row.checksum.assign(FieldText(v[2]));
+    row.in_transaction = FieldText(v[4]) == "t";
+    row.applied_at.assign(FieldText(v[7]));
+    row.execution_ms = std::strtod(v[8].c_str(), nullptr);
+    row.release.assign(FieldText(v[9]));
+    row.app.assign(FieldText(v[10]));
+    row.out_of_order = FieldText(v[11]) == "t";
+    row.error.assign(FieldText(v[12]));
     rows->push_back(std::move(row));
   }
   return true;
