@@ -125,12 +125,20 @@ bool RealDiskInterface::Canonical(const std::string& path, std::string* out,
   return true;
 }
 
-bool RealDiskInterface::ListDirectory(const std::string& path,
-                                      std::vector<std::string>* names,
-                                      std::string* err) {
+bool DiskInterface::ListDirectoryEntries(const std::string& path, std::vector<Entry>* entries,
+                                         std::string* err) {
+  entries->clear();
+  std::vector<std::string> names;
+  if (!ListDirectory(path, &names, err)) return false;
+  for (std::string& name : names) entries->push_back({std::move(name), false, Kind::kMissing});
+  return true;
+}
+
+bool RealDiskInterface::ListDirectoryEntries(const std::string& path,
+                                             std::vector<Entry>* entries, std::string* err) {
   // readdir rather than std::filesystem: a release lists a directory of
   // 10,000 migrations, and directory_iterator builds a path per entry.
-  names->clear();
+  entries->clear();
   DIR* dir = opendir(path.c_str());
   if (!dir) {
     *err = path + ": " + strerror(errno);
@@ -142,7 +150,22 @@ bool RealDiskInterface::ListDirectory(const std::string& path,
     if (!entry) break;
     const char* name = entry->d_name;
     if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-    names->emplace_back(name);
+    Entry e{name, true, Kind::kOther};
+    switch (entry->d_type) {
+      case DT_REG:
+        e.kind = Kind::kFile;
+        break;
+      case DT_DIR:
+        e.kind = Kind::kDirectory;
+        break;
+      case DT_LNK:  // Stat() follows it.
+      case DT_UNKNOWN:
+        e.kind_known = false;
+        break;
+      default:
+        break;
+    }
+    entries->push_back(std::move(e));
   }
   int read_error = errno;
   closedir(dir);
@@ -150,7 +173,19 @@ bool RealDiskInterface::ListDirectory(const std::string& path,
     *err = path + ": " + strerror(read_error);
     return false;
   }
-  std::sort(names->begin(), names->end());
+  std::sort(entries->begin(), entries->end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return true;
+}
+
+bool RealDiskInterface::ListDirectory(const std::string& path,
+                                      std::vector<std::string>* names,
+                                      std::string* err) {
+  names->clear();
+  std::vector<Entry> entries;
+  if (!ListDirectoryEntries(path, &entries, err)) return false;
+  names->reserve(entries.size());
+  for (Entry& e : entries) names->push_back(std::move(e.name));
   return true;
 }
 

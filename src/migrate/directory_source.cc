@@ -727,17 +727,18 @@ std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
       Fail("`" + dir_ + "` is not a directory; expected the directory of "
            ".sql migration files");
   }
-  std::vector<std::string> names;
+  std::vector<DiskInterface::Entry> entries;
   std::string err;
-  if (!disk_->ListDirectory(dir_, &names, &err))
+  if (!disk_->ListDirectoryEntries(dir_, &entries, &err))
     Fail("cannot list the migrations directory: " + err);
 
   std::vector<File> files;
-  files.reserve(names.size());
-  for (const std::string& entry : names) {
-    if (!IsMigrationFileName(entry)) continue;
-    std::string path = JoinPath(dir_, entry);
-    switch (disk_->Stat(path)) {
+  files.reserve(entries.size());
+  for (const DiskInterface::Entry& entry : entries) {
+    if (!IsMigrationFileName(entry.name)) continue;
+    std::string path = JoinPath(dir_, entry.name);
+    // The listing's kind spares a stat per file; a symlink is followed.
+    switch (entry.kind_known ? entry.kind : disk_->Stat(path)) {
       case DiskInterface::Kind::kFile:
         break;
       case DiskInterface::Kind::kDirectory:
