@@ -171,6 +171,8 @@ struct Directive {
 /// misspelled marker is reported rather than taken for SQL).
 Directive ParseDirective(std::string_view line) {
   Directive d;
+  // Most lines are SQL: one look at the first byte settles them.
+  if (line.empty() || (line[0] != '-' && !IsBlank(line[0]))) return d;
   size_t i = 0;
   while (i < line.size() && IsBlank(line[i])) ++i;
   if (line.substr(i, 2) != "--") return d;

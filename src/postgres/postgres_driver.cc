@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <regex>
@@ -323,7 +322,9 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
     row.checksum.assign(FieldText(v[2]));
     row.in_transaction = FieldText(v[4]) == "t";
     row.applied_at.assign(FieldText(v[7]));
-    row.execution_ms = std::strtod(v[8].c_str(), nullptr);
+    std::string_view execution_ms = FieldText(v[8]);
+    std::from_chars(execution_ms.data(), execution_ms.data() + execution_ms.size(),
+                    row.execution_ms);
     row.release.assign(FieldText(v[9]));
     row.app.assign(FieldText(v[10]));
     row.out_of_order = FieldText(v[11]) == "t";
