@@ -1,9 +1,6 @@
 #include "base/checksum.h"
 
-#include <openssl/evp.h>
-
-#include <memory>
-#include <stdexcept>
+#include "base/sha256.h"
 
 namespace {
 
@@ -28,28 +25,23 @@ std::string NormalizeForChecksum(std::string_view text) {
   return out;
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                              EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  // Fetched once: EVP_sha256() makes OpenSSL 3 look the implementation up
-  // again on every digest, which cost more than hashing a migration.
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (!ctx || !sha256 || EVP_DigestInit_ex(ctx.get(), sha256, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &digest_size) != 1) {
-    // Only possible when OpenSSL itself is broken (out of memory, a FIPS
-    // provider refusing SHA-256): not something the user can fix.
-    throw std::runtime_error("OpenSSL could not compute a SHA-256 digest");
-  }
+namespace {
+
+/// Writes the digest of `bytes` as 64 lowercase hex digits from `out`.
+void WriteSha256Hex(std::string_view bytes, char* out) {
   static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(digest_size * 2);
-  for (unsigned int i = 0; i < digest_size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
+  Sha256::Digest digest = Sha256Digest(bytes);
+  for (size_t i = 0; i < digest.size(); ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xF];
   }
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::string hex(2 * Sha256::kDigestSize, '\0');
+  WriteSha256Hex(bytes, hex.data());
   return hex;
 }
 
@@ -57,5 +49,12 @@ std::string MigrationChecksum(std::string_view up_sql) {
   // Most files have neither a BOM nor a CR: hash them without a copy.
   bool normal = up_sql.find('\r') == std::string_view::npos &&
                 up_sql.substr(0, kUtf8Bom.size()) != kUtf8Bom;
-  return "sha256:" + Sha256Hex(normal ? up_sql : NormalizeForChecksum(up_sql));
+  // Built in place at its final size: every migration's checksum is kept
+  // for the run, 10,000 of them in a large app.
+  constexpr std::string_view kPrefix = "sha256:";
+  std::string checksum(kPrefix.size() + 2 * Sha256::kDigestSize, '\0');
+  checksum.replace(0, kPrefix.size(), kPrefix);
+  WriteSha256Hex(normal ? up_sql : std::string_view(NormalizeForChecksum(up_sql)),
+                 checksum.data() + kPrefix.size());
+  return checksum;
 }

@@ -1,5 +1,6 @@
 #include "base/disk_interface.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -124,20 +125,67 @@ bool RealDiskInterface::Canonical(const std::string& path, std::string* out,
   return true;
 }
 
+bool DiskInterface::ListDirectoryEntries(const std::string& path, std::vector<Entry>* entries,
+                                         std::string* err) {
+  entries->clear();
+  std::vector<std::string> names;
+  if (!ListDirectory(path, &names, err)) return false;
+  for (std::string& name : names) entries->push_back({std::move(name), false, Kind::kMissing});
+  return true;
+}
+
+bool RealDiskInterface::ListDirectoryEntries(const std::string& path,
+                                             std::vector<Entry>* entries, std::string* err) {
+  // readdir rather than std::filesystem: a release lists a directory of
+  // 10,000 migrations, and directory_iterator builds a path per entry.
+  entries->clear();
+  DIR* dir = opendir(path.c_str());
+  if (!dir) {
+    *err = path + ": " + strerror(errno);
+    return false;
+  }
+  for (;;) {
+    errno = 0;
+    const struct dirent* entry = readdir(dir);
+    if (!entry) break;
+    const char* name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    Entry e{name, true, Kind::kOther};
+    switch (entry->d_type) {
+      case DT_REG:
+        e.kind = Kind::kFile;
+        break;
+      case DT_DIR:
+        e.kind = Kind::kDirectory;
+        break;
+      case DT_LNK:  // Stat() follows it.
+      case DT_UNKNOWN:
+        e.kind_known = false;
+        break;
+      default:
+        break;
+    }
+    entries->push_back(std::move(e));
+  }
+  int read_error = errno;
+  closedir(dir);
+  if (read_error != 0) {
+    *err = path + ": " + strerror(read_error);
+    return false;
+  }
+  std::sort(entries->begin(), entries->end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return true;
+}
+
 bool RealDiskInterface::ListDirectory(const std::string& path,
                                       std::vector<std::string>* names,
                                       std::string* err) {
   names->clear();
-  std::error_code ec;
-  for (fs::directory_iterator it(path, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    names->push_back(it->path().filename().string());
-  }
-  if (ec) {
-    *err = path + ": " + ec.message();
-    return false;
-  }
-  std::sort(names->begin(), names->end());
+  std::vector<Entry> entries;
+  if (!ListDirectoryEntries(path, &entries, err)) return false;
+  names->reserve(entries.size());
+  for (Entry& e : entries) names->push_back(std::move(e.name));
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "testing/test_util.h"
 
@@ -130,4 +131,33 @@ TEST(RealDiskInterfaceTest, MakeTempDirReportsAMissingTmpdir) {
   EXPECT_NE(std::string::npos, err.find("creating a temporary directory (" + tmp.path() +
                                         "/missing/slugwright-x-XXXXXX): "))
       << err;
+}
+
+TEST(RealDiskInterfaceTest, ListsEntriesWithTheKindsTheListingKnows) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  dir.Write("b.sql", "x");
+  dir.Write("a/inner", "");
+  ASSERT_EQ(0, mkfifo((dir.path() + "/c.fifo").c_str(), 0600));
+  ASSERT_EQ(0, symlink("b.sql", (dir.path() + "/d.link").c_str()));
+  std::vector<DiskInterface::Entry> entries;
+  std::string err;
+  ASSERT_TRUE(disk.ListDirectoryEntries(dir.path(), &entries, &err)) << err;
+  ASSERT_EQ(4u, entries.size());
+  EXPECT_EQ("a", entries[0].name);
+  EXPECT_EQ("b.sql", entries[1].name);
+  EXPECT_EQ("c.fifo", entries[2].name);
+  EXPECT_EQ("d.link", entries[3].name);
+  // Whatever the file system tells, a known kind is what Stat() says, and
+  // a symlink is left to Stat() to follow.
+  for (const DiskInterface::Entry& e : entries) {
+    if (!e.kind_known) continue;
+    EXPECT_EQ(disk.Stat(dir.path() + "/" + e.name), e.kind) << e.name;
+  }
+  EXPECT_FALSE(entries[3].kind_known);
+  std::vector<std::string> names;
+  ASSERT_TRUE(disk.ListDirectory(dir.path(), &names, &err));
+  EXPECT_EQ((std::vector<std::string>{"a", "b.sql", "c.fifo", "d.link"}), names);
+  EXPECT_FALSE(disk.ListDirectoryEntries(dir.path() + "/missing", &entries, &err));
+  EXPECT_NE(std::string::npos, err.find("missing: No such file or directory")) << err;
 }

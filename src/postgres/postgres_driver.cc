@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <regex>
@@ -101,9 +102,9 @@ void PostgresDriver::Rethrow(const std::exception& e, const std::string& source_
   throw DatabaseError(message, sqlstate, lost);
 }
 
-PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
-                                          const std::string& source_path,
-                                          int source_first_line) {
+pqxx::result PostgresDriver::ExecResult(const std::string& sql,
+                                       const std::string& source_path,
+                                       int source_first_line) {
   if (!conn_) throw DatabaseError("not connected", "08003", true);
   if (session_lost_)
     throw DatabaseError("the connection to " + Describe() +
@@ -134,6 +135,13 @@ PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
   // statements after it have not run.
   if (IsCopyStart(result, sql))
     FailCopyState(sql, source_path, source_first_line);
+  return result;
+}
+
+PostgresDriver::Rows PostgresDriver::Exec(const std::string& sql,
+                                          const std::string& source_path,
+                                          int source_first_line) {
+  pqxx::result result = ExecResult(sql, source_path, source_first_line);
   Rows rows;
   for (const auto& row : result) {
     std::vector<std::string> values;
@@ -263,37 +271,119 @@ bool PostgresDriver::LockHasWaiters() {
   return r.rows.at(0).at(0) != "0";
 }
 
+namespace {
+
+/// A text-format field of a history row: the server's text as a view
+/// into libpq's result, without a copy.
+std::string_view FieldText(const pqxx::field& field) {
+  return std::string_view(field.c_str(), field.size());
+}
+
+/// The integer a history column holds; false for anything else.
+template <typename Integer>
+bool ParseInteger(std::string_view text, Integer* value) {
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, *value);
+  return error == std::errc() && stop == end;
+}
+
+/// Appends `value` in decimal, at least `width` digits.
+void AppendDigits(long long value, int width, std::string* out) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0);
+  for (int i = n; i < width; ++i) out->push_back('0');
+  while (n > 0) out->push_back(digits[--n]);
+}
+
+/// `seconds` since 1970 as to_char(t AT TIME ZONE 'UTC',
+/// 'YYYY-MM-DD"T"HH24:MI:SS"Z"') writes it (a year BC as its number
+/// without the era, as YYYY does). Reading the epoch and formatting it
+/// here spares the server a to_char per history row (12 ms at 10,000);
+/// arithmetic rather than gmtime_r and snprintf, which cost more than the
+/// rest of the row.
+std::string UtcTimestamp(int64_t seconds) {
+  int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+  int64_t second_of_day = seconds - days * 86400;
+  // The proleptic Gregorian date of `days` since 1970-01-01, counted in
+  // 400-year eras that start on March 1st (so the leap day ends a year).
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t day_of_era = z - era * 146097;
+  int64_t year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  int64_t month_from_march = (5 * day_of_year + 2) / 153;
+  int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+  int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+  int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  if (year <= 0) year = 1 - year;
+  std::string text;
+  text.reserve(24);
+  AppendDigits(year, 4, &text);
+  text.push_back('-');
+  AppendDigits(month, 2, &text);
+  text.push_back('-');
+  AppendDigits(day, 2, &text);
+  text.push_back('T');
+  AppendDigits(second_of_day / 3600, 2, &text);
+  text.push_back(':');
+  AppendDigits(second_of_day / 60 % 60, 2, &text);
+  text.push_back(':');
+  AppendDigits(second_of_day % 60, 2, &text);
+  text.push_back('Z');
+  return text;
+}
+
+}  // namespace
+
 bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
   rows->clear();
-  Rows r;
+  pqxx::result r;
   try {
-    r = Exec("SELECT version, name, checksum, state, in_transaction, statements_total, "
-             "statements_done, " + Utc("applied_at") +
-             ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
-             "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
+    r = ExecResult("SELECT version, name, checksum, state, in_transaction, statements_total, "
+                   "statements_done, CASE WHEN isfinite(applied_at) THEN "
+                   "floor(extract(epoch FROM applied_at))::bigint END"
+                   ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
+                   "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
   } catch (const DatabaseError& e) {
     if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
     throw;
   }
-  rows->reserve(r.rows.size());
-  for (const auto& v : r.rows) {
+  // Straight from libpq's result: a history of 10,000 rows is read on
+  // every release, usually to find nothing pending.
+  rows->reserve(r.size());
+  for (const pqxx::row& v : r) {
     HistoryRow row;
-    row.version = std::stoll(v[0]);
-    row.name = v[1];
-    row.checksum = v[2];
-    if (!ParseMigrationState(v[3], &row.state))
+    std::string_view state = FieldText(v[3]);
+    if (!ParseInteger(FieldText(v[0]), &row.version) ||
+        !ParseInteger(FieldText(v[5]), &row.statements_total) ||
+        !ParseInteger(FieldText(v[6]), &row.statements_done))
       throw DatabaseError("the history table " + table_name_.Qualified() +
-                              " has an unknown state `" + v[3] + "` for version " + v[0],
+                              " has a row that is not a slugwright history row (version " +
+                              std::string(FieldText(v[0])) + ")",
                           "", false);
-    row.in_transaction = v[4] == "t";
-    row.statements_total = std::stoi(v[5]);
-    row.statements_done = std::stoi(v[6]);
-    row.applied_at = v[7];
-    row.execution_ms = std::stod(v[8]);
-    row.release = v[9];
-    row.app = v[10];
-    row.out_of_order = v[11] == "t";
-    row.error = v[12];
+    if (!ParseMigrationState(std::string(state), &row.state))
+      throw DatabaseError("the history table " + table_name_.Qualified() +
+                              " has an unknown state `" + std::string(state) +
+                              "` for version " + std::string(FieldText(v[0])),
+                          "", false);
+    row.name.assign(FieldText(v[1]));
+    row.checksum.assign(FieldText(v[2]));
+    row.in_transaction = FieldText(v[4]) == "t";
+    int64_t applied_at = 0;
+    if (!v[7].is_null() && ParseInteger(FieldText(v[7]), &applied_at))
+      row.applied_at = UtcTimestamp(applied_at);
+    std::string_view execution_ms = FieldText(v[8]);
+    std::from_chars(execution_ms.data(), execution_ms.data() + execution_ms.size(),
+                    row.execution_ms);
+    row.release.assign(FieldText(v[9]));
+    row.app.assign(FieldText(v[10]));
+    row.out_of_order = FieldText(v[11]) == "t";
+    row.error.assign(FieldText(v[12]));
     rows->push_back(std::move(row));
   }
   return true;

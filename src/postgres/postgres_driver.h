@@ -84,7 +84,12 @@ class PostgresDriver : public DatabaseDriver {
     std::vector<std::vector<bool>> nulls;
   };
   /// Sends one simple query (possibly several statements) and returns the
-  /// last result's rows as text. Throws DatabaseError.
+  /// last result as libpq holds it. Throws DatabaseError.
+  /// `source_path` and `source_first_line` locate the SQL in a migration
+  /// file, so an error's "LINE n" is reported as file:line.
+  pqxx::result ExecResult(const std::string& sql, const std::string& source_path = "",
+                          int source_first_line = 1);
+  /// ExecResult's rows copied out as text. Throws DatabaseError.
   /// `source_path` and `source_first_line` locate the SQL in a migration
   /// file, so an error's "LINE n" is reported as file:line.
   Rows Exec(const std::string& sql, const std::string& source_path = "",
