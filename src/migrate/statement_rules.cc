@@ -88,6 +88,20 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
     return "`" + Lead(m.str(1), 4) + "` cannot run inside a transaction block, and this "
            "migration runs in one; add `" + annotation +
            "` so its statements are sent one by one";
+  // The server reads a migration sent in one transaction whole, with the
+  // session's setting, before this SET runs: the strings after it would be
+  // read with standard_conforming_strings on, not off as psql (which sends
+  // statements one by one) and the splitter read them.
+  static const regex kStringsOff(
+      R"(\s*SET\s+(SESSION\s+|LOCAL\s+)?standard_conforming_strings\s*(=|TO)\s*'?(off|false)\b)",
+      icase);
+  if (in_transaction && Matches(text, kStringsOff))
+    return "`SET standard_conforming_strings = off` in a migration that runs in one "
+           "transaction: PostgreSQL reads the whole migration before this SET runs, so the "
+           "strings after it would still be read with standard_conforming_strings on (psql, "
+           "which sends statements one by one, would read them with it off); write those "
+           "strings as E'...' and drop the SET, or add `" + annotation +
+           "` so its statements are sent one by one";
   if (!in_transaction && Matches(text, kTransactionControl))
     return "`" + Lead(text, 2) + "`: explicit transaction control in a `transaction:false` "
            "migration, whose statements slugwright sends one by one: an error inside would "

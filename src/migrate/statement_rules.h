@@ -19,6 +19,8 @@
 ///    block (`CREATE/DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`,
 ///    `VACUUM`, `CREATE/DROP DATABASE`, `CREATE/DROP TABLESPACE`,
 ///    `ALTER SYSTEM`), with the annotation to add;
+///  - in a transaction: `SET standard_conforming_strings = off`, which the
+///    server would apply only after reading the whole migration;
 ///  - statement by statement: explicit transaction control (`BEGIN`,
 ///    `START TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `ABORT`,
 ///    `SAVEPOINT`...), which would hide the real error behind "current

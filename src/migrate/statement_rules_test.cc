@@ -67,3 +67,21 @@ TEST(StatementRules, TransactionControlIsRefusedWhenStatementsGoOneByOne) {
   EXPECT_EQ("", Check("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
                       false));
 }
+
+// The server reads a migration sent in one transaction whole before a SET
+// in it runs, so turning standard_conforming_strings off there would not
+// change how the strings after it are read; statement by statement it does.
+TEST(StatementRules, TurningStandardConformingStringsOffInATransactionIsRefused) {
+  for (const char* s : {"SET standard_conforming_strings = off;",
+                        "set session standard_conforming_strings to 'off';",
+                        "SET LOCAL standard_conforming_strings=false;"}) {
+    std::string why = Check(s, true);
+    EXPECT_NE(std::string::npos, why.find("reads the whole migration before this SET runs"))
+        << s;
+    EXPECT_NE(std::string::npos, why.find("-- migrate:up transaction:false")) << s;
+    EXPECT_EQ("", Check(s, false)) << s;
+  }
+  // pg_dump's header sets it on, which changes nothing on today's servers.
+  EXPECT_EQ("", Check("SET standard_conforming_strings = on;", true));
+  EXPECT_EQ("", Check("SET standard_conforming_strings_x = off;", true));
+}
