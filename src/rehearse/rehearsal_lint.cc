@@ -29,53 +29,62 @@ LintOptions RehearsalLintOptions(int version_key, std::string* skipped) {
   return options;
 }
 
-RehearsalLint LintPendingMigrations(const std::vector<const Migration*>& pending,
-                                    int version_key) {
+namespace {
+
+/// A lint with the rules of `version_key`'s server: `lint_each(linter,
+/// lint)` fills it, unless the server is older than the rules (then only
+/// `skipped` says why).
+template <typename LintEach>
+RehearsalLint RunLint(int version_key, LintEach lint_each) {
   RehearsalLint lint;
   LintOptions options = RehearsalLintOptions(version_key, &lint.skipped);
   if (!lint.skipped.empty()) return lint;
   lint.ran = true;
   lint.postgres_version = options.postgres_major;
   MigrationLinter linter(options);
-  for (const Migration* m : pending) {
-    if (m->up_blank) continue;
-    try {
-      std::vector<LintFinding> found = linter.Lint(*m);
-      lint.findings.insert(lint.findings.end(), found.begin(), found.end());
-    } catch (const UserError& e) {
-      lint.errors.push_back({m->up_path, e.what()});
-    }
-  }
+  lint_each(linter, lint);
   return lint;
+}
+
+}  // namespace
+
+RehearsalLint LintPendingMigrations(const std::vector<const Migration*>& pending,
+                                    int version_key) {
+  return RunLint(version_key, [&](MigrationLinter& linter, RehearsalLint& lint) {
+    for (const Migration* m : pending) {
+      if (m->up_blank) continue;
+      try {
+        std::vector<LintFinding> found = linter.Lint(*m);
+        lint.findings.insert(lint.findings.end(), found.begin(), found.end());
+      } catch (const UserError& e) {
+        lint.errors.push_back({m->up_path, e.what()});
+      }
+    }
+  });
 }
 
 RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
                                      int version_key) {
-  RehearsalLint lint;
-  LintOptions options = RehearsalLintOptions(version_key, &lint.skipped);
-  if (!lint.skipped.empty()) return lint;
-  lint.ran = true;
-  lint.postgres_version = options.postgres_major;
-  MigrationLinter linter(options);
-  for (const MigrationRehearsal& m : migrations) {
-    std::vector<SqlStatement> statements;
-    for (const std::string& query : m.statements) {
-      std::vector<SqlStatement> split;
-      SqlSplitError error;
-      if (!SplitSql(query, 1, &split, &error)) {
-        lint.errors.push_back({LintFileOf(m), "could not split a statement it ran (" +
-                                                  error.message + "): not linted"});
-        continue;
+  return RunLint(version_key, [&](MigrationLinter& linter, RehearsalLint& lint) {
+    for (const MigrationRehearsal& m : migrations) {
+      std::vector<SqlStatement> statements;
+      for (const std::string& query : m.statements) {
+        std::vector<SqlStatement> split;
+        SqlSplitError error;
+        if (!SplitSql(query, 1, &split, &error)) {
+          lint.errors.push_back({LintFileOf(m), "could not split a statement it ran (" +
+                                                    error.message + "): not linted"});
+          continue;
+        }
+        statements.insert(statements.end(), split.begin(), split.end());
       }
-      statements.insert(statements.end(), split.begin(), split.end());
+      if (statements.empty()) continue;
+      std::vector<LintFinding> found = linter.LintStatements(
+          LintFileOf(m), m.version, statements, "", m.in_transaction, kToolAnnotation);
+      for (LintFinding& f : found) f.line = 0;
+      lint.findings.insert(lint.findings.end(), found.begin(), found.end());
     }
-    if (statements.empty()) continue;
-    std::vector<LintFinding> found = linter.LintStatements(
-        LintFileOf(m), m.version, statements, "", m.in_transaction, kToolAnnotation);
-    for (LintFinding& f : found) f.line = 0;
-    lint.findings.insert(lint.findings.end(), found.begin(), found.end());
-  }
-  return lint;
+  });
 }
 
 std::string LintFileOf(const MigrationRehearsal& m) {
