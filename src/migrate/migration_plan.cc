@@ -1,5 +1,6 @@
 #include "migrate/migration_plan.h"
 
+#include <algorithm>
 #include <cctype>
 #include <unordered_map>
 
@@ -17,40 +18,104 @@ void FindRenames(MigrationPlan* plan) {
 
 }  // namespace
 
-MigrationPlan MakePlan(const std::vector<Migration>& files,
-                       const std::vector<HistoryRow>& history) {
-  MigrationPlan plan;
+namespace {
+
+/// Which history row has each file's version (null: none), and whether
+/// each row's version has a file.
+struct VersionMatches {
+  std::vector<const HistoryRow*> row_of_file;
+  std::vector<bool> row_has_file;
+};
+
+template <typename T>
+bool StrictlyIncreasing(const std::vector<T>& items) {
+  return std::adjacent_find(items.begin(), items.end(), [](const T& a, const T& b) {
+           return a.version >= b.version;
+         }) == items.end();
+}
+
+/// By a merge when both are in strictly increasing version order (as the
+/// driver reads the history and the source lists the files), else by hash
+/// maps, where the last row of a repeated version is the one found.
+VersionMatches MatchVersions(const std::vector<Migration>& files,
+                             const std::vector<HistoryRow>& history) {
+  VersionMatches matches{std::vector<const HistoryRow*>(files.size(), nullptr),
+                         std::vector<bool>(history.size(), false)};
+  if (StrictlyIncreasing(files) && StrictlyIncreasing(history)) {
+    for (size_t f = 0, h = 0; f < files.size() && h < history.size();) {
+      if (files[f].version < history[h].version) {
+        ++f;
+      } else if (history[h].version < files[f].version) {
+        ++h;
+      } else {
+        matches.row_of_file[f++] = &history[h];
+        matches.row_has_file[h++] = true;
+      }
+    }
+    return matches;
+  }
   std::unordered_map<int64_t, const HistoryRow*> by_version;
   by_version.reserve(history.size());
+  for (const HistoryRow& row : history) by_version[row.version] = &row;
+  std::unordered_map<int64_t, const Migration*> files_by_version;
+  files_by_version.reserve(files.size());
+  for (size_t f = 0; f < files.size(); ++f) {
+    files_by_version[files[f].version] = &files[f];
+    auto it = by_version.find(files[f].version);
+    if (it != by_version.end()) matches.row_of_file[f] = it->second;
+  }
+  for (size_t h = 0; h < history.size(); ++h)
+    matches.row_has_file[h] = files_by_version.count(history[h].version) > 0;
+  return matches;
+}
+
+}  // namespace
+
+MigrationPlan MakePlan(const std::vector<Migration>& files,
+                       const std::vector<HistoryRow>& history) {
+  return MakePlan(files, std::vector<HistoryRow>(history));
+}
+
+MigrationPlan MakePlan(const std::vector<Migration>& files, std::vector<HistoryRow>&& history) {
+  MigrationPlan plan;
   for (const HistoryRow& row : history) {
-    by_version[row.version] = &row;
     if (row.state == MigrationState::kApplied && row.version > plan.newest_applied)
       plan.newest_applied = row.version;
   }
-  std::unordered_map<int64_t, const Migration*> files_by_version;
-  files_by_version.reserve(files.size());
-  for (const Migration& file : files) {
-    files_by_version[file.version] = &file;
-    auto it = by_version.find(file.version);
-    if (it == by_version.end()) {
+  VersionMatches matches = MatchVersions(files, history);
+  for (size_t f = 0; f < files.size(); ++f) {
+    const Migration& file = files[f];
+    const HistoryRow* row = matches.row_of_file[f];
+    if (row == nullptr) {
       plan.pending.push_back(&file);
       if (file.version < plan.newest_applied) plan.out_of_order.push_back(&file);
       continue;
     }
-    const HistoryRow& row = *it->second;
-    if (row.state == MigrationState::kApplied && row.checksum != file.checksum)
-      plan.checksum_mismatches.push_back({&file, row});
+    if (row->state == MigrationState::kApplied && row->checksum != file.checksum)
+      plan.checksum_mismatches.push_back({&file, *row});
   }
-  for (const HistoryRow& row : history) {
+  // The rows move into the plan; only the rare ones listed twice are copied.
+  plan.applied.reserve(history.size());
+  for (size_t h = 0; h < history.size(); ++h) {
+    HistoryRow& row = history[h];
     if (row.state != MigrationState::kApplied) {
-      plan.unfinished.push_back(row);
+      plan.unfinished.push_back(std::move(row));
       continue;
     }
-    plan.applied.push_back(row);
-    if (!files_by_version.count(row.version)) plan.future.push_back(row);
+    if (!matches.row_has_file[h]) plan.future.push_back(row);
+    plan.applied.push_back(std::move(row));
   }
   FindRenames(&plan);
   return plan;
+}
+
+std::vector<size_t> PendingFileIndices(const std::vector<Migration>& files,
+                                       const std::vector<HistoryRow>& history) {
+  VersionMatches matches = MatchVersions(files, history);
+  std::vector<size_t> pending;
+  for (size_t f = 0; f < files.size(); ++f)
+    if (matches.row_of_file[f] == nullptr) pending.push_back(f);
+  return pending;
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #ifndef SLUGWRIGHT_MIGRATE_MIGRATION_PLAN_H_
 #define SLUGWRIGHT_MIGRATE_MIGRATION_PLAN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -45,6 +46,14 @@ struct MigrationPlan {
 /// points into `files`, which must outlive it.
 MigrationPlan MakePlan(const std::vector<Migration>& files,
                        const std::vector<HistoryRow>& history);
+/// The same plan, made by moving the rows of `history` into it rather than
+/// copying them (a release reads thousands of rows to find none pending).
+MigrationPlan MakePlan(const std::vector<Migration>& files, std::vector<HistoryRow>&& history);
+
+/// The indices in `files` of the plan's pending files, in the same order,
+/// without making the plan.
+std::vector<size_t> PendingFileIndices(const std::vector<Migration>& files,
+                                       const std::vector<HistoryRow>& history);
 
 /// The policies that make `up` refuse to run (exit 4), each a message
 /// naming the file(s) and what to do. Empty when the plan may run:

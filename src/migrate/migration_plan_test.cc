@@ -132,3 +132,67 @@ TEST(IsTransactionControl, RecognisesStatementsThatEndATransaction) {
   EXPECT_FALSE(IsTransactionControl("START_TIME;"));
   EXPECT_FALSE(IsTransactionControl("UPDATE t SET x = 1;"));
 }
+
+namespace {
+
+std::vector<int64_t> Versions(const std::vector<HistoryRow>& rows) {
+  std::vector<int64_t> versions;
+  for (const HistoryRow& r : rows) versions.push_back(r.version);
+  return versions;
+}
+
+std::vector<int64_t> Versions(const std::vector<const Migration*>& files) {
+  std::vector<int64_t> versions;
+  for (const Migration* m : files) versions.push_back(m->version);
+  return versions;
+}
+
+// Pending 3 (out of order) and 6; 2 changed; 5 and 9 have no file; 4 failed.
+std::vector<HistoryRow> MixedHistory() {
+  return {Row(1), Row(2, MigrationState::kApplied, "sha256:old"),
+          Row(4, MigrationState::kFailed), Row(5), Row(8), Row(9, MigrationState::kApplied, "sha256:6")};
+}
+
+}  // namespace
+
+TEST(MigrationPlan, MovingTheRowsInMakesTheSamePlanAsCopyingThem) {
+  std::vector<Migration> files = {File(1), File(2), File(3), File(4), File(6), File(8)};
+  const std::vector<HistoryRow> history = MixedHistory();
+  MigrationPlan copied = MakePlan(files, history);
+  MigrationPlan moved = MakePlan(files, std::vector<HistoryRow>(history));
+  for (const MigrationPlan* plan : {&copied, &moved}) {
+    EXPECT_EQ(Versions(plan->pending), (std::vector<int64_t>{3, 6}));
+    EXPECT_EQ(Versions(plan->out_of_order), (std::vector<int64_t>{3, 6}));
+    EXPECT_EQ(Versions(plan->applied), (std::vector<int64_t>{1, 2, 5, 8, 9}));
+    EXPECT_EQ(Versions(plan->future), (std::vector<int64_t>{5, 9}));
+    EXPECT_EQ(Versions(plan->unfinished), (std::vector<int64_t>{4}));
+    ASSERT_EQ(plan->checksum_mismatches.size(), 1u);
+    EXPECT_EQ(plan->checksum_mismatches[0].row.checksum, "sha256:old");
+    ASSERT_EQ(plan->renamed.size(), 1u);
+    EXPECT_EQ(plan->renamed[0].row.version, 9);
+    EXPECT_EQ(plan->renamed[0].file->version, 6);
+    EXPECT_EQ(plan->newest_applied, 9);
+    EXPECT_EQ(plan->applied[1].applied_at, "2024-01-01T00:00:00Z");
+  }
+}
+
+TEST(MigrationPlan, HistoryOutOfVersionOrderIsMatchedAsWell) {
+  std::vector<Migration> files = {File(1), File(2), File(3), File(4), File(6), File(8)};
+  std::vector<HistoryRow> history = MixedHistory();
+  std::swap(history[0], history[4]);  // 8, 2, 4, 5, 1, 9
+  MigrationPlan plan = MakePlan(files, history);
+  EXPECT_EQ(Versions(plan.pending), (std::vector<int64_t>{3, 6}));
+  EXPECT_EQ(Versions(plan.applied), (std::vector<int64_t>{8, 2, 5, 1, 9}));
+  EXPECT_EQ(Versions(plan.future), (std::vector<int64_t>{5, 9}));
+  EXPECT_EQ(plan.checksum_mismatches.size(), 1u);
+  // A repeated version: the last row of it is the one compared.
+  history.push_back(Row(1, MigrationState::kApplied, "sha256:again"));
+  plan = MakePlan(files, history);
+  EXPECT_EQ(plan.checksum_mismatches.size(), 2u);
+}
+
+TEST(MigrationPlan, PendingFileIndicesAreThoseOfThePlansPendingFiles) {
+  std::vector<Migration> files = {File(1), File(2), File(3), File(4), File(6), File(8)};
+  EXPECT_EQ(PendingFileIndices(files, MixedHistory()), (std::vector<size_t>{2, 4}));
+  EXPECT_EQ(PendingFileIndices(files, {}), (std::vector<size_t>{0, 1, 2, 3, 4, 5}));
+}

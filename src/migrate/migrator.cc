@@ -67,19 +67,14 @@ void ConnectCheckingFilesIfUnreachable(DatabaseDriver* driver, MigrationSource* 
 /// only indexed read and checked in full (MigrationSource::ReadChecked): an
 /// applied migration's SQL never runs again, so only its checksum is looked
 /// at, but a pending one is split and checked before anything runs. The
-/// plan points into `files`; it is made again when a file was read, in
-/// case it changed.
+/// plan points into `files` and takes the rows of `history`.
 MigrationPlan PlanWithPendingChecked(MigrationSource* source, std::vector<Migration>* files,
-                                     const std::vector<HistoryRow>& history) {
-  MigrationPlan plan = MakePlan(*files, history);
-  bool read = false;
-  for (const Migration* pending : plan.pending) {
-    if (pending->sql_checked) continue;
-    Migration& slot = (*files)[static_cast<size_t>(pending - files->data())];
-    slot = source->ReadChecked(slot);
-    read = true;
+                                     std::vector<HistoryRow> history) {
+  for (size_t pending : PendingFileIndices(*files, history)) {
+    Migration& slot = (*files)[pending];
+    if (!slot.sql_checked) slot = source->ReadChecked(slot);
   }
-  return read ? MakePlan(*files, history) : plan;
+  return MakePlan(*files, std::move(history));
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {
@@ -193,7 +188,7 @@ MigrationPlan Migrator::ConnectAndPlan(bool* history_exists) {
   FollowServerLexing(source_, driver_, &files_);
   std::vector<HistoryRow> rows;
   *history_exists = driver_->ReadHistory(&rows);
-  return PlanWithPendingChecked(source_, &files_, rows);
+  return PlanWithPendingChecked(source_, &files_, std::move(rows));
 }
 
 int Migrator::DryRun() {

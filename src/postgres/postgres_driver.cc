@@ -356,6 +356,9 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
   // Straight from libpq's result: a history of 10,000 rows is read on
   // every release, usually to find nothing pending.
   rows->reserve(r.size());
+  bool formatted_one = false;
+  int64_t last_applied_at = 0;
+  std::string last_applied_text;
   for (const pqxx::row& v : r) {
     HistoryRow row;
     std::string_view state = FieldText(v[3]);
@@ -375,8 +378,16 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
     row.checksum.assign(FieldText(v[2]));
     row.in_transaction = FieldText(v[4]) == "t";
     int64_t applied_at = 0;
-    if (!v[7].is_null() && ParseInteger(FieldText(v[7]), &applied_at))
-      row.applied_at = UtcTimestamp(applied_at);
+    if (!v[7].is_null() && ParseInteger(FieldText(v[7]), &applied_at)) {
+      // A release applies its migrations within a few seconds: most rows
+      // have the previous row's time.
+      if (!formatted_one || applied_at != last_applied_at) {
+        formatted_one = true;
+        last_applied_at = applied_at;
+        last_applied_text = UtcTimestamp(applied_at);
+      }
+      row.applied_at = last_applied_text;
+    }
     std::string_view execution_ms = FieldText(v[8]);
     std::from_chars(execution_ms.data(), execution_ms.data() + execution_ms.size(),
                     row.execution_ms);
