@@ -134,7 +134,9 @@ TEST_F(NewcomerTest, JsonLogHasOneObjectPerEventLine) {
   for (const auto& e : events) {
     EXPECT_TRUE(e.contains("time")) << e;
     EXPECT_TRUE(e.contains("level")) << e;
-    if (e["event"] == "migration_applied") EXPECT_TRUE(e["duration_ms"].is_number()) << e;
+    if (e["event"] == "migration_applied") {
+      EXPECT_TRUE(e["duration_ms"].is_number()) << e;
+    }
   }
   // And as a log drain reads it: python3, line by line.
   std::string path = tmp_.path() + "/log.jsonl";

@@ -308,10 +308,14 @@ PartitionedHolder PartitionTheLockHolder(PartitionedCluster& lab,
 
   result.waiter = waiter.Wait(200);
   result.waiter_done = SecondsBetween(cut, SteadyClock::now());
-  if (heal_when_replaced) EXPECT_TRUE(lab.net().Heal());
+  if (heal_when_replaced) {
+    EXPECT_TRUE(lab.net().Heal());
+  }
   result.holder = holder.Wait(200);
   result.holder_done = SecondsBetween(cut, SteadyClock::now());
-  if (!heal_when_replaced) EXPECT_TRUE(lab.net().Heal());
+  if (!heal_when_replaced) {
+    EXPECT_TRUE(lab.net().Heal());
+  }
   std::cout << "[          ] the waiter finished " << result.waiter_done
             << " s after the cut, the partitioned holder " << result.holder_done << " s\n";
   return result;
