@@ -16,7 +16,6 @@ void FindRenames(MigrationPlan* plan) {
   }
 }
 
-
 /// Which history row has each file's version (null: none), and whether
 /// each row's version has a file.
 struct VersionMatches {
