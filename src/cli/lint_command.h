@@ -2,7 +2,7 @@
 #define SLUGWRIGHT_CLI_LINT_COMMAND_H_
 
 // `slugwright migrate lint`: the static check of migrations' SQL
-// (migrate/migration_lint.h) on the command line, and its text and JSON
+// (lint/migration_lint.h) on the command line, and its text and JSON
 // reports. docs/lint.md is the user's side.
 
 #include <cstddef>
@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 namespace CLI {
 class App;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 #include "testing/pg_fixture.h"
 
 namespace {

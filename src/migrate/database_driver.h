@@ -196,7 +196,7 @@ class DatabaseDriver {
   virtual void RecordAdopted(const Migration& migration, const std::string& detail,
                              const RunInfo& run) = 0;
 
-  /// Another tool's history (migrate/foreign_history.h): of `tables`, those
+  /// Another tool's history (tools/foreign_history.h): of `tables`, those
   /// that exist in the session's current schema, each with its column
   /// names in order. Table names are exact (case-sensitive).
   virtual std::map<std::string, std::vector<std::string>> ForeignTableColumns(

@@ -7,8 +7,8 @@
 #include "base/checksum.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
-#include "migrate/sql_splitter.h"
-#include "migrate/statement_rules.h"
+#include "sql/splitter.h"
+#include "sql/statement_rules.h"
 
 namespace {
 
@@ -354,7 +354,7 @@ bool TryParseMigrationFileName(const std::string& path, MigrationFileName* out,
 }
 
 /// Refuses, naming the file and line, a statement the migration could not
-/// run as slugwright would send it (statement_rules.h).
+/// run as slugwright would send it (sql/statement_rules.h).
 void CheckStatements(const std::string& path, const std::vector<SqlStatement>& statements,
                      bool in_transaction, const std::string& annotation) {
   for (const SqlStatement& s : statements) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 /// One migration as read from its file(s): what to apply and how.
 struct Migration {
@@ -32,7 +32,7 @@ struct Migration {
   bool up_blank = false;
   /// The 1-based line of up_path on which up_sql begins (and of down_path
   /// for down_sql), so a line within the SQL maps back to the file: pass it
-  /// as `first_line` to SplitSql (sql_splitter.h) or add `line - 1` to it.
+  /// as `first_line` to SplitSql (sql/splitter.h) or add `line - 1` to it.
   int up_first_line = 1;
   int down_first_line = 1;
   /// "sha256:<hex>" over the up SQL with a BOM removed and CRLF/CR turned

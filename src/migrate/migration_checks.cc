@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "base/exit_codes.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 std::string Label(const Migration& m) { return std::to_string(m.version) + "_" + m.name; }
 

@@ -6,7 +6,7 @@
 #include "base/console.h"
 #include "base/duration.h"
 #include "migrate/hook_runner.h"
-#include "migrate/tool_history.h"
+#include "tools/tool_history.h"
 
 namespace {
 

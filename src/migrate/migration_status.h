@@ -51,7 +51,7 @@ struct MigrationStatus {
   std::string table;
   std::string source;
   /// `command:` mode: the command that owns these migrations; entries then
-  /// come from its history table and directory (tool_history.h).
+  /// come from its history table and directory (tools/tool_history.h).
   std::string owner;
   std::vector<Entry> entries;
   size_t applied = 0;

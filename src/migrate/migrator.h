@@ -28,7 +28,7 @@ struct MigrationLockOptions;
 /// (migration_plan.h), takes the lock (ScopedMigrationLock), applies or
 /// reverts, runs hooks and external commands (CommandRunner), and reports
 /// progress to the Console. It knows nothing of files, SQL dialects or
-/// libpq. `command:` runs, repair and validate live in external_command.h,
+/// libpq. `command:` runs, repair and validate live in tools/external_command.h,
 /// repair.h and validate.h; `status` returns a value the command line
 /// renders.
 ///

@@ -10,11 +10,11 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "migrate/external_command.h"
+#include "tools/external_command.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 #include "migrate/server_lexing.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 void Migrator::Revert(const Migration& m) {
   if (!m.down_in_transaction) {

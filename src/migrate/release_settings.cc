@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "migrate/tool_history.h"
+#include "tools/tool_history.h"
 
 const char* ToString(ReleaseSettings::TransactionMode mode) {
   return mode == ReleaseSettings::TransactionMode::kAll ? "all"

@@ -21,7 +21,7 @@ struct HookSettings {
 
 /// Where `command:`'s tool records what it applied (`command_history:` in
 /// slugwright.yml); an empty field is inferred from the command
-/// (migrate/tool_history.h).
+/// (tools/tool_history.h).
 struct CommandHistorySettings {
   /// The tool's history table, in the current schema.
   std::string table;

@@ -632,7 +632,7 @@ void PostgresDriver::Cancel() noexcept {
 }
 
 // ---------------------------------------------------------------------------
-// Adoption of another tool's history (migrate/foreign_history.h).
+// Adoption of another tool's history (tools/foreign_history.h).
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "migrate/directory_source.h"
-#include "migrate/external_command.h"
+#include "tools/external_command.h"
 #include "postgres/local_postgres_guard.h"
 #include "rehearse/rehearsal_interrupt.h"
 

@@ -7,7 +7,7 @@
 
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 #include "rehearse/rehearsal_copy.h"
 
 namespace {

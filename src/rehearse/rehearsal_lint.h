@@ -14,7 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "migrate/migration.h"
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 #include "rehearse/rehearsal_report.h"
 
 /// What the lint said of a batch of migrations.

@@ -1,7 +1,7 @@
 #include "rehearse/rehearsal_observer.h"
 
 #include "base/clock.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 #include "postgres/sql_session.h"
 
 namespace {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 /// A relation lock the migration held at commit. Relations are named
 /// `schema.name`, each part as quote_ident() gives it.

@@ -5,7 +5,7 @@
 #include <map>
 #include <regex>
 
-#include "migrate/foreign_history.h"
+#include "tools/foreign_history.h"
 #include "postgres/sql_session.h"
 
 namespace {

@@ -16,7 +16,7 @@
 #include "base/checksum.h"
 #include "migrate/directory_source.h"
 #include "base/exit_codes.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 #include "fuzz_check.h"
 
 namespace {

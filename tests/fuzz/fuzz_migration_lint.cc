@@ -1,4 +1,4 @@
-// libFuzzer target for the lint rules (src/migrate/migration_lint.h). The
+// libFuzzer target for the lint rules (src/lint/migration_lint.h). The
 // first byte picks the options and the format; the rest is a migration
 // file's contents:
 //   bit 0: dbmate-style (`.sql`) or `.up.sql`,
@@ -17,7 +17,7 @@
 #include "base/exit_codes.h"
 #include "fuzz_check.h"
 #include "migrate/directory_source.h"
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 namespace {
 

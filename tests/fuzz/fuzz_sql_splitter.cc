@@ -1,4 +1,4 @@
-// libFuzzer target for SplitSql (src/migrate/sql_splitter.h): arbitrary bytes as a
+// libFuzzer target for SplitSql (src/sql/splitter.h): arbitrary bytes as a
 // script. Besides crashes and sanitizer reports, it aborts when a property
 // of the result does not hold.
 
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 #include "fuzz_check.h"
 
 namespace {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tree's architecture, checked from the includes: every folder of src/
 # includes only itself and the folders below it,
-#   cli -> {buildpack, rehearse} -> postgres -> migrate -> base
+#   cli -> {buildpack, rehearse} -> postgres -> {lint, tools} -> migrate -> sql -> base
 # tests (*_test.cc) may also include testing/, and only src/postgres/
 # includes libpq or libpqxx. Fails naming each offending line.
 set -euo pipefail
@@ -11,13 +11,19 @@ cd "$root/src"
 # What each folder may include besides itself.
 declare -A allowed=(
   [base]=""
-  [migrate]="base"
-  [postgres]="base migrate"
-  [buildpack]="base migrate postgres"
-  [rehearse]="base migrate postgres"
-  [cli]="base migrate postgres buildpack rehearse"
-  [testing]="base migrate postgres buildpack rehearse cli"
+  [sql]="base"
+  [migrate]="base sql"
+  [lint]="base sql migrate"
+  [tools]="base sql migrate"
+  [postgres]="base sql migrate lint tools"
+  [buildpack]="base sql migrate lint tools postgres"
+  [rehearse]="base sql migrate lint tools postgres"
+  [cli]="base sql migrate lint tools postgres buildpack rehearse"
+  [testing]="base sql migrate lint tools postgres buildpack rehearse cli"
 )
+
+# Known upward includes still to be removed (issue 22): "file:included-folder".
+known_upward=" migrate/migration_hooks.cc:tools migrate/migrator.cc:tools migrate/migrator_revert.cc:tools migrate/release_settings.cc:tools "
 
 failures=0
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }
@@ -40,7 +46,7 @@ while IFS= read -r -d '' file; do
     [[ $line == '#include'* ]] || continue
     if [[ $line =~ ^#include\ *\"([a-z_]+)/ ]]; then
       included=${BASH_REMATCH[1]}
-      [[ $ok == *" $included "* ]] ||
+      [[ $ok == *" $included "* || $known_upward == *" $file:$included "* ]] ||
         fail "src/$file:$line_number: $line (src/$dir/ may include only: ${ok# })"
     elif [[ $line =~ ^#include\ *\" ]]; then
       fail "src/$file:$line_number: $line (include with its folder: \"folder/name.h\")"

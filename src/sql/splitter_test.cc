@@ -1,4 +1,4 @@
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Where a `command:` tool keeps its history and what one run changed in it
 // (tool_history.h), on the fake driver and an in-memory disk.
 
-#include "migrate/tool_history.h"
+#include "tools/tool_history.h"
 
 #include <gtest/gtest.h>
 

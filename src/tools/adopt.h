@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_ADOPT_H_
-#define SLUGWRIGHT_MIGRATE_ADOPT_H_
+#ifndef SLUGWRIGHT_TOOLS_ADOPT_H_
+#define SLUGWRIGHT_TOOLS_ADOPT_H_
 
 // `migrate adopt` (Flyway's `baseline`, for every tool): takes over from
 // the migration tool a team already runs by recording, in slugwright's
@@ -33,4 +33,4 @@ struct AdoptOptions {
 int AdoptForeignHistory(const MigratorContext& context, const std::vector<Migration>& files,
                         const AdoptOptions& options);
 
-#endif  // SLUGWRIGHT_MIGRATE_ADOPT_H_
+#endif  // SLUGWRIGHT_TOOLS_ADOPT_H_

@@ -1,11 +1,11 @@
-#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_
-#define SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_
+#ifndef SLUGWRIGHT_SQL_TOKENS_H_
+#define SLUGWRIGHT_SQL_TOKENS_H_
 
-// The tokens of one SQL statement as the lint rules (migration_lint.h) read
+// The tokens of one SQL statement as the lint rules (lint/migration_lint.h) read
 // them: words lower-cased as PostgreSQL folds them, "quoted names" kept as
 // written, strings, numbers and symbols, each with its line; and the
 // comments, where `-- slugwright-lint-ignore` lives. Not a validating
-// lexer: the splitter (sql_splitter.h) has already refused unterminated
+// lexer: the splitter (sql/splitter.h) has already refused unterminated
 // constructs, and whatever the lexer is given it ends without failing.
 
 #include <string>
@@ -47,4 +47,4 @@ struct SqlTokens {
 /// CR each end a line.
 SqlTokens TokenizeSql(std::string_view text, int first_line);
 
-#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_TOKENS_H_
+#endif  // SLUGWRIGHT_SQL_TOKENS_H_

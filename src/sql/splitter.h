@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_SQL_SPLITTER_H_
-#define SLUGWRIGHT_MIGRATE_SQL_SPLITTER_H_
+#ifndef SLUGWRIGHT_SQL_SPLITTER_H_
+#define SLUGWRIGHT_SQL_SPLITTER_H_
 
 #include <string>
 #include <string_view>
@@ -67,4 +67,4 @@ std::vector<SqlStatement> SplitSqlOrThrow(std::string_view script,
                                           int first_line,
                                           const SqlSplitOptions& options = {});
 
-#endif  // SLUGWRIGHT_MIGRATE_SQL_SPLITTER_H_
+#endif  // SLUGWRIGHT_SQL_SPLITTER_H_

@@ -1,8 +1,8 @@
-// The text of the lint rules (migration_lint.h): what each flags, why it
+// The text of the lint rules (lint/migration_lint.h): what each flags, why it
 // hurts and the safe rewrite. docs/lint.md says the same for users; keep
 // them in step (migration_lint_test checks every id is documented).
 
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 const std::vector<LintRule>& LintRules() {
   static const std::vector<LintRule> kRules = {

@@ -1,4 +1,4 @@
-#include "migrate/adopt.h"
+#include "tools/adopt.h"
 
 #include <algorithm>
 #include <memory>
@@ -6,7 +6,7 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "migrate/foreign_history.h"
+#include "tools/foreign_history.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 

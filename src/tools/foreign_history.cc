@@ -1,4 +1,4 @@
-#include "migrate/foreign_history.h"
+#include "tools/foreign_history.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include <set>
 
 #include "base/exit_codes.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_TOOL_HISTORY_H_
-#define SLUGWRIGHT_MIGRATE_TOOL_HISTORY_H_
+#ifndef SLUGWRIGHT_TOOLS_TOOL_HISTORY_H_
+#define SLUGWRIGHT_TOOLS_TOOL_HISTORY_H_
 
 // `command:` mode: where the team's own migration tool (sequelize-cli,
 // knex, node-pg-migrate, dbmate, Rails, or a table named in
@@ -91,4 +91,4 @@ MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
                                     const ReleaseSettings& settings,
                                     const std::string& app_root);
 
-#endif  // SLUGWRIGHT_MIGRATE_TOOL_HISTORY_H_
+#endif  // SLUGWRIGHT_TOOLS_TOOL_HISTORY_H_

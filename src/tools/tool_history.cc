@@ -1,4 +1,4 @@
-#include "migrate/tool_history.h"
+#include "tools/tool_history.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,9 +1,9 @@
-// The lint rules' reading of statements (migration_lint.h). Each statement
-// is tokenized (migration_lint_tokens.h) and read just far enough to know
+// The lint rules' reading of statements (lint/migration_lint.h). Each statement
+// is tokenized (sql/tokens.h) and read just far enough to know
 // what it does to which table; ALTER TABLE's actions are in
-// migration_lint_alter.cc.
+// alter_rules.cc.
 
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 #include <algorithm>
 #include <set>
@@ -12,8 +12,8 @@
 
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "migrate/migration_lint_internal.h"
-#include "migrate/migration_lint_tokens.h"
+#include "lint/lint_internal.h"
+#include "sql/tokens.h"
 
 namespace lint_internal {
 

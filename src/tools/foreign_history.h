@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_FOREIGN_HISTORY_H_
-#define SLUGWRIGHT_MIGRATE_FOREIGN_HISTORY_H_
+#ifndef SLUGWRIGHT_TOOLS_FOREIGN_HISTORY_H_
+#define SLUGWRIGHT_TOOLS_FOREIGN_HISTORY_H_
 
 // The history tables of the migration tools a team may run before
 // slugwright (dbmate, golang-migrate, Flyway, node-pg-migrate, Rails,
@@ -143,4 +143,4 @@ void RefuseIfSchemaAlreadyExists(DatabaseDriver* driver, const std::vector<Migra
 /// `table:`) names another tool's history table.
 void RefuseForeignHistoryTableName(const std::string& table);
 
-#endif  // SLUGWRIGHT_MIGRATE_FOREIGN_HISTORY_H_
+#endif  // SLUGWRIGHT_TOOLS_FOREIGN_HISTORY_H_

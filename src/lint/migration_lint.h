@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_
-#define SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_
+#ifndef SLUGWRIGHT_LINT_MIGRATION_LINT_H_
+#define SLUGWRIGHT_LINT_MIGRATION_LINT_H_
 
 // `migrate lint`: a static check of migrations' SQL, before any database
 // exists, for the operations that take strong locks or rewrite tables on
@@ -14,7 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "migrate/migration.h"
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 /// One rule: its id (what `-- slugwright-lint-ignore` names), what it
 /// flags, why that hurts and what to write instead.
@@ -103,4 +103,4 @@ std::string LintFindingText(const LintFinding& finding);
 /// JSON of `migrate lint --json` and `rehearse --json`.
 void to_json(nlohmann::json& j, const LintFinding& finding);
 
-#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_H_
+#endif  // SLUGWRIGHT_LINT_MIGRATION_LINT_H_

@@ -1,4 +1,4 @@
-#include "migrate/statement_rules.h"
+#include "sql/statement_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "migrate/migration_lint.h"
+#include "lint/migration_lint.h"
 
 #include <gtest/gtest.h>
 

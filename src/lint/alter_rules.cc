@@ -1,11 +1,11 @@
-// The lint rules for ALTER TABLE's actions (migration_lint.h): columns
+// The lint rules for ALTER TABLE's actions (lint/migration_lint.h): columns
 // added, retyped, renamed, dropped or made NOT NULL, and constraints added
 // or validated.
 
 #include <algorithm>
 #include <set>
 
-#include "migrate/migration_lint_internal.h"
+#include "lint/lint_internal.h"
 
 namespace lint_internal {
 namespace {

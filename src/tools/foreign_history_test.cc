@@ -1,7 +1,7 @@
 // Detection, reading and matching of other tools' history tables, on
 // plain values (no database).
 
-#include "migrate/foreign_history.h"
+#include "tools/foreign_history.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "migrate/migration_lint_tokens.h"
+#include "sql/tokens.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // `migrate adopt` and the refusal to start over on another tool's
 // database, against the in-memory driver (no database).
 
-#include "migrate/adopt.h"
+#include "tools/adopt.h"
 
 #include <gtest/gtest.h>
 

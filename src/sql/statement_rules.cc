@@ -1,4 +1,4 @@
-#include "migrate/statement_rules.h"
+#include "sql/statement_rules.h"
 
 #include <cctype>
 #include <regex>

@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_MIGRATION_LINT_INTERNAL_H_
-#define SLUGWRIGHT_MIGRATE_MIGRATION_LINT_INTERNAL_H_
+#ifndef SLUGWRIGHT_LINT_LINT_INTERNAL_H_
+#define SLUGWRIGHT_LINT_LINT_INTERNAL_H_
 
 // The pieces migration_lint*.cc share: reading tokens, table names, the
 // batch's memory, and the linter of one statement. Not for other callers:
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "migrate/migration_lint.h"
-#include "migrate/migration_lint_tokens.h"
+#include "lint/migration_lint.h"
+#include "sql/tokens.h"
 
 namespace lint_internal {
 
@@ -104,7 +104,7 @@ class StatementLinter {
   void DropIndex(Cursor c);
   void DropTable(Cursor c);
   void AlterType(Cursor c);
-  // migration_lint_alter.cc
+  // alter_rules.cc
   void AlterTable(Cursor c);
   void AlterAction(const QualifiedName& table, Cursor c);
   void AddColumn(const QualifiedName& table, Cursor c);
@@ -124,4 +124,4 @@ const LintRule& Rule(const std::string& id);
 
 }  // namespace lint_internal
 
-#endif  // SLUGWRIGHT_MIGRATE_MIGRATION_LINT_INTERNAL_H_
+#endif  // SLUGWRIGHT_LINT_LINT_INTERNAL_H_

@@ -1,9 +1,9 @@
-#ifndef SLUGWRIGHT_MIGRATE_STATEMENT_RULES_H_
-#define SLUGWRIGHT_MIGRATE_STATEMENT_RULES_H_
+#ifndef SLUGWRIGHT_SQL_STATEMENT_RULES_H_
+#define SLUGWRIGHT_SQL_STATEMENT_RULES_H_
 
 #include <string>
 
-#include "migrate/sql_splitter.h"
+#include "sql/splitter.h"
 
 /// Statements a migration cannot run the way slugwright would send it,
 /// found when the file is read: before anything connects.
@@ -32,4 +32,4 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
 /// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ... as listed above).
 bool CannotRunInTransaction(const SqlStatement& statement);
 
-#endif  // SLUGWRIGHT_MIGRATE_STATEMENT_RULES_H_
+#endif  // SLUGWRIGHT_SQL_STATEMENT_RULES_H_

@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_
-#define SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_
+#ifndef SLUGWRIGHT_TOOLS_EXTERNAL_COMMAND_H_
+#define SLUGWRIGHT_TOOLS_EXTERNAL_COMMAND_H_
 
 // The `command:` mode: an app with its own migration tool runs it (or
 // `rollback_command:` for down) under slugwright's migration lock, with the
@@ -18,4 +18,4 @@ int RunExternalCommand(const MigratorContext& context, bool down, int count);
 std::string ExternalCommandPgOptions(const ReleaseSettings& settings,
                                      const std::string& user_pgoptions);
 
-#endif  // SLUGWRIGHT_MIGRATE_EXTERNAL_COMMAND_H_
+#endif  // SLUGWRIGHT_TOOLS_EXTERNAL_COMMAND_H_

@@ -1,4 +1,4 @@
-#include "migrate/external_command.h"
+#include "tools/external_command.h"
 
 #include <algorithm>
 #include <map>
@@ -12,7 +12,7 @@
 #include "migrate/lock_timeout_retry.h"
 #include "migrate/migration_hooks.h"
 #include "migrate/migration_lock.h"
-#include "migrate/tool_history.h"
+#include "tools/tool_history.h"
 
 namespace {
 
