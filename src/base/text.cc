@@ -58,10 +58,26 @@ std::string FormatCount(int64_t n) {
   return negative ? "-" + out : out;
 }
 
-std::string PercentEncode(const std::string& text) {
+namespace {
+
+bool IsHexDigit(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+/// Whether `text` holds a valid `%XX` escape at `i`.
+bool EscapeAt(const std::string& text, size_t i) {
+  return text[i] == '%' && i + 2 < text.size() && IsHexDigit(text[i + 1]) &&
+         IsHexDigit(text[i + 2]);
+}
+
+}  // namespace
+
+std::string PercentEncode(const std::string& text, const std::string& also_keep,
+                          bool keep_escapes) {
   std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        also_keep.find(static_cast<char>(c)) != std::string::npos ||
+        (keep_escapes && EscapeAt(text, i))) {
       out += static_cast<char>(c);
     } else {
       char buf[4];
@@ -70,6 +86,35 @@ std::string PercentEncode(const std::string& text) {
     }
   }
   return out;
+}
+
+std::string PercentDecode(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (EscapeAt(text, i)) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+bool StartsWith(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string Dirname(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
 }
 
 size_t EditDistance(const std::string& a, const std::string& b) {

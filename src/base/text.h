@@ -36,7 +36,21 @@ std::vector<std::string> ClosestMatches(const std::string& word,
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 std::string JoinAlternatives(const std::vector<std::string>& words);
 
-/// Percent-encodes all but RFC 3986 unreserved characters.
-std::string PercentEncode(const std::string& text);
+/// Percent-encodes every byte but RFC 3986's unreserved characters and
+/// those in `also_keep`; with `keep_escapes`, a valid `%XX` escape stays as
+/// it is (a `%` that starts none is encoded).
+std::string PercentEncode(const std::string& text, const std::string& also_keep = "",
+                          bool keep_escapes = false);
+/// `text` with its valid `%XX` escapes decoded; a `%` that starts none
+/// stays as it is.
+std::string PercentDecode(const std::string& text);
+
+/// Whether `s` begins with `prefix` / ends with `suffix` (case-sensitive).
+bool StartsWith(const std::string& s, const std::string& prefix);
+bool EndsWith(const std::string& s, const std::string& suffix);
+
+/// The directory part of `path`, as POSIX dirname(1) has it for paths
+/// without trailing slashes: "a/b/c" -> "a/b", "c" -> ".", "/c" -> "/".
+std::string Dirname(const std::string& path);
 
 #endif  // SLUGWRIGHT_BASE_TEXT_H_

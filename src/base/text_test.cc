@@ -26,6 +26,25 @@ TEST(Text, PluralTrimAndPercentEncoding) {
   EXPECT_EQ(PercentEncode("a/b@c d~"), "a%2Fb%40c%20d~");
 }
 
+TEST(Text, PercentEncodingKeepsWhatItIsTold) {
+  // A URL's userinfo keeps its sub-delimiters and its valid escapes; a
+  // lone `%` is encoded.
+  EXPECT_EQ(PercentEncode("p@ss!%41%zz", "!$&'()*+,;=", true), "p%40ss!%41%25zz");
+  EXPECT_EQ(PercentEncode("%41"), "%2541");
+  EXPECT_EQ(PercentDecode("p%40ss%2"), "p@ss%2");
+  EXPECT_EQ(PercentDecode(PercentEncode("a b/c%d")), "a b/c%d");
+}
+
+TEST(Text, PrefixesSuffixesAndDirname) {
+  EXPECT_TRUE(StartsWith("postgres://x", "postgres://"));
+  EXPECT_FALSE(StartsWith("post", "postgres://"));
+  EXPECT_TRUE(EndsWith("a.down.sql", ".down.sql"));
+  EXPECT_FALSE(EndsWith("sql", ".down.sql"));
+  EXPECT_EQ(Dirname("apps/web/Procfile"), "apps/web");
+  EXPECT_EQ(Dirname("Procfile"), ".");
+  EXPECT_EQ(Dirname("/Procfile"), "/");
+}
+
 TEST(Text, ClosestMatchesForDidYouMean) {
   EXPECT_EQ(0u, EditDistance("migrate", "migrate"));
   EXPECT_EQ(1u, EditDistance("migrat", "migrate"));

@@ -2,20 +2,10 @@
 
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 #include "buildpack/app_config.h"
 
 namespace {
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string Dirname(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 AppConfig ReadAppConfig(DiskInterface* disk, const std::string& path) {
   std::string text, err;

@@ -21,11 +21,6 @@ bool IsValidAppName(const std::string& name) {
   return true;
 }
 
-std::string Dirname(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash);
-}
-
 std::vector<std::string> SplitCommaList(const std::string& list) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -217,8 +212,9 @@ void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
   ProcfileError perr;
   if (!ParseProcfile(s->contents, &s->parsed, &perr))
     throw UserError(kExitUsage, perr.Format("Procfile (combined)"));
+  // A Procfile in a subfolder may have its app.json beside it.
   std::string dir = Dirname(s->procfile);
-  if (!dir.empty() &&
+  if (dir != "." &&
       disk_->Stat(app_dir_ + "/" + dir + "/app.json") != DiskInterface::Kind::kMissing) {
     s->app_json = dir + "/app.json";
     ResolveInsideApp(s->app_json, "app.json");

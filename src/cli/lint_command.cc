@@ -13,6 +13,7 @@
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
+#include "cli/release_context.h"
 #include "cli/settings_flags.h"
 #include "migrate/directory_source.h"
 #include "migrate/release_file.h"
@@ -27,10 +28,6 @@ struct LintFlags {
   bool require_lock_timeout = false;
   bool json = false;
 };
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 /// The migrations of the files named on the command line (a .down.sql has
 /// nothing to lint), in version order.
@@ -54,10 +51,7 @@ std::vector<Migration> ReadFiles(DiskInterface* disk, const std::vector<std::str
 /// release settings' `migrations` relative to the app root.
 std::string MigrationsDir(const SettingsFlags& flags, DiskInterface* disk) {
   if (!flags.dir.empty()) return flags.dir;
-  std::string cwd = CurrentDirectory();
-  AppReleaseSettings resolved = ResolveReleaseSettingsFromFlags(flags, disk, cwd);
-  std::string root = resolved.loaded.app_root == cwd ? "" : resolved.loaded.app_root;
-  return JoinAppPath(root, resolved.loaded.settings.migrations_dir);
+  return ResolveReleaseContext(flags, disk, "migrate lint").migrations_dir;
 }
 
 int Run(const LintFlags& f) {

@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "cli/lint_command.h"
 #include "cli/migrate_status_output.h"
+#include "cli/release_context.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
 #include "tools/adopt.h"
@@ -86,27 +87,6 @@ enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, k
 /// app the release settings were chosen for.
 std::string KnownApp(const AppReleaseSettings& resolved) {
   return resolved.running_app.empty() ? resolved.loaded.app : resolved.running_app;
-}
-
-/// Who runs: the run id, release, app and runner of the history rows.
-RunInfo MakeRunInfo(const AppReleaseSettings& resolved) {
-  RunInfo run;
-  run.run_id = RandomHex(12);
-  run.release = Getenv("HEROKU_RELEASE_VERSION");
-  run.app = KnownApp(resolved);
-  run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION;
-  return run;
-}
-
-/// "slugwright migrate up v41 my-app pid 123", at most 63 bytes: what
-/// pg_stat_activity (and a waiting runner) shows.
-std::string ApplicationName(const std::string& command_name, const RunInfo& run) {
-  std::string application_name = "slugwright " + command_name;
-  if (!run.release.empty()) application_name += " " + run.release;
-  if (!run.app.empty()) application_name += " " + run.app;
-  application_name += " pid " + std::to_string(::getpid());
-  if (application_name.size() > 63) application_name.resize(63);
-  return application_name;
 }
 
 MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, const RunInfo& run,
@@ -223,16 +203,11 @@ class OutcomeLogger {
 /// Everything a Migrator needs, built from flags, settings and environment.
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
-  std::string cwd = CurrentDirectory();
-  AppReleaseSettings resolved = ResolveReleaseSettingsFromFlags(f.settings, &disk, cwd);
-  const LoadedReleaseSettings& loaded = resolved.loaded;
-  ReleaseSettings s = loaded.settings;
-  ApplySettingsFlags(f.settings, &s);
-
-  // Paths in the settings are relative to the app root (the slug root);
-  // --dir is relative to where the command runs.
-  std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
-  std::string dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
+  ReleaseContext context = ResolveReleaseContext(f.settings, &disk, command_name);
+  const AppReleaseSettings& resolved = context.resolved;
+  ReleaseSettings& s = context.settings;
+  const std::string& root = context.app_root;
+  const std::string& dir = context.migrations_dir;
   if (f.settings.dir.empty()) RefuseMigrationsDirOutsideApp(&disk, root, s.migrations_dir, dir);
 
   if (action == Action::kNew) {
@@ -241,12 +216,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
     return kExitOk;
   }
 
-  std::string url = f.settings.database_url;
-  std::string url_origin = "--database-url";
-  if (url.empty()) {
-    url = Getenv(s.database_url_env);
-    url_origin = s.database_url_env;
-  }
+  const std::string& url = context.database_url;
+  const std::string& url_origin = context.database_url_origin;
   // Validate without a URL checks the files only.
   f.offline = action == Action::kValidate && (f.offline || url.empty());
   if (url.empty() && !f.offline)
@@ -256,15 +227,13 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                     "variable with database_url_env / --database-url-env, or pass "
                     "--database-url.");
 
-  Redactor redactor;
-  redactor.AddSecret(url);
+  Redactor& redactor = context.redactor;
   DatabaseTarget target = f.offline ? DatabaseTarget::Parse("dbname=offline")
                                     : DatabaseTarget::Parse(url);
-  redactor.AddSecret(target.password());
   HistoryTableName table = HistoryTableName::Parse(s.table);
   RefuseForeignHistoryTableName(table.table);
   s.table = table.Qualified();
-  RunInfo run = MakeRunInfo(resolved);
+  const RunInfo& run = context.run;
 
   Console console(std::cout, std::cerr, &redactor);
   console.Configure(ResolveLogOptions(f.log_format, f.verbose));

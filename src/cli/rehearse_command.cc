@@ -14,6 +14,7 @@ extern char** environ;
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/release_context.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
 #include "base/disk_interface.h"
@@ -72,18 +73,14 @@ int Render(const RehearsalOutcome& outcome, bool json, Console* console) {
 
 int Run(const RehearseFlags& f) {
   RealDiskInterface disk;
-  std::string cwd = CurrentDirectory();
-  AppReleaseSettings resolved = ResolveReleaseSettingsFromFlags(f.settings, &disk, cwd);
-  const LoadedReleaseSettings& loaded = resolved.loaded;
-  ReleaseSettings s = loaded.settings;
-  ApplySettingsFlags(f.settings, &s);
+  ReleaseContext context = ResolveReleaseContext(f.settings, &disk, "rehearse", "rehearsal");
+  const ReleaseSettings& s = context.settings;
 
   RehearsalOptions o;
-  std::string root = loaded.app_root == cwd ? "" : loaded.app_root;
-  o.migrations_dir = !f.settings.dir.empty() ? f.settings.dir : JoinAppPath(root, s.migrations_dir);
+  o.migrations_dir = context.migrations_dir;
   o.from_dump = f.from_dump;
   if (o.from_dump.empty()) {
-    o.source_url = !f.settings.database_url.empty() ? f.settings.database_url : Getenv(s.database_url_env);
+    o.source_url = context.database_url;
     if (o.source_url.empty())
       throw UserError(kExitUsage,
                       s.database_url_env + " is not set: nothing to copy. Pass the database "
@@ -106,15 +103,10 @@ int Run(const RehearseFlags& f) {
   }
   o.pg_bin_dir = f.pg_bin_dir;
   o.settings = s;
-  o.run.run_id = RandomHex(12);
-  o.run.release = "rehearsal";
-  o.run.app = Getenv("HEROKU_APP_NAME");
-  if (o.run.app.empty()) o.run.app = loaded.app;
-  o.run.runner = std::string("slugwright ") + SLUGWRIGHT_VERSION + " rehearse";
+  o.run = context.run;
 
-  Redactor redactor;
-  redactor.AddSecret(o.source_url);
-  redactor.AddSecret(o.into_url);
+  context.AddDatabaseUrl(o.into_url);
+  Redactor& redactor = context.redactor;
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
   // Progress goes where the steps go: stderr when stdout carries JSON.
@@ -122,14 +114,11 @@ int Run(const RehearseFlags& f) {
   o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;
   Interrupt interrupt;
   interrupt.Install();
-  try {
-    if (!loaded.file.empty()) console.Detail("Release settings: " + loaded.file);
+  return RunScrubbed(redactor, [&] {
+    const std::string& settings_file = context.resolved.loaded.file;
+    if (!settings_file.empty()) console.Detail("Release settings: " + settings_file);
     return Render(Rehearse(o, &disk, &console, &redactor, &interrupt), o.json, &console);
-  } catch (const UserError& e) {
-    throw UserError(e.code(), redactor.Scrub(e.what()));
-  } catch (const std::exception& e) {
-    throw UserError(kExitFailed, redactor.Scrub(e.what()));
-  }
+  });
 }
 
 }  // namespace

@@ -4,15 +4,9 @@
 
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 
 namespace {
-
-std::string Dirname(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 LoadedReleaseSettings Read(DiskInterface* disk, const std::string& file,
                            const std::string& app_root) {

@@ -3,48 +3,17 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
-#include <cstring>
 #include <memory>
-#include <regex>
 
 #include "base/exit_codes.h"
 #include "base/text.h"
 
 namespace {
 
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
-
 /// `text` with every byte a URL's userinfo cannot hold as is encoded; a
 /// valid `%XX` escape stays an escape, a `%` that starts none is encoded.
 std::string EncodeUserinfoPart(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    bool escape = c == '%' && i + 2 < text.size() && IsHex(text[i + 1]) && IsHex(text[i + 2]);
-    if (std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr || escape) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-std::string PercentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && IsHex(text[i + 1]) && IsHex(text[i + 2])) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+  return PercentEncode(text, "!$&'()*+,;=", /*keep_escapes=*/true);
 }
 
 /// A postgres:// URL as users paste it, with a password that may hold
@@ -78,10 +47,6 @@ std::string EncodeUrlUserinfo(const std::string& url, std::vector<std::string>* 
     out += ":" + EncodeUserinfoPart(password);
   }
   return out + url.substr(at);
-}
-
-bool StartsWith(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
 }
 
 }  // namespace
