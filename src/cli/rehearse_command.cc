@@ -14,6 +14,7 @@ extern char** environ;
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/output/rehearsal_report_output.h"
 #include "cli/release_context.h"
 #include "base/console.h"
 #include "postgres/database_url.h"

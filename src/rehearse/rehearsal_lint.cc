@@ -138,36 +138,3 @@ size_t LintFindingCount(const RehearsalReport& report) {
   for (const MigrationRehearsal& m : report.migrations) n += m.lint.size();
   return n;
 }
-
-std::vector<ReportLine> LintReportLines(const RehearsalReport& report) {
-  std::vector<ReportLine> lines;
-  if (!report.linted) return lines;
-  size_t flagged = report.other_lint.empty() ? 0 : 1;
-  for (const MigrationRehearsal& m : report.migrations) flagged += m.lint.empty() ? 0 : 1;
-  size_t count = LintFindingCount(report);
-  std::string what = "Lint (`slugwright migrate lint`, PostgreSQL " +
-                     std::to_string(report.lint_postgres_version) + " rules, docs/lint.md): ";
-  lines.push_back({ReportLine::Kind::kDetail,
-                   what + (count == 0 ? "no findings"
-                                      : Plural(static_cast<int64_t>(count), "finding") + " in " +
-                                            std::to_string(flagged) + " of " +
-                                            Plural(static_cast<int64_t>(
-                                                       report.migrations.size()),
-                                                   "migration"))});
-  for (const MigrationRehearsal& m : report.migrations)
-    for (const LintFinding& f : m.lint)
-      lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
-  for (const LintFinding& f : report.other_lint)
-    lines.push_back({ReportLine::Kind::kWarning, LintFindingText(f)});
-  return lines;
-}
-
-nlohmann::json LintSummaryJson(const RehearsalReport& report) {
-  nlohmann::json other = nlohmann::json::array();
-  for (const LintFinding& f : report.other_lint) other.push_back(f);
-  return {{"ran", report.linted},
-          {"postgres_version", report.linted ? nlohmann::json(report.lint_postgres_version)
-                                             : nlohmann::json(nullptr)},
-          {"findings", LintFindingCount(report)},
-          {"other_findings", other}};
-}

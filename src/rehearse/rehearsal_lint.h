@@ -64,13 +64,4 @@ void AttachLint(const RehearsalLint& lint, RehearsalReport* report);
 /// How many findings the report holds (its migrations' and the others).
 size_t LintFindingCount(const RehearsalReport& report);
 
-/// The report's lint part: a detail line saying what was linted, then one
-/// warning per finding, worded as `migrate lint` prints it
-/// (LintFindingText), migration by migration. None when it did not run.
-std::vector<ReportLine> LintReportLines(const RehearsalReport& report);
-
-/// {"ran", "postgres_version", "findings": N, "other_findings": [...]};
-/// each migration's own findings are in its entry's "lint".
-nlohmann::json LintSummaryJson(const RehearsalReport& report);
-
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_LINT_H_

@@ -1,6 +1,7 @@
 // The lint inside `rehearse` (rehearsal_lint.h): pending files linted as
 // `migrate lint` lints them, statements observed on the server linted per
-// migration, and the findings in the text and JSON reports.
+// migration, and the findings attached to the report's migrations (their
+// wording: cli/output/rehearsal_report_output_test.cc).
 
 #include "rehearse/rehearsal_lint.h"
 
@@ -72,7 +73,7 @@ TEST(RehearsalLint, ASourceOlderThanTheRulesIsNotLinted) {
   RehearsalReport report;
   AttachLint(lint, &report);
   EXPECT_EQ(report.notes, std::vector<std::string>{lint.skipped});
-  EXPECT_TRUE(LintReportLines(report).empty());
+  EXPECT_FALSE(report.linted);
 }
 
 TEST(RehearsalLint, ObservedStatementsAreLintedPerMigrationAsOneBatch) {
@@ -107,67 +108,6 @@ TEST(RehearsalLint, ObservedStatementsAreLintedPerMigrationAsOneBatch) {
   EXPECT_EQ(report.migrations[2].lint.size(), 1u);
   ASSERT_EQ(report.migrations[2].notes.size(), 1u);
   EXPECT_EQ(report.migrations[2].notes[0].rfind("lint: could not split", 0), 0u);
-}
-
-TEST(RehearsalLint, TheReportShowsEachFindingAsMigrateLintPrintsIt) {
-  RehearsalReport report;
-  MigrationRehearsal a;
-  a.version = 2;
-  a.name = "widen";
-  a.file = "m/2_widen.sql";
-  a.status = MigrationRehearsal::Status::kApplied;
-  MigrationRehearsal b = a;
-  b.version = 3;
-  b.name = "index";
-  b.file = "m/3_index.sql";
-  report.migrations = {a, b};
-  RehearsalLint lint;
-  lint.ran = true;
-  lint.postgres_version = 11;
-  lint.findings = {{"m/3_index.sql", 2, 3, "create-index-locks-writes", "CREATE INDEX i ON t (c);",
-                    "why it hurts", "what instead"},
-                   {"m/9_elsewhere.sql", 1, 9, "drop-table", "DROP TABLE x;", "w", "i"}};
-  AttachLint(lint, &report);
-  ASSERT_EQ(report.migrations[1].lint.size(), 1u);
-  ASSERT_EQ(report.other_lint.size(), 1u);
-
-  std::vector<ReportLine> lines = FormatReport(report);
-  std::vector<std::string> warnings;
-  for (const ReportLine& l : lines)
-    if (l.kind == ReportLine::Kind::kWarning) warnings.push_back(l.text);
-  EXPECT_EQ(warnings, (std::vector<std::string>{
-                          "m/3_index.sql:2: create-index-locks-writes\n"
-                          "    CREATE INDEX i ON t (c);\n    why: why it hurts\n"
-                          "    instead: what instead",
-                          LintFindingText(lint.findings[1])}));
-  bool header = false;
-  for (const ReportLine& l : lines)
-    header |= l.text == "Lint (`slugwright migrate lint`, PostgreSQL 11 rules, docs/lint.md): "
-                        "2 findings in 2 of 2 migrations";
-  EXPECT_TRUE(header);
-  // Warnings, not a verdict: the rehearsal passed.
-  EXPECT_EQ(lines.back().kind, ReportLine::Kind::kStep);
-  EXPECT_EQ(lines.back().text.rfind("Rehearsal passed", 0), 0u) << lines.back().text;
-  EXPECT_NE(lines.back().text.find("; 2 lint findings"), std::string::npos) << lines.back().text;
-
-  json j = ReportJson(report);
-  EXPECT_EQ(j["exit_code"], 0);
-  EXPECT_TRUE(j["migrations"][0]["lint"].empty());
-  EXPECT_EQ(j["migrations"][1]["lint"][0], json(lint.findings[0]));
-  EXPECT_EQ(j["lint"]["findings"], 2);
-  EXPECT_EQ(j["lint"]["postgres_version"], 11);
-  EXPECT_EQ(j["lint"]["other_findings"][0]["rule"], "drop-table");
-  EXPECT_EQ(j["summary"]["lint_findings"], 2);
-}
-
-TEST(RehearsalLint, NoFindingsIsSaidOnce) {
-  RehearsalReport report;
-  report.linted = true;
-  report.lint_postgres_version = 16;
-  std::vector<ReportLine> lines = LintReportLines(report);
-  ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(lines[0].text,
-            "Lint (`slugwright migrate lint`, PostgreSQL 16 rules, docs/lint.md): no findings");
 }
 
 ServerEvent Ddl(double at, const std::string& tag, const std::string& type,

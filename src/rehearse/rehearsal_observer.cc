@@ -47,7 +47,6 @@ const char* kLocksSql =
     "AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' "
     "ORDER BY 1, 3";
 
-bool IsTableKind(char kind) { return kind == 'r' || kind == 'p' || kind == 'm'; }
 bool HasStorage(char kind) { return kind == 'r' || kind == 'i' || kind == 'm'; }
 
 bool Blocks(const std::string& mode) { return !LockModeBlocks(mode).empty(); }

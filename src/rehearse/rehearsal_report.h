@@ -1,15 +1,14 @@
 #ifndef SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_
 #define SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_
 
-// What `slugwright rehearse` found, and how it is told: the data recorded
-// for each migration applied on the copy (rehearsal_observer.h fills it),
-// the risk rules, and the text and JSON reports. Pure: no I/O.
+// What `slugwright rehearse` found: the facts recorded for each migration
+// applied on the copy (rehearsal_observer.h fills them) and the risk rules
+// that flag some of them. Pure: no I/O. cli/output/rehearsal_report_output.h
+// words them, as text and as JSON.
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "lint/migration_lint.h"
 
@@ -64,14 +63,32 @@ struct TableRows {
   int64_t bytes = -1;
 };
 
-/// Why a migration is flagged.
+/// Why a migration is flagged: the rule and the facts it found.
 struct Risk {
-  /// "access_exclusive_over_lock_timeout", "large_rewrite" or
+  /// The rule: "access_exclusive_over_lock_timeout", "large_rewrite" or
   /// "blocking_index_build".
   std::string kind;
+  /// The relation at risk: the locked relation, the rewritten table, or
+  /// the table an index was built on.
   std::string relation;
-  /// One sentence: what happens on production, and what to do about it.
-  std::string message;
+  /// access_exclusive_over_lock_timeout: how long ACCESS EXCLUSIVE was
+  /// held, and the release's lock_timeout it exceeded.
+  double held_seconds = 0;
+  double lock_timeout_seconds = 0;
+  /// blocking_index_build: the index built.
+  std::string index;
+  /// large_rewrite and blocking_index_build: what is known of the table
+  /// (rows -1 and bytes -1 when unknown), and for a rewrite the new
+  /// relation's size when the table's own is unknown.
+  TableRows table;
+  int64_t rewrite_bytes = -1;
+  /// large_rewrite: the strongest mode held on the table ("" when none was
+  /// seen) and whether locks were sampled at all (not for
+  /// transaction:false).
+  std::string mode;
+  bool locks_sampled = true;
+  /// How long the migration took on the copy.
+  double migration_seconds = 0;
 };
 
 /// What happened to one pending migration on the copy.
@@ -158,6 +175,15 @@ void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m);
 /// known to build an index that blocks writes.
 bool HasNonConcurrentIndexBuild(const std::vector<std::string>& statements);
 
+/// How strongly pg_locks.mode `mode` blocks others' ordinary queries:
+/// 4 ACCESS EXCLUSIVE (reads and writes), 3..1 the modes that block
+/// writes, 0 those that block neither.
+int LockModeStrength(const std::string& mode);
+/// pg_class.relkind: an index (plain or partitioned), a table (plain,
+/// partitioned, or a materialized view).
+bool IsIndexKind(char kind);
+bool IsTableKind(char kind);
+
 /// pg_locks.mode as the documentation writes it: "ACCESS EXCLUSIVE".
 std::string LockModeName(const std::string& mode);
 /// What a lock mode blocks for other sessions' ordinary queries: "reads
@@ -222,24 +248,5 @@ struct RehearsalReport {
   /// every pending file has an entry); shown after the others.
   std::vector<LintFinding> other_lint;
 };
-
-/// One line of the text report, printed through the Console.
-struct ReportLine {
-  enum class Kind { kStep, kDetail, kWarning, kError };
-  Kind kind;
-  std::string text;
-};
-
-/// The per-migration part of a migration's line: locks, rewrites, new
-/// relations and rows, or the error; e.g. "ACCESS EXCLUSIVE on
-/// public.orders (+2 indexes); rewrote public.orders 21 MB; ...".
-std::string DescribeMigration(const MigrationRehearsal& m);
-
-/// The text report: a step, one detail line per migration (flagged
-/// `[RISK]`), one warning per risk, and a summary step.
-std::vector<ReportLine> FormatReport(const RehearsalReport& report);
-
-/// The same as JSON (`rehearse --json`).
-nlohmann::json ReportJson(const RehearsalReport& report);
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_

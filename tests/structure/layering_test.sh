@@ -3,7 +3,10 @@
 # includes only itself and the folders below it,
 #   cli -> {buildpack, rehearse} -> postgres -> {lint, tools} -> migrate -> sql -> base
 # tests (*_test.cc) may also include testing/, and only src/postgres/
-# includes libpq or libpqxx. Fails naming each offending line.
+# includes libpq or libpqxx. The folders that decide (below) return facts
+# and word nothing: they do not include base/console.h, which only the
+# layers that talk to people (cli/, and the buildpack's build output) use.
+# Fails naming each offending line.
 set -euo pipefail
 root=${SLUGWRIGHT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 cd "$root/src"
@@ -24,6 +27,9 @@ declare -A allowed=(
 
 # Known upward includes still to be removed (issue 22): "file:included-folder".
 known_upward=" migrate/migration_hooks.cc:tools migrate/migrator.cc:tools migrate/migrator_revert.cc:tools migrate/release_settings.cc:tools "
+
+# Folders whose production code must not print (no base/console.h).
+console_free=" sql lint postgres "
 
 failures=0
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }
@@ -50,6 +56,9 @@ while IFS= read -r -d '' file; do
         fail "src/$file:$line_number: $line (src/$dir/ may include only: ${ok# })"
     elif [[ $line =~ ^#include\ *\" ]]; then
       fail "src/$file:$line_number: $line (include with its folder: \"folder/name.h\")"
+    fi
+    if [[ $file != *_test.cc && $console_free == *" $dir "* && $line == '#include "base/console.h"'* ]]; then
+      fail "src/$file:$line_number: $line (src/$dir/ returns facts; cli/ words them)"
     fi
     if [[ $dir != postgres && $line =~ ^#include\ *[\<\"](pqxx/|libpq) ]]; then
       fail "src/$file:$line_number: $line (only src/postgres/ talks to libpq/libpqxx)"
