@@ -15,6 +15,7 @@ extern char** environ;
 
 #include "cli/commands.h"
 #include "cli/output/rehearsal_report_output.h"
+#include "cli/output/rehearsal_steps_output.h"
 #include "cli/release_context.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
@@ -118,7 +119,8 @@ int Run(const RehearseFlags& f) {
   return RunScrubbed(redactor, [&] {
     const std::string& settings_file = context.resolved.loaded.file;
     if (!settings_file.empty()) console.Detail("Release settings: " + settings_file);
-    return Render(Rehearse(o, &disk, &console, &redactor, &interrupt), o.json, &console);
+    ConsoleRehearsalSteps steps(&console);
+    return Render(Rehearse(o, &disk, &console, &steps, &redactor, &interrupt), o.json, &console);
   });
 }
 

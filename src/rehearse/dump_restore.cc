@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "base/clock.h"
-#include "base/console.h"
 #include "base/disk_interface.h"
 #include "base/duration.h"
 #include "base/exit_codes.h"
@@ -17,6 +16,7 @@
 #include "postgres/sql_session.h"
 #include "rehearse/rehearsal_interrupt.h"
 #include "rehearse/scratch_database.h"
+#include "rehearse/rehearsal_events.h"
 
 namespace {
 
@@ -75,8 +75,9 @@ void AnalyzeTables(const std::string& conninfo, int jobs) {
 }
 
 PgDumpRestore::PgDumpRestore(PgDumpRestoreOptions options, DiskInterface* disk, Clock* clock,
-                             Console* console, const Redactor* redactor, Interrupt* interrupt)
-    : options_(std::move(options)), disk_(disk), clock_(clock), console_(console),
+                             RehearsalEvents* events, const Redactor* redactor,
+                             Interrupt* interrupt)
+    : options_(std::move(options)), disk_(disk), clock_(clock), events_(events),
       redactor_(redactor), interrupt_(interrupt),
       printer_(options_.progress_out ? *options_.progress_out : std::cerr,
                options_.progress_terminal, options_.progress_interval_seconds) {}
@@ -167,9 +168,8 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
       args.push_back("--exclude-table-data=" + p);
     if (separate_history) args.push_back("--exclude-table-data=" + HistoryPattern());
   }
-  console_->Step("Copying " + source.Describe() + " (PostgreSQL " + facts.version + ", " +
-                 Plural(facts.tables, "table") + ", " + FormatBytes(facts.bytes) +
-                 ") read only, with " + tools_.pg_dump + " " + tools_.dump_version);
+  events_->Dumping(source.Describe(), facts.version, facts.tables, facts.bytes, tools_.pg_dump,
+                   tools_.dump_version);
   double start = clock_->Now();
   CopyProgress progress;
   std::string path = dumped.archive;
@@ -190,10 +190,8 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
     if (!h.ok()) Fail(h, "pg_dump of the history table " + options_.table.Qualified());
   }
   copy->dump_seconds = clock_->Now() - start;
-  console_->Detail("Dumped " + Plural(progress.tables() + (separate_history ? 1 : 0), "table") +
-                   " (" + FormatBytes(FileSize(dumped.archive)) + ") in " +
-                   FormatDuration(copy->dump_seconds) +
-                   (facts.snapshot.empty() ? "" : ", one snapshot"));
+  events_->Dumped(progress.tables() + (separate_history ? 1 : 0), FileSize(dumped.archive),
+                  copy->dump_seconds, !facts.snapshot.empty());
   return dumped;
 }
 
@@ -287,11 +285,6 @@ void PgDumpRestore::Restore(const RestoreRequest& request, const ScratchDatabase
   copy->analyze_seconds = clock_->Now() - restored;
   copy->restore_seconds = restored - start;
   copy->bytes = scratch_size();
-  console_->Detail("Restored " + Plural(copy->tables, "table") + " with data and " +
-                   std::to_string(filtered.post_data_items) + " indexes and constraints (" +
-                   FormatBytes(copy->bytes) + ") in " + FormatDuration(copy->restore_seconds) +
-                   " with " + Plural(options_.jobs, "job") + "; ANALYZE " +
-                   FormatDuration(copy->analyze_seconds));
-  if (filtered.excluded > 0 && request.filter)
-    console_->Detail("Left out the data of " + Plural(filtered.excluded, "table"));
+  events_->Restored(*copy, filtered.post_data_items, options_.jobs,
+                    request.filter ? filtered.excluded : 0);
 }

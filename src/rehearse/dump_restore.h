@@ -19,7 +19,7 @@
 #include "rehearse/source_snapshot.h"
 
 class Clock;
-class Console;
+class RehearsalEvents;
 class Interrupt;
 class Redactor;
 class ScratchDatabase;
@@ -93,7 +93,7 @@ void AnalyzeTables(const std::string& conninfo, int jobs);
 class PgDumpRestore : public DumpRestore {
  public:
   PgDumpRestore(PgDumpRestoreOptions options, DiskInterface* disk, Clock* clock,
-                Console* console, const Redactor* redactor, Interrupt* interrupt);
+                RehearsalEvents* events, const Redactor* redactor, Interrupt* interrupt);
 
   PgTools FindTools() override;
   Toc ListArchive(const std::string& path) override;
@@ -122,7 +122,7 @@ class PgDumpRestore : public DumpRestore {
   PgDumpRestoreOptions options_;
   DiskInterface* disk_;
   Clock* clock_;
-  Console* console_;
+  RehearsalEvents* events_;
   const Redactor* redactor_;
   Interrupt* interrupt_;
   ProgressPrinter printer_;

@@ -11,10 +11,10 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/redactor.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/scratch_database.h"
+#include "testing/recording_rehearsal_events.h"
 #include "testing/pg_fixture.h"
 #include "testing/test_util.h"
 
@@ -88,18 +88,15 @@ class EmbeddedScratchTest : public ::testing::Test {
       ::unsetenv("TMPDIR");
   }
 
-  std::string Printed() const { return out_.str() + err_.str(); }
-
   ScopedTempDir tmp_;
   bool had_tmpdir_ = false;
   std::string old_tmpdir_;
-  std::ostringstream out_, err_;
   Redactor redactor_;
-  Console console_{out_, err_, &redactor_};
+  RecordingRehearsalEvents events_;
 };
 
 TEST_F(EmbeddedScratchTest, TheClusterStartsInTheBackgroundAndAnswersWhenAsked) {
-  EmbeddedScratchServer server(&console_, &redactor_);
+  EmbeddedScratchServer server(&events_, &redactor_);
   server.Probe();
   {
     std::unique_ptr<ScratchDatabase> scratch = server.Create("UTF8");
@@ -112,18 +109,16 @@ TEST_F(EmbeddedScratchTest, TheClusterStartsInTheBackgroundAndAnswersWhenAsked) 
     EXPECT_EQ(Entries(tmp_.path()).size(), 1u);
   }
   EXPECT_EQ(Entries(tmp_.path()), std::vector<std::string>{});
-  EXPECT_NE(Printed().find("Stopped and removed the throwaway cluster"), std::string::npos)
-      << Printed();
+  EXPECT_TRUE(events_.Has("ClusterRemoved")) << testing::PrintToString(events_.events);
 }
 
 TEST_F(EmbeddedScratchTest, AClusterNeverAskedForIsRemovedToo) {
   // As when the dump fails while the cluster starts.
-  EmbeddedScratchServer server(&console_, &redactor_);
+  EmbeddedScratchServer server(&events_, &redactor_);
   server.Probe();
   server.Create("UTF8").reset();
   EXPECT_EQ(Entries(tmp_.path()), std::vector<std::string>{});
-  EXPECT_NE(Printed().find("Stopped and removed the throwaway cluster"), std::string::npos)
-      << Printed();
+  EXPECT_TRUE(events_.Has("ClusterRemoved")) << testing::PrintToString(events_.events);
 }
 
 }  // namespace

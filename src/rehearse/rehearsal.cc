@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "base/clock.h"
-#include "base/console.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
@@ -155,8 +154,7 @@ std::optional<RehearsalOutcome> Rehearser::PlanOnSource() {
   std::string source = services_.source->target().Describe();
   if (command_mode()) {
     // Only the tool knows what it has pending: it runs on the copy.
-    services_.console->Step("The release runs `" + s.command + "` (release.command): copying " +
-                            source + " to run it there");
+    services_.events->CopyingForCommand(s.command, source);
     return std::nullopt;
   }
   MigrationPlan plan = MakePlan(files_, services_.source->ReadHistory());
@@ -178,15 +176,14 @@ std::optional<RehearsalOutcome> Rehearser::PlanOnSource() {
     outcome.report.statement_timeout_seconds = s.statement_timeout_seconds;
     return outcome;
   }
-  services_.console->Step(Plural(static_cast<int64_t>(plan.pending.size()), "pending migration") +
-                          " for " + source + " in " + files_description_);
+  services_.events->PendingOnSource(plan.pending.size(), source, files_description_);
   LintPending(plan.pending);
   return std::nullopt;
 }
 
 void Rehearser::LintPending(const std::vector<const Migration*>& pending) {
   lint_ = LintPendingMigrations(pending, source_key_);
-  services_.console->Step(DescribeLint(lint_, pending.size()));
+  services_.events->Linted(lint_, pending.size());
 }
 
 /// The throwaway cluster or the --into database.
@@ -212,10 +209,7 @@ void Rehearser::Copy() {
     request.archive = dumped.archive;
     request.history_archive = dumped.history_archive;
   } else {
-    services_.console->Step("Restoring " + o_.from_dump +
-                            (source_version_.empty()
-                                 ? ""
-                                 : " (dumped from PostgreSQL " + source_version_ + ")"));
+    services_.events->RestoringArchive(o_.from_dump, source_version_);
     request.archive = o_.from_dump;
     request.toc = &toc_;
     request.filter = true;
@@ -250,9 +244,7 @@ ReleaseOnCopyResult Rehearser::Apply(const MigrationPlan& plan) {
   if (!o_.hooks) options.settings.hooks = HookSettings{};
   options.run = o_.run;
   options.command_env = CommandEnvironment();
-  services_.console->Step("Running the release phase on the copy " +
-                          scratch_->Target().Describe() +
-                          "; its output follows, as the release would print it");
+  services_.events->RunningRelease(scratch_->Target().Describe());
   return services_.release->Apply(*scratch_, plan.pending, options);
 }
 
@@ -307,12 +299,12 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
 }
 
 RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
-                          Redactor* redactor, Interrupt* interrupt) {
+                          RehearsalEvents* events, Redactor* redactor, Interrupt* interrupt) {
   RealClock clock(interrupt);
   HistoryTableName table = HistoryTableName::Parse(options.settings.table);
   PostgresSourceSnapshot source(options.source_url, table, redactor);
-  EmbeddedScratchServer embedded(console, redactor);
-  IntoScratchServer into(options.into_url, options.keep, console, redactor);
+  EmbeddedScratchServer embedded(events, redactor);
+  IntoScratchServer into(options.into_url, options.keep, events, redactor);
   PgDumpRestoreOptions copy_options;
   copy_options.pg_bin_dir = options.pg_bin_dir;
   copy_options.schema_only = options.schema_only;
@@ -322,13 +314,13 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   copy_options.progress_out = options.progress_out;
   copy_options.progress_terminal = options.progress_terminal;
   copy_options.progress_interval_seconds = options.progress_interval_seconds;
-  PgDumpRestore dump_restore(copy_options, disk, &clock, console, redactor, interrupt);
+  PgDumpRestore dump_restore(copy_options, disk, &clock, events, redactor, interrupt);
   PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, console, redactor,
                                 interrupt, options.probe);
 
   RehearsalServices services;
   services.disk = disk;
-  services.console = console;
+  services.events = events;
   services.redactor = redactor;
   services.interrupt = interrupt;
   services.source = options.from_dump.empty() ? &source : nullptr;

@@ -14,6 +14,7 @@
 #include "postgres/postgres_driver.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/rehearsal_copy.h"
+#include "rehearse/rehearsal_events.h"
 #include "rehearse/rehearsal_lint.h"
 #include "rehearse/rehearsal_report.h"
 #include "rehearse/release_on_copy.h"
@@ -87,12 +88,12 @@ struct RehearsalOutcome {
   int exit_code() const { return report.exit_code; }
 };
 
-/// What the Rehearser works through: the file system, the console
-/// (progress), and one interface per step that reaches a database or runs
+/// What the Rehearser works through: the file system, the events it
+/// tells its steps through, and one interface per step that reaches a database or runs
 /// a tool, so the steps can be tested on fakes.
 struct RehearsalServices {
   DiskInterface* disk = nullptr;
-  Console* console = nullptr;
+  RehearsalEvents* events = nullptr;
   Redactor* redactor = nullptr;
   /// May be null.
   Interrupt* interrupt = nullptr;
@@ -169,8 +170,10 @@ class Rehearser {
 
 /// `slugwright rehearse` on the real services: PostgreSQL for the source,
 /// a throwaway LocalPostgres cluster (or --into) for the copy, pg_dump and
-/// pg_restore, the release's Migrator and the steady clock.
+/// pg_restore, the release's Migrator and the steady clock. The steps are
+/// told to `events`; the release's own output on the copy goes to
+/// `console`, as the release would print it.
 RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
-                          Redactor* redactor, Interrupt* interrupt);
+                          RehearsalEvents* events, Redactor* redactor, Interrupt* interrupt);
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_H_

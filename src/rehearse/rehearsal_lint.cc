@@ -115,24 +115,6 @@ void AttachLint(const RehearsalLint& lint, RehearsalReport* report) {
   }
 }
 
-std::string DescribeLint(const RehearsalLint& lint, size_t migrations) {
-  if (!lint.skipped.empty()) return "Lint: " + lint.skipped;
-  std::string of = "Lint of " + Plural(static_cast<int64_t>(migrations), "pending migration") +
-                   " (PostgreSQL " + std::to_string(lint.postgres_version) +
-                   " rules, docs/lint.md)";
-  std::set<std::string> files;
-  for (const LintFinding& f : lint.findings) files.insert(f.file);
-  std::string found = lint.findings.empty()
-                          ? ": no findings"
-                          : ": " + Plural(static_cast<int64_t>(lint.findings.size()), "finding") +
-                                " in " + std::to_string(files.size()) + " of them, in the report";
-  std::string errors = lint.errors.empty()
-                           ? ""
-                           : "; " + Plural(static_cast<int64_t>(lint.errors.size()), "file") +
-                                 " could not be linted";
-  return of + found + errors;
-}
-
 size_t LintFindingCount(const RehearsalReport& report) {
   size_t n = report.other_lint.size();
   for (const MigrationRehearsal& m : report.migrations) n += m.lint.size();

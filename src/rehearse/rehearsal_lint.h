@@ -51,11 +51,6 @@ RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migr
 /// history row when observed on the server.
 std::string LintFileOf(const MigrationRehearsal& m);
 
-/// The step that says what the lint found before the copy: "Lint of 4
-/// pending migrations (docs/lint.md): 3 findings in 2 of them, in the
-/// report".
-std::string DescribeLint(const RehearsalLint& lint, size_t migrations);
-
 /// Puts each finding on the migration whose file it names and each error in
 /// that migration's notes; the rest go to report->other_lint (findings)
 /// and report->notes (errors, skipped).

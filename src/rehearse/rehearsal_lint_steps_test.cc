@@ -8,13 +8,13 @@
 
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/redactor.h"
 #include "migrate/directory_source.h"
 #include "rehearse/rehearsal.h"
 #include "testing/fake_disk.h"
 #include "testing/fake_rehearsal.h"
+#include "testing/recording_rehearsal_events.h"
 
 namespace {
 
@@ -23,9 +23,8 @@ const char* kDir = "/app/migrations";
 struct RehearserLintTest : public ::testing::Test {
   RehearsalLog log;
   InMemoryDisk disk;
-  std::ostringstream out, err;
   Redactor redactor;
-  Console console{out, err, &redactor};
+  RecordingRehearsalEvents events;
   FakeSourceSnapshot source{&log};
   FakeScratchServer scratch_server{&log};
   FakeDumpRestore dump_restore{&log, &disk};
@@ -58,7 +57,7 @@ struct RehearserLintTest : public ::testing::Test {
   RehearsalOutcome Run() {
     RehearsalServices services;
     services.disk = &disk;
-    services.console = &console;
+    services.events = &events;
     services.redactor = &redactor;
     services.source = options.from_dump.empty() ? &source : nullptr;
     services.scratch_server = &scratch_server;
@@ -68,14 +67,14 @@ struct RehearserLintTest : public ::testing::Test {
   }
 };
 
-const char* kLintStep =
-    "Lint of 1 pending migration (PostgreSQL 15 rules, docs/lint.md): 1 finding in 1 of them";
+/// The lint of one pending migration with one finding.
+const char* kLintStep = "Linted 1 1";
 
 TEST_F(RehearserLintTest, ThePendingFilesAreLintedBeforeTheCopy) {
   dump_restore.dump_error = "pg_dump: connection lost";
   EXPECT_THROW(Run(), UserError);
   // The copy failed; what the lint found was said before it started.
-  EXPECT_NE(out.str().find(kLintStep), std::string::npos) << out.str();
+  EXPECT_TRUE(events.Has(kLintStep)) << testing::PrintToString(events.events);
 }
 
 TEST_F(RehearserLintTest, FindingsGoOnTheirMigrationAndLeaveTheExitStatus) {
@@ -97,7 +96,7 @@ TEST_F(RehearserLintTest, AnArchivesPendingFilesAreLintedOnceTheCopySaysWhichThe
   disk.AddFile(options.from_dump, "PGDMP");
   dump_restore.archive_toc.dumped_from = "15.6";
   RehearsalOutcome outcome = Run();
-  EXPECT_NE(out.str().find(kLintStep), std::string::npos) << out.str();
+  EXPECT_TRUE(events.Has(kLintStep)) << testing::PrintToString(events.events);
   ASSERT_EQ(outcome.report.migrations.at(0).lint.size(), 1u);
   EXPECT_EQ(outcome.report.migrations[0].lint[0].rule, "alter-column-type");
 }
@@ -115,7 +114,7 @@ TEST_F(RehearserLintTest, AToolsObservedStatementsAreLintedAfterItsRun) {
   RehearsalOutcome outcome = Run();
   EXPECT_EQ(outcome.exit_code(), kExitOk);
   // Nothing to lint before the run: the tool's statements are known after it.
-  EXPECT_EQ(out.str().find("Lint of"), std::string::npos) << out.str();
+  EXPECT_FALSE(events.Has("Linted")) << testing::PrintToString(events.events);
   EXPECT_TRUE(outcome.report.linted);
   ASSERT_EQ(outcome.report.migrations.at(0).lint.size(), 1u);
   const LintFinding& f = outcome.report.migrations[0].lint[0];

@@ -53,9 +53,6 @@ TEST(RehearsalLint, PendingFilesAreLintedAsMigrateLintLintsThem) {
   ASSERT_EQ(lint.errors.size(), 1u);
   EXPECT_EQ(lint.errors[0].first, "m/2_typo.sql");
   EXPECT_NE(lint.errors[0].second.find("no-such-rule"), std::string::npos) << lint.errors[0].second;
-  EXPECT_EQ(DescribeLint(lint, 3),
-            "Lint of 3 pending migrations (PostgreSQL 15 rules, docs/lint.md): 1 finding in 1 "
-            "of them, in the report; 1 file could not be linted");
 
   // The same file alone, as `migrate lint` finds it.
   std::vector<Migration> alone = {files[2]};

@@ -10,13 +10,13 @@
 #include <csignal>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
 #include "base/redactor.h"
 #include "migrate/directory_source.h"
 #include "testing/fake_disk.h"
 #include "testing/fake_rehearsal.h"
+#include "testing/recording_rehearsal_events.h"
 
 namespace {
 
@@ -25,9 +25,8 @@ const char* kDir = "/app/migrations";
 struct RehearserTest : public ::testing::Test {
   RehearsalLog log;
   InMemoryDisk disk;
-  std::ostringstream out, err;
   Redactor redactor;
-  Console console{out, err, &redactor};
+  RecordingRehearsalEvents events;
   Interrupt interrupt;
   FakeSourceSnapshot source{&log};
   FakeScratchServer scratch_server{&log};
@@ -69,7 +68,7 @@ struct RehearserTest : public ::testing::Test {
   RehearsalServices Services() {
     RehearsalServices services;
     services.disk = &disk;
-    services.console = &console;
+    services.events = &events;
     services.redactor = &redactor;
     services.interrupt = &interrupt;
     services.source = options.from_dump.empty() ? &source : nullptr;
@@ -124,12 +123,10 @@ TEST_F(RehearserTest, RunsTheStepsInOrderAndReturnsTheReport) {
   EXPECT_EQ(disk.temp_dirs_made[0] + "/history.dump",
             dump_restore.restores.at(0).history_archive);
   EXPECT_TRUE(disk.LeftoverTempDirs().empty());
-  // Progress only: the command words the report.
-  EXPECT_NE(std::string::npos,
-            out.str().find("1 pending migration for app@prod.example:5432/app in"))
-      << out.str();
-  EXPECT_NE(std::string::npos, out.str().find("Running the release phase on the copy"));
-  EXPECT_EQ(std::string::npos, out.str().find("Rehearsal"));
+  // Steps as events; the command words them and the report.
+  EXPECT_TRUE(events.Has("PendingOnSource 1 app@prod.example:5432/app /app/migrations"))
+      << testing::PrintToString(events.events);
+  EXPECT_TRUE(events.Has("RunningRelease ")) << testing::PrintToString(events.events);
 }
 
 TEST_F(RehearserTest, AFailedRunOnTheCopyIsReportedNotThrown) {
@@ -274,8 +271,8 @@ TEST_F(RehearserTest, AnArchiveIsFilteredOnRestoreAndPlannedOnTheCopy) {
   ASSERT_EQ(1u, dump_restore.restores.size());
   EXPECT_TRUE(dump_restore.restores[0].filter);
   EXPECT_EQ("/app/latest.dump", dump_restore.restores[0].archive);
-  EXPECT_NE(std::string::npos,
-            out.str().find("Restoring /app/latest.dump (dumped from PostgreSQL 15.6)"));
+  EXPECT_TRUE(events.Has("RestoringArchive /app/latest.dump 15.6"))
+      << testing::PrintToString(events.events);
 }
 
 TEST_F(RehearserTest, AMissingArchiveIsAUsageError) {

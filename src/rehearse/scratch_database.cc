@@ -3,13 +3,13 @@
 #include <ctime>
 #include <future>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/redactor.h"
 #include "base/text.h"
 #include "postgres/local_postgres.h"
 #include "postgres/sql_session.h"
 #include "rehearse/rehearsal_copy.h"
+#include "rehearse/rehearsal_events.h"
 
 namespace {
 
@@ -38,8 +38,9 @@ std::unique_ptr<LocalPostgres> StartRehearsalCluster(const std::string& encoding
 /// stopped it from starting.
 class EmbeddedScratchDatabase : public ScratchDatabase {
  public:
-  EmbeddedScratchDatabase(const std::string& encoding, Console* console, Redactor* redactor)
-      : console_(console), redactor_(redactor),
+  EmbeddedScratchDatabase(const std::string& encoding, RehearsalEvents* events,
+                          Redactor* redactor)
+      : events_(events), redactor_(redactor),
         starting_(std::async(std::launch::async, StartRehearsalCluster, encoding)) {}
   ~EmbeddedScratchDatabase() override {
     if (starting_.valid()) {
@@ -52,7 +53,7 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
     }
     if (!cluster_) return;
     cluster_.reset();
-    console_->Detail("Stopped and removed the throwaway cluster");
+    events_->ClusterRemoved();
   }
   DatabaseTarget Target() const override {
     return DatabaseTarget::Parse(Started().Url("rehearsal"));
@@ -73,7 +74,7 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
     return *cluster_;
   }
 
-  Console* console_;
+  RehearsalEvents* events_;
   Redactor* redactor_;
   mutable std::future<std::unique_ptr<LocalPostgres>> starting_;
   mutable std::unique_ptr<LocalPostgres> cluster_;
@@ -89,8 +90,8 @@ std::string AdminConninfo(const DatabaseTarget& server) {
 class IntoScratchDatabase : public ScratchDatabase {
  public:
   IntoScratchDatabase(const DatabaseTarget& server, int server_key, const std::string& encoding,
-                      bool keep, Console* console, Redactor* redactor)
-      : server_(server), server_key_(server_key), keep_(keep), console_(console),
+                      bool keep, RehearsalEvents* events, Redactor* redactor)
+      : server_(server), server_key_(server_key), keep_(keep), events_(events),
         redactor_(redactor) {
     char stamp[32];
     std::time_t now = std::time(nullptr);
@@ -107,21 +108,18 @@ class IntoScratchDatabase : public ScratchDatabase {
     }
     url_ = PostgresUrlOf(Target());
     redactor_->AddSecret(url_);
-    console_->Step("Created the scratch database " + name_ + " on " + server_.Describe());
+    events_->ScratchCreated(name_, server_.Describe());
   }
   ~IntoScratchDatabase() override {
     if (keep_) {
-      console_->Step("Kept the scratch database " + name_ + " (--keep): " +
-                     Target().Describe() + "; drop it with DROP DATABASE " + name_ + ";");
+      events_->ScratchKept(name_, Target().Describe());
       return;
     }
     try {
       Drop();
-      console_->Detail("Dropped the scratch database " + name_);
+      events_->ScratchDropped(name_);
     } catch (const std::exception& e) {
-      console_->Warning("could not drop the scratch database " + name_ + " on " +
-                        server_.Describe() + ": " + redactor_->Scrub(e.what()) +
-                        "; drop it by hand: DROP DATABASE " + name_ + ";");
+      events_->ScratchNotDropped(name_, server_.Describe(), redactor_->Scrub(e.what()));
     }
   }
   DatabaseTarget Target() const override {
@@ -148,7 +146,7 @@ class IntoScratchDatabase : public ScratchDatabase {
   DatabaseTarget server_;
   int server_key_;
   bool keep_;
-  Console* console_;
+  RehearsalEvents* events_;
   Redactor* redactor_;
   std::string name_;
   std::string url_;
@@ -168,8 +166,8 @@ std::string PostgresUrlOf(const DatabaseTarget& t) {
   return url;
 }
 
-EmbeddedScratchServer::EmbeddedScratchServer(Console* console, Redactor* redactor)
-    : console_(console), redactor_(redactor) {}
+EmbeddedScratchServer::EmbeddedScratchServer(RehearsalEvents* events, Redactor* redactor)
+    : events_(events), redactor_(redactor) {}
 
 ScratchServer::Info EmbeddedScratchServer::Probe() {
   info_.embedded = true;
@@ -181,14 +179,13 @@ ScratchServer::Info EmbeddedScratchServer::Probe() {
 }
 
 std::unique_ptr<ScratchDatabase> EmbeddedScratchServer::Create(const std::string& encoding) {
-  console_->Step("Starting a throwaway PostgreSQL " + MajorText(info_.version_key) +
-                 " cluster for the copy");
-  return std::make_unique<EmbeddedScratchDatabase>(encoding, console_, redactor_);
+  events_->StartingCluster(info_.version_key);
+  return std::make_unique<EmbeddedScratchDatabase>(encoding, events_, redactor_);
 }
 
-IntoScratchServer::IntoScratchServer(std::string url, bool keep, Console* console,
+IntoScratchServer::IntoScratchServer(std::string url, bool keep, RehearsalEvents* events,
                                      Redactor* redactor)
-    : url_(std::move(url)), keep_(keep), console_(console), redactor_(redactor) {}
+    : url_(std::move(url)), keep_(keep), events_(events), redactor_(redactor) {}
 
 ScratchServer::Info IntoScratchServer::Probe() {
   server_ = DatabaseTarget::Parse(url_);
@@ -212,5 +209,5 @@ ScratchServer::Info IntoScratchServer::Probe() {
 
 std::unique_ptr<ScratchDatabase> IntoScratchServer::Create(const std::string& encoding) {
   return std::make_unique<IntoScratchDatabase>(server_, info_.version_key, encoding, keep_,
-                                               console_, redactor_);
+                                               events_, redactor_);
 }

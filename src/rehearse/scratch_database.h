@@ -11,7 +11,7 @@
 
 #include "postgres/database_url.h"
 
-class Console;
+class RehearsalEvents;
 class LocalPostgres;
 class Redactor;
 
@@ -61,12 +61,12 @@ class ScratchServer {
 /// A throwaway LocalPostgres cluster holding a database `rehearsal`.
 class EmbeddedScratchServer : public ScratchServer {
  public:
-  EmbeddedScratchServer(Console* console, Redactor* redactor);
+  EmbeddedScratchServer(RehearsalEvents* events, Redactor* redactor);
   Info Probe() override;
   std::unique_ptr<ScratchDatabase> Create(const std::string& encoding) override;
 
  private:
-  Console* console_;
+  RehearsalEvents* events_;
   Redactor* redactor_;
   Info info_;
 };
@@ -75,14 +75,14 @@ class EmbeddedScratchServer : public ScratchServer {
 /// server of `url`, dropped afterwards unless `keep`.
 class IntoScratchServer : public ScratchServer {
  public:
-  IntoScratchServer(std::string url, bool keep, Console* console, Redactor* redactor);
+  IntoScratchServer(std::string url, bool keep, RehearsalEvents* events, Redactor* redactor);
   Info Probe() override;
   std::unique_ptr<ScratchDatabase> Create(const std::string& encoding) override;
 
  private:
   std::string url_;
   bool keep_;
-  Console* console_;
+  RehearsalEvents* events_;
   Redactor* redactor_;
   DatabaseTarget server_;
   Info info_;
