@@ -1,29 +1,25 @@
 #ifndef SLUGWRIGHT_TESTING_FAKE_DATABASE_H_
 #define SLUGWRIGHT_TESTING_FAKE_DATABASE_H_
 
-// The in-memory database the role fakes work on (fake_session.h,
-// fake_lock_backend.h, fake_history_store.h, fake_foreign_tables.h,
-// fake_schema_inspection.h). Each role fake has it as a virtual base, so a
-// fake used alone has a database of its own, and a fake made of several
-// roles (FakeDatabaseDriver, or a test's `struct : FakeSession,
-// FakeLockBackend {}`) has one that all its roles share, as the roles of
-// a real driver share one session.
+// What the role fakes (fake_session.h, fake_lock_backend.h,
+// fake_history_store.h, fake_foreign_tables.h, fake_schema_inspection.h)
+// share: injected failures and a record of what happened. Each role fake
+// has it as a virtual base, so a fake used alone has one of its own, and a
+// fake made of several roles (FakeDatabaseDriver, or a test's `struct :
+// FakeSession, FakeLockBackend {}`) has one that all its roles share, as
+// the roles of a real driver share one session.
 
 #include <algorithm>
-#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "migrate/database_error.h"
-#include "migrate/migration.h"
-#include "migrate/migration_history.h"
-#include "migrate/run_info.h"
 
-/// History rows, the open transaction, injected failures, and a record of
-/// what happened. Migration SQL is "run" by logging it; `fail_sql` entries
-/// make a statement containing the key fail with the given SQLSTATE (a
-/// count limits how often).
+/// Migration SQL is "run" by logging it; `fail_sql` entries make a
+/// statement containing the key fail with the given SQLSTATE (a count
+/// limits how often).
 class FakeDatabase {
  public:
   struct Failure {
@@ -38,16 +34,11 @@ class FakeDatabase {
 
   virtual ~FakeDatabase() = default;
 
-  std::map<int64_t, HistoryRow> history;
-  bool history_exists = false;
   std::map<std::string, Failure> fail_sql;
   /// Everything that happened, in order: "up 1", "down 2", "stmt ...",
   /// "begin", "commit", "rollback", "event run_started", ...
   std::vector<std::string> log;
   std::map<std::string, int> calls;
-  bool in_transaction = false;
-  std::vector<HistoryRow> pending_in_transaction;
-  std::vector<int64_t> removed_in_transaction;
 
   bool Logged(const std::string& entry) const {
     return std::find(log.begin(), log.end(), entry) != log.end();
@@ -59,25 +50,17 @@ class FakeDatabase {
   }
 
  protected:
-  HistoryRow* Row(int64_t version) {
-    auto it = history.find(version);
-    return it == history.end() ? nullptr : &it->second;
-  }
-  /// After COMMIT or ROLLBACK: no transaction open.
-  void EndTransaction() {
-    in_transaction = false;
-    pending_in_transaction.clear();
-    removed_in_transaction.clear();
-  }
   /// Throws the DatabaseError `fail_sql` says `sql` fails with, if any.
-  void MaybeFail(const std::string& sql, bool own_transaction) {
+  /// Before a lost connection whose failure says `committed`, calls
+  /// `commit` (what the server committed), when given.
+  void MaybeFail(const std::string& sql, bool own_transaction,
+                 const std::function<void()>& commit = nullptr) {
     for (auto& [key, failure] : fail_sql) {
       if (sql.find(key) == std::string::npos || failure.times <= 0) continue;
       --failure.times;
       if (failure.lost) {
         log.push_back("lost " + key);
-        if (failure.committed && committed_if_lost_)
-          history[committed_if_lost_->version] = *committed_if_lost_;
+        if (failure.committed && commit) commit();
         throw DatabaseError("simulated lost connection at " + key, "08006", true);
       }
       log.push_back("error " + failure.sqlstate + " " + key);
@@ -86,22 +69,9 @@ class FakeDatabase {
                           failure.sqlstate, false);
     }
   }
-  /// The applied row a migration (or an adoption) writes.
-  static HistoryRow RowFor(const Migration& m, const RunInfo& run) {
-    HistoryRow r;
-    r.version = m.version;
-    r.name = m.name;
-    r.checksum = m.checksum;
-    r.release = run.release;
-    r.app = run.app;
-    r.applied_at = "2024-01-01T00:00:00Z";
-    return r;
-  }
 
   /// Queries sent by every role (Session::queries_sent).
   int queries_ = 0;
-  /// The row an own-transaction ApplyUp commits, while it runs.
-  const HistoryRow* committed_if_lost_ = nullptr;
 };
 
 #endif  // SLUGWRIGHT_TESTING_FAKE_DATABASE_H_

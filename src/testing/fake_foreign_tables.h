@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "migrate/foreign_tables.h"
-#include "testing/fake_database.h"
+#include "testing/fake_history_store.h"
 
 /// Other tools' history tables in memory, and slugwright's own history
 /// (once created) as the table `slugwright_migrations` a plain SELECT
 /// shows. It passes ForeignTablesContract (testing/driver_contract.h).
-class FakeForeignTables : public virtual ForeignTables, public virtual FakeDatabase {
+class FakeForeignTables : public virtual ForeignTables, public virtual FakeHistoryTable {
  public:
   /// Another tool's history tables (foreign_history.h): name -> columns
   /// and rows as text.

@@ -1,9 +1,9 @@
 #ifndef SLUGWRIGHT_TESTING_FAKE_HISTORY_STORE_H_
 #define SLUGWRIGHT_TESTING_FAKE_HISTORY_STORE_H_
 
-// The history roles on the in-memory database (fake_database.h): what a
-// run writes (FakeHistoryStore) and what `repair` and `adopt` write
-// (FakeHistoryRepair). They pass HistoryStoreContract and
+// The history roles in memory: the history table (FakeHistoryTable), what
+// a run writes to it (FakeHistoryStore) and what `repair` and `adopt`
+// write (FakeHistoryRepair). They pass HistoryStoreContract and
 // HistoryRepairContract (testing/driver_contract.h).
 
 #include <cstdint>
@@ -13,11 +13,48 @@
 
 #include "migrate/history_repair.h"
 #include "migrate/history_store.h"
+#include "migrate/migration.h"
+#include "migrate/migration_history.h"
+#include "migrate/run_info.h"
 #include "testing/fake_database.h"
+
+/// The history rows and the open transaction, shared (as a virtual base)
+/// by the fakes that read or write them.
+class FakeHistoryTable : public virtual FakeDatabase {
+ public:
+  std::map<int64_t, HistoryRow> history;
+  bool history_exists = false;
+  bool in_transaction = false;
+  std::vector<HistoryRow> pending_in_transaction;
+  std::vector<int64_t> removed_in_transaction;
+
+ protected:
+  HistoryRow* Row(int64_t version) {
+    auto it = history.find(version);
+    return it == history.end() ? nullptr : &it->second;
+  }
+  /// After COMMIT or ROLLBACK: no transaction open.
+  void EndTransaction() {
+    in_transaction = false;
+    pending_in_transaction.clear();
+    removed_in_transaction.clear();
+  }
+  /// The applied row a migration (or an adoption) writes.
+  static HistoryRow RowFor(const Migration& m, const RunInfo& run) {
+    HistoryRow r;
+    r.version = m.version;
+    r.name = m.name;
+    r.checksum = m.checksum;
+    r.release = run.release;
+    r.app = run.app;
+    r.applied_at = "2024-01-01T00:00:00Z";
+    return r;
+  }
+};
 
 /// Applies and reverts log "up N" / "down N" and change `history` at once,
 /// or at Commit() when inside Begin(); the event log is kept in `log`.
-class FakeHistoryStore : public virtual HistoryStore, public virtual FakeDatabase {
+class FakeHistoryStore : public virtual HistoryStore, public virtual FakeHistoryTable {
  public:
   /// ReadOutcomeOnNewSession() cannot reach the server.
   bool new_session_unreachable = false;
@@ -61,9 +98,10 @@ class FakeHistoryStore : public virtual HistoryStore, public virtual FakeDatabas
     ++queries_;
     HistoryRow r = RowFor(m, run);
     r.out_of_order = out_of_order;
-    if (wrap == Wrap::kOwnTransaction) committed_if_lost_ = &r;
-    MaybeFail(m.up_sql, wrap == Wrap::kOwnTransaction);
-    committed_if_lost_ = nullptr;
+    bool own = wrap == Wrap::kOwnTransaction;
+    MaybeFail(m.up_sql, own, [&] {
+      if (own) history[m.version] = r;
+    });
     log.push_back("up " + std::to_string(m.version));
     if (wrap == Wrap::kOwnTransaction)
       history[m.version] = r;
@@ -137,7 +175,7 @@ class FakeHistoryStore : public virtual HistoryStore, public virtual FakeDatabas
 
 /// Repairs log "repair-<what> N" and change an existing row only, as an
 /// UPDATE does; an adoption logs "adopt N".
-class FakeHistoryRepair : public virtual HistoryRepair, public virtual FakeDatabase {
+class FakeHistoryRepair : public virtual HistoryRepair, public virtual FakeHistoryTable {
  public:
   void RecordRename(int64_t old_version, const Migration& renamed,
                     const RunInfo&) override {

@@ -6,7 +6,7 @@
 #include "migrate/session.h"
 #include "testing/fake_database.h"
 
-/// A Session on the in-memory database (fake_database.h): connecting
+/// A Session that runs nothing (fake_database.h): connecting
 /// always works, statements are logged ("stmt ...") or fail as `fail_sql`
 /// says. It passes SessionContract (testing/driver_contract.h).
 class FakeSession : public virtual Session, public virtual FakeDatabase {
