@@ -8,31 +8,31 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
-#include "migrate/database_driver.h"
+#include "migrate/session.h"
 
 namespace {
 
 constexpr double kPollSeconds = 1.0;
 
-[[noreturn]] void ThrowInterrupted(Interrupt* interrupt, DatabaseDriver* driver) {
+[[noreturn]] void ThrowInterrupted(Interrupt* interrupt, Session* session) {
   throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
-                  interrupt->Reason() + " while waiting for " + driver->Describe() +
+                  interrupt->Reason() + " while waiting for " + session->Describe() +
                       " to accept a connection");
 }
 
 }  // namespace
 
-void WaitForDatabase(DatabaseDriver* driver, Clock* clock, Interrupt* interrupt,
+void WaitForDatabase(Session* session, Clock* clock, Interrupt* interrupt,
                      Console* console, double timeout_seconds) {
   const double start = clock->Now();
   bool announced = false;
   for (;;) {
-    if (interrupt && interrupt->requested()) ThrowInterrupted(interrupt, driver);
+    if (interrupt && interrupt->requested()) ThrowInterrupted(interrupt, session);
     std::string error;
     try {
-      driver->Connect();
+      session->Connect();
       if (announced)
-        console->Detail(driver->Describe() + " accepts connections (after " +
+        console->Detail(session->Describe() + " accepts connections (after " +
                         FormatDuration(clock->Now() - start) + ")");
       return;
     } catch (const DatabaseError& e) {
@@ -41,17 +41,17 @@ void WaitForDatabase(DatabaseDriver* driver, Clock* clock, Interrupt* interrupt,
     double elapsed = clock->Now() - start;
     if (elapsed >= timeout_seconds)
       throw UserError(kExitCannotConnect,
-                      driver->Describe() + " did not accept a connection within " +
+                      session->Describe() + " did not accept a connection within " +
                           FormatDuration(timeout_seconds) + " (last error: " + error +
                           "). Check the URL and that the server is up, or wait longer "
                           "with --timeout / --wait-timeout.");
     if (!announced) {
       console->Step("Waiting up to " + FormatDuration(timeout_seconds) + " for " +
-                    driver->Describe() + " to accept a connection");
+                    session->Describe() + " to accept a connection");
       announced = true;
     }
     if (!clock->Sleep(std::min(kPollSeconds, timeout_seconds - elapsed)) && interrupt &&
         interrupt->requested())
-      ThrowInterrupted(interrupt, driver);
+      ThrowInterrupted(interrupt, session);
   }
 }

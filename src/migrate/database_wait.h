@@ -7,15 +7,15 @@
 
 class Clock;
 class Console;
-class DatabaseDriver;
 class Interrupt;
+class Session;
 
-/// Tries driver->Connect() about once a second until it succeeds or
-/// `timeout_seconds` have passed (0: one attempt). Leaves the driver
+/// Tries session->Connect() about once a second until it succeeds or
+/// `timeout_seconds` have passed (0: one attempt). Leaves the session
 /// connected. Throws UserError(kExitCannotConnect) naming the database and
 /// the last error on timeout, and UserError(130/143) when interrupted.
 /// `interrupt` may be null.
-void WaitForDatabase(DatabaseDriver* driver, Clock* clock, Interrupt* interrupt,
+void WaitForDatabase(Session* session, Clock* clock, Interrupt* interrupt,
                      Console* console, double timeout_seconds);
 
 #endif  // SLUGWRIGHT_MIGRATE_DATABASE_WAIT_H_

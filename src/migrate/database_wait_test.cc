@@ -9,12 +9,13 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
-#include "testing/fake_database_driver.h"
+#include "testing/fake_clock.h"
+#include "testing/fake_session.h"
 
 namespace {
 
 /// Refuses `failures` connections, then accepts.
-class StartingDriver : public FakeDatabaseDriver {
+class StartingDriver : public FakeSession {
  public:
   int failures = 0;
   void Connect() override {

@@ -6,9 +6,10 @@
 // session holds is rolled back by the server, so it is safe to try again,
 // up to `lock_retries` times with jittered backoff, unless interrupted.
 
+#include <cstdint>
 #include <string>
 
-#include "migrate/database_driver.h"
+#include "migrate/database_error.h"
 
 class Clock;
 class Console;

@@ -10,7 +10,7 @@
 
 #include "base/console.h"
 #include "base/interrupt.h"
-#include "testing/fake_database_driver.h"
+#include "testing/fake_clock.h"
 
 namespace {
 

@@ -29,7 +29,7 @@ void MigrationLock::NoteHolder(bool announce, bool first, double waited,
                                double wait_seconds) {
   std::vector<LockHolder> holders;
   try {
-    holders = driver_->LockHolders();
+    holders = lock_->LockHolders();
   } catch (const DatabaseError&) {
     // Not being able to say who holds it must not end the wait.
   }
@@ -54,7 +54,7 @@ MigrationLock::Result MigrationLock::Acquire(double wait_seconds, uint64_t seed)
   Backoff backoff(0.025, 0.25, seed);
   for (;;) {
     ++attempts_;
-    if (driver_->TryLock()) {
+    if (lock_->TryLock()) {
       held_ = true;
       return Result::kAcquired;
     }
@@ -74,7 +74,7 @@ void MigrationLock::Release() {
   if (!held_) return;
   held_ = false;
   try {
-    if (!driver_->Unlock())
+    if (!lock_->Unlock())
       console_->Warning("the migration lock was not held by this session when released; "
                         "is the connection going through a pooler?");
   } catch (const DatabaseError& e) {
@@ -82,9 +82,9 @@ void MigrationLock::Release() {
   }
 }
 
-void ConnectOrThrow(DatabaseDriver* driver) {
+void ConnectOrThrow(Session* session) {
   try {
-    driver->Connect();
+    session->Connect();
   } catch (const DatabaseError& e) {
     // Exit 1, not 2: an unreachable or restarting server is usually
     // temporary, and retrying the release is the right reaction.
@@ -92,22 +92,22 @@ void ConnectOrThrow(DatabaseDriver* driver) {
   }
 }
 
-ScopedMigrationLock::ScopedMigrationLock(DatabaseDriver* driver, Clock* clock,
+ScopedMigrationLock::ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock,
                                          Console* console, Interrupt* interrupt,
                                          const MigrationLockOptions& options)
-    : lock_(driver, clock, console) {
+    : lock_(lock, clock, console) {
   try {
-    Take(driver, clock, console, interrupt, options);
+    Take(session, clock, console, interrupt, options);
   } catch (...) {
     lock_.Release();
     throw;
   }
 }
 
-void ScopedMigrationLock::Take(DatabaseDriver* driver, Clock* clock, Console* console,
+void ScopedMigrationLock::Take(Session* session, Clock* clock, Console* console,
                                Interrupt* interrupt, const MigrationLockOptions& options) {
-  if (!options.connected) ConnectOrThrow(driver);
-  driver->CheckSessionIsDirect(options.allow_session_pooler);
+  if (!options.connected) ConnectOrThrow(session);
+  session->CheckSessionIsDirect(options.allow_session_pooler);
   double start = clock->Now();
   MigrationLock::Result result = lock_.Acquire(options.wait_seconds, options.seed);
   if (result == MigrationLock::Result::kInterrupted && interrupt)
@@ -117,7 +117,7 @@ void ScopedMigrationLock::Take(DatabaseDriver* driver, Clock* clock, Console* co
   if (result != MigrationLock::Result::kAcquired)
     throw UserError(
         kExitLockTimeout,
-        "the migration lock on " + driver->Describe() + " was not acquired " +
+        "the migration lock on " + session->Describe() + " was not acquired " +
             (options.wait_seconds > 0 ? "within " + FormatDuration(options.wait_seconds)
                                       : "at once (lock wait 0)") +
             ": it is held by " + lock_.last_holder() +

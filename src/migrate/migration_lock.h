@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "migrate/database_driver.h"
+#include "migrate/lock_backend.h"
+#include "migrate/session.h"
 
 class Clock;
 class Console;
@@ -21,8 +22,8 @@ class MigrationLock {
  public:
   enum class Result { kAcquired, kTimedOut, kInterrupted };
 
-  MigrationLock(DatabaseDriver* driver, Clock* clock, Console* console)
-      : driver_(driver), clock_(clock), console_(console) {}
+  MigrationLock(LockBackend* lock, Clock* clock, Console* console)
+      : lock_(lock), clock_(clock), console_(console) {}
 
   /// Tries at once, then keeps trying for `wait_seconds` (0: only once).
   /// While waiting, says who holds the lock, at first and every 30 s.
@@ -43,7 +44,7 @@ class MigrationLock {
   /// Looks up the holder for messages; prints it when `announce`.
   void NoteHolder(bool announce, bool first, double waited, double wait_seconds);
 
-  DatabaseDriver* driver_;
+  LockBackend* lock_;
   Clock* clock_;
   Console* console_;
   bool held_ = false;
@@ -51,8 +52,8 @@ class MigrationLock {
   std::string last_holder_;
 };
 
-/// Connects `driver`; an unreachable server is UserError(kExitFailed).
-void ConnectOrThrow(DatabaseDriver* driver);
+/// Connects `session`; an unreachable server is UserError(kExitFailed).
+void ConnectOrThrow(Session* session);
 
 /// How a ScopedMigrationLock takes the lock.
 struct MigrationLockOptions {
@@ -62,27 +63,27 @@ struct MigrationLockOptions {
   uint64_t seed = 0;
   /// Run even behind a proxy that looks like a session-mode pooler.
   bool allow_session_pooler = false;
-  /// The driver is connected already (`up` read the history first to see
+  /// The session is connected already (`up` read the history first to see
   /// whether there is anything to lock for): take the lock on that session.
   bool connected = false;
 };
 
-/// The preamble of every command that writes the history: connects,
-/// refuses a session-mode pooler, takes the migration lock, and releases
+/// The preamble of every command that writes the history: connects
+/// `session`, refuses a session-mode pooler, takes `lock` (on that session), and releases
 /// it when it goes out of scope (on every exit path, also when the
 /// constructor itself throws after taking it). Throws UserError: 1 for an
 /// unreachable server, 3 when the lock was not acquired in time, 130/143
 /// when interrupted while waiting or just after. `interrupt` may be null.
 class ScopedMigrationLock {
  public:
-  ScopedMigrationLock(DatabaseDriver* driver, Clock* clock, Console* console,
+  ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock, Console* console,
                       Interrupt* interrupt, const MigrationLockOptions& options);
   ~ScopedMigrationLock() { lock_.Release(); }
   ScopedMigrationLock(const ScopedMigrationLock&) = delete;
   ScopedMigrationLock& operator=(const ScopedMigrationLock&) = delete;
 
  private:
-  void Take(DatabaseDriver* driver, Clock* clock, Console* console, Interrupt* interrupt,
+  void Take(Session* session, Clock* clock, Console* console, Interrupt* interrupt,
             const MigrationLockOptions& options);
 
   MigrationLock lock_;

@@ -8,12 +8,14 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
-#include "testing/fake_database_driver.h"
+#include "testing/fake_clock.h"
+#include "testing/fake_lock_backend.h"
+#include "testing/fake_session.h"
 
 namespace {
 
 struct LockTest : public ::testing::Test {
-  FakeDatabaseDriver driver;
+  FakeLockBackend driver;
   FakeClock clock;
   std::ostringstream out, err;
   Console console{out, err, nullptr};
@@ -79,7 +81,7 @@ class InterruptedClock : public FakeClock {
 }  // namespace
 
 TEST(MigrationLock, StopsWaitingWhenInterrupted) {
-  FakeDatabaseDriver driver;
+  FakeLockBackend driver;
   driver.lock_free = false;
   InterruptedClock clock;
   std::ostringstream out;
@@ -91,7 +93,14 @@ TEST(MigrationLock, StopsWaitingWhenInterrupted) {
 
 namespace {
 
-struct ScopedLockTest : public LockTest {
+/// The lock and the session it lives on, on one fake database.
+struct FakeLockingSession : FakeSession, FakeLockBackend {};
+
+struct ScopedLockTest : public ::testing::Test {
+  FakeLockingSession driver;
+  FakeClock clock;
+  std::ostringstream out, err;
+  Console console{out, err, nullptr};
   Interrupt interrupt;
   MigrationLockOptions options{0, 1, false};
 };
@@ -100,7 +109,7 @@ struct ScopedLockTest : public LockTest {
 
 TEST_F(ScopedLockTest, ConnectsLocksAndReleasesAtScopeEnd) {
   {
-    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
     EXPECT_TRUE(driver.locked);
     EXPECT_EQ(driver.calls["connect"], 1);
   }
@@ -111,7 +120,7 @@ TEST_F(ScopedLockTest, ConnectsLocksAndReleasesAtScopeEnd) {
 TEST_F(ScopedLockTest, LockNotAcquiredIsExitThreeNamingTheHolder) {
   driver.lock_free = false;
   try {
-    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
     FAIL() << "no UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.code(), kExitLockTimeout);
@@ -126,7 +135,7 @@ TEST_F(ScopedLockTest, LockNotAcquiredIsExitThreeNamingTheHolder) {
 TEST_F(ScopedLockTest, InterruptJustAfterTakingItReleasesTheLock) {
   interrupt.Request(SIGTERM);
   try {
-    ScopedMigrationLock scoped(&driver, &clock, &console, &interrupt, options);
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
     FAIL() << "no UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.code(), 143);
@@ -138,11 +147,11 @@ TEST_F(ScopedLockTest, InterruptJustAfterTakingItReleasesTheLock) {
 }
 
 TEST_F(ScopedLockTest, UnreachableServerIsExitOne) {
-  struct Unreachable : FakeDatabaseDriver {
+  struct Unreachable : FakeLockingSession {
     void Connect() override { throw DatabaseError("connection refused", "", true); }
   } unreachable;
   try {
-    ScopedMigrationLock scoped(&unreachable, &clock, &console, nullptr, options);
+    ScopedMigrationLock scoped(&unreachable, &unreachable, &clock, &console, nullptr, options);
     FAIL() << "no UserError";
   } catch (const UserError& e) {
     EXPECT_EQ(e.code(), kExitFailed);

@@ -1,7 +1,7 @@
 #ifndef SLUGWRIGHT_MIGRATE_MIGRATION_OBSERVER_H_
 #define SLUGWRIGHT_MIGRATE_MIGRATION_OBSERVER_H_
 
-#include "migrate/database_driver.h"
+#include "migrate/database_error.h"
 #include "migrate/migration.h"
 
 /// Told by the Migrator about each pending migration as `up` applies it:

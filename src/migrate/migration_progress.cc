@@ -4,12 +4,12 @@
 
 #include "base/console.h"
 #include "base/duration.h"
-#include "migrate/database_driver.h"
+#include "migrate/session.h"
 
-MigrationProgress::MigrationProgress(Console* console, DatabaseDriver* driver, std::string label,
+MigrationProgress::MigrationProgress(Console* console, Session* session, std::string label,
                                      double interval_seconds)
     : console_(console),
-      driver_(driver),
+      session_(session),
       label_(std::move(label)),
       interval_(interval_seconds),
       start_(std::chrono::steady_clock::now()) {
@@ -58,7 +58,7 @@ void MigrationProgress::Report(double elapsed) {
     fields.emplace_back("statement", static_cast<int>(statement_));
     fields.emplace_back("statements_total", static_cast<int>(statements_total_));
   }
-  std::string blocked_by = driver_->BlockedBy();
+  std::string blocked_by = session_->BlockedBy();
   if (!blocked_by.empty()) {
     text += ", waiting for a lock held by " + blocked_by;
     fields.emplace_back("waiting_on_lock_held_by", blocked_by);

@@ -4,7 +4,7 @@
 // Progress of a long migration: while one runs, a thread prints every
 // `interval` seconds how long it has been running, which statement of a
 // transaction:false migration is on, and, when it waits on a lock, who
-// holds it (DatabaseDriver::BlockedBy). Console::Progress redraws one line
+// holds it (Session::BlockedBy). Console::Progress redraws one line
 // on a terminal and prints a line (or a JSON `progress` event) elsewhere.
 
 #include <atomic>
@@ -15,12 +15,12 @@
 #include <thread>
 
 class Console;
-class DatabaseDriver;
+class Session;
 
 class MigrationProgress {
  public:
   /// Starts reporting on `label`; `interval_seconds` <= 0 reports nothing.
-  MigrationProgress(Console* console, DatabaseDriver* driver, std::string label,
+  MigrationProgress(Console* console, Session* session, std::string label,
                     double interval_seconds);
   /// Stops the thread and ends a redrawn line.
   ~MigrationProgress();
@@ -35,7 +35,7 @@ class MigrationProgress {
   void Report(double elapsed);
 
   Console* console_;
-  DatabaseDriver* driver_;
+  Session* session_;
   std::string label_;
   double interval_;
   std::chrono::steady_clock::time_point start_;

@@ -174,7 +174,7 @@ int Migrator::Up(bool dry_run) {
     // it, since a run that held the lock may have applied it meanwhile.
     MigrationLockOptions lock_options = LockOptions();
     lock_options.connected = true;
-    ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, lock_options);
+    ScopedMigrationLock lock(driver_, driver_, clock_, console_, interrupt_, lock_options);
     return ApplyPending(PlanWithPendingChecked(source_, &files_, ReadHistory(true)));
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(InterruptedOr(kExitFailed)), e.what());
@@ -582,7 +582,7 @@ MigrationStatus Migrator::CommandStatus(DiskInterface* disk, const std::string& 
     throw UserError(kExitCannotConnect, e.what());
   }
   try {
-    return ToolMigrationStatus(driver_, disk, options_.settings, app_root);
+    return ToolMigrationStatus(driver_, driver_->Describe(), disk, options_.settings, app_root);
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());
   }

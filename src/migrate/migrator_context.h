@@ -73,8 +73,8 @@ struct MigratorContext {
 /// Cancels the running statement when a signal arrives, while in scope.
 class CancelOnInterrupt {
  public:
-  CancelOnInterrupt(Interrupt* interrupt, DatabaseDriver* driver) : interrupt_(interrupt) {
-    if (interrupt_) interrupt_->SetOnInterrupt([driver] { driver->Cancel(); });
+  CancelOnInterrupt(Interrupt* interrupt, Session* session) : interrupt_(interrupt) {
+    if (interrupt_) interrupt_->SetOnInterrupt([session] { session->Cancel(); });
   }
   ~CancelOnInterrupt() {
     if (interrupt_) interrupt_->SetOnInterrupt(nullptr);

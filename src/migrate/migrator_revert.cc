@@ -76,7 +76,7 @@ int Migrator::Down(int count) {
   files_ = ReadBeforeConnecting(source_, driver_);
   try {
     CancelOnInterrupt cancel(interrupt_, driver_);
-    ScopedMigrationLock lock(driver_, clock_, console_, interrupt_, LockOptions());
+    ScopedMigrationLock lock(driver_, driver_, clock_, console_, interrupt_, LockOptions());
     RereadIfServerLexesOtherwise(source_, driver_, &files_);
     MigrationPlan plan = MakePlan(files_, ReadHistory(false));
     ThrowIfProblems(IntegrityProblems(plan, true), "refusing to revert; nothing was changed:");

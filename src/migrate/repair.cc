@@ -110,7 +110,7 @@ int RepairHistory(const MigratorContext& c, const std::vector<Migration>& files,
                   const RepairOptions& options) {
   try {
     CancelOnInterrupt cancel(c.interrupt, c.driver);
-    ScopedMigrationLock lock(c.driver, c.clock, c.console, c.interrupt,
+    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.console, c.interrupt,
                              {c.settings().lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     std::vector<HistoryRow> rows;

@@ -12,7 +12,7 @@ using ReadFiles = std::vector<Migration> (MigrationSource::*)();
 /// (source->*read)(), and when that fails with standard_conforming_strings
 /// on but not with it off, asks the server which one it uses.
 std::vector<Migration> ReadAskingTheServerIfBroken(MigrationSource* source,
-                                                   DatabaseDriver* driver, ReadFiles read) {
+                                                   Session* session, ReadFiles read) {
   try {
     return (source->*read)();
   } catch (const UserError&) {
@@ -24,8 +24,8 @@ std::vector<Migration> ReadAskingTheServerIfBroken(MigrationSource* source,
     bool server_off = false;
     try {
       lexed_off = (source->*read)();
-      driver->Connect();
-      server_off = !driver->StandardConformingStrings();
+      session->Connect();
+      server_off = !session->StandardConformingStrings();
     } catch (const std::exception&) {
       // Broken either way, or no server to ask: the default's error stands.
     }
@@ -40,26 +40,26 @@ std::vector<Migration> ReadAskingTheServerIfBroken(MigrationSource* source,
 }  // namespace
 
 std::vector<Migration> ReadBeforeConnecting(MigrationSource* source,
-                                            DatabaseDriver* driver) {
-  return ReadAskingTheServerIfBroken(source, driver, &MigrationSource::ReadAll);
+                                            Session* session) {
+  return ReadAskingTheServerIfBroken(source, session, &MigrationSource::ReadAll);
 }
 
 std::vector<Migration> ReadIndexBeforeConnecting(MigrationSource* source,
-                                                 DatabaseDriver* driver) {
-  return ReadAskingTheServerIfBroken(source, driver, &MigrationSource::ReadIndex);
+                                                 Session* session) {
+  return ReadAskingTheServerIfBroken(source, session, &MigrationSource::ReadIndex);
 }
 
-void RereadIfServerLexesOtherwise(MigrationSource* source, DatabaseDriver* driver,
+void RereadIfServerLexesOtherwise(MigrationSource* source, Session* session,
                                   std::vector<Migration>* files) {
-  bool server = driver->StandardConformingStrings();
+  bool server = session->StandardConformingStrings();
   if (source->split_options().standard_conforming_strings == server) return;
   source->SetSplitOptions(SqlSplitOptions{server});
   *files = source->ReadAll();
 }
 
-void FollowServerLexing(MigrationSource* source, DatabaseDriver* driver,
+void FollowServerLexing(MigrationSource* source, Session* session,
                         std::vector<Migration>* files) {
-  bool server = driver->StandardConformingStrings();
+  bool server = session->StandardConformingStrings();
   if (source->split_options().standard_conforming_strings == server) return;
   source->SetSplitOptions(SqlSplitOptions{server});
   bool lexed = std::any_of(files->begin(), files->end(),

@@ -44,15 +44,15 @@ class LostOutcomeTest : public SlugwrightPgTest {
 TEST_F(LostOutcomeTest, AHistoryRowOfAnotherRunIsNotThisRunsCommit) {
   std::unique_ptr<PostgresDriver> other = Driver();
   other->CreateHistoryTables();
-  other->ApplyUp(Make(1), false, Run("run-of-the-waiter"), DatabaseDriver::Wrap::kOwnTransaction);
+  other->ApplyUp(Make(1), false, Run("run-of-the-waiter"), HistoryStore::Wrap::kOwnTransaction);
   std::unique_ptr<PostgresDriver> ours = Driver();
-  ours->ApplyUp(Make(2), false, Run("run-cut-off"), DatabaseDriver::Wrap::kOwnTransaction);
+  ours->ApplyUp(Make(2), false, Run("run-cut-off"), HistoryStore::Wrap::kOwnTransaction);
 
   EXPECT_EQ(ours->ReadOutcomeOnNewSession(1),
-            DatabaseDriver::LostOutcome::kAppliedByAnotherRun);
-  EXPECT_EQ(ours->ReadOutcomeOnNewSession(2), DatabaseDriver::LostOutcome::kApplied);
-  EXPECT_EQ(ours->ReadOutcomeOnNewSession(3), DatabaseDriver::LostOutcome::kRolledBack);
-  EXPECT_EQ(other->ReadOutcomeOnNewSession(1), DatabaseDriver::LostOutcome::kApplied);
+            HistoryStore::LostOutcome::kAppliedByAnotherRun);
+  EXPECT_EQ(ours->ReadOutcomeOnNewSession(2), HistoryStore::LostOutcome::kApplied);
+  EXPECT_EQ(ours->ReadOutcomeOnNewSession(3), HistoryStore::LostOutcome::kRolledBack);
+  EXPECT_EQ(other->ReadOutcomeOnNewSession(1), HistoryStore::LostOutcome::kApplied);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,9 +16,10 @@
 #include <pqxx/connection>
 #include <pqxx/result>
 
-/// DatabaseDriver for PostgreSQL on libpqxx: one session (the lock and the
-/// migrations share it), application_name identifying the run, TCP
-/// keepalives so a dead peer's lock is released within minutes.
+/// DatabaseDriver for PostgreSQL on libpqxx: one session plays every role
+/// (the lock and the migrations share it), application_name identifying
+/// the run, TCP keepalives so a dead peer's lock is released within
+/// minutes. The methods below are grouped by the role that declares them.
 class PostgresDriver : public DatabaseDriver {
  public:
   /// `redactor` scrubs every error message; `application_name` says who is
@@ -26,23 +28,28 @@ class PostgresDriver : public DatabaseDriver {
                  std::string application_name, const Redactor* redactor);
   ~PostgresDriver() override;
 
+  // Session (migrate/session.h).
   std::string Describe() const override;
   void Connect() override;
   void CheckSessionIsDirect(bool allow_session_pooler) override;
   /// Read in CheckSessionIsDirect's round trip, or with one SHOW if that
   /// did not run on this connection.
   bool StandardConformingStrings() override;
+  void SetTimeouts(double lock_timeout, double statement_timeout) override;
+  void ExecuteStatement(const std::string& sql) override;
+  std::string BlockedBy() noexcept override;
+  void Cancel() noexcept override;
+  int queries_sent() const override { return queries_sent_; }
+
+  // LockBackend (migrate/lock_backend.h).
   bool TryLock() override;
   bool Unlock() override;
   std::vector<LockHolder> LockHolders() override;
   bool LockHasWaiters() override;
+
+  // HistoryStore (migrate/history_store.h).
   bool ReadHistory(std::vector<HistoryRow>* rows) override;
   void CreateHistoryTables() override;
-  void SetTimeouts(double lock_timeout, double statement_timeout) override;
-  std::vector<std::string> OtherHistoryTables() override;
-  LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept override;
-  void RecordRename(int64_t old_version, const Migration& renamed,
-                    const RunInfo& run) override;
   void Begin() override;
   void Commit() override;
   void Rollback() override;
@@ -51,31 +58,37 @@ class PostgresDriver : public DatabaseDriver {
   void ApplyDown(const Migration& migration, const RunInfo& run, Wrap wrap) override;
   void StartUnfinished(const Migration& migration, int statements_total,
                        bool out_of_order, const RunInfo& run) override;
-  void ExecuteStatement(const std::string& sql) override;
   void RecordProgress(int64_t version, int statements_done) override;
   void FinishUnfinished(const Migration& migration, const RunInfo& run) override;
   void FailUnfinished(const Migration& migration, int statements_done,
                       const std::string& error, const RunInfo& run) override;
   void ForgetMigration(const Migration& migration, const RunInfo& run) override;
+  void RecordEvent(const std::string& event, int64_t version, const std::string& name,
+                   const std::string& detail, const RunInfo& run) noexcept override;
+  LostOutcome ReadOutcomeOnNewSession(int64_t version) noexcept override;
+
+  // HistoryRepair (migrate/history_repair.h).
+  void RecordRename(int64_t old_version, const Migration& renamed,
+                    const RunInfo& run) override;
   void DeleteHistoryRow(int64_t version, const std::string& detail,
                         const RunInfo& run) override;
   void MarkApplied(int64_t version, const std::string& checksum,
                    const RunInfo& run) override;
   void UpdateChecksum(int64_t version, const std::string& checksum,
                       const RunInfo& run) override;
-  void RecordEvent(const std::string& event, int64_t version, const std::string& name,
-                   const std::string& detail, const RunInfo& run) noexcept override;
-  std::vector<std::string> InvalidIndexes() override;
-  std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
   void RecordAdopted(const Migration& migration, const std::string& detail,
                      const RunInfo& run) override;
+
+  // ForeignTables (migrate/foreign_tables.h).
   std::map<std::string, std::vector<std::string>> ForeignTableColumns(
       const std::vector<std::string>& tables) override;
   std::vector<std::vector<std::string>> ReadForeignTable(
       const std::string& table, const std::vector<std::string>& columns) override;
-  void Cancel() noexcept override;
-  std::string BlockedBy() noexcept override;
-  int queries_sent() const override { return queries_sent_; }
+  std::vector<std::string> OtherHistoryTables() override;
+
+  // SchemaInspection (migrate/schema_inspection.h).
+  std::vector<std::string> InvalidIndexes() override;
+  std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
 
  private:
   /// A result as text; a NULL reads as "" with its flag set.

@@ -92,7 +92,7 @@ std::vector<std::string> PostgresDriver::OtherHistoryTables() {
   return names;
 }
 
-DatabaseDriver::LostOutcome PostgresDriver::ReadOutcomeOnNewSession(
+HistoryStore::LostOutcome PostgresDriver::ReadOutcomeOnNewSession(
     int64_t version) noexcept {
   try {
     std::unique_ptr<pqxx::connection> fresh;

@@ -1,7 +1,7 @@
-// The DatabaseDriver contract suite (testing/driver_contract.h) on
-// PostgresDriver, each check on a fresh database of the shared test
-// cluster; migrate/fake_driver_contract_test.cc runs the same checks on the
-// fake.
+// The driver contract suites (testing/driver_contract.h) on
+// PostgresDriver, which plays every role, each check on a fresh database of
+// the shared test cluster; migrate/fake_driver_contract_test.cc runs the
+// same checks on the fakes.
 
 #include <memory>
 
@@ -23,7 +23,13 @@ class PostgresDriverUnderContract : public DriverUnderContract {
                                                HistoryTableName(), "slugwright contract",
                                                &redactor_);
   }
-  DatabaseDriver& driver() override { return *driver_; }
+  Session& session() override { return *driver_; }
+  LockBackend* lock() override { return driver_.get(); }
+  HistoryStore* history() override { return driver_.get(); }
+  HistoryRepair* repair() override { return driver_.get(); }
+  ForeignTables* foreign_tables() override { return driver_.get(); }
+  SchemaInspection* inspection() override { return driver_.get(); }
+
   /// A session of its own takes the lock, and unlocks it before closing
   /// (so the lock is free when the handle is gone, not once the server
   /// has noticed the closed session).
@@ -35,6 +41,23 @@ class PostgresDriverUnderContract : public DriverUnderContract {
       delete session;
     });
   }
+  /// On a session of its own, in the public schema the driver's session
+  /// sees as current.
+  void CreateForeignTable(const std::string& table, const std::vector<std::string>& columns,
+                          const std::vector<std::vector<std::string>>& rows) override {
+    std::unique_ptr<SqlSession> other = db_.Connect();
+    std::string definition;
+    for (const std::string& column : columns)
+      definition += (definition.empty() ? "" : ", ") + other->QuoteName(column) + " text";
+    std::string sql = "CREATE TABLE " + other->QuoteName(table) + " (" + definition + ");";
+    for (const auto& row : rows) {
+      std::string values;
+      for (const std::string& value : row)
+        values += (values.empty() ? "" : ", ") + other->Quote(value);
+      sql += " INSERT INTO " + other->QuoteName(table) + " VALUES (" + values + ");";
+    }
+    other->Query(sql);
+  }
   std::string secret() const override { return TestCluster().password(); }
 
  private:
@@ -43,12 +66,22 @@ class PostgresDriverUnderContract : public DriverUnderContract {
   std::unique_ptr<PostgresDriver> driver_;
 };
 
+const DriverContractTarget kPostgres{"Postgres", [] {
+                                       return std::unique_ptr<DriverUnderContract>(
+                                           new PostgresDriverUnderContract);
+                                     }};
+
 }  // namespace
 
-INSTANTIATE_TEST_SUITE_P(Postgres, DatabaseDriverContract,
-                         ::testing::Values(DriverContractTarget{
-                             "Postgres", [] {
-                               return std::unique_ptr<DriverUnderContract>(
-                                   new PostgresDriverUnderContract);
-                             }}),
-                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Postgres, SessionContract, ::testing::Values(kPostgres),
+                         DriverContractName);
+INSTANTIATE_TEST_SUITE_P(Postgres, LockBackendContract, ::testing::Values(kPostgres),
+                         DriverContractName);
+INSTANTIATE_TEST_SUITE_P(Postgres, HistoryStoreContract, ::testing::Values(kPostgres),
+                         DriverContractName);
+INSTANTIATE_TEST_SUITE_P(Postgres, HistoryRepairContract, ::testing::Values(kPostgres),
+                         DriverContractName);
+INSTANTIATE_TEST_SUITE_P(Postgres, ForeignTablesContract, ::testing::Values(kPostgres),
+                         DriverContractName);
+INSTANTIATE_TEST_SUITE_P(Postgres, SchemaInspectionContract, ::testing::Values(kPostgres),
+                         DriverContractName);

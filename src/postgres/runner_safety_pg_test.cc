@@ -60,7 +60,7 @@ TEST_F(RunnerSafetyTest, CopyFromStdinReachingTheServerIsAnErrorNamingIt) {
   copy.up_sql = "CREATE TABLE loaded (id int);\nCOPY loaded FROM STDIN;\nSELECT 1;";
   copy.checksum = "sha256:copy";
   try {
-    driver.ApplyUp(copy, false, run, DatabaseDriver::Wrap::kOwnTransaction);
+    driver.ApplyUp(copy, false, run, HistoryStore::Wrap::kOwnTransaction);
     ADD_FAILURE() << "COPY FROM STDIN was taken as success";
   } catch (const DatabaseError& e) {
     std::string message = e.what();
@@ -76,7 +76,7 @@ TEST_F(RunnerSafetyTest, CopyFromStdinReachingTheServerIsAnErrorNamingIt) {
   Migration next = copy;
   next.version = 20240102;
   next.up_sql = "CREATE TABLE after_copy (id int);";
-  driver.ApplyUp(next, false, run, DatabaseDriver::Wrap::kOwnTransaction);
+  driver.ApplyUp(next, false, run, HistoryStore::Wrap::kOwnTransaction);
   EXPECT_TRUE(db_.Exists("after_copy"));
   EXPECT_EQ(db_.HistoryCount(), 1);
   // And in autocommit (transaction:false) statements.
@@ -162,9 +162,9 @@ TEST_F(RunnerSafetyTest, ReadOutcomeOnNewSessionSeesACommittedMigrationAsApplied
   PostgresDriver driver(DatabaseTarget::Parse(db_.url()), HistoryTableName(),
                         "slugwright outcome test", &redactor);
   driver.Connect();
-  EXPECT_EQ(driver.ReadOutcomeOnNewSession(20240101), DatabaseDriver::LostOutcome::kApplied);
+  EXPECT_EQ(driver.ReadOutcomeOnNewSession(20240101), HistoryStore::LostOutcome::kApplied);
   EXPECT_EQ(driver.ReadOutcomeOnNewSession(20240102),
-            DatabaseDriver::LostOutcome::kRolledBack);
+            HistoryStore::LostOutcome::kRolledBack);
 }
 
 // ---- 8: a renamed applied migration -----------------------------------------

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "migrate/database_driver.h"
 #include "migrate/migration_plan.h"
 #include "migrate/release_settings.h"
+#include "migrate/run_info.h"
 #include "postgres/postgres_driver.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/rehearsal_copy.h"

@@ -53,7 +53,7 @@ bool Blocks(const std::string& mode) { return !LockModeBlocks(mode).empty(); }
 
 }  // namespace
 
-RehearsalObserver::RehearsalObserver(DatabaseDriver* session, const std::string& conninfo,
+RehearsalObserver::RehearsalObserver(SchemaInspection* session, const std::string& conninfo,
                                      const std::vector<const Migration*>& pending,
                                      Options options, Clock* clock)
     : session_(session),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "migrate/migration_observer.h"
+#include "migrate/schema_inspection.h"
 #include "rehearse/rehearsal_report.h"
 
 class Clock;
@@ -20,7 +21,7 @@ class SqlSession;
 ///   connection of its own, or, within a `transaction: all` batch, the
 ///   snapshot taken inside the batch);
 /// - inside each transactional migration's transaction, before COMMIT
-///   (DatabaseDriver::Inspect on the Migrator's session): its relation
+///   (SchemaInspection::Inspect on the Migrator's session): its relation
 ///   locks from pg_locks (`pid = pg_backend_pid()`) and the relfilenodes
 ///   again, so rewritten relations (a new relfilenode) and created ones
 ///   are known;
@@ -41,12 +42,13 @@ class RehearsalObserver : public MigrationObserver {
     int64_t exact_count_max_bytes = int64_t{256} << 20;
   };
 
-  /// `session` is the driver the Migrator applies with; `conninfo` opens
+  /// `session` is the driver the Migrator applies with, of which the
+  /// observer needs only the inspection role; `conninfo` opens
   /// the observer's own connection to the same (scratch) database.
   /// `pending` lists the migrations the run should apply, in order;
   /// `clock` times the migrations and the observer's own queries.
   /// Throws std::runtime_error when the connection fails.
-  RehearsalObserver(DatabaseDriver* session, const std::string& conninfo,
+  RehearsalObserver(SchemaInspection* session, const std::string& conninfo,
                     const std::vector<const Migration*>& pending, Options options,
                     Clock* clock);
   ~RehearsalObserver() override;
@@ -95,7 +97,7 @@ class RehearsalObserver : public MigrationObserver {
   void MeasureSizes(Record* record);
   std::vector<std::vector<std::string>> OwnQuery(const std::string& sql);
 
-  DatabaseDriver* session_;
+  SchemaInspection* session_;
   std::unique_ptr<SqlSession> own_session_;
   Clock* clock_;
   Options options_;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "migrate/database_driver.h"
+#include "migrate/migration_history.h"
 #include "postgres/database_url.h"
 #include "postgres/postgres_driver.h"
 

@@ -265,7 +265,7 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   std::string unsafe = CheckReleaseSettings(s);
   if (!down && !unsafe.empty()) throw UserError(kExitUsage, unsafe);
   try {
-    ScopedMigrationLock lock(c.driver, c.clock, c.console, c.interrupt,
+    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.console, c.interrupt,
                              {s.lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     c.driver->CreateHistoryTables();

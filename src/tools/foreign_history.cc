@@ -178,9 +178,9 @@ ForeignHistory UpToVersion(int64_t version) {
   return h;
 }
 
-ForeignHistory ReadForeignHistory(DatabaseDriver* driver, ForeignTool tool) {
+ForeignHistory ReadForeignHistory(ForeignTables* tables, ForeignTool tool) {
   const ForeignToolInfo& info = InfoFor(tool);
-  return ParseForeignRows(tool, driver->ReadForeignTable(info.table, info.columns));
+  return ParseForeignRows(tool, tables->ReadForeignTable(info.table, info.columns));
 }
 
 AdoptionPlan MatchForeignHistory(const std::vector<Migration>& files,
@@ -221,9 +221,9 @@ std::string DescribeForeignTable(ForeignTool tool) {
   return std::string(info.name) + "'s `" + info.table + "`";
 }
 
-std::string ForeignHistoryFound(DatabaseDriver* driver) {
+std::string ForeignHistoryFound(ForeignTables* tables) {
   std::vector<ForeignTool> tools =
-      DetectForeignTools(driver->ForeignTableColumns(ForeignTablesToLookFor()));
+      DetectForeignTools(tables->ForeignTableColumns(ForeignTablesToLookFor()));
   if (tools.empty()) return "";
   std::string found, commands;
   for (ForeignTool tool : tools) {
@@ -237,8 +237,8 @@ std::string ForeignHistoryFound(DatabaseDriver* driver) {
          "same --dir and database flags as this command:" + commands;
 }
 
-void RefuseIfForeignHistory(DatabaseDriver* driver) {
-  std::string found = ForeignHistoryFound(driver);
+void RefuseIfForeignHistory(ForeignTables* tables) {
+  std::string found = ForeignHistoryFound(tables);
   if (!found.empty())
     throw UserError(kExitIntegrity, "refusing to migrate; nothing was applied: " + found);
 }
@@ -266,14 +266,14 @@ std::vector<std::string> TablesCreatedBy(const std::string& sql) {
   return tables;
 }
 
-void RefuseIfSchemaAlreadyExists(DatabaseDriver* driver, const std::vector<Migration>& files) {
+void RefuseIfSchemaAlreadyExists(ForeignTables* tables, const std::vector<Migration>& files) {
   if (files.empty()) return;
   const Migration& first = files.front();
   std::vector<std::string> created = TablesCreatedBy(first.up_sql);
   if (created.empty()) return;
-  auto existing = driver->ForeignTableColumns(created);
+  auto existing = tables->ForeignTableColumns(created);
   if (existing.empty()) return;
-  std::vector<std::string> others = driver->OtherHistoryTables();
+  std::vector<std::string> others = tables->OtherHistoryTables();
   if (!others.empty())
     throw UserError(kExitIntegrity,
                     "refusing to migrate; nothing was applied: this history table does not "

@@ -7,15 +7,15 @@
 // and how its rows map onto slugwright's migration files. `migrate adopt`
 // imports that history; `up`/`release` refuse to start from nothing while
 // such a table exists; `command:` mode can read the tool's table around a
-// run. Database access goes through DatabaseDriver's two foreign-table
-// reads; everything else is pure and unit-tested.
+// run. Database access goes through the driver's ForeignTables role
+// (migrate/foreign_tables.h); everything else is pure and unit-tested.
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "migrate/database_driver.h"
+#include "migrate/foreign_tables.h"
 #include "migrate/migration.h"
 #include "migrate/migration_history.h"
 
@@ -51,7 +51,7 @@ std::string ForeignToolNames();
 std::vector<std::string> ForeignTablesToLookFor();
 
 /// Which tools' histories exist, from table name -> its columns (what
-/// DatabaseDriver::ForeignTableColumns returns). `schema_migrations` is
+/// ForeignTables::ForeignTableColumns returns). `schema_migrations` is
 /// golang-migrate's when it has a `dirty` column, Rails' when
 /// ar_internal_metadata exists, else dbmate's.
 std::vector<ForeignTool> DetectForeignTools(
@@ -89,8 +89,8 @@ ForeignHistory ParseForeignRows(ForeignTool tool,
                                 const std::vector<std::vector<std::string>>& rows);
 /// "Everything up to `version`", for `adopt --version V`.
 ForeignHistory UpToVersion(int64_t version);
-/// Reads the tool's table through `driver`. Throws DatabaseError.
-ForeignHistory ReadForeignHistory(DatabaseDriver* driver, ForeignTool tool);
+/// Reads the tool's table through `tables`. Throws DatabaseError.
+ForeignHistory ReadForeignHistory(ForeignTables* tables, ForeignTool tool);
 
 /// How the files relate to a foreign history and slugwright's own.
 struct AdoptionPlan {
@@ -119,13 +119,13 @@ std::string DescribeForeignTable(ForeignTool tool);
 /// When a known tool's history table exists: what it is and the exact
 /// adopt command, for `migrate status` and the refusal below; else "".
 /// Throws DatabaseError.
-std::string ForeignHistoryFound(DatabaseDriver* driver);
+std::string ForeignHistoryFound(ForeignTables* tables);
 
 /// For `up`/`release` when slugwright's history table does not exist yet:
 /// throws UserError(kExitIntegrity) naming the tool's table and the exact
 /// adopt command when a known tool's history table exists, so nothing the
 /// tool applied runs again. Throws DatabaseError.
-void RefuseIfForeignHistory(DatabaseDriver* driver);
+void RefuseIfForeignHistory(ForeignTables* tables);
 
 /// The tables `sql` creates (`CREATE [UNLOGGED] TABLE [IF NOT EXISTS] name`,
 /// not temporary ones), unqualified and unquoted, in order.
@@ -137,7 +137,7 @@ std::vector<std::string> TablesCreatedBy(const std::string& sql);
 /// (a schema made by hand or by an unknown tool), naming the table and the
 /// `migrate adopt --version V` command, so nothing runs twice. Throws
 /// DatabaseError.
-void RefuseIfSchemaAlreadyExists(DatabaseDriver* driver, const std::vector<Migration>& files);
+void RefuseIfSchemaAlreadyExists(ForeignTables* tables, const std::vector<Migration>& files);
 
 /// Throws UserError(kExitUsage) when the history table setting (--table /
 /// `table:`) names another tool's history table.

@@ -111,9 +111,9 @@ bool ResolveToolHistoryTable(const ReleaseSettings& s, ToolHistoryTable* out) {
   return true;
 }
 
-ToolHistorySnapshot ReadToolHistory(DatabaseDriver* driver, const ToolHistoryTable& table) {
+ToolHistorySnapshot ReadToolHistory(ForeignTables* tables, const ToolHistoryTable& table) {
   ToolHistorySnapshot snapshot;
-  auto columns = driver->ForeignTableColumns({table.table});
+  auto columns = tables->ForeignTableColumns({table.table});
   auto found = columns.find(table.table);
   if (found == columns.end()) return snapshot;
   const std::vector<std::string>& have = found->second;
@@ -124,7 +124,7 @@ ToolHistorySnapshot ReadToolHistory(DatabaseDriver* driver, const ToolHistoryTab
                         "command_history.column",
                         "", false);
   snapshot.exists = true;
-  for (const auto& row : driver->ReadForeignTable(table.table, {table.column}))
+  for (const auto& row : tables->ReadForeignTable(table.table, {table.column}))
     if (!row.empty()) snapshot.names.push_back(row[0]);
   std::sort(snapshot.names.begin(), snapshot.names.end(), ToolHistoryOrder);
   return snapshot;
@@ -196,12 +196,13 @@ MigrationStatus::Entry ToolEntry(MigrationStatus::State state, const std::string
 
 }  // namespace
 
-MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
+MigrationStatus ToolMigrationStatus(ForeignTables* tables, const std::string& database,
+                                    DiskInterface* disk,
                                     const ReleaseSettings& settings,
                                     const std::string& app_root) {
   MigrationStatus status;
   status.owner = settings.command;
-  status.database = driver->Describe();
+  status.database = database;
   ToolHistoryTable table;
   if (!ResolveToolHistoryTable(settings, &table)) {
     status.table = "(unknown)";
@@ -213,7 +214,7 @@ MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
     return status;
   }
   status.table = table.Describe();
-  ToolHistorySnapshot history = ReadToolHistory(driver, table);
+  ToolHistorySnapshot history = ReadToolHistory(tables, table);
   std::string dir = table.migrations_dir.empty() || app_root.empty()
                         ? table.migrations_dir
                         : app_root + "/" + table.migrations_dir;

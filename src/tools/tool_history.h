@@ -9,13 +9,13 @@
 // (SLUGWRIGHT_VERSIONS_APPLIED), for `on_failure: rollback-release` (one
 // undo per migration this run applied, newest first, each checked against
 // the table), and for `migrate status` (the tool's applied and pending
-// migrations). Reading goes through DatabaseDriver's foreign-table reads;
+// migrations). Reading goes through the driver's ForeignTables role;
 // everything else is pure.
 
 #include <string>
 #include <vector>
 
-#include "migrate/database_driver.h"
+#include "migrate/foreign_tables.h"
 #include "migrate/migration_status.h"
 #include "migrate/release_settings.h"
 
@@ -53,7 +53,7 @@ struct ToolHistorySnapshot {
 
 /// Reads the table; a missing table is `exists = false`. Throws
 /// DatabaseError.
-ToolHistorySnapshot ReadToolHistory(DatabaseDriver* driver, const ToolHistoryTable& table);
+ToolHistorySnapshot ReadToolHistory(ForeignTables* tables, const ToolHistoryTable& table);
 
 /// Whether `a` was applied before `b` by the tools' own rule: by leading
 /// version number, then by name (the file name order they all apply in).
@@ -85,9 +85,11 @@ bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
 /// `migrate status` in `command:` mode: the tool's applied rows and, when
 /// its directory is known (relative to `app_root`, "" for the working
 /// directory), its pending files, as a MigrationStatus whose `owner` is the
-/// command. Without a known table, an empty status that says the tool owns
-/// it (`problems`). Throws DatabaseError.
-MigrationStatus ToolMigrationStatus(DatabaseDriver* driver, DiskInterface* disk,
+/// command and whose `database` is `database` (Session::Describe). Without
+/// a known table, an empty status that says the tool owns it (`problems`).
+/// Throws DatabaseError.
+MigrationStatus ToolMigrationStatus(ForeignTables* tables, const std::string& database,
+                                    DiskInterface* disk,
                                     const ReleaseSettings& settings,
                                     const std::string& app_root);
 

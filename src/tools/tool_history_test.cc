@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "testing/fake_database_driver.h"
 #include "testing/fake_disk.h"
+#include "testing/fake_foreign_tables.h"
 
 namespace {
 
@@ -87,7 +87,7 @@ TEST(ToolHistoryTest, RowsRecordFilesByNameStemOrVersion) {
 }
 
 TEST(ToolHistoryTest, ReadsTheTableAndListsThePendingFiles) {
-  FakeDatabaseDriver driver;
+  FakeForeignTables driver;
   ToolHistoryTable table = Resolve("npx sequelize-cli db:migrate");
   EXPECT_FALSE(ReadToolHistory(&driver, table).exists);
   driver.foreign_tables["SequelizeMeta"] = {{"name"}, {{"2-b.js"}, {"1-a.js"}}};
@@ -108,7 +108,7 @@ TEST(ToolHistoryTest, ReadsTheTableAndListsThePendingFiles) {
 }
 
 TEST(ToolHistoryTest, AMissingColumnSaysWhichSettingNamesIt) {
-  FakeDatabaseDriver driver;
+  FakeForeignTables driver;
   driver.foreign_tables["my_history"] = {{"id", "filename"}, {}};
   ToolHistoryTable table = Resolve("./migrate", {"my_history", "name", ""});
   try {
