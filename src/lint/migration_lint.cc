@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/ascii.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
 #include "lint/lint_internal.h"
@@ -148,8 +149,7 @@ std::string Excerpt(const std::string& text) {
   std::string out;
   bool space = false;
   for (char c : text) {
-    bool is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (is_space) {
+    if (IsAsciiSpace(c)) {
       space = !out.empty();
       continue;
     }
