@@ -215,3 +215,18 @@ TEST(StatementClassifier, EmptyAndOddInputs) {
   ASSERT_EQ(1u, alter.actions.size());
   EXPECT_EQ(alter.actions[0].first, alter.actions[0].second);
 }
+
+// The text is lexed only as far as the classifier reads: a name of many
+// parts, or a statement whose facts lie far in, is lexed on to its end.
+TEST(StatementClassifier, ReadsPastTheFirstTokensWhenItMust) {
+  std::string parts = "a";
+  for (int i = 0; i < 30; ++i) parts += ".a";
+  ClassifiedStatement index = Classify("CREATE INDEX " + parts + " ON t (c)");
+  EXPECT_EQ("t", index.table.name);
+  std::string columns;
+  for (int i = 0; i < 40; ++i) columns += "c" + std::to_string(i) + ", ";
+  EXPECT_TRUE(Classify("COPY t (" + columns + "last) FROM STDIN").copy_from_stdin);
+  EXPECT_TRUE(Classify("ALTER TABLE t ADD COLUMN x int DEFAULT (" + columns +
+                       "1), DETACH PARTITION p CONCURRENTLY")
+                  .detaches_partition_concurrently);
+}
