@@ -80,13 +80,11 @@ std::string Join(const std::vector<SqlToken>& tokens, size_t begin, size_t end) 
 
 }  // namespace
 
-void StatementLinter::AlterTable(Cursor c) {
-  c.Word("if") && c.Word("exists");
-  c.Word("only");
-  QualifiedName table = c.Name();
+void StatementLinter::AlterTable(const ClassifiedStatement& s) {
+  const QualifiedName& table = s.name;
   if (table.name.empty()) return;
-  c.Symbol("*");
   bool is_new = IsNewTable(table);
+  Cursor c(&tokens_, s.actions.front().first, s.actions.front().second);
   if (c.Peek().IsWord("rename") && c.Peek(1).IsWord("to")) {
     int line = c.Take().line;
     c.Take();
@@ -101,17 +99,8 @@ void StatementLinter::AlterTable(Cursor c) {
     return Flag("rename-table", line, "renames " + table.Display() + " to " + renamed.name);
   }
   if (is_new) return;
-  size_t start = c.pos();
-  int depth = 0;
-  for (size_t i = start; i < tokens_.size(); ++i) {
-    if (tokens_[i].IsSymbol("(")) ++depth;
-    if (tokens_[i].IsSymbol(")")) --depth;
-    if (depth == 0 && tokens_[i].IsSymbol(",")) {
-      AlterAction(table, Cursor(&tokens_, start, i));
-      start = i + 1;
-    }
-  }
-  AlterAction(table, Cursor(&tokens_, start, tokens_.size()));
+  for (const auto& action : s.actions)
+    AlterAction(table, Cursor(&tokens_, action.first, action.second));
 }
 
 void StatementLinter::AlterAction(const QualifiedName& table, Cursor c) {

@@ -1,8 +1,9 @@
 #ifndef SLUGWRIGHT_LINT_LINT_INTERNAL_H_
 #define SLUGWRIGHT_LINT_LINT_INTERNAL_H_
 
-// The pieces migration_lint*.cc share: reading tokens, table names, the
-// batch's memory, and the linter of one statement. Not for other callers:
+// The pieces migration_lint*.cc share: table names, the batch's memory,
+// and the linter of one statement, which reads what the statement is from
+// the classifier (sql/statement_classifier.h). Not for other callers:
 // migration_lint.h is the interface.
 
 #include <map>
@@ -11,51 +12,21 @@
 #include <vector>
 
 #include "lint/migration_lint.h"
+#include "sql/statement_classifier.h"
+#include "sql/token_cursor.h"
 #include "sql/tokens.h"
 
 namespace lint_internal {
 
-/// `name` or `schema.name` (a database part is dropped), folded as
-/// PostgreSQL folds them; an empty name when there was none.
-struct QualifiedName {
-  std::string schema;
-  std::string name;
-  std::string Display() const;
-};
+/// Table, index and type names as the classifier reads them.
+using QualifiedName = SqlName;
+/// Reads tokens [pos, end) of a statement from the left.
+using Cursor = SqlTokenCursor;
 
 /// Same table: equal names, and equal schemas unless one is not given.
-bool SameName(const QualifiedName& a, const QualifiedName& b);
+inline bool SameName(const QualifiedName& a, const QualifiedName& b) { return SameSqlName(a, b); }
 bool Contains(const std::vector<QualifiedName>& names, const QualifiedName& name);
 void Remove(std::vector<QualifiedName>* names, const QualifiedName& name);
-
-/// Reads tokens [pos, end) of a statement from the left.
-class Cursor {
- public:
-  Cursor(const std::vector<SqlToken>* tokens, size_t pos, size_t end)
-      : tokens_(tokens), pos_(pos), end_(end) {}
-  bool AtEnd() const { return pos_ >= end_; }
-  size_t pos() const { return pos_; }
-  size_t end() const { return end_; }
-  /// The token `ahead` places on; an empty symbol past the end.
-  const SqlToken& Peek(size_t ahead = 0) const {
-    static const SqlToken kEnd;
-    return pos_ + ahead < end_ ? (*tokens_)[pos_ + ahead] : kEnd;
-  }
-  const SqlToken& Take() {
-    const SqlToken& t = Peek();
-    if (pos_ < end_) ++pos_;
-    return t;
-  }
-  /// Takes the next token when it is this word (or symbol).
-  bool Word(const char* word) { return Peek().IsWord(word) && (Take(), true); }
-  bool Symbol(const char* symbol) { return Peek().IsSymbol(symbol) && (Take(), true); }
-  QualifiedName Name();
-
- private:
-  const std::vector<SqlToken>* tokens_;
-  size_t pos_;
-  size_t end_;
-};
 
 }  // namespace lint_internal
 
@@ -100,12 +71,12 @@ class StatementLinter {
  private:
   void Flag(const std::string& rule, int line, const std::string& detail);
   bool IsNewTable(const QualifiedName& table) const;
-  void Create(Cursor c);
-  void DropIndex(Cursor c);
-  void DropTable(Cursor c);
-  void AlterType(Cursor c);
+  void CreateIndex(const ClassifiedStatement& s);
+  void DropIndex(const ClassifiedStatement& s);
+  void DropTable(const ClassifiedStatement& s);
+  void AlterType(const ClassifiedStatement& s);
   // alter_rules.cc
-  void AlterTable(Cursor c);
+  void AlterTable(const ClassifiedStatement& s);
   void AlterAction(const QualifiedName& table, Cursor c);
   void AddColumn(const QualifiedName& table, Cursor c);
   void AddConstraint(const QualifiedName& table, Cursor c);

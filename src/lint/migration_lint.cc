@@ -1,7 +1,6 @@
-// The lint rules' reading of statements (lint/migration_lint.h). Each statement
-// is tokenized (sql/tokens.h) and read just far enough to know
-// what it does to which table; ALTER TABLE's actions are in
-// alter_rules.cc.
+// The lint rules (lint/migration_lint.h). Each statement is tokenized
+// (sql/tokens.h) and classified (sql/statement_classifier.h), which says
+// what it does to which table; ALTER TABLE's actions are in alter_rules.cc.
 
 #include "lint/migration_lint.h"
 
@@ -10,16 +9,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/ascii.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
 #include "lint/lint_internal.h"
+#include "sql/statement_classifier.h"
 #include "sql/tokens.h"
 
 namespace lint_internal {
-
-bool SameName(const QualifiedName& a, const QualifiedName& b) {
-  return a.name == b.name && (a.schema.empty() || b.schema.empty() || a.schema == b.schema);
-}
 
 bool Contains(const std::vector<QualifiedName>& names, const QualifiedName& name) {
   return std::any_of(names.begin(), names.end(),
@@ -30,22 +27,6 @@ void Remove(std::vector<QualifiedName>* names, const QualifiedName& name) {
   names->erase(std::remove_if(names->begin(), names->end(),
                               [&](const QualifiedName& n) { return SameName(n, name); }),
                names->end());
-}
-
-std::string QualifiedName::Display() const {
-  return schema.empty() ? name : schema + "." + name;
-}
-
-QualifiedName Cursor::Name() {
-  QualifiedName result;
-  if (!Peek().IsName()) return result;
-  result.name = Take().text;
-  while (Peek().IsSymbol(".") && Peek(1).IsName()) {
-    Take();
-    result.schema = result.name;
-    result.name = Take().text;
-  }
-  return result;
 }
 
 const LintRule& Rule(const std::string& id) {
@@ -74,104 +55,85 @@ bool StatementLinter::IsNewTable(const QualifiedName& table) const {
 }
 
 void StatementLinter::Run() {
-  Cursor c(&tokens_, 0, tokens_.size());
-  if (c.Word("alter")) {
-    if (c.Word("table")) return AlterTable(c);
-    if (c.Word("type")) return AlterType(c);
-  } else if (c.Word("create")) {
-    return Create(c);
-  } else if (c.Word("drop")) {
-    if (c.Word("index")) return DropIndex(c);
-    if (c.Word("table")) return DropTable(c);
-  } else if (c.Word("set")) {
-    c.Word("session") || c.Word("local");
-    if (c.Word("lock_timeout")) batch_->lock_timeout_set = true;
+  ClassifiedStatement s = ClassifyStatement(tokens_);
+  switch (s.kind) {
+    case StatementKind::kAlterTable:
+      return AlterTable(s);
+    case StatementKind::kAlterType:
+      return AlterType(s);
+    case StatementKind::kCreateTable:
+      if (!s.name.name.empty()) batch_->new_tables.push_back(s.name);
+      return;
+    case StatementKind::kCreateIndex:
+      return CreateIndex(s);
+    case StatementKind::kDropIndex:
+      return DropIndex(s);
+    case StatementKind::kDropTable:
+      return DropTable(s);
+    case StatementKind::kSet:
+      if (s.setting == "lock_timeout") batch_->lock_timeout_set = true;
+      break;
+    default:
+      break;
   }
+  // Another CREATE (a function's body) runs later, if ever.
+  if (!tokens_.empty() && tokens_.front().IsWord("create")) return;
   for (size_t i = 0; i + 2 < tokens_.size(); ++i)
     if (tokens_[i].IsWord("set_config") && tokens_[i + 1].IsSymbol("(") &&
         tokens_[i + 2].kind == SqlToken::Kind::kString && tokens_[i + 2].text == "lock_timeout")
       batch_->lock_timeout_set = true;
 }
 
-void StatementLinter::Create(Cursor c) {
-  c.Word("or") && c.Word("replace");
-  c.Word("global") || c.Word("local");
-  c.Word("temp") || c.Word("temporary") || c.Word("unlogged");
-  if (c.Word("table")) {
-    c.Word("if") && c.Word("not") && c.Word("exists");
-    QualifiedName table = c.Name();
-    if (!table.name.empty()) batch_->new_tables.push_back(table);
-    return;
-  }
-  c.Word("unique");
-  if (!c.Word("index")) return;
-  int line = c.Peek().line;
-  bool concurrently = c.Word("concurrently");
-  c.Word("if") && c.Word("not") && c.Word("exists");
-  QualifiedName index;
-  if (!c.Peek().IsWord("on")) index = c.Name();
-  if (!c.Word("on")) return;
-  c.Word("only");
-  QualifiedName table = c.Name();
+void StatementLinter::CreateIndex(const ClassifiedStatement& s) {
+  int line = s.after_keywords < tokens_.size() ? tokens_[s.after_keywords].line : 0;
+  const QualifiedName& table = s.table;
   if (table.name.empty()) return;
   if (IsNewTable(table)) {
-    if (!index.name.empty()) {
+    if (!s.name.name.empty()) {
       // An index lives in its table's schema.
+      QualifiedName index = s.name;
       if (index.schema.empty()) index.schema = table.schema;
       batch_->new_indexes.push_back(index);
     }
     return;
   }
-  if (concurrently) return;
+  if (!s.BuildsIndexBlockingWrites()) return;
   takes_strong_lock_ = true;
   Flag("create-index-locks-writes", line, "builds an index on " + table.Display() +
                                               " without CONCURRENTLY");
 }
 
-void StatementLinter::DropIndex(Cursor c) {
-  bool concurrently = c.Word("concurrently");
-  c.Word("if") && c.Word("exists");
-  int line = c.Peek().line;
+void StatementLinter::DropIndex(const ClassifiedStatement& s) {
   std::vector<std::string> existing;
-  while (!c.AtEnd()) {
-    QualifiedName index = c.Name();
-    if (index.name.empty()) break;
+  for (const QualifiedName& index : s.names) {
     if (Contains(batch_->new_indexes, index))
       Remove(&batch_->new_indexes, index);
     else
       existing.push_back(index.Display());
-    if (!c.Symbol(",")) break;
   }
-  if (concurrently || existing.empty()) return;
+  if (s.concurrently || existing.empty()) return;
   takes_strong_lock_ = true;
-  Flag("drop-index-locks-table", line, "drops " + JoinAlternatives(existing) +
-                                           " without CONCURRENTLY");
+  Flag("drop-index-locks-table", s.names.front().line,
+       "drops " + JoinAlternatives(existing) + " without CONCURRENTLY");
 }
 
-void StatementLinter::DropTable(Cursor c) {
-  c.Word("if") && c.Word("exists");
-  while (!c.AtEnd()) {
-    int line = c.Peek().line;
-    QualifiedName table = c.Name();
-    if (table.name.empty()) break;
+void StatementLinter::DropTable(const ClassifiedStatement& s) {
+  for (const QualifiedName& table : s.names) {
     if (IsNewTable(table)) {
       Remove(&batch_->new_tables, table);
     } else {
       takes_strong_lock_ = true;
-      Flag("drop-table", line, "drops " + table.Display());
+      Flag("drop-table", table.line, "drops " + table.Display());
     }
-    if (!c.Symbol(",")) break;
   }
 }
 
-void StatementLinter::AlterType(Cursor c) {
-  int line = c.Peek().line;
-  QualifiedName type = c.Name();
-  if (!c.Word("add") || !c.Word("value")) return;
+void StatementLinter::AlterType(const ClassifiedStatement& s) {
+  if (!s.adds_enum_value) return;
   takes_strong_lock_ = true;
   if (context_.in_transaction && context_.options->postgres_major < 12)
-    Flag("enum-add-value-in-transaction", line,
-         "adds a value to " + type.Display() + " in a migration that runs in a transaction, "
+    Flag("enum-add-value-in-transaction", s.name.line,
+         "adds a value to " + s.name.Display() + " in a migration that runs in a transaction, "
          "for PostgreSQL " + std::to_string(context_.options->postgres_major));
 }
 
@@ -187,8 +149,7 @@ std::string Excerpt(const std::string& text) {
   std::string out;
   bool space = false;
   for (char c : text) {
-    bool is_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (is_space) {
+    if (IsAsciiSpace(c)) {
       space = !out.empty();
       continue;
     }

@@ -1,70 +1,22 @@
 #ifndef SLUGWRIGHT_MIGRATE_DIRECTORY_SOURCE_H_
 #define SLUGWRIGHT_MIGRATE_DIRECTORY_SOURCE_H_
 
+// The migrations directory: its listing, each file read in whichever
+// format its name says (migrate/migration_file.h), and the files of one
+// version assembled into one Migration.
+
 #include <cstddef>
-#include <cstdint>
-#include <ctime>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "migrate/migration.h"
+// What callers of DirectorySource use with it: file names, one file's
+// parsing, and `migrate new`.
+#include "migrate/migration_file.h"
+#include "migrate/migration_file_name.h"
+#include "migrate/new_migration.h"
 
 struct DiskInterface;
-
-/// The largest migration file slugwright reads.
-constexpr size_t kMaxMigrationFileBytes = 16 * 1024 * 1024;
-
-/// The ways a migration file can be named.
-enum class MigrationFileKind {
-  /// `<version>_<name>.sql`, holding a `-- migrate:up` section and an
-  /// optional `-- migrate:down` section (as dbmate writes them).
-  kDbmate,
-  /// `<version>_<name>.up.sql`: plain SQL (as golang-migrate writes them).
-  kUp,
-  /// `<version>_<name>.down.sql`: plain SQL undoing the `.up.sql` beside it.
-  kDown,
-};
-
-/// A migration file's name taken apart.
-struct MigrationFileName {
-  MigrationFileKind kind = MigrationFileKind::kDbmate;
-  /// The leading digits (at most 18; leading zeros allowed).
-  int64_t version = 0;
-  /// What follows the version and `_`, without the extension.
-  std::string name;
-  /// The file name without `.sql`, `.up.sql` or `.down.sql`: a down file
-  /// belongs to the up file with the same stem.
-  std::string stem;
-};
-
-/// True for the directory entries DirectorySource reads: names ending in
-/// `.sql` (in any case) that do not start with `.`. Everything else in a
-/// migrations directory is ignored.
-bool IsMigrationFileName(std::string_view file_name);
-
-/// Takes apart the last component of `path`, which IsMigrationFileName
-/// accepts. Throws UserError(kExitUsage) naming the file unless it is
-/// `<digits>_<name>.sql`, `.up.sql` or `.down.sql` with at most 18 digits
-/// and a non-empty name without control characters.
-MigrationFileName ParseMigrationFileName(const std::string& path);
-
-/// Parses the migration file at `path` whose bytes are `contents`: the part
-/// of DirectorySource that needs no disk. The name says the format:
-///  - dbmate style fills the whole Migration;
-///  - `.up.sql` fills all but the down fields;
-///  - `.down.sql` fills version, name and the down fields only, for
-///    DirectorySource to merge with its `.up.sql`.
-/// A down section or file holding no statement means there is no down
-/// migration (has_down false). Throws UserError(kExitUsage) naming the file
-/// (and line) for: more than kMaxMigrationFileBytes, an empty file, a NUL
-/// byte, invalid UTF-8, a missing or misplaced marker, SQL before
-/// `-- migrate:up`, an unknown option, an up section without SQL, or an
-/// unterminated string, dollar-quoted body or comment. The SQL is lexed as
-/// `options` say (standard_conforming_strings).
-Migration ParseMigrationFile(const std::string& path,
-                             std::string_view contents,
-                             const SqlSplitOptions& options = {});
 
 /// Migrations read from a directory of `.sql` files. Hidden files, other
 /// files and subdirectories are ignored. ReadAll reads and checks every
@@ -115,14 +67,5 @@ class DirectorySource : public MigrationSource {
   DiskInterface* disk_;
   std::string dir_;
 };
-
-/// `migrate new NAME`: creates `<dir>/<YYYYMMDDHHMMSS>_<name>.sql` (the UTC
-/// time `now`) holding an empty `-- migrate:up` / `-- migrate:down`
-/// template, creating `dir` if needed, and returns its path. Throws
-/// UserError(kExitUsage) for a name other than letters, digits, `_` and
-/// `-`, when a migration with that version already exists, or when the
-/// file cannot be written.
-std::string CreateMigrationFile(DiskInterface* disk, const std::string& dir,
-                                const std::string& name, std::time_t now);
 
 #endif  // SLUGWRIGHT_MIGRATE_DIRECTORY_SOURCE_H_

@@ -6,13 +6,13 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
 #include "base/duration.h"
 #include "base/text.h"
 #include "rehearse/rehearsal_lint.h"
+#include "sql/statement_classifier.h"
 
 namespace {
 
@@ -90,11 +90,9 @@ std::string RelationKindName(char kind) {
 }
 
 bool HasNonConcurrentIndexBuild(const std::vector<std::string>& statements) {
-  static const std::regex kCreateIndex(R"(^\s*CREATE\s+(UNIQUE\s+)?INDEX\b(?!\s+CONCURRENTLY\b))",
-                                       std::regex::icase);
-  for (const std::string& s : statements)
-    if (std::regex_search(s, kCreateIndex)) return true;
-  return false;
+  return std::any_of(statements.begin(), statements.end(), [](const std::string& s) {
+    return ClassifyStatement(s).BuildsIndexBlockingWrites();
+  });
 }
 
 void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m) {

@@ -2,37 +2,23 @@
 
 #include <array>
 
+#include "base/ascii.h"
 #include "base/exit_codes.h"
 
 namespace {
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-         c == '\v';
-}
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 /// A byte that may begin an identifier or a dollar-quote tag: a letter, an
 /// underscore or any byte of a non-ASCII character.
 bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return IsAsciiLetter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 /// A byte that may continue a dollar-quote tag.
-bool IsTagCont(char c) { return IsIdentStart(c) || IsDigit(c); }
+bool IsTagCont(char c) { return IsIdentStart(c) || IsAsciiDigit(c); }
 
 /// A byte that may continue an identifier: unlike a tag, `$` is allowed, so
 /// `a$b$` is one identifier and not the start of a dollar quote.
 bool IsIdentCont(char c) { return IsTagCont(c) || c == '$'; }
-
-std::string AsciiLower(std::string_view word) {
-  std::string lower(word);
-  for (char& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return lower;
-}
 
 /// Walks a script once, token by token, collecting statements.
 class Splitter {
@@ -192,8 +178,8 @@ bool Splitter::SkipQuoted(size_t start, char quote, bool backslash_escapes,
 bool Splitter::SkipDollar(SqlSplitError* error) {
   size_t start = pos_;
   size_t k = pos_ + 1;
-  if (k < s_.size() && IsDigit(s_[k])) {
-    while (k < s_.size() && IsDigit(s_[k])) ++k;
+  if (k < s_.size() && IsAsciiDigit(s_[k])) {
+    while (k < s_.size() && IsAsciiDigit(s_[k])) ++k;
     pos_ = k;
     return true;
   }
@@ -302,7 +288,7 @@ bool Splitter::Run(std::vector<SqlStatement>* statements,
   while (pos_ < s_.size()) {
     char c = s_[pos_];
     char next = pos_ + 1 < s_.size() ? s_[pos_ + 1] : '\0';
-    if (IsSpace(c)) {
+    if (IsAsciiSpace(c)) {
       ++pos_;
       continue;
     }

@@ -6,7 +6,8 @@
 #include "sql/splitter.h"
 
 /// Statements a migration cannot run the way slugwright would send it,
-/// found when the file is read: before anything connects.
+/// found when the file is read: before anything connects. What a statement
+/// is comes from the classifier (sql/statement_classifier.h).
 ///
 /// Returns "" when `statement` can run in a migration that runs in one
 /// transaction (`in_transaction`) or statement by statement; otherwise why
@@ -29,7 +30,8 @@ std::string CheckStatement(const SqlStatement& statement, bool in_transaction,
                            const std::string& annotation);
 
 /// Whether PostgreSQL refuses `statement` inside a transaction block
-/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ... as listed above).
+/// (`CREATE INDEX CONCURRENTLY`, `VACUUM`, ... as listed above:
+/// ClassifiedStatement::CannotRunInTransaction).
 bool CannotRunInTransaction(const SqlStatement& statement);
 
 #endif  // SLUGWRIGHT_SQL_STATEMENT_RULES_H_

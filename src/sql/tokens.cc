@@ -1,13 +1,13 @@
 #include "sql/tokens.h"
 
+#include "base/ascii.h"
+
 namespace {
 
 bool IsIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return IsAsciiLetter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsIdentCont(char c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
+bool IsIdentCont(char c) { return IsIdentStart(c) || IsAsciiDigit(c) || c == '$'; }
 bool IsOperatorChar(char c) {
   return std::string_view("+-*/<>=~!@#%^&|`?").find(c) != std::string_view::npos;
 }
@@ -18,12 +18,16 @@ class Lexer {
  public:
   Lexer(std::string_view s, int first_line) : s_(s), line_(first_line) {}
 
-  SqlTokens Run() {
+  SqlTokens Run(size_t max_tokens) {
     SqlTokens out;
     while (pos_ < s_.size()) {
       char c = s_[pos_];
       token_line_ = line_;
-      if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '\f' || c == '\v') {
+      if (out.tokens.size() >= max_tokens && !IsAsciiSpace(c)) {
+        out.truncated = true;
+        break;
+      }
+      if (IsAsciiSpace(c)) {
         Advance();
       } else if (c == '-' && Next() == '-') {
         ReadLineComment(&out);
@@ -40,7 +44,7 @@ class Lexer {
         Push(&out, SqlToken::Kind::kString, ReadDollarQuoted());
       } else if (IsIdentStart(c)) {
         Push(&out, SqlToken::Kind::kWord, ReadWord());
-      } else if (IsDigit(c) || (c == '.' && IsDigit(Next()))) {
+      } else if (IsAsciiDigit(c) || (c == '.' && IsAsciiDigit(Next()))) {
         Push(&out, SqlToken::Kind::kNumber, ReadWhile(&Lexer::IsNumberChar));
       } else if (c == ':' && Next() == ':') {
         Advance();
@@ -58,7 +62,7 @@ class Lexer {
   }
 
  private:
-  static bool IsNumberChar(char c) { return IsDigit(c) || c == '.' || c == 'e' || c == 'E' || c == '_'; }
+  static bool IsNumberChar(char c) { return IsAsciiDigit(c) || c == '.' || c == 'e' || c == 'E' || c == '_'; }
   static bool IsOperator(char c) { return IsOperatorChar(c); }
 
   char Next() const { return pos_ + 1 < s_.size() ? s_[pos_ + 1] : '\0'; }
@@ -85,7 +89,7 @@ class Lexer {
     std::string word;
     while (pos_ < s_.size() && IsIdentCont(s_[pos_])) {
       char c = s_[pos_];
-      word += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      word += AsciiLower(c);
       Advance();
     }
     return word;
@@ -153,8 +157,8 @@ class Lexer {
   /// the `$` does not start one (`$1`, a lone `$`).
   size_t DollarTagEnd() const {
     size_t k = pos_ + 1;
-    if (k < s_.size() && IsDigit(s_[k])) return std::string_view::npos;
-    while (k < s_.size() && (IsIdentStart(s_[k]) || IsDigit(s_[k]))) ++k;
+    if (k < s_.size() && IsAsciiDigit(s_[k])) return std::string_view::npos;
+    while (k < s_.size() && (IsIdentStart(s_[k]) || IsAsciiDigit(s_[k]))) ++k;
     return k < s_.size() && s_[k] == '$' ? k : std::string_view::npos;
   }
 
@@ -179,6 +183,6 @@ class Lexer {
 
 }  // namespace
 
-SqlTokens TokenizeSql(std::string_view text, int first_line) {
-  return Lexer(text, first_line).Run();
+SqlTokens TokenizeSql(std::string_view text, int first_line, size_t max_tokens) {
+  return Lexer(text, first_line).Run(max_tokens);
 }

@@ -8,6 +8,8 @@
 // lexer: the splitter (sql/splitter.h) has already refused unterminated
 // constructs, and whatever the lexer is given it ends without failing.
 
+#include <cstddef>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,12 +41,16 @@ struct SqlComment {
 struct SqlTokens {
   std::vector<SqlToken> tokens;
   std::vector<SqlComment> comments;
-  /// The line the text ends on.
+  /// The line the text ends on (where the lexer stopped, when truncated).
   int last_line = 0;
+  /// The lexer stopped after `max_tokens` tokens with text left over.
+  bool truncated = false;
 };
 
 /// Lexes `text`, whose first byte is on `first_line`; LF, CRLF and a lone
-/// CR each end a line.
-SqlTokens TokenizeSql(std::string_view text, int first_line);
+/// CR each end a line. Stops after `max_tokens` tokens (and the comments
+/// before them), for a reader that needs only a statement's first words.
+SqlTokens TokenizeSql(std::string_view text, int first_line,
+                      size_t max_tokens = std::numeric_limits<size_t>::max());
 
 #endif  // SLUGWRIGHT_SQL_TOKENS_H_

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <set>
 
 #include "base/exit_codes.h"
 #include "sql/splitter.h"
+#include "sql/statement_classifier.h"
 
 namespace {
 
@@ -244,24 +244,15 @@ void RefuseIfForeignHistory(ForeignTables* tables) {
 }
 
 std::vector<std::string> TablesCreatedBy(const std::string& sql) {
-  static const std::regex kCreateTable(
-      R"(^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))?))",
-      std::regex::icase);
   std::vector<SqlStatement> statements;
   SqlSplitError error;
   std::vector<std::string> tables;
   if (!SplitSql(sql, 1, &statements, &error)) return tables;
   for (const SqlStatement& st : statements) {
-    std::smatch m;
-    if (!std::regex_search(st.text, m, kCreateTable)) continue;
-    std::string name = m[1].str();
-    if (name.back() == '"') {  // the last component, quoted: as written
-      size_t open = name.rfind('"', name.size() - 2);
-      name = name.substr(open + 1, name.size() - open - 2);
-    } else {  // unquoted: folded to lower case, as PostgreSQL does
-      name = Lower(name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1));
-    }
-    tables.push_back(name);
+    // A temporary table ends with the session that made it.
+    ClassifiedStatement s = ClassifyStatement(st.text);
+    if (s.kind == StatementKind::kCreateTable && !s.temporary && !s.name.name.empty())
+      tables.push_back(s.name.name);  // folded as PostgreSQL folds it
   }
   return tables;
 }
