@@ -69,11 +69,12 @@ struct MigrationLockOptions {
 };
 
 /// The preamble of every command that writes the history: connects
-/// `session`, refuses a session-mode pooler, takes `lock` (on that session), and releases
-/// it when it goes out of scope (on every exit path, also when the
-/// constructor itself throws after taking it). Throws UserError: 1 for an
-/// unreachable server, 3 when the lock was not acquired in time, 130/143
-/// when interrupted while waiting or just after. `interrupt` may be null.
+/// `session`, refuses a session-mode pooler, takes `lock` (the migration
+/// lock of that session), and releases it when it goes out of scope (on
+/// every exit path, also when the constructor itself throws after taking
+/// it). Throws UserError: 1 for an unreachable server, 3 when the lock was
+/// not acquired in time, 130/143 when interrupted while waiting or just
+/// after. `interrupt` may be null.
 class ScopedMigrationLock {
  public:
   ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock, Console* console,

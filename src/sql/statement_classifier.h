@@ -76,8 +76,9 @@ struct ClassifiedStatement {
   /// table; ALTER TYPE: the type.
   SqlName name;
   /// CREATE INDEX: the table it is built on (empty without ON and a name).
-  /// ALTER TABLE: ONLY given.
   SqlName table;
+  /// CREATE INDEX ... ON ONLY, ALTER TABLE ONLY: not the partitions or
+  /// children.
   bool only = false;
   /// CREATE INDEX: the position of the token after `INDEX` (where the lint
   /// points); past the last token when there is none.

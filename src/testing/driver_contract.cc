@@ -154,6 +154,14 @@ TEST_P(LockBackendContract, TryLockTakesTheLockAndUnlockSaysWhetherItWasHeld) {
   EXPECT_TRUE(lock().LockHolders().empty());
 }
 
+TEST_P(LockBackendContract, ItsQueriesAreCountedByTheSession) {
+  session().Connect();
+  int before = session().queries_sent();
+  lock().TryLock();
+  lock().Unlock();
+  EXPECT_GE(session().queries_sent(), before + 2);
+}
+
 TEST_P(LockBackendContract, LockHeldElsewhereIsRefusedAndItsHolderNamed) {
   session().Connect();
   {
@@ -181,6 +189,15 @@ TEST_P(HistoryStoreContract, ReadHistoryIsFalseWithNoRowsUntilTheTablesExist) {
   rows.resize(1);
   EXPECT_TRUE(history().ReadHistory(&rows));
   EXPECT_TRUE(rows.empty());
+}
+
+TEST_P(HistoryStoreContract, ItsQueriesAreCountedByTheSession) {
+  session().Connect();
+  int before = session().queries_sent();
+  history().CreateHistoryTables();
+  std::vector<HistoryRow> rows;
+  history().ReadHistory(&rows);
+  EXPECT_GE(session().queries_sent(), before + 2);
 }
 
 TEST_P(HistoryStoreContract, ApplyUpRecordsTheHistoryRowInVersionOrder) {

@@ -32,7 +32,11 @@ class FakeDatabase {
     bool committed = false;
   };
 
+  FakeDatabase() = default;
   virtual ~FakeDatabase() = default;
+  /// Not assignable: with the roles as virtual bases, an assignment would
+  /// copy the shared state once per role.
+  FakeDatabase& operator=(const FakeDatabase&) = delete;
 
   std::map<std::string, Failure> fail_sql;
   /// Everything that happened, in order: "up 1", "down 2", "stmt ...",

@@ -22,11 +22,11 @@
 #include "testing/fake_session.h"
 
 /// A DatabaseDriver made of the role fakes, all sharing one record and one
-/// history table (fake_database.h, fake_history_store.h), for tests of code that takes the whole driver (the
-/// Migrator and the commands it hands its context to). A test of one role's
-/// user takes that role's fake alone. It passes every role's contract suite
-/// (testing/driver_contract.h) like PostgresDriver: keep it so when changing
-/// either.
+/// history table (fake_database.h, fake_history_store.h), for tests of code
+/// that takes the whole driver (the Migrator and the commands it hands its
+/// context to). A test of one role's user takes that role's fake alone. It
+/// passes every role's contract suite (testing/driver_contract.h) like
+/// PostgresDriver: keep it so when changing either.
 class FakeDatabaseDriver : public DatabaseDriver,
                            public FakeSession,
                            public FakeLockBackend,

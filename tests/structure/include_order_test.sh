@@ -13,7 +13,7 @@ failures=0
 while IFS= read -r -d '' file; do
   if ! diff -q <(grep '^#include' "$file") \
       <(clang-format --style=file "$file" | grep '^#include') >/dev/null; then
-    echo "include order: $file (fix: clang-format -i $file)" >&2
+    echo "include order: $file (fix: tools/sort-includes $file)" >&2
     diff <(grep '^#include' "$file") <(clang-format --style=file "$file" | grep '^#include') |
       sed 's/^/    /' | head -6 >&2
     failures=$((failures + 1))
