@@ -14,7 +14,9 @@
 #include "migrate/migrator.h"
 #include "testing/fake_database_driver.h"
 
-struct MigratorFixture : public ::testing::Test {
+/// The doubles themselves, for tests that need more than one set (the
+/// golden tests run each scenario once per output format).
+struct MigratorDoubles {
   FakeSource source;
   FakeDatabaseDriver driver;
   RecordingRunner runner;
@@ -23,12 +25,16 @@ struct MigratorFixture : public ::testing::Test {
   Console console{out, err, nullptr};
   MigratorOptions options;
 
-  MigratorFixture() {
+  MigratorDoubles() {
     options.run.run_id = "run1";
     options.seed = 1;
   }
+  MigratorDoubles(const MigratorDoubles&) = delete;
+  MigratorDoubles& operator=(const MigratorDoubles&) = delete;
   Migrator Make() { return Migrator(&source, &driver, &runner, &console, &clock, nullptr, options); }
   int Up() { return Make().Up(false); }
 };
+
+struct MigratorFixture : public ::testing::Test, public MigratorDoubles {};
 
 #endif  // SLUGWRIGHT_TESTING_MIGRATOR_FIXTURE_H_
