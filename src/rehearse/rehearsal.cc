@@ -249,6 +249,7 @@ ReleaseOnCopyResult Rehearser::Apply(const MigrationPlan& plan) {
   options.settings = s;
   if (!o_.hooks) options.settings.hooks = HookSettings{};
   options.run = o_.run;
+  options.events = o_.run_events;
   options.command_env = CommandEnvironment();
   services_.console->Step("Running the release phase on the copy " +
                           scratch_->Target().Describe() +

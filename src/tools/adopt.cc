@@ -95,7 +95,7 @@ int AdoptForeignHistory(const MigratorContext& c, const std::vector<Migration>& 
       ConnectOrThrow(c.driver);
     else
       lock = std::make_unique<ScopedMigrationLock>(
-          c.driver, c.clock, c.console, c.interrupt,
+          c.driver, c.clock, c.events(), c.interrupt,
           MigrationLockOptions{c.settings().lock_wait_seconds, c.options->seed,
                                c.options->allow_session_pooler});
     std::vector<HistoryRow> rows;

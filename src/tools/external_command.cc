@@ -82,7 +82,7 @@ std::string ExternalCommandRun::ErrorOf(const std::string& command,
 /// to lock_retries times, as slugwright's own runner does.
 ProcessResult ExternalCommandRun::RunWithLockRetries(const std::string& command) {
   LockTimeoutRetry retry(s_.lock_timeout_seconds, s_.lock_retries, c_.options->seed, c_.clock,
-                         c_.console, c_.interrupt);
+                         c_.events(), c_.interrupt);
   for (int attempt = 1;; ++attempt) {
     ProcessResult result = c_.runner->Run(command, env_, 0, "[command] ", true);
     if (result.ok() || !EndedOnLockTimeout(result)) return result;
@@ -95,7 +95,10 @@ ProcessResult ExternalCommandRun::RunWithLockRetries(const std::string& command)
       return result;
     }
     DatabaseError lock_timeout(ErrorOf(command, result), "55P03", false);
-    if (!retry.WaitToRetry(lock_timeout, attempt, "`" + command + "`")) return result;
+    RetrySubject what;
+    what.kind = RetrySubject::Kind::kCommand;
+    what.command = command;
+    if (!retry.WaitToRetry(lock_timeout, attempt, what)) return result;
   }
 }
 
@@ -265,7 +268,7 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   std::string unsafe = CheckReleaseSettings(s);
   if (!down && !unsafe.empty()) throw UserError(kExitUsage, unsafe);
   try {
-    ScopedMigrationLock lock(c.driver, c.clock, c.console, c.interrupt,
+    ScopedMigrationLock lock(c.driver, c.clock, c.events(), c.interrupt,
                              {s.lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     c.driver->CreateHistoryTables();
@@ -274,6 +277,24 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());
   }
+}
+
+std::string CheckReleaseSettings(const ReleaseSettings& s) {
+  if (s.command.empty() || s.on_failure != ReleaseSettings::OnFailure::kRollbackRelease)
+    return "";
+  if (s.rollback_command.empty())
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "` needs `rollback_command:`, the tool's command that reverts its newest "
+           "migration (e.g. `npx sequelize-cli db:migrate:undo`)";
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(s, &table))
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "`: slugwright cannot tell which history table that tool writes, so it could "
+           "not know which migrations this run applied, and running `rollback_command` "
+           "could revert an earlier release's migration (or too few of this one's). Name "
+           "the table with `command_history: {table: ..., column: ...}` (one row per "
+           "applied migration), or use `on_failure: stop`";
+  return "";
 }
 
 std::string ExternalCommandPgOptions(const ReleaseSettings& s, const std::string& user_pgoptions) {

@@ -12,6 +12,13 @@
 /// refusals (no rollback_command, lock, unreachable database).
 int RunExternalCommand(const MigratorContext& context, bool down, int count);
 
+/// Why these settings cannot run safely, "" when they can: `on_failure:
+/// rollback-release` with `command:` needs `rollback_command:` and a
+/// history table slugwright can read (inferred from the command or named
+/// in `command_history:`), since undoing a guessed number of migrations
+/// could revert an earlier release's migration.
+std::string CheckReleaseSettings(const ReleaseSettings& settings);
+
 /// PGOPTIONS for libpq-based tools run by `command:` (and hooks): the
 /// user's own `user_pgoptions` first, then the release's lock_timeout and
 /// statement_timeout (libpq applies the last of a repeated setting).

@@ -16,10 +16,13 @@
 
 #include "base/exit_codes.h"
 #include "base/log.h"
-#include "cli/migrate_status_output.h"
+#include "cli/output/migrate_output.h"
+#include "cli/output/migrate_status_output.h"
 #include "migrate/migrator.h"
+#include "migrate/run_error.h"
 #include "testing/migrator_fixture.h"
 #include "tools/adopt.h"
+#include "tools/external_command.h"
 
 namespace {
 
@@ -60,6 +63,10 @@ std::string RunIn(const Scenario& scenario, LogFormat format) {
   } catch (const UserError& e) {
     code = e.code();
     error = e.what();
+  } catch (const RunError& e) {
+    // As the command line words it (migrate_commands.cc).
+    code = ExitCodeOf(e);
+    error = RunErrorMessage(e);
   }
   std::string text = std::string("== ") + (format == LogFormat::kJson ? "json log" : "human") +
                      ", exit " + std::to_string(code) + "\n";
@@ -112,6 +119,9 @@ void ThreeAppliedTwoPending(MigratorDoubles& d) {
 }
 
 int Up(MigratorDoubles& d) { return d.Up(); }
+
+/// `command:` releases run outside the Migrator, as the command line runs them.
+int CommandUp(MigratorDoubles& d) { return RunExternalCommand(d.Context(), false, 1); }
 
 /// A sequelize-cli stand-in whose runs write the fake SequelizeMeta table.
 void SequelizeTool(MigratorDoubles& d, std::vector<std::string> applies, bool fails) {
@@ -311,7 +321,7 @@ TEST(MigrateOutputGolden, CommandSucceeds) {
   ExpectGolden("command_succeeds", {[](MigratorDoubles& d) {
                                       SequelizeTool(d, {"20240101000000-a.js"}, false);
                                     },
-                                    Up});
+                                    CommandUp});
 }
 
 TEST(MigrateOutputGolden, CommandFailsAndRollbackReleaseRevertsIt) {
@@ -321,7 +331,7 @@ TEST(MigrateOutputGolden, CommandFailsAndRollbackReleaseRevertsIt) {
                   d.options.settings.on_failure = ReleaseSettings::OnFailure::kRollbackRelease;
                   d.options.settings.hooks.on_failure = {"notify"};
                 },
-                Up});
+                CommandUp});
 }
 
 TEST(MigrateOutputGolden, CommandDown) {
@@ -330,7 +340,9 @@ TEST(MigrateOutputGolden, CommandDown) {
                                   d.driver.foreign_tables["SequelizeMeta"].rows.push_back(
                                       {"20240101000000-a.js"});
                                 },
-                                [](MigratorDoubles& d) { return d.Make().Down(1); }});
+                                [](MigratorDoubles& d) {
+                                  return RunExternalCommand(d.Context(), true, 1);
+                                }});
 }
 
 TEST(MigrateOutputGolden, AdoptDbmate) {
@@ -341,9 +353,7 @@ TEST(MigrateOutputGolden, AdoptDbmate) {
                                                                            {{"1"}, {"2"}}};
                          },
                          [](MigratorDoubles& d) {
-                           MigratorContext context{&d.source, &d.driver,  &d.runner, &d.console,
-                                                   &d.clock,  nullptr,    &d.options};
-                           return AdoptForeignHistory(context, d.source.migrations, {});
+                           return AdoptForeignHistory(d.Context(), d.source.migrations, {});
                          }});
 }
 
