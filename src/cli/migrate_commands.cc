@@ -20,6 +20,7 @@
 #include "buildpack/app_release_settings.h"
 #include "cli/commands.h"
 #include "cli/lint_command.h"
+#include "cli/output/command_output.h"
 #include "cli/output/migrate_output.h"
 #include "cli/output/migrate_status_output.h"
 #include "base/console.h"
@@ -192,7 +193,8 @@ struct AppFiles {
 
 /// `up` / `release`: the Migrator, or in `command:` mode the app's own tool
 /// under the lock (an app with its own tool may have no migration files).
-int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context) {
+int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context,
+       CommandObserver* command_events) {
   const std::string& command = context.settings().command;
   if (command.empty()) return migrator->Up(f.dry_run);
   if (f.dry_run) {
@@ -200,12 +202,13 @@ int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context
                           context.driver->Describe());
     return kExitOk;
   }
-  return RunExternalCommand(context, false, 1);
+  return RunExternalCommand(context, command_events, false, 1);
 }
 
 /// Runs `action` and words its outcome; returns the exit status.
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
-             Migrator* migrator, const MigratorContext& context, const AppFiles& app) {
+             Migrator* migrator, const MigratorContext& context, const AppFiles& app,
+             CommandObserver* command_events) {
   Console* console = context.console;
   const std::string& command = context.settings().command;
   if (action == Action::kRelease || action == Action::kUp) {
@@ -214,9 +217,10 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
   }
   switch (action) {
     case Action::kRelease:
-    case Action::kUp: return Up(f, migrator, context);
+    case Action::kUp: return Up(f, migrator, context, command_events);
     case Action::kDown:
-      return command.empty() ? migrator->Down(f.count) : RunExternalCommand(context, true, f.count);
+      return command.empty() ? migrator->Down(f.count)
+                             : RunExternalCommand(context, command_events, true, f.count);
     case Action::kStatus: return Status(f, resolved, migrator, context, app.disk, app.root);
     case Action::kValidate:
       if (!command.empty()) {
@@ -316,6 +320,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   DirectorySource source(&disk, dir);
   ConsoleRunObserver events(&console);
+  ConsoleCommandObserver command_events(&console);
+  ConsoleAdoptObserver adopt_events(&console);
   KnownToolsHistoryGuard foreign_history;
   MigratorOptions options = MakeOptions(s, f, run, url, url_origin);
   options.events = &events;
@@ -330,7 +336,7 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   OutcomeLogger outcome(&console, &clock, command_name);
   try {
     if (action == Action::kWait || f.wait) {
-      WaitForDatabase(&driver, &clock, &interrupt, &console, WaitTimeout(f, action));
+      WaitForDatabase(&driver, &clock, &interrupt, &events, WaitTimeout(f, action));
       if (action == Action::kWait) {
         console.Step(driver.Describe() + " accepts connections");
         return kExitOk;
@@ -339,9 +345,9 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
     if (action == Action::kAdopt) {
       AdoptOptions adopt{f.adopt_from, !f.adopt_version.empty(),
                          f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
-      status = AdoptForeignHistory(context, source.ReadAll(), adopt);
+      status = AdoptForeignHistory(context, &adopt_events, source.ReadAll(), adopt);
     } else {
-      status = Dispatch(action, f, resolved, &migrator, context, {&disk, root});
+      status = Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
     }
   } catch (const RunError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");

@@ -14,6 +14,7 @@ extern char** environ;
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/output/command_output.h"
 #include "cli/output/migrate_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
@@ -119,7 +120,9 @@ int Run(const RehearseFlags& f) {
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
   ConsoleRunObserver run_events(&console);
+  ConsoleCommandObserver command_events(&console);
   o.run_events = &run_events;
+  o.command_events = &command_events;
   // Progress goes where the steps go: stderr when stdout carries JSON.
   o.progress_out = f.json ? &std::cerr : &std::cout;
   o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;

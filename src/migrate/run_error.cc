@@ -9,6 +9,8 @@ const char* RunError::what() const noexcept {
     case Kind::kInterruptedBeforeStart: return "interrupted before start";
     case Kind::kUnreachable: return "unreachable";
     case Kind::kDatabase: return "database error";
+    case Kind::kDatabaseWaitTimedOut: return "database wait timed out";
+    case Kind::kInterruptedWaitingForDatabase: return "interrupted waiting for the database";
     case Kind::kBadCount: return "bad count";
     case Kind::kNoFileToRevert: return "no file to revert";
     case Kind::kNoDownSection: return "no down section";
@@ -21,7 +23,9 @@ int ExitCodeOf(const RunError& error) {
   switch (error.kind()) {
     case RunError::Kind::kLocked: return kExitLockTimeout;
     case RunError::Kind::kInterruptedWaitingForLock:
-    case RunError::Kind::kInterruptedBeforeStart: return f.interrupt_exit_code;
+    case RunError::Kind::kInterruptedBeforeStart:
+    case RunError::Kind::kInterruptedWaitingForDatabase: return f.interrupt_exit_code;
+    case RunError::Kind::kDatabaseWaitTimedOut: return kExitCannotConnect;
     // Exit 1, not 2: an unreachable or restarting server is usually
     // temporary, and retrying the release is the right reaction.
     case RunError::Kind::kUnreachable: return kExitFailed;

@@ -27,6 +27,11 @@ class RunError : public std::exception {
     /// A query failed outside a migration (reading the history, taking the
     /// lock): `message` and `sqlstate` are the server's.
     kDatabase,
+    /// `database` did not accept a connection within `wait_seconds`
+    /// (`migrate wait`, --wait); `message` is the last error.
+    kDatabaseWaitTimedOut,
+    /// A signal arrived while waiting for `database` to accept a connection.
+    kInterruptedWaitingForDatabase,
     /// `down` was given `count` < 1.
     kBadCount,
     /// `down` would revert `version`_`name`, whose file is not in `source`.

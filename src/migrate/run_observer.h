@@ -198,6 +198,12 @@ class RunObserver {
   virtual void RevertFailed(const Migration& migration, const std::string& error) = 0;
   virtual void RevertFinished(size_t count, double seconds) = 0;
 
+  // `migrate wait` and --wait (database_wait.h).
+  /// The first connection failed; the run keeps trying for `timeout_seconds`.
+  virtual void DatabaseWaitStarted(const std::string& database, double timeout_seconds) = 0;
+  /// `database` accepted a connection after `waited_seconds` of waiting.
+  virtual void DatabaseAccepts(const std::string& database, double waited_seconds) = 0;
+
   // `migrate validate` (validate.h).
   /// Every one of `files` migration files in `source` can run.
   virtual void FilesValid(size_t files, const std::string& source) = 0;

@@ -326,6 +326,7 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   PgDumpRestore dump_restore(copy_options, disk, &clock, console, redactor, interrupt);
   PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, console, redactor,
                                 interrupt, options.probe);
+  release.set_command_events(options.command_events);
 
   RehearsalServices services;
   services.disk = disk;

@@ -63,6 +63,8 @@ struct RehearsalOptions {
   /// Told the events of the release phase on the copy, which it words as
   /// the release would (the command line's ConsoleRunObserver); required.
   RunObserver* run_events = nullptr;
+  /// The same for a `command:` release on the copy; required.
+  CommandObserver* command_events = nullptr;
   /// Where progress goes, and whether that is a terminal.
   std::ostream* progress_out = nullptr;
   bool progress_terminal = false;

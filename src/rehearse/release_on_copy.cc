@@ -144,7 +144,7 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
   RecordingCommandRunner runner(&shell, options.settings.command);
   MigratorContext context{&source, &driver, &runner, console_, clock_, interrupt_, &options};
   result.release_seconds = std::max(
-      0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, false, 1); },
+      0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, command_events_, false, 1); },
                             options.events, clock_, redactor_, &result));
   std::vector<std::string> output;
   for (const std::string& line : runner.command_lines) output.push_back(redactor_->Scrub(line));

@@ -14,6 +14,7 @@
 
 #include "base/console.h"
 #include "base/exit_codes.h"
+#include "cli/output/command_output.h"
 #include "migrate/migrator.h"
 #include "testing/fake_database_driver.h"
 #include "testing/recording_run_observer.h"
@@ -29,6 +30,8 @@ struct MigratorDoubles {
   std::ostringstream out, err;
   Console console{out, err, nullptr};
   RecordingRunObserver events{&console};
+  ConsoleCommandObserver command_events{&console};
+  ConsoleAdoptObserver adopt_events{&console};
   KnownToolsHistoryGuard foreign_history;
   MigratorOptions options;
 
@@ -42,7 +45,8 @@ struct MigratorDoubles {
   MigratorDoubles& operator=(const MigratorDoubles&) = delete;
   Migrator Make() { return Migrator(&source, &driver, &runner, &console, &clock, nullptr, options); }
   int Up() { return Make().Up(false); }
-  /// What the parts outside the Migrator (`command:`, adopt, repair) take.
+  /// What the parts outside the Migrator (`command:`, adopt, repair) take;
+  /// `command:` and adopt also take command_events and adopt_events.
   MigratorContext Context() {
     return {&source, &driver, &runner, &console, &clock, nullptr, &options};
   }

@@ -23,6 +23,10 @@ class RecordingRunObserver : public ConsoleRunObserver {
   std::vector<AppliedMigrationEvent> applied;
   std::vector<UpFailureEvent> failures;
   std::vector<DryRunEvent> dry_runs;
+  /// Timeouts of the waits for the database that started, and how long
+  /// each waited until the server accepted.
+  std::vector<double> database_waits;
+  std::vector<double> database_accepted;
   /// The applied count of each "up to date" run.
   std::vector<size_t> up_to_date;
   /// How many applied migrations had no file, each time the plan had some.
@@ -61,6 +65,14 @@ class RecordingRunObserver : public ConsoleRunObserver {
   void RunFailed(const UpFailureEvent& e) override {
     failures.push_back(e);
     ConsoleRunObserver::RunFailed(e);
+  }
+  void DatabaseWaitStarted(const std::string& database, double timeout) override {
+    database_waits.push_back(timeout);
+    ConsoleRunObserver::DatabaseWaitStarted(database, timeout);
+  }
+  void DatabaseAccepts(const std::string& database, double waited) override {
+    database_accepted.push_back(waited);
+    ConsoleRunObserver::DatabaseAccepts(database, waited);
   }
   void DryRun(const DryRunEvent& e) override {
     dry_runs.push_back(e);

@@ -43,8 +43,8 @@ class ExternalCommandTest : public MigratorFixture {
   }
   const RecordingRunner::Call& Notify() const { return runner.calls.back(); }
   /// `up` and `down` as the command line runs them in `command:` mode.
-  int Up() { return RunExternalCommand(Context(), false, 1); }
-  int Down(int count) { return RunExternalCommand(Context(), true, count); }
+  int Up() { return RunExternalCommand(Context(), &command_events, false, 1); }
+  int Down(int count) { return RunExternalCommand(Context(), &command_events, true, count); }
 };
 
 // rollback-release ran the undo once whatever the tool applied: with two
@@ -173,7 +173,7 @@ namespace {
 
 /// `command:` releases without a known tool table, as the command line runs them.
 struct CommandModeTest : public MigratorFixture {
-  int CommandUp() { return RunExternalCommand(Context(), false, 1); }
+  int CommandUp() { return RunExternalCommand(Context(), &command_events, false, 1); }
 };
 
 }  // namespace
@@ -215,7 +215,7 @@ TEST_F(CommandModeTest, ExternalCommandFailureCarriesTheToolsLastLinesAndMessage
   out.str("");
   MigratorContext context = Context();
   context.runner = &before_fails;
-  EXPECT_EQ(RunExternalCommand(context, false, 1), kExitFailed);
+  EXPECT_EQ(RunExternalCommand(context, &command_events, false, 1), kExitFailed);
   EXPECT_EQ(out.str().find("Running `npx sequelize-cli db:migrate`"), std::string::npos)
       << out.str();
   for (const auto& call : before_fails.calls) EXPECT_NE(call.command, options.settings.command);

@@ -78,6 +78,14 @@ std::string RunErrorMessage(const RunError& error) {
       return InterruptReason(f.signal) + " before any migration started; nothing was applied";
     case RunError::Kind::kUnreachable:
     case RunError::Kind::kDatabase: return f.message;
+    case RunError::Kind::kDatabaseWaitTimedOut:
+      return f.database + " did not accept a connection within " +
+             FormatDuration(f.wait_seconds) + " (last error: " + f.message +
+             "). Check the URL and that the server is up, or wait longer "
+             "with --timeout / --wait-timeout.";
+    case RunError::Kind::kInterruptedWaitingForDatabase:
+      return InterruptReason(f.signal) + " while waiting for " + f.database +
+             " to accept a connection";
     case RunError::Kind::kBadCount: return "down needs a count of at least 1";
     case RunError::Kind::kNoFileToRevert:
       return "cannot revert " + std::to_string(f.version) + "_" + f.name +
@@ -380,7 +388,16 @@ void ConsoleRunObserver::RevertFinished(size_t count, double seconds) {
 }
 
 // ---------------------------------------------------------------------------
-// validate and repair
+// waiting for the database, validate and repair
+
+void ConsoleRunObserver::DatabaseWaitStarted(const std::string& database, double timeout) {
+  console_->Step("Waiting up to " + FormatDuration(timeout) + " for " + database +
+                 " to accept a connection");
+}
+
+void ConsoleRunObserver::DatabaseAccepts(const std::string& database, double waited) {
+  console_->Detail(database + " accepts connections (after " + FormatDuration(waited) + ")");
+}
 
 void ConsoleRunObserver::FilesValid(size_t files, const std::string& source) {
   console_->Step(Plural(files, "migration file") + " in " + source + " are valid");

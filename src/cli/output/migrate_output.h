@@ -61,6 +61,8 @@ class ConsoleRunObserver : public RunObserver {
   void RevertInterrupted(const Migration& migration) override;
   void RevertFailed(const Migration& migration, const std::string& error) override;
   void RevertFinished(size_t count, double seconds) override;
+  void DatabaseWaitStarted(const std::string& database, double timeout_seconds) override;
+  void DatabaseAccepts(const std::string& database, double waited_seconds) override;
   void FilesValid(size_t files, const std::string& source) override;
   void HistoryNotChecked() override;
   void HistoryMatches(const std::string& database, size_t applied, size_t pending) override;

@@ -121,7 +121,9 @@ void ThreeAppliedTwoPending(MigratorDoubles& d) {
 int Up(MigratorDoubles& d) { return d.Up(); }
 
 /// `command:` releases run outside the Migrator, as the command line runs them.
-int CommandUp(MigratorDoubles& d) { return RunExternalCommand(d.Context(), false, 1); }
+int CommandUp(MigratorDoubles& d) {
+  return RunExternalCommand(d.Context(), &d.command_events, false, 1);
+}
 
 /// A sequelize-cli stand-in whose runs write the fake SequelizeMeta table.
 void SequelizeTool(MigratorDoubles& d, std::vector<std::string> applies, bool fails) {
@@ -341,7 +343,8 @@ TEST(MigrateOutputGolden, CommandDown) {
                                       {"20240101000000-a.js"});
                                 },
                                 [](MigratorDoubles& d) {
-                                  return RunExternalCommand(d.Context(), true, 1);
+                                  return RunExternalCommand(d.Context(), &d.command_events, true,
+                                                            1);
                                 }});
 }
 
@@ -353,7 +356,8 @@ TEST(MigrateOutputGolden, AdoptDbmate) {
                                                                            {{"1"}, {"2"}}};
                          },
                          [](MigratorDoubles& d) {
-                           return AdoptForeignHistory(d.Context(), d.source.migrations, {});
+                           return AdoptForeignHistory(d.Context(), &d.adopt_events,
+                                                      d.source.migrations, {});
                          }});
 }
 
