@@ -84,6 +84,7 @@ class Migrator {
   /// Tells what `up` is about to do (and rollback-release migrations
   /// without down sections, other history tables).
   void AnnouncePending(const MigrationPlan& plan);
+  // The apply loop (migrator_apply.cc).
   bool ApplyEach(const MigrationPlan& plan, RunOutcome* outcome);
   /// The error of `m` failing with `e` in ApplyEach, recorded.
   std::string ApplyEachError(const Migration& m, const DatabaseError& e);

@@ -66,6 +66,8 @@ struct MigratorContext {
   MigrationSource* source = nullptr;
   DatabaseDriver* driver = nullptr;
   CommandRunner* runner = nullptr;
+  /// Scrubs secrets from the errors hooks and the event log receive; the
+  /// words of the run go through options->events, not here.
   Console* console = nullptr;
   Clock* clock = nullptr;
   Interrupt* interrupt = nullptr;
