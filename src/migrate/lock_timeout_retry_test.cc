@@ -53,8 +53,8 @@ TEST_F(LockTimeoutRetryTest, WaitTellsWhatAndSleepsTheBackoff) {
   ASSERT_EQ(clock.sleeps.size(), 1u);
   EXPECT_GT(clock.sleeps[0], 0);
   ASSERT_EQ(events.retries.size(), 1u);
-  const LockTimeoutRetryEvent& told = events.retries[0];
-  EXPECT_EQ(told.subject.migration, &m1);
+  const RecordingRunObserver::Retry& told = events.retries[0];
+  EXPECT_EQ(told.version, 1);
   EXPECT_EQ(told.lock_timeout_seconds, 5);
   EXPECT_EQ(told.attempt, 1);
   EXPECT_EQ(told.retries, 2);

@@ -139,6 +139,8 @@ struct HookFailureEvent {
 };
 
 /// Told by the runner what happens, in order. The calls must not throw.
+/// The Migration pointers of an event are valid during the call only
+/// (they point into the Migrator's files).
 class RunObserver {
  public:
   virtual ~RunObserver() = default;

@@ -3,8 +3,11 @@
 
 // The command line's run observer that also keeps the facts of the events
 // the tests of decisions look at, so they assert facts while the golden
-// tests (cli/output/) cover the words.
+// tests (cli/output/) cover the words. Migrations are kept by version: the
+// events' pointers die with the Migrator.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,15 +17,43 @@ class RecordingRunObserver : public ConsoleRunObserver {
  public:
   using ConsoleRunObserver::ConsoleRunObserver;
 
+  /// A lock_timeout retry, its subject by version (0 for COMMIT or a command).
+  struct Retry {
+    RetrySubject::Kind kind;
+    int64_t version;
+    double lock_timeout_seconds;
+    int attempt;
+    int retries;
+    double delay_seconds;
+  };
+  /// A RunStartEvent without its pointers.
+  struct RunStart {
+    size_t pending;
+    std::vector<int64_t> without_down;
+    std::vector<std::string> other_history_tables;
+    std::string table;
+  };
+  /// An UpFailureEvent by versions (0: no migration failed).
+  struct Failure {
+    int64_t failed = 0;
+    std::string error;
+    bool failed_in_hook = false;
+    std::optional<DatabaseDriver::LostOutcome> lost_commit;
+    std::vector<int64_t> lost_commit_versions;
+    std::vector<int64_t> committed;
+  };
+
   std::vector<LockWaitEvent> lock_waits;
   std::vector<double> lock_acquired;
   int lock_released_unheld = 0;
-  std::vector<LockTimeoutRetryEvent> retries;
+  std::vector<Retry> retries;
   std::vector<HookFailureEvent> hook_failures;
-  std::vector<RunStartEvent> run_starts;
-  std::vector<AppliedMigrationEvent> applied;
-  std::vector<UpFailureEvent> failures;
-  std::vector<DryRunEvent> dry_runs;
+  std::vector<RunStart> run_starts;
+  /// Versions applied, in order.
+  std::vector<int64_t> applied;
+  std::vector<Failure> failures;
+  /// The pending count of each dry run.
+  std::vector<size_t> dry_runs;
   /// Timeouts of the waits for the database that started, and how long
   /// each waited until the server accepted.
   std::vector<double> database_waits;
@@ -47,7 +78,8 @@ class RecordingRunObserver : public ConsoleRunObserver {
     ConsoleRunObserver::LockReleasedUnheld();
   }
   void LockTimeoutRetried(const LockTimeoutRetryEvent& e) override {
-    retries.push_back(e);
+    retries.push_back({e.subject.kind, e.subject.migration ? e.subject.migration->version : 0,
+                       e.lock_timeout_seconds, e.attempt, e.retries, e.delay_seconds});
     ConsoleRunObserver::LockTimeoutRetried(e);
   }
   void HookCommandFailed(const HookFailureEvent& e) override {
@@ -55,15 +87,18 @@ class RecordingRunObserver : public ConsoleRunObserver {
     ConsoleRunObserver::HookCommandFailed(e);
   }
   void RunStarting(const RunStartEvent& e) override {
-    run_starts.push_back(e);
+    run_starts.push_back({e.pending.size(), Versions(e.without_down), e.other_history_tables,
+                          e.table});
     ConsoleRunObserver::RunStarting(e);
   }
   void MigrationApplied(const AppliedMigrationEvent& e) override {
-    applied.push_back(e);
+    applied.push_back(e.migration->version);
     ConsoleRunObserver::MigrationApplied(e);
   }
   void RunFailed(const UpFailureEvent& e) override {
-    failures.push_back(e);
+    failures.push_back({e.failed ? e.failed->version : 0, e.error, e.failed_in_hook,
+                        e.lost_commit, Versions(e.lost_commit_migrations),
+                        Versions(e.committed)});
     ConsoleRunObserver::RunFailed(e);
   }
   void DatabaseWaitStarted(const std::string& database, double timeout) override {
@@ -75,7 +110,7 @@ class RecordingRunObserver : public ConsoleRunObserver {
     ConsoleRunObserver::DatabaseAccepts(database, waited);
   }
   void DryRun(const DryRunEvent& e) override {
-    dry_runs.push_back(e);
+    dry_runs.push_back(e.pending.size());
     ConsoleRunObserver::DryRun(e);
   }
   void UpToDate(const std::string& database, size_t applied) override {
@@ -89,6 +124,13 @@ class RecordingRunObserver : public ConsoleRunObserver {
   void Reverted(const Migration& m, double seconds) override {
     reverted.push_back(m.version);
     ConsoleRunObserver::Reverted(m, seconds);
+  }
+
+ private:
+  static std::vector<int64_t> Versions(const std::vector<const Migration*>& migrations) {
+    std::vector<int64_t> versions;
+    for (const Migration* m : migrations) versions.push_back(m->version);
+    return versions;
   }
 };
 
