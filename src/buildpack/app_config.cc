@@ -9,6 +9,7 @@
 #include "base/duration.h"
 #include "base/exit_codes.h"
 #include "buildpack/procfile.h"
+#include "tools/external_command.h"
 
 const char kAppConfigFile[] = "slugwright.yml";
 

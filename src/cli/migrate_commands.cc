@@ -2,8 +2,10 @@
 // repair|adopt|new`: the command line of the release-phase migration executor.
 // This file only resolves settings, flags and the database URL, and wires
 // the real implementations (DirectorySource, PostgresDriver, hooks,
-// signals) into a Migrator; `status` comes back as a value that
-// migrate_status_output.h renders as text or JSON.
+// signals) into a Migrator, or runs `command:` (tools/external_command.h)
+// when the app has its own tool. The words come from cli/output/: the
+// run's events and refusals (migrate_output.h) and `status`, a value
+// rendered as text or JSON (migrate_status_output.h).
 
 #include <unistd.h>
 
@@ -18,7 +20,9 @@
 #include "buildpack/app_release_settings.h"
 #include "cli/commands.h"
 #include "cli/lint_command.h"
-#include "cli/migrate_status_output.h"
+#include "cli/output/command_output.h"
+#include "cli/output/migrate_output.h"
+#include "cli/output/migrate_status_output.h"
 #include "cli/release_context.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
@@ -35,11 +39,14 @@
 #include "migrate/migrations_dir_check.h"
 #include "base/log.h"
 #include "migrate/migration_progress.h"
+#include "migrate/migration_lock.h"
 #include "migrate/migrator.h"
+#include "migrate/run_error.h"
 #include "postgres/postgres_driver.h"
 #include "migrate/release_file.h"
 #include "base/self_exe.h"
 #include "cli/settings_flags.h"
+#include "tools/tool_history.h"
 #include "base/version.h"
 #include "base/text.h"
 
@@ -110,12 +117,31 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
 /// the release phase) and 5 for "cannot connect"; without, 1 for both.
 /// In `command:` mode the tool's own history table and directory are read
 /// (relative to `app_root`).
+/// `command:` mode's status: the tool's history table and its migration
+/// files (listed through `disk`, relative to `app_root`); the same errors
+/// as Migrator::Status().
+MigrationStatus CommandStatus(DatabaseDriver* driver, const ReleaseSettings& settings,
+                              DiskInterface* disk, const std::string& app_root) {
+  try {
+    driver->Connect();
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitCannotConnect, e.what());
+  }
+  try {
+    return ToolMigrationStatus(driver, disk, settings, app_root);
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitFailed, e.what());
+  }
+}
+
 int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
-           Console* console, DiskInterface* disk, const std::string& app_root,
-           const std::string& command) {
+           const MigratorContext& context, DiskInterface* disk, const std::string& app_root) {
+  Console* console = context.console;
+  const std::string& command = context.settings().command;
   MigrationStatus status;
   try {
-    status = command.empty() ? migrator->Status() : migrator->CommandStatus(disk, app_root);
+    status = command.empty() ? migrator->Status()
+                             : CommandStatus(context.driver, context.settings(), disk, app_root);
   } catch (const UserError& e) {
     if (e.code() == kExitCannotConnect && !f.exit_code) throw UserError(kExitFailed, e.what());
     throw;
@@ -139,29 +165,46 @@ double WaitTimeout(const MigrateFlags& f, Action action) {
   return seconds;
 }
 
-/// Runs `action` and words its outcome; returns the exit status.
-/// `app` is where `command:` mode finds the tool's directory.
+/// Where `command:` mode finds the tool's directory.
 struct AppFiles {
   DiskInterface* disk;
   std::string root;
-  std::string command;
 };
 
+/// `up` / `release`: the Migrator, or in `command:` mode the app's own tool
+/// under the lock (an app with its own tool may have no migration files).
+int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context,
+       CommandObserver* command_events) {
+  const std::string& command = context.settings().command;
+  if (command.empty()) return migrator->Up(f.dry_run);
+  if (f.dry_run) {
+    context.console->Step("Dry run: would run `" + command + "` under the migration lock on " +
+                          context.driver->Describe());
+    return kExitOk;
+  }
+  return RunExternalCommand(context, command_events, false, 1);
+}
+
+/// Runs `action` and words its outcome; returns the exit status.
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
-             Migrator* migrator, Console* console, const AppFiles& app) {
+             Migrator* migrator, const MigratorContext& context, const AppFiles& app,
+             CommandObserver* command_events) {
+  Console* console = context.console;
+  const std::string& command = context.settings().command;
   if (action == Action::kRelease || action == Action::kUp) {
     console->Detail("Release settings: " + resolved.origin);
     for (const std::string& warning : resolved.warnings) console->Warning(warning);
   }
   switch (action) {
-    case Action::kRelease: return migrator->Up(f.dry_run);
-    case Action::kUp: return migrator->Up(f.dry_run);
-    case Action::kDown: return migrator->Down(f.count);
-    case Action::kStatus:
-      return Status(f, resolved, migrator, console, app.disk, app.root, app.command);
+    case Action::kRelease:
+    case Action::kUp: return Up(f, migrator, context, command_events);
+    case Action::kDown:
+      return command.empty() ? migrator->Down(f.count)
+                             : RunExternalCommand(context, command_events, true, f.count);
+    case Action::kStatus: return Status(f, resolved, migrator, context, app.disk, app.root);
     case Action::kValidate:
-      if (!app.command.empty()) {
-        console->Step("Nothing to validate: the release runs `" + app.command +
+      if (!command.empty()) {
+        console->Step("Nothing to validate: the release runs `" + command +
                       "`, whose migrations slugwright does not read (see `migrate status`)");
         return kExitOk;
       }
@@ -203,11 +246,11 @@ class OutcomeLogger {
 /// Everything a Migrator needs, built from flags, settings and environment.
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
-  ReleaseContext context = ResolveReleaseContext(f.settings, &disk, command_name);
-  const AppReleaseSettings& resolved = context.resolved;
-  ReleaseSettings& s = context.settings;
-  const std::string& root = context.app_root;
-  const std::string& dir = context.migrations_dir;
+  ReleaseContext release_context = ResolveReleaseContext(f.settings, &disk, command_name);
+  const AppReleaseSettings& resolved = release_context.resolved;
+  ReleaseSettings& s = release_context.settings;
+  const std::string& root = release_context.app_root;
+  const std::string& dir = release_context.migrations_dir;
   if (f.settings.dir.empty()) RefuseMigrationsDirOutsideApp(&disk, root, s.migrations_dir, dir);
 
   if (action == Action::kNew) {
@@ -216,8 +259,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
     return kExitOk;
   }
 
-  const std::string& url = context.database_url;
-  const std::string& url_origin = context.database_url_origin;
+  const std::string& url = release_context.database_url;
+  const std::string& url_origin = release_context.database_url_origin;
   // Validate without a URL checks the files only.
   f.offline = action == Action::kValidate && (f.offline || url.empty());
   if (url.empty() && !f.offline)
@@ -227,13 +270,13 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
                     "variable with database_url_env / --database-url-env, or pass "
                     "--database-url.");
 
-  Redactor& redactor = context.redactor;
+  Redactor& redactor = release_context.redactor;
   DatabaseTarget target = f.offline ? DatabaseTarget::Parse("dbname=offline")
                                     : DatabaseTarget::Parse(url);
   HistoryTableName table = HistoryTableName::Parse(s.table);
   RefuseForeignHistoryTableName(table.table);
   s.table = table.Qualified();
-  const RunInfo& run = context.run;
+  const RunInfo& run = release_context.run;
 
   Console console(std::cout, std::cerr, &redactor);
   console.Configure(ResolveLogOptions(f.log_format, f.verbose));
@@ -245,8 +288,15 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   ShellCommandRunner runner(&console, &interrupt);
   PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   DirectorySource source(&disk, dir);
+  ConsoleRunObserver events(&console);
+  ConsoleCommandObserver command_events(&console);
+  ConsoleAdoptObserver adopt_events(&console);
+  KnownToolsHistoryGuard foreign_history;
   MigratorOptions options = MakeOptions(s, f, run, url, url_origin);
+  options.events = &events;
+  options.foreign_history = &foreign_history;
   Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
+  MigratorContext context{&source, &driver, &runner, &console, &clock, &interrupt, &options};
 
   int status = kExitOk;
   console.Event("command_started", {{"command", command_name}, {"run_id", run.run_id},
@@ -255,20 +305,24 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   OutcomeLogger outcome(&console, &clock, command_name);
   try {
     if (action == Action::kWait || f.wait) {
-      WaitForDatabase(&driver, &clock, &interrupt, &console, WaitTimeout(f, action));
+      WaitForDatabase(&driver, &clock, &interrupt, &events, WaitTimeout(f, action));
       if (action == Action::kWait) {
         console.Step(driver.Describe() + " accepts connections");
         return kExitOk;
       }
     }
     if (action == Action::kAdopt) {
-      MigratorContext context{&source, &driver, &runner, &console, &clock, &interrupt, &options};
       AdoptOptions adopt{f.adopt_from, !f.adopt_version.empty(),
                          f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
-      status = AdoptForeignHistory(context, source.ReadAll(), adopt);
+      status = AdoptForeignHistory(context, &adopt_events, source.ReadAll(), adopt);
     } else {
-      status = Dispatch(action, f, resolved, &migrator, &console, {&disk, root, s.command});
+      status = Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
     }
+  } catch (const RunError& e) {
+    if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
+    std::string message = RunErrorMessage(e);
+    outcome.Finish(ExitCodeOf(e), message);
+    throw UserError(static_cast<ExitCode>(ExitCodeOf(e)), redactor.Scrub(message));
   } catch (const UserError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");
     outcome.Finish(e.code(), e.what());

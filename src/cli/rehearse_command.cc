@@ -17,6 +17,8 @@ extern char** environ;
 #include "cli/output/rehearsal_report_output.h"
 #include "cli/output/rehearsal_steps_output.h"
 #include "cli/release_context.h"
+#include "cli/output/command_output.h"
+#include "cli/output/migrate_output.h"
 #include "base/console.h"
 #include "postgres/database_url.h"
 #include "base/disk_interface.h"
@@ -111,6 +113,10 @@ int Run(const RehearseFlags& f) {
   Redactor& redactor = context.redactor;
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
+  ConsoleRunObserver run_events(&console);
+  ConsoleCommandObserver command_events(&console);
+  o.run_events = &run_events;
+  o.command_events = &command_events;
   // Progress goes where the steps go: stderr when stdout carries JSON.
   o.progress_out = f.json ? &std::cerr : &std::cout;
   o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;

@@ -4,26 +4,27 @@
 #include <string>
 
 #include "base/clock.h"
-#include "base/console.h"
-#include "base/duration.h"
-#include "base/exit_codes.h"
 #include "base/interrupt.h"
 #include "migrate/session.h"
+#include "migrate/run_error.h"
+#include "migrate/run_observer.h"
 
 namespace {
 
 constexpr double kPollSeconds = 1.0;
 
 [[noreturn]] void ThrowInterrupted(Interrupt* interrupt, Session* session) {
-  throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
-                  interrupt->Reason() + " while waiting for " + session->Describe() +
-                      " to accept a connection");
+  RunError::Facts facts;
+  facts.database = session->Describe();
+  facts.signal = interrupt->signal();
+  facts.interrupt_exit_code = interrupt->exit_code();
+  throw RunError(RunError::Kind::kInterruptedWaitingForDatabase, std::move(facts));
 }
 
 }  // namespace
 
 void WaitForDatabase(Session* session, Clock* clock, Interrupt* interrupt,
-                     Console* console, double timeout_seconds) {
+                     RunObserver* events, double timeout_seconds) {
   const double start = clock->Now();
   bool announced = false;
   for (;;) {
@@ -31,23 +32,21 @@ void WaitForDatabase(Session* session, Clock* clock, Interrupt* interrupt,
     std::string error;
     try {
       session->Connect();
-      if (announced)
-        console->Detail(session->Describe() + " accepts connections (after " +
-                        FormatDuration(clock->Now() - start) + ")");
+      if (announced) events->DatabaseAccepts(session->Describe(), clock->Now() - start);
       return;
     } catch (const DatabaseError& e) {
       error = e.what();
     }
     double elapsed = clock->Now() - start;
-    if (elapsed >= timeout_seconds)
-      throw UserError(kExitCannotConnect,
-                      session->Describe() + " did not accept a connection within " +
-                          FormatDuration(timeout_seconds) + " (last error: " + error +
-                          "). Check the URL and that the server is up, or wait longer "
-                          "with --timeout / --wait-timeout.");
+    if (elapsed >= timeout_seconds) {
+      RunError::Facts facts;
+      facts.database = session->Describe();
+      facts.wait_seconds = timeout_seconds;
+      facts.message = error;
+      throw RunError(RunError::Kind::kDatabaseWaitTimedOut, std::move(facts));
+    }
     if (!announced) {
-      console->Step("Waiting up to " + FormatDuration(timeout_seconds) + " for " +
-                    session->Describe() + " to accept a connection");
+      events->DatabaseWaitStarted(session->Describe(), timeout_seconds);
       announced = true;
     }
     if (!clock->Sleep(std::min(kPollSeconds, timeout_seconds - elapsed)) && interrupt &&

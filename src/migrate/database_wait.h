@@ -6,16 +6,16 @@
 // freshly provisioned add-on or a local container starts.
 
 class Clock;
-class Console;
-class Interrupt;
 class Session;
+class Interrupt;
+class RunObserver;
 
 /// Tries session->Connect() about once a second until it succeeds or
-/// `timeout_seconds` have passed (0: one attempt). Leaves the session
-/// connected. Throws UserError(kExitCannotConnect) naming the database and
-/// the last error on timeout, and UserError(130/143) when interrupted.
-/// `interrupt` may be null.
+/// `timeout_seconds` have passed (0: one attempt), telling `events` when it
+/// starts waiting and when the server accepts. Leaves the session connected.
+/// Throws RunError: kDatabaseWaitTimedOut (exit 5) with the last error,
+/// kInterruptedWaitingForDatabase (130/143). `interrupt` may be null.
 void WaitForDatabase(Session* session, Clock* clock, Interrupt* interrupt,
-                     Console* console, double timeout_seconds);
+                     RunObserver* events, double timeout_seconds);
 
 #endif  // SLUGWRIGHT_MIGRATE_DATABASE_WAIT_H_

@@ -2,8 +2,6 @@
 
 #include "base/backoff.h"
 #include "base/clock.h"
-#include "base/console.h"
-#include "base/duration.h"
 #include "base/interrupt.h"
 
 namespace {
@@ -14,13 +12,13 @@ const char kLockNotAvailable[] = "55P03";
 }  // namespace
 
 LockTimeoutRetry::LockTimeoutRetry(double lock_timeout_seconds, int lock_retries,
-                                   uint64_t seed, Clock* clock, Console* console,
+                                   uint64_t seed, Clock* clock, RunObserver* events,
                                    Interrupt* interrupt)
     : lock_timeout_seconds_(lock_timeout_seconds),
       lock_retries_(lock_retries),
       seed_(seed),
       clock_(clock),
-      console_(console),
+      events_(events),
       interrupt_(interrupt) {}
 
 bool LockTimeoutRetry::Retryable(const DatabaseError& error, int attempt) const {
@@ -29,14 +27,11 @@ bool LockTimeoutRetry::Retryable(const DatabaseError& error, int attempt) const 
 }
 
 bool LockTimeoutRetry::WaitToRetry(const DatabaseError& error, int attempt,
-                                   const std::string& what) {
+                                   const RetrySubject& what) {
   if (!Retryable(error, attempt)) return false;
   Backoff backoff(1.0, 30.0, seed_ + attempt);
   double delay = 0;
   for (int i = 0; i < attempt; ++i) delay = backoff.Next();
-  console_->Detail(what + " hit lock_timeout (" + FormatDuration(lock_timeout_seconds_) +
-                   ": another session holds a lock it needs); retry " +
-                   std::to_string(attempt) + " of " + std::to_string(lock_retries_) + " in " +
-                   FormatDuration(delay));
+  events_->LockTimeoutRetried({what, lock_timeout_seconds_, attempt, lock_retries_, delay});
   return clock_->Sleep(delay);
 }

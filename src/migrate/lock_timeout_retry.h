@@ -10,31 +10,32 @@
 #include <string>
 
 #include "migrate/database_error.h"
+#include "migrate/database_driver.h"
+#include "migrate/run_observer.h"
 
 class Clock;
-class Console;
 class Interrupt;
 
 class LockTimeoutRetry {
  public:
   /// `interrupt` may be null; `seed` seeds the jitter.
   LockTimeoutRetry(double lock_timeout_seconds, int lock_retries, uint64_t seed, Clock* clock,
-                   Console* console, Interrupt* interrupt);
+                   RunObserver* events, Interrupt* interrupt);
 
   /// Whether attempt number `attempt` (1 for the first) that failed with
   /// `error` may run again: a lock_timeout (SQLSTATE 55P03), retries left,
   /// no interrupt.
   bool Retryable(const DatabaseError& error, int attempt) const;
-  /// If Retryable, says so (naming `what`) and sleeps the backoff; false
-  /// when not retryable or interrupted while sleeping.
-  bool WaitToRetry(const DatabaseError& error, int attempt, const std::string& what);
+  /// If Retryable, tells `events` (naming `what`) and sleeps the backoff;
+  /// false when not retryable or interrupted while sleeping.
+  bool WaitToRetry(const DatabaseError& error, int attempt, const RetrySubject& what);
 
  private:
   double lock_timeout_seconds_;
   int lock_retries_;
   uint64_t seed_;
   Clock* clock_;
-  Console* console_;
+  RunObserver* events_;
   Interrupt* interrupt_;
 };
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <map>
 
+#include <cctype>
+
 #include "base/console.h"
 #include "base/duration.h"
 #include "migrate/hook_runner.h"
-#include "tools/tool_history.h"
+#include "migrate/run_observer.h"
 
 namespace {
 
@@ -64,18 +66,28 @@ bool RunHooks(const MigratorContext& c, const std::string& hook,
     env[k] = v;
   double timeout = c.settings().hooks.timeout_seconds;
   for (const std::string& command : commands) {
-    c.console->Step("Running hooks." + hook + ": " + command);
+    c.events()->HookCommandStarted(hook, command);
     ProcessResult result =
         c.runner->Run(command, env, timeout, "[" + hook + "] ", hook != "on_failure");
     if (result.ok()) continue;
+    c.events()->HookCommandFailed(
+        {hook, command, result.timed_out, result.interrupted, result.exit_code, timeout});
+    // The history's event log keeps why, as the hooks' own record.
     std::string why = result.timed_out     ? "timed out after " + FormatDuration(timeout)
                       : result.interrupted ? "stopped: slugwright was interrupted"
                                            : "exited with status " +
                                                  std::to_string(result.exit_code);
-    c.console->Error("hooks." + hook + " command `" + command + "` " + why);
     c.driver->RecordEvent("hook_failed", 0, "", hook + ": " + command + ": " + why,
                           c.options->run);
     return false;
   }
   return true;
+}
+
+int64_t ToolMigrationVersion(const std::string& name) {
+  size_t digits = 0;
+  while (digits < name.size() && digits < 18 &&
+         std::isdigit(static_cast<unsigned char>(name[digits])))
+    ++digits;
+  return digits ? std::stoll(name.substr(0, digits)) : 0;
 }

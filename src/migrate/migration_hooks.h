@@ -32,4 +32,10 @@ bool RunHooks(const MigratorContext& context, const std::string& hook,
               const std::vector<std::string>& commands, const MigrationPlan* plan,
               const RunOutcome* outcome, int exit_code);
 
+/// The leading digits of another tool's history name
+/// ("20240101000001-create-users.js" -> 20240101000001); 0 when it has
+/// none: the version `command:` mode gives hooks (SLUGWRIGHT_VERSIONS_APPLIED)
+/// and orders the tool's rows by (tools/tool_history.h).
+int64_t ToolMigrationVersion(const std::string& name);
+
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_HOOKS_H_

@@ -4,44 +4,19 @@
 
 #include "base/backoff.h"
 #include "base/clock.h"
-#include "base/console.h"
-#include "base/duration.h"
-#include "base/exit_codes.h"
 #include "base/interrupt.h"
-
-std::string MigrationLock::DescribeHolders(const std::vector<LockHolder>& holders) {
-  if (holders.empty()) return "a session that has just released it";
-  std::string text;
-  for (const LockHolder& h : holders) {
-    if (!text.empty()) text += "; ";
-    text += "pid " + std::to_string(h.pid);
-    if (!h.application_name.empty()) text += " (" + h.application_name + ")";
-    if (!h.backend_start.empty()) text += ", connected since " + h.backend_start;
-    if (!h.state.empty()) {
-      text += ", " + h.state;
-      if (!h.query_start.empty()) text += " since " + h.query_start;
-    }
-  }
-  return text;
-}
+#include "migrate/run_error.h"
+#include "migrate/run_observer.h"
 
 void MigrationLock::NoteHolder(bool announce, bool first, double waited,
                                double wait_seconds) {
-  std::vector<LockHolder> holders;
+  last_holders_.clear();
   try {
-    holders = lock_->LockHolders();
+    last_holders_ = lock_->LockHolders();
   } catch (const DatabaseError&) {
     // Not being able to say who holds it must not end the wait.
   }
-  last_holder_ = DescribeHolders(holders);
-  if (!announce) return;
-  console_->Event("lock_waiting", {{"holder", last_holder_}, {"waited_ms", waited * 1000}});
-  if (first)
-    console_->Detail("Waiting up to " + FormatDuration(wait_seconds) +
-                     " for the migration lock, held by " + last_holder_);
-  else
-    console_->Detail("Still waiting for the migration lock after " +
-                     FormatDuration(waited) + ", held by " + last_holder_);
+  if (announce) events_->LockWaiting({last_holders_, waited, wait_seconds, first});
 }
 
 MigrationLock::Result MigrationLock::Acquire(double wait_seconds, uint64_t seed) {
@@ -74,9 +49,7 @@ void MigrationLock::Release() {
   if (!held_) return;
   held_ = false;
   try {
-    if (!lock_->Unlock())
-      console_->Warning("the migration lock was not held by this session when released; "
-                        "is the connection going through a pooler?");
+    if (!lock_->Unlock()) events_->LockReleasedUnheld();
   } catch (const DatabaseError& e) {
     // The session is gone, and with it the lock.
   }
@@ -86,48 +59,45 @@ void ConnectOrThrow(Session* session) {
   try {
     session->Connect();
   } catch (const DatabaseError& e) {
-    // Exit 1, not 2: an unreachable or restarting server is usually
-    // temporary, and retrying the release is the right reaction.
-    throw UserError(kExitFailed, e.what());
+    RunError::Facts facts;
+    facts.message = e.what();
+    facts.sqlstate = e.sqlstate();
+    throw RunError(RunError::Kind::kUnreachable, std::move(facts));
   }
 }
 
 ScopedMigrationLock::ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock,
-                                         Console* console, Interrupt* interrupt,
+                                         RunObserver* events, Interrupt* interrupt,
                                          const MigrationLockOptions& options)
-    : lock_(lock, clock, console) {
+    : lock_(lock, clock, events) {
   try {
-    Take(session, clock, console, interrupt, options);
+    Take(session, clock, events, interrupt, options);
   } catch (...) {
     lock_.Release();
     throw;
   }
 }
 
-void ScopedMigrationLock::Take(Session* session, Clock* clock, Console* console,
+void ScopedMigrationLock::Take(Session* session, Clock* clock, RunObserver* events,
                                Interrupt* interrupt, const MigrationLockOptions& options) {
   if (!options.connected) ConnectOrThrow(session);
   session->CheckSessionIsDirect(options.allow_session_pooler);
   double start = clock->Now();
   MigrationLock::Result result = lock_.Acquire(options.wait_seconds, options.seed);
+  RunError::Facts facts;
+  if (interrupt) {
+    facts.signal = interrupt->signal();
+    facts.interrupt_exit_code = interrupt->exit_code();
+  }
   if (result == MigrationLock::Result::kInterrupted && interrupt)
-    throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
-                    interrupt->Reason() +
-                        " while waiting for the migration lock; nothing was applied");
-  if (result != MigrationLock::Result::kAcquired)
-    throw UserError(
-        kExitLockTimeout,
-        "the migration lock on " + session->Describe() + " was not acquired " +
-            (options.wait_seconds > 0 ? "within " + FormatDuration(options.wait_seconds)
-                                      : "at once (lock wait 0)") +
-            ": it is held by " + lock_.last_holder() +
-            ". Another release phase or `slugwright migrate` is applying migrations to "
-            "this database. Nothing was applied; retry once it has finished "
-            "(`heroku releases:retry`), or raise lock_wait / --lock-wait.");
+    throw RunError(RunError::Kind::kInterruptedWaitingForLock, std::move(facts));
+  if (result != MigrationLock::Result::kAcquired) {
+    facts.database = session->Describe();
+    facts.wait_seconds = options.wait_seconds;
+    facts.holders = lock_.last_holders();
+    throw RunError(RunError::Kind::kLocked, std::move(facts));
+  }
   if (interrupt && interrupt->requested())
-    throw UserError(static_cast<ExitCode>(interrupt->exit_code()),
-                    interrupt->Reason() + " before any migration started; nothing was applied");
-  double waited = clock->Now() - start;
-  console->Event("lock_acquired", {{"waited_ms", waited * 1000}});
-  if (waited >= 0.5) console->Detail("Took the migration lock after " + FormatDuration(waited));
+    throw RunError(RunError::Kind::kInterruptedBeforeStart, std::move(facts));
+  events->LockAcquired(clock->Now() - start);
 }

@@ -9,8 +9,8 @@
 #include "migrate/session.h"
 
 class Clock;
-class Console;
 class Interrupt;
+class RunObserver;
 
 /// Takes the migration lock the one way that cannot hurt production: a
 /// session advisory lock, tried with pg_try_advisory_lock and retried with
@@ -22,37 +22,33 @@ class MigrationLock {
  public:
   enum class Result { kAcquired, kTimedOut, kInterrupted };
 
-  MigrationLock(LockBackend* lock, Clock* clock, Console* console)
-      : lock_(lock), clock_(clock), console_(console) {}
+  MigrationLock(LockBackend* lock, Clock* clock, RunObserver* events)
+      : lock_(lock), clock_(clock), events_(events) {}
 
   /// Tries at once, then keeps trying for `wait_seconds` (0: only once).
-  /// While waiting, says who holds the lock, at first and every 30 s.
+  /// While waiting, tells `events` who holds the lock, at first and every 30 s.
   Result Acquire(double wait_seconds, uint64_t seed);
-  /// Releases the lock if held; warns when the server says this session
-  /// did not hold it (a pooler moved the session).
+  /// Releases the lock if held; tells `events` when the server says this
+  /// session did not hold it (a pooler moved the session).
   void Release();
   bool held() const { return held_; }
-  /// Who held the lock when Acquire last failed, for the error message.
-  const std::string& last_holder() const { return last_holder_; }
+  /// Who held the lock when Acquire last failed.
+  const std::vector<LockHolder>& last_holders() const { return last_holders_; }
   int attempts() const { return attempts_; }
 
-  /// "pid 123 (slugwright release v41 my-app), connected since
-  /// 2024-05-01T10:00:00Z, idle": for messages.
-  static std::string DescribeHolders(const std::vector<LockHolder>& holders);
-
  private:
-  /// Looks up the holder for messages; prints it when `announce`.
+  /// Looks up the holders; reports them when `announce`.
   void NoteHolder(bool announce, bool first, double waited, double wait_seconds);
 
   LockBackend* lock_;
   Clock* clock_;
-  Console* console_;
+  RunObserver* events_;
   bool held_ = false;
   int attempts_ = 0;
-  std::string last_holder_;
+  std::vector<LockHolder> last_holders_;
 };
 
-/// Connects `session`; an unreachable server is UserError(kExitFailed).
+/// Connects `session`; an unreachable server is RunError::Kind::kUnreachable.
 void ConnectOrThrow(Session* session);
 
 /// How a ScopedMigrationLock takes the lock.
@@ -72,19 +68,19 @@ struct MigrationLockOptions {
 /// `session`, refuses a session-mode pooler, takes `lock` (the migration
 /// lock of that session), and releases it when it goes out of scope (on
 /// every exit path, also when the constructor itself throws after taking
-/// it). Throws UserError: 1 for an unreachable server, 3 when the lock was
-/// not acquired in time, 130/143 when interrupted while waiting or just
-/// after. `interrupt` may be null.
+/// it). Throws RunError: kUnreachable, kLocked when the lock was not
+/// acquired in time (with its holders), kInterrupted... when a signal
+/// arrived while waiting or just after. `interrupt` may be null.
 class ScopedMigrationLock {
  public:
-  ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock, Console* console,
+  ScopedMigrationLock(Session* session, LockBackend* lock, Clock* clock, RunObserver* events,
                       Interrupt* interrupt, const MigrationLockOptions& options);
   ~ScopedMigrationLock() { lock_.Release(); }
   ScopedMigrationLock(const ScopedMigrationLock&) = delete;
   ScopedMigrationLock& operator=(const ScopedMigrationLock&) = delete;
 
  private:
-  void Take(Session* session, Clock* clock, Console* console, Interrupt* interrupt,
+  void Take(Session* session, Clock* clock, RunObserver* events, Interrupt* interrupt,
             const MigrationLockOptions& options);
 
   MigrationLock lock_;

@@ -8,9 +8,12 @@
 #include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
+#include "migrate/run_error.h"
 #include "testing/fake_clock.h"
+#include "testing/fake_database_driver.h"
 #include "testing/fake_lock_backend.h"
 #include "testing/fake_session.h"
+#include "testing/recording_run_observer.h"
 
 namespace {
 
@@ -19,7 +22,8 @@ struct LockTest : public ::testing::Test {
   FakeClock clock;
   std::ostringstream out, err;
   Console console{out, err, nullptr};
-  MigrationLock lock{&driver, &clock, &console};
+  RecordingRunObserver events{&console};
+  MigrationLock lock{&driver, &clock, &events};
 };
 
 }  // namespace
@@ -39,8 +43,10 @@ TEST_F(LockTest, LockWaitZeroFailsAfterOneTryNamingTheHolder) {
   EXPECT_EQ(lock.Acquire(0, 1), MigrationLock::Result::kTimedOut);
   EXPECT_EQ(driver.calls["try_lock"], 1);
   EXPECT_TRUE(clock.sleeps.empty());
-  EXPECT_NE(lock.last_holder().find("pid 4242"), std::string::npos);
-  EXPECT_NE(lock.last_holder().find("slugwright release v41"), std::string::npos);
+  ASSERT_EQ(lock.last_holders().size(), 1u);
+  EXPECT_EQ(lock.last_holders()[0].pid, 4242);
+  EXPECT_EQ(lock.last_holders()[0].application_name, "slugwright release v41");
+  EXPECT_TRUE(events.lock_waits.empty());  // no wait to report
   lock.Release();
   EXPECT_EQ(driver.calls["unlock"], 0);
 }
@@ -60,8 +66,12 @@ TEST_F(LockTest, PollsWithGrowingJitteredDelaysUntilTheDeadline) {
   EXPECT_GT(clock.sleeps.size(), 40u);
   EXPECT_LT(clock.sleeps.size(), 90u);
   EXPECT_LT(clock.sleeps[0], clock.sleeps[3]);
-  // The holder is announced while waiting.
-  EXPECT_NE(out.str().find("held by pid 4242"), std::string::npos) << out.str();
+  // The holder is reported while waiting: at first, and not again within 30 s.
+  ASSERT_EQ(events.lock_waits.size(), 1u);
+  EXPECT_TRUE(events.lock_waits[0].first);
+  EXPECT_EQ(events.lock_waits[0].wait_seconds, 10);
+  ASSERT_EQ(events.lock_waits[0].holders.size(), 1u);
+  EXPECT_EQ(events.lock_waits[0].holders[0].pid, 4242);
 }
 
 TEST_F(LockTest, AcquiresOnceTheHolderLetsGo) {
@@ -86,7 +96,8 @@ TEST(MigrationLock, StopsWaitingWhenInterrupted) {
   InterruptedClock clock;
   std::ostringstream out;
   Console console(out, out, nullptr);
-  MigrationLock lock(&driver, &clock, &console);
+  RecordingRunObserver events(&console);
+  MigrationLock lock(&driver, &clock, &events);
   EXPECT_EQ(lock.Acquire(600, 1), MigrationLock::Result::kInterrupted);
   EXPECT_EQ(driver.calls["try_lock"], 1);
 }
@@ -109,7 +120,7 @@ struct ScopedLockTest : public ::testing::Test {
 
 TEST_F(ScopedLockTest, ConnectsLocksAndReleasesAtScopeEnd) {
   {
-    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &events, &interrupt, options);
     EXPECT_TRUE(driver.locked);
     EXPECT_EQ(driver.calls["connect"], 1);
   }
@@ -117,17 +128,18 @@ TEST_F(ScopedLockTest, ConnectsLocksAndReleasesAtScopeEnd) {
   EXPECT_EQ(driver.calls["unlock"], 1);
 }
 
-TEST_F(ScopedLockTest, LockNotAcquiredIsExitThreeNamingTheHolder) {
+TEST_F(ScopedLockTest, LockNotAcquiredIsLockedNamingTheHolder) {
   driver.lock_free = false;
   try {
-    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
-    FAIL() << "no UserError";
-  } catch (const UserError& e) {
-    EXPECT_EQ(e.code(), kExitLockTimeout);
-    EXPECT_NE(std::string(e.what()).find("was not acquired at once (lock wait 0): it is held "
-                                         "by pid 4242"),
-              std::string::npos)
-        << e.what();
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &events, &interrupt, options);
+    FAIL() << "no RunError";
+  } catch (const RunError& e) {
+    EXPECT_EQ(e.kind(), RunError::Kind::kLocked);
+    EXPECT_EQ(ExitCodeOf(e), kExitLockTimeout);
+    EXPECT_EQ(e.facts().database, "u@fake:5432/db");
+    EXPECT_EQ(e.facts().wait_seconds, 0);
+    ASSERT_EQ(e.facts().holders.size(), 1u);
+    EXPECT_EQ(e.facts().holders[0].pid, 4242);
   }
   EXPECT_EQ(driver.calls["unlock"], 0);
 }
@@ -135,12 +147,12 @@ TEST_F(ScopedLockTest, LockNotAcquiredIsExitThreeNamingTheHolder) {
 TEST_F(ScopedLockTest, InterruptJustAfterTakingItReleasesTheLock) {
   interrupt.Request(SIGTERM);
   try {
-    ScopedMigrationLock scoped(&driver, &driver, &clock, &console, &interrupt, options);
-    FAIL() << "no UserError";
-  } catch (const UserError& e) {
-    EXPECT_EQ(e.code(), 143);
-    EXPECT_EQ(std::string(e.what()),
-              "interrupted by SIGTERM before any migration started; nothing was applied");
+    ScopedMigrationLock scoped(&driver, &driver, &clock, &events, &interrupt, options);
+    FAIL() << "no RunError";
+  } catch (const RunError& e) {
+    EXPECT_EQ(e.kind(), RunError::Kind::kInterruptedBeforeStart);
+    EXPECT_EQ(e.facts().signal, SIGTERM);
+    EXPECT_EQ(ExitCodeOf(e), 143);
   }
   EXPECT_FALSE(driver.locked);
   EXPECT_EQ(driver.calls["unlock"], 1);
@@ -151,11 +163,12 @@ TEST_F(ScopedLockTest, UnreachableServerIsExitOne) {
     void Connect() override { throw DatabaseError("connection refused", "", true); }
   } unreachable;
   try {
-    ScopedMigrationLock scoped(&unreachable, &unreachable, &clock, &console, nullptr, options);
-    FAIL() << "no UserError";
-  } catch (const UserError& e) {
-    EXPECT_EQ(e.code(), kExitFailed);
-    EXPECT_EQ(std::string(e.what()), "connection refused");
+    ScopedMigrationLock scoped(&unreachable, &unreachable, &clock, &events, nullptr, options);
+    FAIL() << "no RunError";
+  } catch (const RunError& e) {
+    EXPECT_EQ(e.kind(), RunError::Kind::kUnreachable);
+    EXPECT_EQ(ExitCodeOf(e), kExitFailed);
+    EXPECT_EQ(e.facts().message, "connection refused");
   }
   EXPECT_EQ(unreachable.calls["try_lock"], 0);
 }

@@ -1,18 +1,21 @@
 #include "migrate/migration_progress.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
-#include "base/console.h"
-#include "base/duration.h"
+#include "base/clock.h"
 #include "migrate/session.h"
+#include "migrate/run_observer.h"
 
-MigrationProgress::MigrationProgress(Console* console, Session* session, std::string label,
-                                     double interval_seconds)
-    : console_(console),
+MigrationProgress::MigrationProgress(RunObserver* events, Session* session, Clock* clock,
+                                     const Migration* migration, double interval_seconds)
+    : events_(events),
       session_(session),
-      label_(std::move(label)),
+      clock_(clock),
+      migration_(migration),
       interval_(interval_seconds),
-      start_(std::chrono::steady_clock::now()) {
+      start_(clock->Now()) {
   if (interval_ > 0) thread_ = std::thread([this] { Loop(); });
 }
 
@@ -24,7 +27,7 @@ MigrationProgress::~MigrationProgress() {
   }
   wake_.notify_all();
   thread_.join();
-  console_->EndProgress();
+  events_->MigrationRunningEnded();
 }
 
 void MigrationProgress::SetStatement(int number, int total) {
@@ -34,36 +37,31 @@ void MigrationProgress::SetStatement(int number, int total) {
 
 void MigrationProgress::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
-  auto next = start_ + std::chrono::duration<double>(interval_);
+  double next = start_ + interval_;
   for (;;) {
-    if (wake_.wait_until(lock, std::chrono::time_point_cast<std::chrono::steady_clock::duration>(next),
-                         [this] { return stop_; }))
+    // The wait itself is the only real-time part: the deadline and the
+    // elapsed time come from the Clock.
+    double left = std::max(0.0, next - clock_->Now());
+    if (wake_.wait_for(lock, std::chrono::duration<double>(left), [this] { return stop_; }))
       return;
+    if (clock_->Now() < next) continue;
     lock.unlock();
-    double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    Report(elapsed);
+    Report(clock_->Now() - start_);
     lock.lock();
-    next += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-        std::chrono::duration<double>(interval_));
+    next += interval_;
   }
 }
 
 void MigrationProgress::Report(double elapsed) {
-  std::string text = label_ + " running for " + FormatDuration(elapsed);
-  LogFields fields = {{"migration", label_}, {"elapsed_ms", elapsed * 1000}};
+  MigrationRunningEvent event;
+  event.migration = migration_;
+  event.elapsed_seconds = elapsed;
   if (statements_total_ > 0) {
-    text += ", statement " + std::to_string(statement_) + " of " +
-            std::to_string(statements_total_);
-    fields.emplace_back("statement", static_cast<int>(statement_));
-    fields.emplace_back("statements_total", static_cast<int>(statements_total_));
+    event.statement = statement_;
+    event.statements_total = statements_total_;
   }
-  std::string blocked_by = session_->BlockedBy();
-  if (!blocked_by.empty()) {
-    text += ", waiting for a lock held by " + blocked_by;
-    fields.emplace_back("waiting_on_lock_held_by", blocked_by);
-  }
-  console_->Progress(text, fields);
+  event.blocked_by = session_->BlockedBy();
+  events_->MigrationRunning(event);
 }
 
 double ProgressIntervalFromEnvironment() {

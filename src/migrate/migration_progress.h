@@ -1,28 +1,28 @@
 #ifndef SLUGWRIGHT_MIGRATE_MIGRATION_PROGRESS_H_
 #define SLUGWRIGHT_MIGRATE_MIGRATION_PROGRESS_H_
 
-// Progress of a long migration: while one runs, a thread prints every
+// Progress of a long migration: while one runs, a thread reports every
 // `interval` seconds how long it has been running, which statement of a
 // transaction:false migration is on, and, when it waits on a lock, who
-// holds it (Session::BlockedBy). Console::Progress redraws one line
-// on a terminal and prints a line (or a JSON `progress` event) elsewhere.
+// holds it (Session::BlockedBy), as RunObserver::MigrationRunning
+// events. Elapsed time is read from the run's Clock.
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <mutex>
-#include <string>
 #include <thread>
 
-class Console;
+class Clock;
 class Session;
+class RunObserver;
+struct Migration;
 
 class MigrationProgress {
  public:
-  /// Starts reporting on `label`; `interval_seconds` <= 0 reports nothing.
-  MigrationProgress(Console* console, Session* session, std::string label,
-                    double interval_seconds);
-  /// Stops the thread and ends a redrawn line.
+  /// Starts reporting on `migration`; `interval_seconds` <= 0 reports nothing.
+  MigrationProgress(RunObserver* events, Session* session, Clock* clock,
+                    const Migration* migration, double interval_seconds);
+  /// Stops the thread and ends the reports.
   ~MigrationProgress();
   MigrationProgress(const MigrationProgress&) = delete;
   MigrationProgress& operator=(const MigrationProgress&) = delete;
@@ -34,11 +34,12 @@ class MigrationProgress {
   void Loop();
   void Report(double elapsed);
 
-  Console* console_;
+  RunObserver* events_;
   Session* session_;
-  std::string label_;
+  Clock* clock_;
+  const Migration* migration_;
   double interval_;
-  std::chrono::steady_clock::time_point start_;
+  double start_;
   std::atomic<int> statement_{0};
   std::atomic<int> statements_total_{0};
   std::mutex mutex_;

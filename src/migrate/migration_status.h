@@ -4,7 +4,7 @@
 // `migrate status` as a value: every migration file and every history row
 // without a file, in version order, each with its state, plus the counts
 // and the integrity problems. The command line renders it as text or JSON
-// (cli/migrate_status_output.h).
+// (cli/output/migrate_status_output.h).
 
 #include <cstddef>
 #include <cstdint>

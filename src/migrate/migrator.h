@@ -14,27 +14,32 @@
 #include "migrate/migration_status.h"
 #include "migrate/migrator_context.h"
 #include "migrate/release_settings.h"
+#include "migrate/run_observer.h"
 
 class Clock;
-class DiskInterface;
 class CommandRunner;
 class Console;
+class ForeignHistoryGuard;
 class Interrupt;
 class MigrationProgress;
+class RunObserver;
 struct MigrationLockOptions;
 
 /// The orchestrator: reads migrations from a MigrationSource, compares
 /// them with the history through a DatabaseDriver, enforces the policies
 /// (migration_plan.h), takes the lock (ScopedMigrationLock), applies or
-/// reverts, runs hooks and external commands (CommandRunner), and reports
-/// progress to the Console. It knows nothing of files, SQL dialects or
-/// libpq. `command:` runs, repair and validate live in tools/external_command.h,
-/// repair.h and validate.h; `status` returns a value the command line
-/// renders.
+/// reverts, runs hooks (CommandRunner), and tells MigratorOptions::events
+/// what happens (run_observer.h), as facts the command line words. It
+/// knows nothing of files, SQL dialects, libpq or other tools (those reach
+/// it through MigratorOptions::foreign_history). Repair and validate live
+/// in repair.h and validate.h; `status` returns a value the command line
+/// renders; `command:` releases are run by the command line
+/// (tools/external_command.h), not by the Migrator.
 ///
-/// Each command returns the process exit status, or throws UserError for
-/// usage (2), lock (3) and integrity (4) refusals; the lock is released on
-/// every path.
+/// Each command returns the process exit status, or throws RunError
+/// (run_error.h: lock, interrupt, connection, `down` refusals) or
+/// UserError for the checks' usage (2) and integrity (4) refusals; the
+/// lock is released on every path.
 class Migrator {
  public:
   Migrator(MigrationSource* source, DatabaseDriver* driver, CommandRunner* runner,
@@ -43,21 +48,16 @@ class Migrator {
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 
-  /// Applies every pending migration (or runs `command:`). With `dry_run`,
-  /// reads and validates and says what would run, without the lock and
-  /// without writing.
+  /// Applies every pending migration. With `dry_run`, reads and validates
+  /// and says what would run, without the lock and without writing.
   int Up(bool dry_run);
   /// Reverts the newest `count` applied migrations with their down
-  /// sections (or runs `rollback_command:` `count` times).
+  /// sections.
   int Down(int count);
   /// What is applied, pending, changed, unfinished and missing. Takes no
   /// lock; throws UserError(kExitCannotConnect) when the database does not
   /// accept a connection, UserError(kExitFailed) when reading fails.
   MigrationStatus Status();
-  /// `command:` mode's status: the tool's history table and its migration
-  /// files (listed through `disk`, relative to `app_root`); the same
-  /// errors as Status().
-  MigrationStatus CommandStatus(DiskInterface* disk, const std::string& app_root);
   /// Checks the files (and, with `use_database`, the history policies).
   int Validate(bool use_database);
   /// Clears unfinished non-transactional migrations and, optionally,
@@ -81,9 +81,10 @@ class Migrator {
   /// the history table is there.
   MigrationPlan ConnectAndPlan(bool* history_exists);
   int ApplyPending(const MigrationPlan& plan);
-  /// Says what `up` is about to do; warns about rollback-release without
-  /// down sections.
+  /// Tells what `up` is about to do (and rollback-release migrations
+  /// without down sections, other history tables).
   void AnnouncePending(const MigrationPlan& plan);
+  // The apply loop (migrator_apply.cc).
   bool ApplyEach(const MigrationPlan& plan, RunOutcome* outcome);
   /// The error of `m` failing with `e` in ApplyEach, recorded.
   std::string ApplyEachError(const Migration& m, const DatabaseError& e);
@@ -92,42 +93,40 @@ class Migrator {
   /// statement), retrying lock_timeout. Throws DatabaseError.
   void ApplyOne(const Migration& m, bool out_of_order);
   void ApplyStatements(const Migration& m, bool out_of_order);
-  /// Runs statement `i` (0-based, described by `where`) of transaction:false
-  /// `m`, retrying lock_timeout; on failure records it and throws a
-  /// DatabaseError that says where and what stays applied.
-  void ExecuteStatement(const Migration& m, const std::string& sql, int i,
-                        const std::string& where);
-  /// Warns about INVALID indexes left behind, after `m` failed or finished.
+  /// Runs statement `at` of transaction:false `m`, retrying lock_timeout;
+  /// on failure records it and throws a DatabaseError that says where and
+  /// what stays applied.
+  void ExecuteStatement(const Migration& m, const std::string& sql, const StatementPosition& at);
+  /// Tells about INVALID indexes left behind, after `m` failed or finished.
   void WarnInvalidIndexes(const Migration& m, bool after_failure);
   void Revert(const Migration& m);
-  /// The migrations `down count` reverts, newest first; UserError when one
+  /// The migrations `down count` reverts, newest first; RunError when one
   /// has no file or no down section.
   std::vector<const Migration*> DownTargets(const MigrationPlan& plan, int count);
   int RevertTargets(const std::vector<const Migration*>& targets);
   /// rollback-release: reverts what this run committed, newest first.
   void RevertCommitted(RunOutcome* outcome);
   int FinishFailure(const MigrationPlan& plan, RunOutcome* outcome);
+  /// The facts of a failed run for events_.
+  UpFailureEvent FailureFacts(const RunOutcome& outcome) const;
   /// After the connection was lost with `migrations`' COMMIT in flight:
-  /// says the outcome is unknown and reads it on a new session
+  /// notes the outcome is unknown and reads it on a new session
   /// (migrator_lost_commit.cc); applied ones join outcome->committed.
   void ResolveLostCommit(const std::vector<const Migration*>& migrations,
                          RunOutcome* outcome);
-  /// What ResolveLostCommit() found, for FinishFailure().
-  void ReportLostCommit();
-  /// Warns when another slugwright history table is on the database.
-  void WarnAboutOtherHistoryTables();
-  /// The migration_started / migration_applied / migration_failed events.
-  void LogMigrationStarted(const Migration& m);
-  void LogMigrationEnded(const Migration& m, double seconds, const std::string& error);
+  /// Tells events_ that `m` committed in `seconds`.
+  void Applied(const MigrationPlan& plan, const Migration* m, double seconds,
+               RunOutcome* outcome);
   bool RunHooks(const std::string& hook, const std::vector<std::string>& commands,
                 const MigrationPlan* plan, const RunOutcome* outcome, int exit_code);
 
   MigrationSource* source_;
   DatabaseDriver* driver_;
-  Console* console_;
   Clock* clock_;
   Interrupt* interrupt_;
   MigratorOptions options_;
+  RunObserver* events_;
+  ForeignHistoryGuard* foreign_history_;
   /// The collaborators above and options_, for the split-out parts.
   MigratorContext context_;
   LockTimeoutRetry retry_;

@@ -20,7 +20,9 @@
 class Clock;
 class CommandRunner;
 class Console;
+class ForeignHistoryGuard;
 class MigrationObserver;
+class RunObserver;
 
 /// What a Migrator run needs besides its collaborators.
 struct MigratorOptions {
@@ -38,6 +40,11 @@ struct MigratorOptions {
   /// Told about each migration `up` applies (`slugwright rehearse`); null
   /// in normal runs (migration_observer.h).
   MigrationObserver* observer = nullptr;
+  /// Told what happens, to report it (run_observer.h); required.
+  RunObserver* events = nullptr;
+  /// Refuses to start a history over another tool's (foreign_history_guard.h);
+  /// required.
+  ForeignHistoryGuard* foreign_history = nullptr;
   /// Seconds between progress lines of a running migration (0: none);
   /// the command line sets it (10 s, SLUGWRIGHT_PROGRESS_INTERVAL).
   double progress_interval_seconds = 0;
@@ -59,12 +66,15 @@ struct MigratorContext {
   MigrationSource* source = nullptr;
   DatabaseDriver* driver = nullptr;
   CommandRunner* runner = nullptr;
+  /// Scrubs secrets from the errors hooks and the event log receive; the
+  /// words of the run go through options->events, not here.
   Console* console = nullptr;
   Clock* clock = nullptr;
   Interrupt* interrupt = nullptr;
   const MigratorOptions* options = nullptr;
 
   const ReleaseSettings& settings() const { return options->settings; }
+  RunObserver* events() const { return options->events; }
   bool interrupted() const { return interrupt && interrupt->requested(); }
   /// The interrupt's exit status (130/143) when one arrived, else `code`.
   int InterruptedOr(int code) const { return interrupted() ? interrupt->exit_code() : code; }

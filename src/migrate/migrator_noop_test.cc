@@ -10,6 +10,7 @@
 
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
+#include "migrate/run_error.h"
 #include "testing/migrator_fixture.h"
 
 namespace {
@@ -93,6 +94,9 @@ struct MigratorNoOpTest : public MigratorFixture {
     } catch (const UserError& e) {
       if (error) *error = e.what();
       return e.code();
+    } catch (const RunError& e) {
+      if (error) *error = e.facts().message;
+      return ExitCodeOf(e);
     }
   }
 };
@@ -158,7 +162,7 @@ TEST_F(MigratorNoOpTest, AnUnreachableServerStillReportsABrokenFileFirst) {
   EXPECT_EQ(UpCode(&unreachable, &error), kExitUsage);
   EXPECT_NE(error.find("2_m2.sql:2: unterminated quoted string"), std::string::npos) << error;
   indexed.broken.clear();
-  EXPECT_EQ(UpCode(&unreachable, &error), kExitFailed);
+  EXPECT_EQ(UpCode(&unreachable, &error), kExitFailed);  // RunError::Kind::kUnreachable
   EXPECT_NE(error.find("could not connect"), std::string::npos) << error;
 }
 

@@ -6,13 +6,10 @@
 #include <algorithm>
 
 #include "base/clock.h"
-#include "base/console.h"
-#include "base/duration.h"
 #include "base/exit_codes.h"
-#include "base/text.h"
-#include "tools/external_command.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
+#include "migrate/run_error.h"
 #include "migrate/server_lexing.h"
 #include "sql/splitter.h"
 
@@ -40,55 +37,62 @@ void Migrator::Revert(const Migration& m) {
       driver_->ApplyDown(m, options_.run, DatabaseDriver::Wrap::kOwnTransaction);
       return;
     } catch (const DatabaseError& e) {
-      if (!retry_.WaitToRetry(e, attempt, "reverting " + Label(m))) throw;
+      RetrySubject what;
+      what.kind = RetrySubject::Kind::kRevert;
+      what.migration = &m;
+      if (!retry_.WaitToRetry(e, attempt, what)) throw;
     }
   }
 }
 
 void Migrator::RevertCommitted(RunOutcome* outcome) {
-  console_->Step("Reverting the " + Plural(outcome->committed.size(), "migration") +
-                 " this run committed (on_failure: rollback-release)");
+  events_->RevertingCommitted(outcome->committed.size());
   for (auto it = outcome->committed.rbegin(); it != outcome->committed.rend(); ++it) {
     const Migration& m = **it;
-    size_t left = static_cast<size_t>(outcome->committed.rend() - it);
+    size_t older = static_cast<size_t>(outcome->committed.rend() - it) - 1;
     if (!m.has_down) {
-      console_->Error("cannot revert " + Label(m) + ": it has no down section; it and " +
-                      std::to_string(left - 1) + " older migration(s) of this run stay applied");
+      events_->CommittedRevertStopped(m, older, "");
       return;
     }
     double start = clock_->Now();
     try {
       Revert(m);
     } catch (const std::exception& e) {
-      console_->Error("reverting " + Label(m) + " failed: " + e.what() + "; it and " +
-                      std::to_string(left - 1) + " older migration(s) of this run stay applied");
+      events_->CommittedRevertStopped(m, older, e.what());
       driver_->RecordEvent("revert_failed", m.version, m.name, e.what(), options_.run);
       return;
     }
     outcome->reverted.push_back(m.version);
-    console_->Detail("Reverted " + Label(m) + "  " + FormatDuration(clock_->Now() - start));
+    events_->Reverted(m, clock_->Now() - start);
   }
 }
 
 int Migrator::Down(int count) {
-  if (count < 1) throw UserError(kExitUsage, "down needs a count of at least 1");
-  if (!options_.settings.command.empty()) return RunExternalCommand(context_, true, count);
+  if (count < 1) {
+    RunError::Facts facts;
+    facts.count = count;
+    throw RunError(RunError::Kind::kBadCount, std::move(facts));
+  }
   files_ = ReadBeforeConnecting(source_, driver_);
   try {
     CancelOnInterrupt cancel(interrupt_, driver_);
-    ScopedMigrationLock lock(driver_, driver_, clock_, console_, interrupt_, LockOptions());
+    ScopedMigrationLock lock(driver_, driver_, clock_, events_, interrupt_, LockOptions());
     RereadIfServerLexesOtherwise(source_, driver_, &files_);
     MigrationPlan plan = MakePlan(files_, ReadHistory(false));
     ThrowIfProblems(IntegrityProblems(plan, true), "refusing to revert; nothing was changed:");
     if (plan.applied.empty()) {
-      console_->Step("Nothing to revert: no migration is applied");
+      events_->NothingToRevert();
       return kExitOk;
     }
     std::vector<const Migration*> targets = DownTargets(plan, count);
     CheckRunnable(targets, true, /*all_in_one_transaction=*/false);
     return RevertTargets(targets);
   } catch (const DatabaseError& e) {
-    throw UserError(static_cast<ExitCode>(InterruptedOr(kExitFailed)), e.what());
+    RunError::Facts facts;
+    facts.message = e.what();
+    facts.sqlstate = e.sqlstate();
+    facts.interrupt_exit_code = Interrupted() ? interrupt_->exit_code() : 0;
+    throw RunError(RunError::Kind::kDatabase, std::move(facts));
   }
 }
 
@@ -98,14 +102,19 @@ std::vector<const Migration*> Migrator::DownTargets(const MigrationPlan& plan, i
        it != plan.applied.rend() && static_cast<int>(targets.size()) < count; ++it) {
     auto file = std::find_if(files_.begin(), files_.end(),
                              [&](const Migration& m) { return m.version == it->version; });
-    if (file == files_.end())
-      throw UserError(kExitUsage, "cannot revert " + std::to_string(it->version) + "_" +
-                                      it->name + ": its file is not in " +
-                                      source_->Describe() +
-                                      " (the database is ahead of this code)");
-    if (!file->has_down)
-      throw UserError(kExitUsage, "cannot revert " + Label(*file) + ": " + file->up_path +
-                                      " has no down section");
+    RunError::Facts facts;
+    if (file == files_.end()) {
+      facts.version = it->version;
+      facts.name = it->name;
+      facts.source = source_->Describe();
+      throw RunError(RunError::Kind::kNoFileToRevert, std::move(facts));
+    }
+    if (!file->has_down) {
+      facts.version = file->version;
+      facts.name = file->name;
+      facts.file = file->up_path;
+      throw RunError(RunError::Kind::kNoDownSection, std::move(facts));
+    }
     targets.push_back(&*file);
   }
   return targets;
@@ -114,25 +123,23 @@ std::vector<const Migration*> Migrator::DownTargets(const MigrationPlan& plan, i
 int Migrator::RevertTargets(const std::vector<const Migration*>& targets) {
   driver_->SetTimeouts(options_.settings.lock_timeout_seconds,
                        options_.settings.statement_timeout_seconds);
-  console_->Step("Reverting " + Plural(targets.size(), "migration") + " on " +
-                 driver_->Describe());
+  events_->RevertStarting(targets.size(), driver_->Describe());
   double start = clock_->Now();
   for (const Migration* m : targets) {
     if (Interrupted()) {
-      console_->Error("interrupted before reverting " + Label(*m));
+      events_->RevertInterrupted(*m);
       return InterruptedOr(kExitFailed);
     }
     double t = clock_->Now();
     try {
       Revert(*m);
     } catch (const DatabaseError& e) {
-      console_->Error("reverting " + Label(*m) + " failed: " + e.what());
+      events_->RevertFailed(*m, e.what());
       driver_->RecordEvent("revert_failed", m->version, m->name, e.what(), options_.run);
       return InterruptedOr(kExitFailed);
     }
-    console_->Detail("Reverted " + Label(*m) + "  " + FormatDuration(clock_->Now() - t));
+    events_->Reverted(*m, clock_->Now() - t);
   }
-  console_->Step("Reverted " + Plural(targets.size(), "migration") + " in " +
-                 FormatDuration(clock_->Now() - start));
+  events_->RevertFinished(targets.size(), clock_->Now() - start);
   return kExitOk;
 }

@@ -2,29 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tools/tool_history.h"
-
 const char* ToString(ReleaseSettings::TransactionMode mode) {
   return mode == ReleaseSettings::TransactionMode::kAll ? "all"
                                                         : "per-migration";
-}
-
-std::string CheckReleaseSettings(const ReleaseSettings& s) {
-  if (s.command.empty() || s.on_failure != ReleaseSettings::OnFailure::kRollbackRelease)
-    return "";
-  if (s.rollback_command.empty())
-    return "`on_failure: rollback-release` with `command: " + s.command +
-           "` needs `rollback_command:`, the tool's command that reverts its newest "
-           "migration (e.g. `npx sequelize-cli db:migrate:undo`)";
-  ToolHistoryTable table;
-  if (!ResolveToolHistoryTable(s, &table))
-    return "`on_failure: rollback-release` with `command: " + s.command +
-           "`: slugwright cannot tell which history table that tool writes, so it could "
-           "not know which migrations this run applied, and running `rollback_command` "
-           "could revert an earlier release's migration (or too few of this one's). Name "
-           "the table with `command_history: {table: ..., column: ...}` (one row per "
-           "applied migration), or use `on_failure: stop`";
-  return "";
 }
 
 const char* ToString(ReleaseSettings::OnFailure on_failure) {

@@ -63,13 +63,6 @@ struct ReleaseSettings {
   HookSettings hooks;
 };
 
-/// Why these settings cannot run safely, "" when they can: `on_failure:
-/// rollback-release` with `command:` needs `rollback_command:` and a
-/// history table slugwright can read (inferred from the command or named
-/// in `command_history:`), since undoing a guessed number of migrations
-/// could revert an earlier release's migration.
-std::string CheckReleaseSettings(const ReleaseSettings& settings);
-
 const char* ToString(ReleaseSettings::TransactionMode mode);
 const char* ToString(ReleaseSettings::OnFailure on_failure);
 

@@ -4,11 +4,10 @@
 #include <set>
 #include <stdexcept>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
-#include "base/text.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_plan.h"
+#include "migrate/run_observer.h"
 
 namespace {
 
@@ -23,13 +22,12 @@ int RepairUnfinished(const MigratorContext& c, const std::vector<Migration>& fil
                                       ": that version is not an unfinished migration");
   int changes = 0;
   for (const HistoryRow& r : plan.unfinished) {
-    std::string label = std::to_string(r.version) + "_" + r.name;
     if (options.mark_applied.count(r.version)) {
       auto file = std::find_if(files.begin(), files.end(),
                                [&](const Migration& m) { return m.version == r.version; });
       c.driver->MarkApplied(r.version, file != files.end() ? file->checksum : r.checksum,
                             c.options->run);
-      c.console->Detail("Marked " + label + " applied (completed by hand)");
+      c.events()->RepairMarkedApplied(r);
     } else {
       c.driver->DeleteHistoryRow(r.version,
                                  std::string("removed ") + ToString(r.state) +
@@ -37,8 +35,7 @@ int RepairUnfinished(const MigratorContext& c, const std::vector<Migration>& fil
                                      std::to_string(r.statements_done + 1) + " of " +
                                      std::to_string(r.statements_total) + ")",
                                  c.options->run);
-      c.console->Detail("Removed the " + std::string(ToString(r.state)) + " record of " +
-                        label + ": it is pending again and runs from its first statement");
+      c.events()->RepairRemovedUnfinished(r);
     }
     ++changes;
   }
@@ -78,8 +75,7 @@ int RepairRenames(const MigratorContext& c, const MigrationPlan& plan,
                           " (checksum " + (*file)->checksum + ", recorded " + row->checksum +
                           "), so it is not only a rename: restore its SQL first");
     c.driver->RecordRename(old_version, **file, c.options->run);
-    c.console->Detail("Recorded that " + std::to_string(old_version) + "_" + row->name +
-                      " was renamed to " + (*file)->up_path + ": it is applied, not pending");
+    c.events()->RepairRecordedRename(*row, **file);
     ++changes;
   }
   return changes;
@@ -92,13 +88,11 @@ int RepairChecksums(const MigratorContext& c, const MigrationPlan& plan,
   int changes = 0;
   for (const auto& m : plan.checksum_mismatches) {
     if (!options.accept_checksums) {
-      c.console->Warning(m.file->up_path + " changed since it was applied; pass "
-                         "--accept-checksums to record its new checksum");
+      c.events()->RepairChecksumChanged(*m.file, m.row, false);
       continue;
     }
     c.driver->UpdateChecksum(m.row.version, m.file->checksum, c.options->run);
-    c.console->Detail("Recorded the new checksum of " + m.file->up_path + " (" +
-                      m.row.checksum + " -> " + m.file->checksum + ")");
+    c.events()->RepairChecksumChanged(*m.file, m.row, true);
     ++changes;
   }
   return changes;
@@ -110,7 +104,7 @@ int RepairHistory(const MigratorContext& c, const std::vector<Migration>& files,
                   const RepairOptions& options) {
   try {
     CancelOnInterrupt cancel(c.interrupt, c.driver);
-    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.console, c.interrupt,
+    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.events(), c.interrupt,
                              {c.settings().lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     std::vector<HistoryRow> rows;
@@ -119,8 +113,7 @@ int RepairHistory(const MigratorContext& c, const std::vector<Migration>& files,
     int changes = RepairRenames(c, plan, options);
     changes += RepairUnfinished(c, files, plan, options);
     changes += RepairChecksums(c, plan, options);
-    c.console->Step(changes ? "Repaired " + Plural(changes, "history record")
-                            : std::string("Nothing to repair"));
+    c.events()->RepairFinished(changes);
     return kExitOk;
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());

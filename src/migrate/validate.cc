@@ -1,11 +1,10 @@
 #include "migrate/validate.h"
 
-#include "base/console.h"
 #include "base/exit_codes.h"
-#include "base/text.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
 #include "migrate/migration_plan.h"
+#include "migrate/run_observer.h"
 
 namespace {
 
@@ -14,13 +13,10 @@ void ValidateHistory(const MigratorContext& c, const std::vector<Migration>& fil
   std::vector<HistoryRow> rows;
   c.driver->ReadHistory(&rows);
   MigrationPlan plan = MakePlan(files, rows);
-  std::string future = FutureWarning(plan);
-  if (!future.empty()) c.console->Warning(future);
+  c.events()->DatabaseAhead(plan);
   ThrowIfProblems(IntegrityProblems(plan, c.settings().allow_out_of_order),
                   "the history of " + c.driver->Describe() + " does not match:");
-  c.console->Detail("History of " + c.driver->Describe() + " matches: " +
-                    std::to_string(plan.applied.size()) + " applied, " +
-                    std::to_string(plan.pending.size()) + " pending");
+  c.events()->HistoryMatches(c.driver->Describe(), plan.applied.size(), plan.pending.size());
 }
 
 }  // namespace
@@ -35,10 +31,9 @@ int ValidateMigrations(const MigratorContext& c, const std::vector<Migration>& f
   // Like up, but every file; transaction: all only concerns pending files.
   CheckRunnable(all, false, /*all_in_one_transaction=*/false);
   CheckRunnable(with_down, true, /*all_in_one_transaction=*/false);
-  c.console->Step(Plural(files.size(), "migration file") + " in " + c.source->Describe() +
-                  " are valid");
+  c.events()->FilesValid(files.size(), c.source->Describe());
   if (!use_database) {
-    c.console->Detail("No database URL: the history was not checked");
+    c.events()->HistoryNotChecked();
     return kExitOk;
   }
   try {

@@ -243,6 +243,7 @@ ReleaseOnCopyResult Rehearser::Apply(const MigrationPlan& plan) {
   options.settings = s;
   if (!o_.hooks) options.settings.hooks = HookSettings{};
   options.run = o_.run;
+  options.events = o_.run_events;
   options.command_env = CommandEnvironment();
   services_.events->RunningRelease(scratch_->Target().Describe());
   return services_.release->Apply(*scratch_, plan.pending, options);
@@ -317,6 +318,7 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   PgDumpRestore dump_restore(copy_options, disk, &clock, events, redactor, interrupt);
   PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, console, redactor,
                                 interrupt, options.probe);
+  release.set_command_events(options.command_events);
 
   RehearsalServices services;
   services.disk = disk;

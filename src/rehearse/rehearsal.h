@@ -11,6 +11,7 @@
 #include "migrate/migration_plan.h"
 #include "migrate/release_settings.h"
 #include "migrate/run_info.h"
+#include "migrate/run_observer.h"
 #include "postgres/postgres_driver.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/rehearsal_copy.h"
@@ -60,6 +61,11 @@ struct RehearsalOptions {
   /// retries, table, out-of-order policy, hooks.
   ReleaseSettings settings;
   RunInfo run;
+  /// Told the events of the release phase on the copy, which it words as
+  /// the release would (the command line's ConsoleRunObserver); required.
+  RunObserver* run_events = nullptr;
+  /// The same for a `command:` release on the copy; required.
+  CommandObserver* command_events = nullptr;
   /// Where progress goes, and whether that is a terminal.
   std::ostream* progress_out = nullptr;
   bool progress_terminal = false;

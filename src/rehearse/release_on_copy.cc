@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 
 #include "base/clock.h"
@@ -10,19 +11,26 @@
 #include "base/redactor.h"
 #include "migrate/directory_source.h"
 #include "migrate/hook_runner.h"
+#include "migrate/run_error.h"
 #include "rehearse/rehearsal_observer.h"
 #include "rehearse/scratch_database.h"
 #include "rehearse/server_observer.h"
+#include "tools/external_command.h"
+#include "tools/foreign_history.h"
 
 namespace {
 
-/// Runs the release (`up`) on the copy into `result`: its exit status and,
-/// when it was refused, the scrubbed reason. Returns how long it took.
-double RunReleaseOnCopy(Migrator* migrator, Clock* clock, const Redactor* redactor,
-                        ReleaseOnCopyResult* result) {
+/// Runs the release (`up`, by `release`) on the copy into `result`: its
+/// exit status and, when it was refused, the scrubbed reason in the words
+/// of `events`. Returns how long it took.
+double RunReleaseOnCopy(const std::function<int()>& release, const RunObserver* events,
+                        Clock* clock, const Redactor* redactor, ReleaseOnCopyResult* result) {
   double start = clock->Now();
   try {
-    result->exit_code = migrator->Up(false);
+    result->exit_code = release();
+  } catch (const RunError& e) {
+    result->exit_code = ExitCodeOf(e);
+    result->failure = redactor->Scrub(events->Describe(e));
   } catch (const UserError& e) {
     result->exit_code = e.code();
     result->failure = redactor->Scrub(e.what());
@@ -74,12 +82,15 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::Apply(const ScratchDatabase& scratch,
 
   options.seed = std::random_device()();
   options.observer = &observer;
+  KnownToolsHistoryGuard foreign_history;
+  options.foreign_history = &foreign_history;
   DirectorySource source(disk_, migrations_dir_);
   ShellCommandRunner runner(console_, interrupt_);
   Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
 
   ReleaseOnCopyResult result;
-  double seconds = RunReleaseOnCopy(&migrator, clock_, redactor_, &result);
+  double seconds = RunReleaseOnCopy([&] { return migrator.Up(false); }, options.events, clock_,
+                                    redactor_, &result);
   result.release_seconds = std::max(0.0, seconds - observer.overhead_seconds());
   result.migrations = observer.Results();
   return result;
@@ -108,7 +119,7 @@ class RecordingCommandRunner : public CommandRunner {
 
 }  // namespace
 
-/// `command:` on the copy, as the release runs it (Migrator::Up: lock,
+/// `command:` on the copy, as the release runs it (RunExternalCommand: lock,
 /// hooks, the command with options.command_env), watched from the server.
 ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& scratch,
                                                         MigratorOptions options) {
@@ -131,8 +142,10 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
   DirectorySource source(disk_, migrations_dir_);
   ShellCommandRunner shell(console_, interrupt_);
   RecordingCommandRunner runner(&shell, options.settings.command);
-  Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
-  result.release_seconds = std::max(0.0, RunReleaseOnCopy(&migrator, clock_, redactor_, &result));
+  MigratorContext context{&source, &driver, &runner, console_, clock_, interrupt_, &options};
+  result.release_seconds = std::max(
+      0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, command_events_, false, 1); },
+                            options.events, clock_, redactor_, &result));
   std::vector<std::string> output;
   for (const std::string& line : runner.command_lines) output.push_back(redactor_->Scrub(line));
   try {

@@ -14,6 +14,7 @@
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "rehearse/rehearsal_report.h"
+#include "tools/command_observer.h"
 
 class Clock;
 class Console;
@@ -58,6 +59,8 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
   PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table, DiskInterface* disk,
                         Clock* clock, Console* console, const Redactor* redactor,
                         Interrupt* interrupt, bool probe = false);
+  /// Told what a `command:` release on the copy does (required for one).
+  void set_command_events(CommandObserver* events) { command_events_ = events; }
 
   std::vector<HistoryRow> ReadHistory(const ScratchDatabase& scratch) override;
   ReleaseOnCopyResult Apply(const ScratchDatabase& scratch,
@@ -77,6 +80,7 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
   Interrupt* interrupt_;
   std::string application_name_;
   bool probe_ = false;
+  CommandObserver* command_events_ = nullptr;
 };
 
 #endif  // SLUGWRIGHT_REHEARSE_RELEASE_ON_COPY_H_

@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <memory>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "tools/foreign_history.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
+#include "tools/foreign_history.h"
 
 namespace {
 
@@ -51,20 +50,6 @@ void RefuseIfDirty(const ForeignHistory& h) {
                       " did not complete), and run adopt again");
 }
 
-/// Prints file -> foreign row, and what stays pending.
-void PrintMapping(Console* console, const AdoptionPlan& plan, const std::string& source) {
-  for (const auto& m : plan.adopt) console->Detail(m.file->up_path + " -> " + source + " " + m.row);
-  for (const Migration* m : plan.already)
-    console->Detail(m->up_path + ": already in slugwright's history");
-  int64_t newest = 0;
-  for (const auto& m : plan.adopt) newest = std::max(newest, m.file->version);
-  for (const Migration* m : plan.pending)
-    console->Detail(m->up_path + ": pending (the next release applies it" +
-                    (m->version < newest ? ", out of order" : "") + ")");
-  for (const auto& row : plan.without_file)
-    console->Warning(source + " " + row + " matches no migration file: not recorded");
-}
-
 /// Writes the plan in one transaction (creating the history tables first
 /// if needed).
 void Record(const MigratorContext& c, const AdoptionPlan& plan, bool tables_exist,
@@ -86,8 +71,8 @@ void Record(const MigratorContext& c, const AdoptionPlan& plan, bool tables_exis
 
 }  // namespace
 
-int AdoptForeignHistory(const MigratorContext& c, const std::vector<Migration>& files,
-                        const AdoptOptions& options) {
+int AdoptForeignHistory(const MigratorContext& c, AdoptObserver* events,
+                        const std::vector<Migration>& files, const AdoptOptions& options) {
   try {
     CancelOnInterrupt cancel(c.interrupt, c.driver);
     std::unique_ptr<ScopedMigrationLock> lock;
@@ -95,7 +80,7 @@ int AdoptForeignHistory(const MigratorContext& c, const std::vector<Migration>& 
       ConnectOrThrow(c.driver);
     else
       lock = std::make_unique<ScopedMigrationLock>(
-          c.driver, c.driver, c.clock, c.console, c.interrupt,
+          c.driver, c.driver, c.clock, c.events(), c.interrupt,
           MigrationLockOptions{c.settings().lock_wait_seconds, c.options->seed,
                                c.options->allow_session_pooler});
     std::vector<HistoryRow> rows;
@@ -111,24 +96,14 @@ int AdoptForeignHistory(const MigratorContext& c, const std::vector<Migration>& 
     }
     RefuseIfDirty(history);
     AdoptionPlan plan = MatchForeignHistory(files, history, rows);
-    c.console->Step(std::string(options.dry_run ? "Dry run: " : "") + "Adopting " + source +
-                    " on " + c.driver->Describe() + " into " + c.settings().table);
-    PrintMapping(c.console, plan, source);
-    if (options.dry_run) {
-      c.console->Step("Dry run: would record " + Plural(plan.adopt.size(), "migration") +
-                      " as applied; " + Plural(plan.pending.size(), "migration") +
-                      " would stay pending. No lock taken, nothing written");
-      return kExitOk;
-    }
+    events->AdoptPlanned(plan, source, c.driver->Describe(), c.settings().table, options.dry_run);
+    if (options.dry_run) return kExitOk;
     if (plan.adopt.empty() && tables_exist) {
-      c.console->Step("Nothing to adopt: slugwright's history already has every migration " +
-                      source + " applied");
+      events->NothingToAdopt(source);
       return kExitOk;
     }
     Record(c, plan, tables_exist, source);
-    c.console->Step("Adopted " + Plural(plan.adopt.size(), "migration") + " from " + source +
-                    "; " + Plural(plan.pending.size(), "migration") +
-                    " pending for the next release");
+    events->Adopted(plan, source);
     return kExitOk;
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());

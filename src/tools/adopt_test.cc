@@ -24,7 +24,9 @@ struct AdoptTest : public MigratorFixture {
   void Dbmate(std::vector<std::vector<std::string>> rows) {
     driver.foreign_tables["schema_migrations"] = {{"version"}, rows};
   }
-  int Adopt(AdoptOptions o = {}) { return AdoptForeignHistory(context, source.migrations, o); }
+  int Adopt(AdoptOptions o = {}) {
+    return AdoptForeignHistory(context, &adopt_events, source.migrations, o);
+  }
   /// The exit code of the UserError `f` throws; fails the test when none.
   int CodeOf(std::function<void()> f, std::string* message = nullptr) {
     try {

@@ -5,9 +5,7 @@
 
 #include "base/clock.h"
 #include "base/console.h"
-#include "base/duration.h"
 #include "base/exit_codes.h"
-#include "base/text.h"
 #include "migrate/hook_runner.h"
 #include "migrate/lock_timeout_retry.h"
 #include "migrate/migration_hooks.h"
@@ -26,17 +24,12 @@ bool EndedOnLockTimeout(const ProcessResult& result) {
   return false;
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 /// One `command:` (or `rollback_command:`) run under the lock, reading the
 /// tool's history table around it when slugwright knows which one it is.
 class ExternalCommandRun {
  public:
-  ExternalCommandRun(const MigratorContext& c) : c_(c), s_(c.settings()) {
+  ExternalCommandRun(const MigratorContext& c, CommandObserver* events)
+      : c_(c), s_(c.settings()), events_(events) {
     knows_table_ = ResolveToolHistoryTable(s_, &table_);
     env_ = c.options->command_env;
     env_["SLUGWRIGHT_RUN_ID"] = c.options->run.run_id;
@@ -58,6 +51,7 @@ class ExternalCommandRun {
 
   const MigratorContext& c_;
   const ReleaseSettings& s_;
+  CommandObserver* events_;
   bool knows_table_ = false;
   ToolHistoryTable table_;
   std::map<std::string, std::string> env_;
@@ -82,37 +76,24 @@ std::string ExternalCommandRun::ErrorOf(const std::string& command,
 /// to lock_retries times, as slugwright's own runner does.
 ProcessResult ExternalCommandRun::RunWithLockRetries(const std::string& command) {
   LockTimeoutRetry retry(s_.lock_timeout_seconds, s_.lock_retries, c_.options->seed, c_.clock,
-                         c_.console, c_.interrupt);
+                         c_.events(), c_.interrupt);
   for (int attempt = 1;; ++attempt) {
     ProcessResult result = c_.runner->Run(command, env_, 0, "[command] ", true);
     if (result.ok() || !EndedOnLockTimeout(result)) return result;
     if (!knows_table_) {
-      if (s_.lock_retries > 0)
-        c_.console->Warning("`" + command + "` failed on lock_timeout; not retried "
-                            "(lock_retries), since slugwright cannot read that tool's history "
-                            "to see that a rerun continues where it stopped: name its table "
-                            "with `command_history:`");
+      if (s_.lock_retries > 0) events_->CommandNotRetried(command);
       return result;
     }
     DatabaseError lock_timeout(ErrorOf(command, result), "55P03", false);
-    if (!retry.WaitToRetry(lock_timeout, attempt, "`" + command + "`")) return result;
+    RetrySubject what;
+    what.kind = RetrySubject::Kind::kCommand;
+    what.command = command;
+    if (!retry.WaitToRetry(lock_timeout, attempt, what)) return result;
   }
 }
 
 void ExternalCommandRun::SayWhatTheRunApplied(const std::vector<std::string>& applied) const {
-  if (!knows_table_) {
-    c_.console->Detail("slugwright cannot see which migrations `" + s_.command +
-                       "` applied (its history table is not known; name it with "
-                       "`command_history:`)");
-    return;
-  }
-  if (applied.empty())
-    c_.console->Step("`" + s_.command + "` applied no migration (" + table_.Describe() +
-                     " has no new row)");
-  else
-    c_.console->Step("`" + s_.command + "` applied " +
-                     Plural(applied.size(), "migration", "migrations") + " (new rows in " +
-                     table_.Describe() + "): " + JoinNames(applied));
+  events_->CommandApplied(s_.command, knows_table_ ? &table_ : nullptr, applied);
 }
 
 int ExternalCommandRun::Up() {
@@ -127,8 +108,7 @@ int ExternalCommandRun::Up() {
     return c_.InterruptedOr(kExitFailed);
   }
   ToolHistorySnapshot before = Snapshot();
-  c_.console->Step("Running `" + s_.command + "` under the migration lock on " +
-                   c_.driver->Describe());
+  events_->CommandStarting(s_.command, c_.driver->Describe());
   c_.driver->RecordEvent("command_started", 0, "", s_.command, c_.options->run);
   ProcessResult result = RunWithLockRetries(s_.command);
   ToolHistorySnapshot after = Snapshot();
@@ -149,7 +129,7 @@ int ExternalCommandRun::Up() {
     RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, kExitFailed);
     return c_.InterruptedOr(kExitFailed);
   }
-  c_.console->Step("`" + s_.command + "` succeeded in " + FormatDuration(c_.clock->Now() - start));
+  events_->CommandSucceeded(s_.command, c_.clock->Now() - start);
   return kExitOk;
 }
 
@@ -158,7 +138,7 @@ int ExternalCommandRun::Up() {
 int ExternalCommandRun::Failed(const std::string& command, const ProcessResult& result,
                                RunOutcome* outcome) {
   outcome->error = ErrorOf(command, result);
-  c_.console->Error(outcome->error);
+  events_->CommandFailed(outcome->error);
   c_.driver->RecordEvent("command_failed", 0, "", outcome->error, c_.options->run);
   return c_.InterruptedOr(kExitFailed);
 }
@@ -170,31 +150,25 @@ int ExternalCommandRun::Failed(const std::string& command, const ProcessResult& 
 bool ExternalCommandRun::RevertThisRun(ToolHistorySnapshot current, RunOutcome* outcome) {
   const std::vector<std::string>& applied = outcome->tool_applied;
   if (applied.empty()) {
-    c_.console->Step("Nothing to revert: this run applied no migration (" +
-                     table_.Describe() + " is as before the run)");
+    events_->NothingToUndo(table_);
     return true;
   }
-  c_.console->Step("Reverting the " + Plural(applied.size(), "migration", "migrations") +
-                   " this run applied, newest first, with `" + s_.rollback_command + "`");
+  events_->Undoing(applied.size(), s_.rollback_command);
   for (auto it = applied.rbegin(); it != applied.rend(); ++it) {
     if (c_.interrupted()) break;
     if (!UndoNewest(*it, &current)) break;
     outcome->tool_reverted.push_back(*it);
   }
   if (outcome->tool_reverted.size() == applied.size()) {
-    c_.console->Step("Reverted " + Plural(applied.size(), "migration", "migrations") + " (" +
-                     table_.Describe() + " is as before the run): " +
-                     JoinNames(outcome->tool_reverted));
-    c_.driver->RecordEvent("command_reverted", 0, "", JoinNames(outcome->tool_reverted),
-                           c_.options->run);
+    events_->UndoFinished(table_, outcome->tool_reverted);
+    std::string names;
+    for (const std::string& n : outcome->tool_reverted) names += (names.empty() ? "" : ", ") + n;
+    c_.driver->RecordEvent("command_reverted", 0, "", names, c_.options->run);
     return true;
   }
   std::vector<std::string> left(applied.begin(),
                                 applied.end() - static_cast<long>(outcome->tool_reverted.size()));
-  c_.console->Error("rollback-release stopped: " +
-                    Plural(outcome->tool_reverted.size(), "migration", "migrations") +
-                    " of this run reverted, still applied: " + JoinNames(left) +
-                    "; revert them with the tool by hand");
+  events_->UndoStopped(outcome->tool_reverted, left);
   return false;
 }
 
@@ -203,27 +177,23 @@ bool ExternalCommandRun::RevertThisRun(ToolHistorySnapshot current, RunOutcome* 
 /// table changed otherwise than by removing exactly that row.
 bool ExternalCommandRun::UndoNewest(const std::string& expected, ToolHistorySnapshot* current) {
   if (current->names.empty() || current->names.back() != expected) {
-    c_.console->Error("not running `" + s_.rollback_command + "`: it reverts the newest row of " +
-                      table_.Describe() + ", which is `" +
-                      (current->names.empty() ? std::string("(none)") : current->names.back()) +
-                      "`, not `" + expected + "` of this run");
+    events_->UndoRefused(s_.rollback_command, table_,
+                         current->names.empty() ? "" : current->names.back(), expected);
     return false;
   }
   ProcessResult result = c_.runner->Run(s_.rollback_command, env_, 0, "[rollback] ", true);
   if (!result.ok()) {
-    c_.console->Error(ErrorOf(s_.rollback_command, result));
+    events_->UndoFailed(ErrorOf(s_.rollback_command, result));
     return false;
   }
   ToolHistorySnapshot next = Snapshot();
   std::vector<std::string> removed = Removed(*current, next);
   std::vector<std::string> added = NewlyApplied(*current, next);
   if (removed != std::vector<std::string>{expected} || !added.empty()) {
-    c_.console->Error("`" + s_.rollback_command + "` was to revert `" + expected + "`, but " +
-                      table_.Describe() + " lost [" + JoinNames(removed) + "] and gained [" +
-                      JoinNames(added) + "]; stopping");
+    events_->UndoChangedOtherRows(s_.rollback_command, expected, table_, removed, added);
     return false;
   }
-  c_.console->Detail("Reverted " + expected);
+  events_->Undone(expected);
   *current = next;
   return true;
 }
@@ -232,14 +202,12 @@ bool ExternalCommandRun::UndoNewest(const std::string& expected, ToolHistorySnap
 /// row when the tool's table is known.
 int ExternalCommandRun::Down(int count) {
   ToolHistorySnapshot current = Snapshot();
-  c_.console->Step("Running `" + s_.rollback_command + "` " +
-                   Plural(count, "time", "times") + " under the migration lock on " +
-                   c_.driver->Describe());
+  events_->CommandDownStarting(s_.rollback_command, count, c_.driver->Describe());
   c_.driver->RecordEvent("command_started", 0, "", s_.rollback_command, c_.options->run);
   for (int i = 0; i < count; ++i) {
     if (knows_table_) {
       if (current.names.empty()) {
-        c_.console->Step(table_.Describe() + " has no row left to revert");
+        events_->NoRowLeftToUndo(table_);
         break;
       }
       if (!UndoNewest(current.names.back(), &current)) return c_.InterruptedOr(kExitFailed);
@@ -257,7 +225,8 @@ int ExternalCommandRun::Down(int count) {
 
 }  // namespace
 
-int RunExternalCommand(const MigratorContext& c, bool down, int count) {
+int RunExternalCommand(const MigratorContext& c, CommandObserver* events, bool down,
+                       int count) {
   const ReleaseSettings& s = c.settings();
   if (down && s.rollback_command.empty())
     throw UserError(kExitUsage, "no rollback_command is configured to revert migrations "
@@ -265,15 +234,33 @@ int RunExternalCommand(const MigratorContext& c, bool down, int count) {
   std::string unsafe = CheckReleaseSettings(s);
   if (!down && !unsafe.empty()) throw UserError(kExitUsage, unsafe);
   try {
-    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.console, c.interrupt,
+    ScopedMigrationLock lock(c.driver, c.driver, c.clock, c.events(), c.interrupt,
                              {s.lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     c.driver->CreateHistoryTables();
-    ExternalCommandRun run(c);
+    ExternalCommandRun run(c, events);
     return down ? run.Down(count) : run.Up();
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());
   }
+}
+
+std::string CheckReleaseSettings(const ReleaseSettings& s) {
+  if (s.command.empty() || s.on_failure != ReleaseSettings::OnFailure::kRollbackRelease)
+    return "";
+  if (s.rollback_command.empty())
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "` needs `rollback_command:`, the tool's command that reverts its newest "
+           "migration (e.g. `npx sequelize-cli db:migrate:undo`)";
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(s, &table))
+    return "`on_failure: rollback-release` with `command: " + s.command +
+           "`: slugwright cannot tell which history table that tool writes, so it could "
+           "not know which migrations this run applied, and running `rollback_command` "
+           "could revert an earlier release's migration (or too few of this one's). Name "
+           "the table with `command_history: {table: ..., column: ...}` (one row per "
+           "applied migration), or use `on_failure: stop`";
+  return "";
 }
 
 std::string ExternalCommandPgOptions(const ReleaseSettings& s, const std::string& user_pgoptions) {

@@ -6,11 +6,21 @@
 // hooks, the event log and on_failure: rollback-release around it.
 
 #include "migrate/migrator_context.h"
+#include "tools/command_observer.h"
 
 /// Runs `command:` once (or, with `down`, `rollback_command:` `count`
-/// times) under the lock; returns the exit status, throws UserError for
-/// refusals (no rollback_command, lock, unreachable database).
-int RunExternalCommand(const MigratorContext& context, bool down, int count);
+/// times) under the lock, telling `events` what happens; returns the exit
+/// status, throws UserError for refusals (no rollback_command) and
+/// RunError for the lock and an unreachable database.
+int RunExternalCommand(const MigratorContext& context, CommandObserver* events, bool down,
+                       int count);
+
+/// Why these settings cannot run safely, "" when they can: `on_failure:
+/// rollback-release` with `command:` needs `rollback_command:` and a
+/// history table slugwright can read (inferred from the command or named
+/// in `command_history:`), since undoing a guessed number of migrations
+/// could revert an earlier release's migration.
+std::string CheckReleaseSettings(const ReleaseSettings& settings);
 
 /// PGOPTIONS for libpq-based tools run by `command:` (and hooks): the
 /// user's own `user_pgoptions` first, then the release's lock_timeout and

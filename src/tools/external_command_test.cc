@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "testing/migrator_fixture.h"
+#include "tools/external_command.h"
 
 namespace {
 
@@ -41,6 +42,9 @@ class ExternalCommandTest : public MigratorFixture {
                                           [&](const auto& c) { return c.command == command; }));
   }
   const RecordingRunner::Call& Notify() const { return runner.calls.back(); }
+  /// `up` and `down` as the command line runs them in `command:` mode.
+  int Up() { return RunExternalCommand(Context(), &command_events, false, 1); }
+  int Down(int count) { return RunExternalCommand(Context(), &command_events, true, count); }
 };
 
 // rollback-release ran the undo once whatever the tool applied: with two
@@ -157,10 +161,62 @@ TEST_F(ExternalCommandTest, RollbackReleaseIsRefusedWhereTheTableCannotBeKnown) 
 
 TEST_F(ExternalCommandTest, MigrateDownRevertsOneRowPerCallAndStopsAtAnEmptyTable) {
   Meta().push_back({"20240101000001-a.js"});
-  EXPECT_EQ(Make().Down(5), kExitOk);
+  EXPECT_EQ(Down(5), kExitOk);
   EXPECT_EQ(Calls(kUndo), 2);
   EXPECT_TRUE(Meta().empty());
   EXPECT_NE(out.str().find("has no row left to revert"), std::string::npos) << out.str();
 }
 
 }  // namespace
+
+namespace {
+
+/// `command:` releases without a known tool table, as the command line runs them.
+struct CommandModeTest : public MigratorFixture {
+  int CommandUp() { return RunExternalCommand(Context(), &command_events, false, 1); }
+};
+
+}  // namespace
+
+TEST_F(CommandModeTest, ExternalCommandRunsUnderTheLockWithHooks) {
+  options.settings.command = "npx sequelize db:migrate";
+  options.settings.rollback_command = "npx sequelize db:migrate:undo";
+  options.settings.hooks.before = {"check"};
+  options.settings.hooks.on_failure = {"notify"};
+  runner.exit_codes["npx sequelize db:migrate"] = 1;
+  EXPECT_EQ(CommandUp(), kExitFailed);
+  ASSERT_EQ(runner.calls.size(), 3u);
+  EXPECT_EQ(runner.calls[0].command, "check");
+  EXPECT_EQ(runner.calls[1].command, "npx sequelize db:migrate");
+  EXPECT_EQ(runner.calls[2].command, "notify");  // no undo: on_failure is stop
+  EXPECT_EQ(driver.calls["try_lock"], 1);
+  EXPECT_FALSE(driver.locked);
+  EXPECT_TRUE(driver.Logged("event command_failed"));
+}
+
+// SLUGWRIGHT_ERROR said only "exited with status 1"; it now carries what
+// the tool said last, and a failing before hook is not preceded by
+// "Running ... under the migration lock".
+TEST_F(CommandModeTest, ExternalCommandFailureCarriesTheToolsLastLinesAndMessagesFollowEvents) {
+  options.settings.command = "npx sequelize-cli db:migrate";
+  options.settings.hooks.on_failure = {"notify"};
+  runner.exit_codes["npx sequelize-cli db:migrate"] = 1;
+  runner.outputs["npx sequelize-cli db:migrate"] = {"== 20240101-add: migrating =======",
+                                                    "ERROR: relation \"users\" already exists"};
+  EXPECT_EQ(CommandUp(), kExitFailed);
+  ASSERT_EQ(runner.calls.size(), 2u);
+  std::string error = runner.calls[1].env["SLUGWRIGHT_ERROR"];
+  EXPECT_NE(error.find("exited with status 1"), std::string::npos) << error;
+  EXPECT_NE(error.find("relation \"users\" already exists"), std::string::npos) << error;
+
+  RecordingRunner before_fails;
+  before_fails.exit_codes["check"] = 1;
+  options.settings.hooks.before = {"check"};
+  out.str("");
+  MigratorContext context = Context();
+  context.runner = &before_fails;
+  EXPECT_EQ(RunExternalCommand(context, &command_events, false, 1), kExitFailed);
+  EXPECT_EQ(out.str().find("Running `npx sequelize-cli db:migrate`"), std::string::npos)
+      << out.str();
+  for (const auto& call : before_fails.calls) EXPECT_NE(call.command, options.settings.command);
+}

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "migrate/foreign_tables.h"
+#include "migrate/database_driver.h"
+#include "migrate/foreign_history_guard.h"
 #include "migrate/migration.h"
 #include "migrate/migration_history.h"
 
@@ -142,5 +144,17 @@ void RefuseIfSchemaAlreadyExists(ForeignTables* tables, const std::vector<Migrat
 /// Throws UserError(kExitUsage) when the history table setting (--table /
 /// `table:`) names another tool's history table.
 void RefuseForeignHistoryTableName(const std::string& table);
+
+/// The runner's ForeignHistoryGuard: RefuseIfForeignHistory and
+/// RefuseIfSchemaAlreadyExists before a history starts, ForeignHistoryFound
+/// for `migrate status`.
+class KnownToolsHistoryGuard : public ForeignHistoryGuard {
+ public:
+  void RefuseToStartOver(DatabaseDriver* driver, const std::vector<Migration>& files) override {
+    RefuseIfForeignHistory(driver);
+    RefuseIfSchemaAlreadyExists(driver, files);
+  }
+  std::string Found(DatabaseDriver* driver) override { return ForeignHistoryFound(driver); }
+};
 
 #endif  // SLUGWRIGHT_TOOLS_FOREIGN_HISTORY_H_

@@ -130,14 +130,6 @@ ToolHistorySnapshot ReadToolHistory(ForeignTables* tables, const ToolHistoryTabl
   return snapshot;
 }
 
-int64_t ToolMigrationVersion(const std::string& name) {
-  size_t digits = 0;
-  while (digits < name.size() && digits < 18 &&
-         std::isdigit(static_cast<unsigned char>(name[digits])))
-    ++digits;
-  return digits ? std::stoll(name.substr(0, digits)) : 0;
-}
-
 bool ToolHistoryOrder(const std::string& a, const std::string& b) {
   int64_t va = ToolMigrationVersion(a), vb = ToolMigrationVersion(b);
   if (va != vb) return va < vb;

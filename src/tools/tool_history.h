@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "migrate/foreign_tables.h"
+#include "migrate/database_driver.h"
+#include "migrate/migration_hooks.h"
 #include "migrate/migration_status.h"
 #include "migrate/release_settings.h"
 
@@ -65,10 +67,6 @@ std::vector<std::string> NewlyApplied(const ToolHistorySnapshot& before,
 /// Names in `before` but not in `after`: what an undo removed.
 std::vector<std::string> Removed(const ToolHistorySnapshot& before,
                                  const ToolHistorySnapshot& after);
-
-/// The leading digits of a history name ("20240101000001-create-users.js"
-/// -> 20240101000001); 0 when it has none.
-int64_t ToolMigrationVersion(const std::string& name);
 
 /// Whether history row `name` records file `file`: equal to the file name,
 /// to its name without extension (node-pg-migrate), or to its leading

@@ -1,4 +1,4 @@
-#include "cli/migrate_status_output.h"
+#include "cli/output/migrate_status_output.h"
 
 #include <nlohmann/json.hpp>
 

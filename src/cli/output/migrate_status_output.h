@@ -1,5 +1,5 @@
-#ifndef SLUGWRIGHT_CLI_MIGRATE_STATUS_OUTPUT_H_
-#define SLUGWRIGHT_CLI_MIGRATE_STATUS_OUTPUT_H_
+#ifndef SLUGWRIGHT_CLI_OUTPUT_MIGRATE_STATUS_OUTPUT_H_
+#define SLUGWRIGHT_CLI_OUTPUT_MIGRATE_STATUS_OUTPUT_H_
 
 // The two renderings of `migrate status` (migrate/migration_status.h): the
 // Heroku-style listing and the --json document.
@@ -24,4 +24,4 @@ std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std:
 
 std::string MigrationStatusJson(const MigrationStatus& status);
 
-#endif  // SLUGWRIGHT_CLI_MIGRATE_STATUS_OUTPUT_H_
+#endif  // SLUGWRIGHT_CLI_OUTPUT_MIGRATE_STATUS_OUTPUT_H_

@@ -1,6 +1,6 @@
 // The text and JSON renderings of one MigrationStatus.
 
-#include "cli/migrate_status_output.h"
+#include "cli/output/migrate_status_output.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,149 @@
+#include "cli/output/command_output.h"
+
+#include <algorithm>
+
+#include "base/console.h"
+#include "base/duration.h"
+#include "base/text.h"
+
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+void ConsoleCommandObserver::CommandStarting(const std::string& command,
+                                             const std::string& database) {
+  console_->Step("Running `" + command + "` under the migration lock on " + database);
+}
+
+void ConsoleCommandObserver::CommandDownStarting(const std::string& rollback_command, int count,
+                                                 const std::string& database) {
+  console_->Step("Running `" + rollback_command + "` " + Plural(count, "time", "times") +
+                 " under the migration lock on " + database);
+}
+
+void ConsoleCommandObserver::CommandNotRetried(const std::string& command) {
+  console_->Warning("`" + command + "` failed on lock_timeout; not retried "
+                    "(lock_retries), since slugwright cannot read that tool's history "
+                    "to see that a rerun continues where it stopped: name its table "
+                    "with `command_history:`");
+}
+
+void ConsoleCommandObserver::CommandApplied(const std::string& command,
+                                            const ToolHistoryTable* table,
+                                            const std::vector<std::string>& applied) {
+  if (!table) {
+    console_->Detail("slugwright cannot see which migrations `" + command +
+                     "` applied (its history table is not known; name it with "
+                     "`command_history:`)");
+    return;
+  }
+  if (applied.empty())
+    console_->Step("`" + command + "` applied no migration (" + table->Describe() +
+                   " has no new row)");
+  else
+    console_->Step("`" + command + "` applied " +
+                   Plural(applied.size(), "migration", "migrations") + " (new rows in " +
+                   table->Describe() + "): " + JoinNames(applied));
+}
+
+void ConsoleCommandObserver::CommandFailed(const std::string& error) { console_->Error(error); }
+
+void ConsoleCommandObserver::CommandSucceeded(const std::string& command, double seconds) {
+  console_->Step("`" + command + "` succeeded in " + FormatDuration(seconds));
+}
+
+void ConsoleCommandObserver::NothingToUndo(const ToolHistoryTable& table) {
+  console_->Step("Nothing to revert: this run applied no migration (" + table.Describe() +
+                 " is as before the run)");
+}
+
+void ConsoleCommandObserver::Undoing(size_t count, const std::string& rollback_command) {
+  console_->Step("Reverting the " + Plural(count, "migration", "migrations") +
+                 " this run applied, newest first, with `" + rollback_command + "`");
+}
+
+void ConsoleCommandObserver::UndoFinished(const ToolHistoryTable& table,
+                                          const std::vector<std::string>& reverted) {
+  console_->Step("Reverted " + Plural(reverted.size(), "migration", "migrations") + " (" +
+                 table.Describe() + " is as before the run): " + JoinNames(reverted));
+}
+
+void ConsoleCommandObserver::UndoStopped(const std::vector<std::string>& reverted,
+                                         const std::vector<std::string>& left) {
+  console_->Error("rollback-release stopped: " +
+                  Plural(reverted.size(), "migration", "migrations") +
+                  " of this run reverted, still applied: " + JoinNames(left) +
+                  "; revert them with the tool by hand");
+}
+
+void ConsoleCommandObserver::UndoRefused(const std::string& rollback_command,
+                                         const ToolHistoryTable& table,
+                                         const std::string& newest,
+                                         const std::string& expected) {
+  console_->Error("not running `" + rollback_command + "`: it reverts the newest row of " +
+                  table.Describe() + ", which is `" +
+                  (newest.empty() ? std::string("(none)") : newest) + "`, not `" + expected +
+                  "` of this run");
+}
+
+void ConsoleCommandObserver::UndoFailed(const std::string& error) { console_->Error(error); }
+
+void ConsoleCommandObserver::UndoChangedOtherRows(const std::string& rollback_command,
+                                                  const std::string& expected,
+                                                  const ToolHistoryTable& table,
+                                                  const std::vector<std::string>& removed,
+                                                  const std::vector<std::string>& added) {
+  console_->Error("`" + rollback_command + "` was to revert `" + expected + "`, but " +
+                  table.Describe() + " lost [" + JoinNames(removed) + "] and gained [" +
+                  JoinNames(added) + "]; stopping");
+}
+
+void ConsoleCommandObserver::Undone(const std::string& name) {
+  console_->Detail("Reverted " + name);
+}
+
+void ConsoleCommandObserver::NoRowLeftToUndo(const ToolHistoryTable& table) {
+  console_->Step(table.Describe() + " has no row left to revert");
+}
+
+// ---------------------------------------------------------------------------
+// migrate adopt
+
+void ConsoleAdoptObserver::AdoptPlanned(const AdoptionPlan& plan, const std::string& source,
+                                        const std::string& database, const std::string& table,
+                                        bool dry_run) {
+  console_->Step(std::string(dry_run ? "Dry run: " : "") + "Adopting " + source + " on " +
+                 database + " into " + table);
+  for (const auto& m : plan.adopt)
+    console_->Detail(m.file->up_path + " -> " + source + " " + m.row);
+  for (const Migration* m : plan.already)
+    console_->Detail(m->up_path + ": already in slugwright's history");
+  int64_t newest = 0;
+  for (const auto& m : plan.adopt) newest = std::max(newest, m.file->version);
+  for (const Migration* m : plan.pending)
+    console_->Detail(m->up_path + ": pending (the next release applies it" +
+                     (m->version < newest ? ", out of order" : "") + ")");
+  for (const auto& row : plan.without_file)
+    console_->Warning(source + " " + row + " matches no migration file: not recorded");
+  if (dry_run)
+    console_->Step("Dry run: would record " + Plural(plan.adopt.size(), "migration") +
+                   " as applied; " + Plural(plan.pending.size(), "migration") +
+                   " would stay pending. No lock taken, nothing written");
+}
+
+void ConsoleAdoptObserver::NothingToAdopt(const std::string& source) {
+  console_->Step("Nothing to adopt: slugwright's history already has every migration " +
+                 source + " applied");
+}
+
+void ConsoleAdoptObserver::Adopted(const AdoptionPlan& plan, const std::string& source) {
+  console_->Step("Adopted " + Plural(plan.adopt.size(), "migration") + " from " + source +
+                 "; " + Plural(plan.pending.size(), "migration") +
+                 " pending for the next release");
+}
