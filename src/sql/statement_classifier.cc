@@ -256,10 +256,10 @@ ClassifiedStatement ClassifyStatement(const std::vector<SqlToken>& tokens) {
 }
 
 ClassifiedStatement ClassifyStatement(std::string_view text) {
-  // Enough for every kind's leading keywords and names but the longest:
-  // `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS s.i ON ONLY d.s.t` is
-  // 16 tokens. Most statements are read no further.
-  constexpr size_t kLeadingTokens = 24;
+  // Enough for most statements' kind and names (`CREATE INDEX i ON t` and
+  // two tokens more); the rest, such as `CREATE UNIQUE INDEX CONCURRENTLY
+  // IF NOT EXISTS s.i ON ONLY d.s.t`, are lexed again to their end.
+  constexpr size_t kLeadingTokens = 8;
   SqlTokens lexed = TokenizeSql(text, 1, kLeadingTokens);
   Classifier classifier(lexed.tokens);
   ClassifiedStatement statement = classifier.Run();

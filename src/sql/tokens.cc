@@ -86,13 +86,10 @@ class Lexer {
 
   std::string ReadWord() {
     token_line_ = line_;
-    std::string word;
-    while (pos_ < s_.size() && IsIdentCont(s_[pos_])) {
-      char c = s_[pos_];
-      word += AsciiLower(c);
-      Advance();
-    }
-    return word;
+    size_t start = pos_;
+    // A word holds no line break: no line to count.
+    while (pos_ < s_.size() && IsIdentCont(s_[pos_])) ++pos_;
+    return AsciiLower(s_.substr(start, pos_ - start));
   }
 
   void ReadLineComment(SqlTokens* out) {
