@@ -128,7 +128,7 @@ MigrationStatus CommandStatus(DatabaseDriver* driver, const ReleaseSettings& set
     throw UserError(kExitCannotConnect, e.what());
   }
   try {
-    return ToolMigrationStatus(driver, disk, settings, app_root);
+    return ToolMigrationStatus(driver, driver->Describe(), disk, settings, app_root);
   } catch (const DatabaseError& e) {
     throw UserError(kExitFailed, e.what());
   }

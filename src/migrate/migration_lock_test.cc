@@ -112,6 +112,7 @@ struct ScopedLockTest : public ::testing::Test {
   FakeClock clock;
   std::ostringstream out, err;
   Console console{out, err, nullptr};
+  RecordingRunObserver events{&console};
   Interrupt interrupt;
   MigrationLockOptions options{0, 1, false};
 };
