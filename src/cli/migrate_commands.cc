@@ -282,11 +282,14 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   console.Configure(ResolveLogOptions(f.log_format, f.verbose));
   console.set_terminal(::isatty(STDOUT_FILENO) == 1);
   if (f.json) console.set_data_mode(true);
+  // Before the Interrupt: its watcher thread may still be cancelling the
+  // driver's query when a signal ends the command, and its destructor
+  // joins that thread, so the driver must outlive it.
+  PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   Interrupt interrupt;
   interrupt.Install();
   RealClock clock(&interrupt);
   ShellCommandRunner runner(&console, &interrupt);
-  PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   DirectorySource source(&disk, dir);
   ConsoleRunObserver events(&console);
   ConsoleCommandObserver command_events(&console);

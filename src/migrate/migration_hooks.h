@@ -5,12 +5,14 @@
 // of the hooks (before, after, on_failure) that are told about it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "migrate/migration.h"
 #include "migrate/migration_plan.h"
 #include "migrate/migrator_context.h"
+#include "migrate/run_observer.h"
 
 /// The state of one `up` run, reported to hooks and in the summary.
 struct RunOutcome {
@@ -18,6 +20,11 @@ struct RunOutcome {
   std::vector<int64_t> reverted;
   const Migration* failed = nullptr;
   std::string error;
+  /// The server's answer when a statement failed: its SQLSTATE and message.
+  std::string sqlstate;
+  std::string server_message;
+  /// transaction:false: the statement that failed; those before it stay applied.
+  std::optional<StatementPosition> failed_statement;
   bool failed_in_hook = false;
   /// `command:` mode: the rows the tool's history table gained in this run
   /// and those rollback-release removed again, oldest first / newest first.

@@ -224,6 +224,9 @@ UpFailureEvent Migrator::FailureFacts(const RunOutcome& outcome) const {
   UpFailureEvent facts;
   facts.failed = outcome.failed;
   facts.error = outcome.error;
+  facts.sqlstate = outcome.sqlstate;
+  facts.server_message = outcome.server_message;
+  facts.failed_statement = outcome.failed_statement;
   facts.failed_in_hook = outcome.failed_in_hook;
   facts.transaction = options_.settings.transaction;
   facts.lost_commit = lost_commit_;

@@ -134,6 +134,9 @@ class Migrator {
   /// Set when a COMMIT's outcome was lost with the connection.
   std::optional<DatabaseDriver::LostOutcome> lost_commit_;
   std::vector<const Migration*> lost_commit_migrations_;
+  /// The transaction:false statement that failed last, and the server's message.
+  std::optional<StatementPosition> failed_statement_;
+  std::string failed_statement_message_;
   /// Reports on the migration ApplyEach runs (null outside it).
   MigrationProgress* progress_ = nullptr;
 };

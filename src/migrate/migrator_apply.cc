@@ -85,6 +85,9 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
     } catch (const DatabaseError& e) {
       if (options_.observer) options_.observer->OnFailure(*m, e);
       outcome->failed = m;
+      outcome->sqlstate = e.sqlstate();
+      outcome->server_message = failed_statement_ ? failed_statement_message_ : e.what();
+      outcome->failed_statement = failed_statement_;
       if (e.connection_lost() && m->up_in_transaction) {
         outcome->error = e.what() + CancelledSuffix();
         ResolveLostCommit({m}, outcome);
@@ -129,6 +132,7 @@ void Migrator::ApplyOne(const Migration& m, bool out_of_order) {
 void Migrator::ApplyStatements(const Migration& m, bool out_of_order) {
   std::vector<SqlStatement> statements = SplitSqlOrThrow(m.up_sql, m.up_path, m.up_first_line, m.split_options);
   const int total = static_cast<int>(statements.size());
+  failed_statement_.reset();
   driver_->StartUnfinished(m, total, out_of_order, options_.run);
   for (int i = 0; i < total; ++i) {
     StatementPosition at{i + 1, total, m.up_path, statements[i].line};
@@ -157,6 +161,8 @@ void Migrator::ExecuteStatement(const Migration& m, const std::string& sql,
     } catch (const DatabaseError& e) {
       RetrySubject what{RetrySubject::Kind::kStatement, &m, at, ""};
       if (retry_.WaitToRetry(e, attempt, what)) continue;
+      failed_statement_ = at;
+      failed_statement_message_ = e.what();
       std::string error = Where(at) + ": " + e.what();
       if (!e.connection_lost()) {
         driver_->FailUnfinished(m, i, error, options_.run);
@@ -211,6 +217,8 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
       if (retry_.WaitToRetry(e, attempt, what)) continue;
       if (options_.observer && current) options_.observer->OnFailure(*current, e);
       outcome->failed = current;
+      outcome->sqlstate = e.sqlstate();
+      outcome->server_message = e.what();
       outcome->error = std::string(current ? "" : "COMMIT failed: ") + e.what() +
                        CancelledSuffix();
       if (current) events_->MigrationFailed(*current, 0, outcome->error);

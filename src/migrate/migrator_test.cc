@@ -122,6 +122,9 @@ TEST_F(MigratorTest, FailureInThreeOfFiveKeepsOneAndTwoAndRunsOnFailureHooks) {
   EXPECT_EQ(env["SLUGWRIGHT_VERSIONS_PENDING"], "3 4 5");
   ASSERT_EQ(events.failures.size(), 1u);
   EXPECT_EQ(events.failures[0].failed, 3);
+  EXPECT_EQ(events.failures[0].sqlstate, "42601");
+  EXPECT_EQ(events.failures[0].server_message, "simulated error 42601 at CREATE TABLE t3");
+  EXPECT_EQ(events.failures[0].failed_statement, 0);  // a transactional migration
   EXPECT_EQ(events.failures[0].committed, (std::vector<int64_t>{1, 2}));  // stay applied
   EXPECT_TRUE(events.reverted.empty());
 }
@@ -257,6 +260,10 @@ TEST_F(MigratorTest, NonTransactionalFailureMidwayBlocksLaterRunsUntilRepair) {
              "", false);
   driver.fail_sql["ON t (y)"] = {"42703", 1};
   EXPECT_EQ(Up(), kExitFailed);
+  ASSERT_EQ(events.failures.size(), 1u);
+  EXPECT_EQ(events.failures[0].failed_statement, 2);  // statement 1 stays applied
+  EXPECT_EQ(events.failures[0].sqlstate, "42703");
+  EXPECT_EQ(events.failures[0].server_message, "simulated error 42703 at ON t (y)");
   EXPECT_EQ(driver.history[1].state, MigrationState::kFailed);
   EXPECT_EQ(driver.history[1].statements_done, 1);
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitIntegrity);

@@ -117,6 +117,11 @@ struct UpFailureEvent {
   const Migration* failed = nullptr;
   /// The error as recorded in the history and given to hooks.
   std::string error;
+  /// The server's answer when a statement failed: its SQLSTATE and message.
+  std::string sqlstate;
+  std::string server_message;
+  /// transaction:false: the statement that failed; those before it stay applied.
+  std::optional<StatementPosition> failed_statement;
   bool failed_in_hook = false;
   ReleaseSettings::TransactionMode transaction = ReleaseSettings::TransactionMode::kPerMigration;
   /// Set when the connection was lost with a COMMIT in flight: what a new

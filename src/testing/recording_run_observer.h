@@ -37,6 +37,10 @@ class RecordingRunObserver : public ConsoleRunObserver {
   struct Failure {
     int64_t failed = 0;
     std::string error;
+    std::string sqlstate;
+    std::string server_message;
+    /// The failed statement's number (transaction:false), else 0.
+    int failed_statement = 0;
     bool failed_in_hook = false;
     std::optional<DatabaseDriver::LostOutcome> lost_commit;
     std::vector<int64_t> lost_commit_versions;
@@ -96,8 +100,9 @@ class RecordingRunObserver : public ConsoleRunObserver {
     ConsoleRunObserver::MigrationApplied(e);
   }
   void RunFailed(const UpFailureEvent& e) override {
-    failures.push_back({e.failed ? e.failed->version : 0, e.error, e.failed_in_hook,
-                        e.lost_commit, Versions(e.lost_commit_migrations),
+    failures.push_back({e.failed ? e.failed->version : 0, e.error, e.sqlstate,
+                        e.server_message, e.failed_statement ? e.failed_statement->number : 0,
+                        e.failed_in_hook, e.lost_commit, Versions(e.lost_commit_migrations),
                         Versions(e.committed)});
     ConsoleRunObserver::RunFailed(e);
   }
