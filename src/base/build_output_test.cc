@@ -1,7 +1,6 @@
 #include "base/build_output.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 TEST(BuildOutputTest, FollowsHerokuConventions) {

@@ -1,8 +1,7 @@
 #include "base/child_environment.h"
 
-#include <cstring>
-
 #include <boost/process/environment.hpp>
+#include <cstring>
 
 extern char** environ;
 

@@ -1,11 +1,10 @@
 #ifndef SLUGWRIGHT_BASE_CHILD_ENVIRONMENT_H_
 #define SLUGWRIGHT_BASE_CHILD_ENVIRONMENT_H_
 
+#include <boost/process/environment.hpp>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/process/environment.hpp>
 
 /// The environment for a child process, as SubprocessRequest::env takes
 /// it: this process's own, with the variables in `set` given those values

@@ -1,7 +1,8 @@
 #include "base/child_environment.h"
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
+
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,7 +1,6 @@
 #include "base/console.h"
 
 #include <spdlog/logger.h>
-
 #include <sstream>
 
 #include "base/build_output.h"

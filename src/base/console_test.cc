@@ -4,10 +4,9 @@
 #include "base/console.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 #include <spdlog/sinks/ostream_sink.h>
-
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/redactor.h"

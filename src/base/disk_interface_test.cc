@@ -1,9 +1,10 @@
 #include "base/disk_interface.h"
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include "testing/test_util.h"
 

@@ -1,7 +1,6 @@
 #include "base/glibc_compat.h"
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 // The portable binary's std::random_device draws from __wrap_arc4random:

@@ -1,13 +1,12 @@
 #include "base/log.h"
 
-#include <spdlog/logger.h>
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/ostream_sink.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include "base/exit_codes.h"
 

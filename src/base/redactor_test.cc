@@ -1,7 +1,6 @@
 #include "base/redactor.h"
 
 #include <gtest/gtest.h>
-
 #include <regex>
 #include <string>
 #include <vector>

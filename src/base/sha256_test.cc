@@ -2,10 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <gtest/gtest.h>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "base/checksum.h"
 

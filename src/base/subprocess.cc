@@ -1,10 +1,10 @@
 #include "base/subprocess.h"
 
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -1,8 +1,8 @@
 #include "base/text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <algorithm>
 #include <random>
 
 std::string Plural(int64_t n, const std::string& word, const std::string& plural) {
@@ -98,6 +98,12 @@ std::string PercentDecode(const std::string& text) {
       out += text[i];
     }
   }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& words, const std::string& separator) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) out += (i ? separator : "") + words[i];
   return out;
 }
 

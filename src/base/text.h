@@ -33,6 +33,8 @@ size_t EditDistance(const std::string& a, const std::string& b);
 std::vector<std::string> ClosestMatches(const std::string& word,
                                         const std::vector<std::string>& candidates,
                                         size_t limit = 3);
+/// `words` with `separator` between them: Join({"a", "b"}, ", ") is "a, b".
+std::string Join(const std::vector<std::string>& words, const std::string& separator);
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 std::string JoinAlternatives(const std::vector<std::string>& words);
 

@@ -35,6 +35,12 @@ TEST(Text, PercentEncodingKeepsWhatItIsTold) {
   EXPECT_EQ(PercentDecode(PercentEncode("a b/c%d")), "a b/c%d");
 }
 
+TEST(Text, JoinPutsTheSeparatorBetweenOnly) {
+  EXPECT_EQ(Join({}, ", "), "");
+  EXPECT_EQ(Join({"a"}, ", "), "a");
+  EXPECT_EQ(Join({"a", "b", "c"}, " "), "a b c");
+}
+
 TEST(Text, PrefixesSuffixesAndDirname) {
   EXPECT_TRUE(StartsWith("postgres://x", "postgres://"));
   EXPECT_FALSE(StartsWith("post", "postgres://"));

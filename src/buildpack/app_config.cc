@@ -1,10 +1,10 @@
 #include "buildpack/app_config.h"
 
 #include <fnmatch.h>
-#include <yaml-cpp/yaml.h>
 
 #include <regex>
 #include <set>
+#include <yaml-cpp/yaml.h>
 
 #include "base/duration.h"
 #include "base/exit_codes.h"

@@ -1,10 +1,9 @@
 #include "buildpack/app_config.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "base/exit_codes.h"
-
-#include <nlohmann/json.hpp>
 
 namespace {
 

@@ -1,7 +1,6 @@
 #include "buildpack/app_release_settings.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "base/disk_interface.h"

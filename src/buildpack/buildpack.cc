@@ -5,12 +5,12 @@
 
 #include "base/build_output.h"
 #include "base/disk_interface.h"
+#include "base/exit_codes.h"
+#include "base/version.h"
 #include "buildpack/env_dir.h"
 #include "buildpack/heroku_procfile_readers.h"
-#include "base/exit_codes.h"
 #include "buildpack/procfile_selector.h"
 #include "buildpack/release_yaml.h"
-#include "base/version.h"
 
 const char kSlugRunnerPath[] = ".slugwright/bin/slugwright";
 const char kSlugReleaseSettingsPath[] = ".slugwright/release.json";

@@ -1,7 +1,6 @@
 #include "buildpack/buildpack.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/disk_interface.h"

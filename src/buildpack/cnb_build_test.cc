@@ -3,7 +3,6 @@
 #include "buildpack/cnb_build.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/disk_interface.h"

@@ -1,11 +1,9 @@
 #include "buildpack/heroku_procfile_readers.h"
 
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <sstream>
-
 #include <boost/filesystem.hpp>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
 
 #include "buildpack/procfile.h"
 

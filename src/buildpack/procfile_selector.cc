@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cstdlib>
 
-#include "buildpack/app_config.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
+#include "buildpack/app_config.h"
 
 namespace {
 

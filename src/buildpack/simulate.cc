@@ -13,17 +13,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include "base/build_output.h"
-#include "base/text.h"
 #include "base/child_environment.h"
-#include "buildpack/buildpack.h"
-#include "postgres/local_postgres_guard.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
-#include "postgres/local_postgres.h"
-#include "buildpack/procfile.h"
-#include "buildpack/simulate_steps.h"
 #include "base/self_exe.h"
 #include "base/subprocess.h"
+#include "base/text.h"
+#include "buildpack/buildpack.h"
+#include "buildpack/procfile.h"
+#include "buildpack/simulate_steps.h"
+#include "postgres/local_postgres.h"
+#include "postgres/local_postgres_guard.h"
 
 namespace fs = std::filesystem;
 

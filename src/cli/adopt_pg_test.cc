@@ -8,9 +8,8 @@
 // `release` on such a database before adopting, a history table named
 // after another tool's, and a dirty golang-migrate database.
 
-#include <gtest/gtest.h>
-
 #include <functional>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 

@@ -1,17 +1,18 @@
 // `slugwright buildpack ...`: the classic Heroku buildpack API (detect,
 // compile, release) and the Cloud Native Buildpack one (cnb-detect,
 // cnb-build), which bin/detect, bin/compile, bin/release and bin/build call.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
-#include <unistd.h>
 
-#include "buildpack/buildpack.h"
-#include "buildpack/cnb_build.h"
-#include "cli/commands.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/self_exe.h"
+#include "buildpack/buildpack.h"
+#include "buildpack/cnb_build.h"
+#include "cli/commands.h"
 
 namespace {
 

@@ -6,11 +6,10 @@
 // and `migrate status` (text, --json, --exit-code) reports the tool's
 // pending migrations. Skipped, saying why, where npm cannot fetch the tool.
 
-#include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <csignal>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 

@@ -6,10 +6,9 @@
 // reports. docs/lint.md is the user's side.
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "lint/migration_lint.h"
 

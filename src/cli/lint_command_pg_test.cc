@@ -4,7 +4,6 @@
 // the command end to end: findings, JSON, ignore comments, exit codes.
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

@@ -1,9 +1,8 @@
 #include <CLI/CLI.hpp>
-#include <spdlog/logger.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
 
 #include "base/exit_codes.h"
 #include "base/log.h"

@@ -3,12 +3,11 @@
 // `migrate new` template, `migrate wait` / `--wait`, and the JSON log
 // (--log-format json) parsed line by line.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>

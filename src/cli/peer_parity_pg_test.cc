@@ -15,7 +15,6 @@
 // `psql -c "$(cat FILE)"`.
 
 #include <gtest/gtest.h>
-
 #include <string>
 #include <utility>
 #include <vector>

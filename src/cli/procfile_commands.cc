@@ -3,12 +3,12 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
 #include "base/disk_interface.h"
-#include "buildpack/env_dir.h"
 #include "base/exit_codes.h"
+#include "buildpack/env_dir.h"
 #include "buildpack/procfile.h"
 #include "buildpack/procfile_selector.h"
+#include "cli/commands.h"
 
 namespace {
 

@@ -13,24 +13,24 @@ extern char** environ;
 #include <random>
 #include <thread>
 
-#include "cli/commands.h"
-#include "cli/output/rehearsal_report_output.h"
-#include "cli/output/rehearsal_steps_output.h"
-#include "cli/release_context.h"
-#include "cli/output/command_output.h"
-#include "cli/output/migrate_output.h"
 #include "base/console.h"
-#include "postgres/database_url.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/interrupt.h"
+#include "base/self_exe.h"
+#include "base/text.h"
+#include "base/version.h"
+#include "cli/commands.h"
+#include "cli/output/command_output.h"
+#include "cli/output/migrate_output.h"
+#include "cli/output/rehearsal_report_output.h"
+#include "cli/output/rehearsal_steps_output.h"
+#include "cli/release_context.h"
+#include "cli/settings_flags.h"
+#include "migrate/release_file.h"
+#include "postgres/database_url.h"
 #include "rehearse/rehearsal.h"
 #include "rehearse/rehearsal_report.h"
-#include "migrate/release_file.h"
-#include "base/self_exe.h"
-#include "cli/settings_flags.h"
-#include "base/version.h"
-#include "base/text.h"
 
 namespace {
 

@@ -1,7 +1,8 @@
 #include "cli/release_context.h"
 
-#include <gtest/gtest.h>
 #include <stdlib.h>
+
+#include <gtest/gtest.h>
 
 #include "base/exit_codes.h"
 #include "cli/settings_flags.h"

@@ -20,7 +20,7 @@
 // reads on a new connection that it was applied, and the next run applies
 // nothing again.
 
-#include <gtest/gtest.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -29,8 +29,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <dirent.h>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <memory>
 #include <regex>
 #include <thread>

@@ -11,12 +11,12 @@
 // 20 rounds of 16 racing runners and 120 SIGKILL trials
 // (SLUGWRIGHT_CRASH_TRIALS=N and SLUGWRIGHT_RACE_ROUNDS=N override both).
 
-#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <gtest/gtest.h>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -25,9 +25,9 @@
 #include <thread>
 
 #include "postgres/local_postgres.h"
-#include "testing/reliability_fixture.h"
 #include "testing/pg_fixture.h"
 #include "testing/pgbouncer.h"
+#include "testing/reliability_fixture.h"
 
 namespace {
 

@@ -6,10 +6,9 @@
 // a transaction:false migration (split, then sent statement by statement)
 // on another; both must leave the same schema and rows (pg_dump).
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <cstdio>
+#include <gtest/gtest.h>
 #include <memory>
 #include <regex>
 

@@ -4,13 +4,13 @@
 // (no sslmode, sslmode=require, sslmode=verify-full with sslrootcert), and
 // a plaintext attempt must fail saying why.
 
-#include <gtest/gtest.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <gtest/gtest.h>
 
 #include "postgres/local_postgres.h"
 #include "testing/reliability_fixture.h"

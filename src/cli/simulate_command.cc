@@ -1,9 +1,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/commands.h"
 #include "base/exit_codes.h"
 #include "buildpack/simulate.h"
+#include "cli/commands.h"
 
 void RegisterSimulateCommand(CLI::App* app, int* status) {
   static SimulateOptions options;

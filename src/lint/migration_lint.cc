@@ -5,9 +5,8 @@
 #include "lint/migration_lint.h"
 
 #include <algorithm>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "base/ascii.h"
 #include "base/exit_codes.h"

@@ -1,9 +1,8 @@
 #include "lint/migration_lint.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/exit_codes.h"

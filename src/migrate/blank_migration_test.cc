@@ -3,7 +3,6 @@
 // naming the file, before connecting.
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"

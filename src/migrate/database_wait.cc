@@ -5,9 +5,9 @@
 
 #include "base/clock.h"
 #include "base/interrupt.h"
-#include "migrate/session.h"
 #include "migrate/run_error.h"
 #include "migrate/run_observer.h"
+#include "migrate/session.h"
 
 namespace {
 

@@ -3,7 +3,6 @@
 #include "migrate/database_wait.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"

@@ -1,8 +1,8 @@
 #include "migrate/directory_source.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <map>
 #include <set>
 

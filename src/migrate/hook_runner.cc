@@ -5,6 +5,7 @@
 #include "base/child_environment.h"
 #include "base/console.h"
 #include "base/subprocess.h"
+#include "base/text.h"
 
 namespace {
 
@@ -18,12 +19,6 @@ std::string JoinVersions(const std::vector<int64_t>& versions) {
 }
 
 /// Space-separated, as the version lists.
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : " ") + n;
-  return out;
-}
-
 }  // namespace
 
 std::map<std::string, std::string> HookEnvironment(const HookContext& c) {
@@ -34,8 +29,8 @@ std::map<std::string, std::string> HookEnvironment(const HookContext& c) {
       {"SLUGWRIGHT_APPLIED_COUNT", std::to_string(c.applied.size())},
       {"SLUGWRIGHT_VERSIONS_PENDING", JoinVersions(c.pending)},
       {"SLUGWRIGHT_VERSIONS_REVERTED", JoinVersions(c.reverted)},
-      {"SLUGWRIGHT_NAMES_APPLIED", JoinNames(c.applied_names)},
-      {"SLUGWRIGHT_NAMES_REVERTED", JoinNames(c.reverted_names)},
+      {"SLUGWRIGHT_NAMES_APPLIED", Join(c.applied_names, " ")},
+      {"SLUGWRIGHT_NAMES_REVERTED", Join(c.reverted_names, " ")},
       {"SLUGWRIGHT_FAILED_VERSION", c.failed_version ? std::to_string(c.failed_version) : ""},
       {"SLUGWRIGHT_FAILED_NAME", c.failed_name},
       {"SLUGWRIGHT_ERROR", c.error},

@@ -1,13 +1,12 @@
 #include "migrate/hook_runner.h"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/console.h"
-#include "base/redactor.h"
 #include "base/interrupt.h"
+#include "base/redactor.h"
 #include "testing/fake_subprocess.h"
 
 TEST(HookEnvironment, TellsTheOutcomeAndVersions) {

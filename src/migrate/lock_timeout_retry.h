@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string>
 
-#include "migrate/database_error.h"
 #include "migrate/database_driver.h"
+#include "migrate/database_error.h"
 #include "migrate/run_observer.h"
 
 class Clock;

@@ -3,9 +3,8 @@
 
 #include "migrate/lock_timeout_retry.h"
 
-#include <gtest/gtest.h>
-
 #include <csignal>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/console.h"

@@ -1,9 +1,8 @@
 #include "migrate/migration_hooks.h"
 
 #include <algorithm>
-#include <map>
-
 #include <cctype>
+#include <map>
 
 #include "base/console.h"
 #include "base/duration.h"

@@ -1,8 +1,7 @@
 #include "migrate/migration_lock.h"
 
-#include <gtest/gtest.h>
-
 #include <csignal>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/console.h"

@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "base/clock.h"
-#include "migrate/session.h"
 #include "migrate/run_observer.h"
+#include "migrate/session.h"
 
 MigrationProgress::MigrationProgress(RunObserver* events, Session* session, Clock* clock,
                                      const Migration* migration, double interval_seconds)

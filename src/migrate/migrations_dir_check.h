@@ -8,7 +8,7 @@
 
 #include <string>
 
-class DiskInterface;
+struct DiskInterface;
 
 /// Throws UserError(kExitUsage) when `dir` (the `migrations:` setting
 /// `setting`, resolved against `app_root`; "" for the current directory)

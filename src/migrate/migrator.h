@@ -132,7 +132,7 @@ class Migrator {
   LockTimeoutRetry retry_;
   std::vector<Migration> files_;
   /// Set when a COMMIT's outcome was lost with the connection.
-  std::optional<DatabaseDriver::LostOutcome> lost_commit_;
+  std::optional<HistoryStore::LostOutcome> lost_commit_;
   std::vector<const Migration*> lost_commit_migrations_;
   /// The transaction:false statement that failed last, and the server's message.
   std::optional<StatementPosition> failed_statement_;

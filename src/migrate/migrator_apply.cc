@@ -4,13 +4,12 @@
 // progress reports and the observer's look inside each transaction
 // (migrator.h).
 
-#include "migrate/migrator.h"
-
 #include "base/clock.h"
 #include "base/interrupt.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_observer.h"
 #include "migrate/migration_progress.h"
+#include "migrate/migrator.h"
 #include "sql/splitter.h"
 
 namespace {
@@ -21,7 +20,7 @@ void ApplyObserved(DatabaseDriver* driver, MigrationObserver* observer, const Mi
                    bool out_of_order, const RunInfo& run) {
   driver->Begin();
   try {
-    driver->ApplyUp(m, out_of_order, run, DatabaseDriver::Wrap::kInOpenTransaction);
+    driver->ApplyUp(m, out_of_order, run, HistoryStore::Wrap::kInOpenTransaction);
     observer->BeforeCommit(m);
     driver->Commit();
   } catch (const DatabaseError& e) {
@@ -119,7 +118,7 @@ void Migrator::ApplyOne(const Migration& m, bool out_of_order) {
       if (options_.observer)
         ApplyObserved(driver_, options_.observer, m, out_of_order, options_.run);
       else
-        driver_->ApplyUp(m, out_of_order, options_.run, DatabaseDriver::Wrap::kOwnTransaction);
+        driver_->ApplyUp(m, out_of_order, options_.run, HistoryStore::Wrap::kOwnTransaction);
       return;
     } catch (const DatabaseError& e) {
       RetrySubject what;
@@ -203,7 +202,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
         double start = clock_->Now();
         events_->MigrationStarted(*m);
         driver_->ApplyUp(*m, IsOutOfOrder(plan, m), options_.run,
-                         DatabaseDriver::Wrap::kInOpenTransaction);
+                         HistoryStore::Wrap::kInOpenTransaction);
         done.emplace_back(m, clock_->Now() - start);
         if (options_.observer) options_.observer->BeforeCommit(*m);
       }

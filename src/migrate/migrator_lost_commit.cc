@@ -13,6 +13,6 @@ void Migrator::ResolveLostCommit(const std::vector<const Migration*>& migrations
   // The history rows of one transaction commit together: the last one says.
   lost_commit_ = driver_->ReadOutcomeOnNewSession(migrations.back()->version);
   lost_commit_migrations_ = migrations;
-  if (lost_commit_ == DatabaseDriver::LostOutcome::kApplied)
+  if (lost_commit_ == HistoryStore::LostOutcome::kApplied)
     for (const Migration* m : migrations) outcome->committed.push_back(m);
 }

@@ -4,7 +4,6 @@
 // server: postgres/runner_safety_pg_test.cc.
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"
@@ -35,7 +34,7 @@ TEST_F(LostCommitTest, CommittedBeforeTheConnectionWentIsReportedAppliedAndCount
   ASSERT_EQ(events.failures.size(), 1u);
   const RecordingRunObserver::Failure& failure = events.failures[0];
   EXPECT_EQ(failure.failed, 2);
-  EXPECT_EQ(failure.lost_commit, DatabaseDriver::LostOutcome::kApplied);
+  EXPECT_EQ(failure.lost_commit, HistoryStore::LostOutcome::kApplied);
   EXPECT_EQ(failure.lost_commit_versions, std::vector<int64_t>{2});
   EXPECT_TRUE(driver.Logged("check 2"));
   // Both are applied, so both are what `down 2` would revert.
@@ -46,7 +45,7 @@ TEST_F(LostCommitTest, RolledBackIsReportedFromTheHistoryNotGuessed) {
   driver.fail_sql["LOSE"] = {"08006", 1, /*lost=*/true};
   EXPECT_EQ(Up(), kExitFailed);
   ASSERT_EQ(events.failures.size(), 1u);
-  EXPECT_EQ(events.failures[0].lost_commit, DatabaseDriver::LostOutcome::kRolledBack);
+  EXPECT_EQ(events.failures[0].lost_commit, HistoryStore::LostOutcome::kRolledBack);
   EXPECT_EQ(events.failures[0].committed, std::vector<int64_t>{1});  // what `down 1` reverts
 }
 
@@ -55,7 +54,7 @@ TEST_F(LostCommitTest, UnreachableAfterwardsSuggestsNoRevert) {
   driver.new_session_unreachable = true;
   EXPECT_EQ(Up(), kExitFailed);
   ASSERT_EQ(events.failures.size(), 1u);
-  EXPECT_EQ(events.failures[0].lost_commit, DatabaseDriver::LostOutcome::kUnknown);
+  EXPECT_EQ(events.failures[0].lost_commit, HistoryStore::LostOutcome::kUnknown);
   // The words for kUnknown advise checking status, never `migrate down`.
   EXPECT_FALSE(Contains(All(), "migrate down")) << All();
 }
@@ -72,7 +71,7 @@ TEST_F(LostCommitTest, TransactionAllLostAtCommitIsResolvedForTheBatch) {
   ASSERT_EQ(events.failures.size(), 1u);
   const RecordingRunObserver::Failure& failure = events.failures[0];
   EXPECT_EQ(failure.failed, 0);  // COMMIT failed, not a migration
-  EXPECT_EQ(failure.lost_commit, DatabaseDriver::LostOutcome::kRolledBack);
+  EXPECT_EQ(failure.lost_commit, HistoryStore::LostOutcome::kRolledBack);
   EXPECT_EQ(failure.lost_commit_versions, (std::vector<int64_t>{1, 2}));  // the whole batch
   EXPECT_TRUE(failure.committed.empty());
 }

@@ -4,9 +4,8 @@
 // the history is read again under the lock, so a runner that waited for
 // another finds nothing left and applies nothing twice.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
+#include <gtest/gtest.h>
 #include <string>
 #include <thread>
 

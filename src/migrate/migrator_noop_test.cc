@@ -5,7 +5,6 @@
 // and every file when the server cannot be reached.
 
 #include <gtest/gtest.h>
-
 #include <set>
 
 #include "base/exit_codes.h"

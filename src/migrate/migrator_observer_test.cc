@@ -3,7 +3,6 @@
 // COMMIT, and that the transactions stay what they are without one.
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"

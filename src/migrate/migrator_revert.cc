@@ -1,14 +1,13 @@
 // The revert side of the Migrator: `migrate down` and the
 // rollback-release of what a failed `up` run committed (migrator.h).
 
-#include "migrate/migrator.h"
-
 #include <algorithm>
 
 #include "base/clock.h"
 #include "base/exit_codes.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migration_lock.h"
+#include "migrate/migrator.h"
 #include "migrate/run_error.h"
 #include "migrate/server_lexing.h"
 #include "sql/splitter.h"
@@ -34,7 +33,7 @@ void Migrator::Revert(const Migration& m) {
   }
   for (int attempt = 1;; ++attempt) {
     try {
-      driver_->ApplyDown(m, options_.run, DatabaseDriver::Wrap::kOwnTransaction);
+      driver_->ApplyDown(m, options_.run, HistoryStore::Wrap::kOwnTransaction);
       return;
     } catch (const DatabaseError& e) {
       RetrySubject what;

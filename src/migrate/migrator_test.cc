@@ -3,9 +3,8 @@
 
 #include "migrate/migrator.h"
 
-#include <gtest/gtest.h>
-
 #include <functional>
+#include <gtest/gtest.h>
 #include <memory>
 #include <sstream>
 

@@ -1,10 +1,9 @@
 #ifndef SLUGWRIGHT_MIGRATE_RELEASE_SETTINGS_H_
 #define SLUGWRIGHT_MIGRATE_RELEASE_SETTINGS_H_
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 /// Commands run around a release's migrations (`hooks:` in slugwright.yml).
 struct HookSettings {

@@ -126,7 +126,7 @@ struct UpFailureEvent {
   ReleaseSettings::TransactionMode transaction = ReleaseSettings::TransactionMode::kPerMigration;
   /// Set when the connection was lost with a COMMIT in flight: what a new
   /// session found, for `lost_commit_migrations`.
-  std::optional<DatabaseDriver::LostOutcome> lost_commit;
+  std::optional<HistoryStore::LostOutcome> lost_commit;
   std::vector<const Migration*> lost_commit_migrations;
   /// What this run committed that stays applied (or is reverted next).
   std::vector<const Migration*> committed;

@@ -10,24 +10,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
-#include <boost/filesystem.hpp>
-#include <pqxx/pqxx>
-
-#include "postgres/database_url.h"
-#include "postgres/local_postgres_guard.h"
 #include "base/child_environment.h"
 #include "base/exit_codes.h"
 #include "base/subprocess.h"
 #include "base/text.h"
+#include "postgres/database_url.h"
+#include "postgres/local_postgres_guard.h"
 
 namespace fs = boost::filesystem;
 

@@ -2,7 +2,6 @@
 // without PostgreSQL: a `sleep` stands in for the postmaster.
 #include "postgres/local_postgres_guard.h"
 
-#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <gtest/gtest.h>
 
 #include "testing/test_util.h"
 

@@ -1,7 +1,8 @@
 #include "postgres/local_postgres.h"
 
-#include <gtest/gtest.h>
 #include <sys/stat.h>
+
+#include <gtest/gtest.h>
 
 #include "postgres/sql_session.h"
 #include "testing/pg_fixture.h"

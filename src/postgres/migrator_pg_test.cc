@@ -3,13 +3,13 @@
 // of pg_test_main.cc. Every run's stdout and stderr is checked for the
 // database password.
 
-#include <gtest/gtest.h>
 #include <signal.h>
 
-#include <nlohmann/json.hpp>
 #include <chrono>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "postgres/local_postgres.h"

@@ -5,11 +5,10 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <pqxx/pqxx>
 #include <regex>
 #include <sstream>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "base/exit_codes.h"
 

@@ -6,15 +6,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <pqxx/connection>
+#include <pqxx/result>
 #include <string>
 #include <vector>
 
 #include "migrate/database_driver.h"
 #include "postgres/database_url.h"
 #include "postgres/history_table.h"
-
-#include <pqxx/connection>
-#include <pqxx/result>
 
 /// DatabaseDriver for PostgreSQL on libpqxx: one session plays every role
 /// (the lock and the migrations share it), application_name identifying

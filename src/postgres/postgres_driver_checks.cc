@@ -10,9 +10,8 @@
 #include <cctype>
 #include <chrono>
 #include <memory>
-#include <thread>
-
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "postgres/postgres_driver.h"
 

@@ -7,9 +7,8 @@
 // migrations folder symlinked out of the app is refused; a second history
 // table on the database is warned about. docs/reliability.md lists them.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
+#include <gtest/gtest.h>
 #include <memory>
 #include <thread>
 

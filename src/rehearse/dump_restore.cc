@@ -14,9 +14,9 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "postgres/sql_session.h"
+#include "rehearse/rehearsal_events.h"
 #include "rehearse/rehearsal_interrupt.h"
 #include "rehearse/scratch_database.h"
-#include "rehearse/rehearsal_events.h"
 
 namespace {
 

@@ -6,16 +6,15 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/redactor.h"
 #include "rehearse/dump_restore.h"
 #include "rehearse/scratch_database.h"
-#include "testing/recording_rehearsal_events.h"
 #include "testing/pg_fixture.h"
+#include "testing/recording_rehearsal_events.h"
 #include "testing/test_util.h"
 
 namespace {

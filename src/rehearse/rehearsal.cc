@@ -9,9 +9,9 @@
 #include "base/redactor.h"
 #include "base/text.h"
 #include "migrate/directory_source.h"
-#include "tools/external_command.h"
 #include "postgres/local_postgres_guard.h"
 #include "rehearse/rehearsal_interrupt.h"
+#include "tools/external_command.h"
 
 namespace {
 

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 #include <sstream>
 

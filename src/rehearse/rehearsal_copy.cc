@@ -3,17 +3,16 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <boost/filesystem.hpp>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
 
-#include <boost/filesystem.hpp>
-
 #include "base/child_environment.h"
-#include "postgres/database_url.h"
 #include "base/exit_codes.h"
 #include "base/subprocess.h"
 #include "base/text.h"
+#include "postgres/database_url.h"
 
 namespace fs = boost::filesystem;
 

@@ -1,14 +1,13 @@
 // The lint inside `rehearse`: rehearsal_lint.h.
 #include "rehearse/rehearsal_lint.h"
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "base/exit_codes.h"
 #include "base/text.h"
-#include "sql/splitter.h"
 #include "rehearse/rehearsal_copy.h"
+#include "sql/splitter.h"
 
 namespace {
 

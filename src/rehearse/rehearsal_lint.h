@@ -7,14 +7,13 @@
 // tool run for each migration are linted after the run. The findings go on
 // the report's migrations, worded as `migrate lint` words them. Pure.
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
-#include "migrate/migration.h"
 #include "lint/migration_lint.h"
+#include "migrate/migration.h"
 #include "rehearse/rehearsal_report.h"
 
 /// What the lint said of a batch of migrations.

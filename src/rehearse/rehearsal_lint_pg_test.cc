@@ -9,9 +9,8 @@
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "testing/pg_fixture.h"

@@ -5,7 +5,6 @@
 // Findings never change the exit status.
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/exit_codes.h"

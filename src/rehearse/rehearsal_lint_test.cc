@@ -6,7 +6,6 @@
 #include "rehearse/rehearsal_lint.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "migrate/directory_source.h"

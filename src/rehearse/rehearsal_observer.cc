@@ -1,8 +1,8 @@
 #include "rehearse/rehearsal_observer.h"
 
 #include "base/clock.h"
-#include "sql/splitter.h"
 #include "postgres/sql_session.h"
+#include "sql/splitter.h"
 
 namespace {
 

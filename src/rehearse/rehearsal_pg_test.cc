@@ -8,9 +8,8 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+#include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>

@@ -3,8 +3,8 @@
 #include <regex>
 
 #include "base/duration.h"
-#include "rehearse/rehearsal_report.h"
 #include "base/text.h"
+#include "rehearse/rehearsal_report.h"
 
 void CopyProgress::Feed(const std::string& line) {
   static const std::regex kDumping(R"(dumping contents of table \"(.*)\")");

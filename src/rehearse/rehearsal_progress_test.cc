@@ -1,7 +1,6 @@
 #include "rehearse/rehearsal_progress.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 TEST(RehearsalProgress, CountsPgDumpTables) {

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "base/duration.h"

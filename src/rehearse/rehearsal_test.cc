@@ -5,9 +5,8 @@
 
 #include "rehearse/rehearsal.h"
 
-#include <gtest/gtest.h>
-
 #include <csignal>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/exit_codes.h"

@@ -3,7 +3,6 @@
 #include "rehearse/server_observation.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 namespace {

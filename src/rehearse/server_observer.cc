@@ -5,8 +5,8 @@
 #include <map>
 #include <regex>
 
-#include "tools/foreign_history.h"
 #include "postgres/sql_session.h"
+#include "tools/foreign_history.h"
 
 namespace {
 

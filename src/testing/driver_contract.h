@@ -28,9 +28,8 @@
 //   INSTANTIATE_TEST_SUITE_P(MyDriver, SessionContract, ::testing::Values(kMyDriver));
 //   ... and the same for each role it plays.
 
-#include <gtest/gtest.h>
-
 #include <functional>
+#include <gtest/gtest.h>
 #include <memory>
 #include <ostream>
 #include <stdexcept>

@@ -9,7 +9,6 @@
 // against other tools' histories.
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"

@@ -8,9 +8,8 @@
 // migrations folder, and the slugwright binary run against them with the
 // password checked on every run.
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
+#include <gtest/gtest.h>
 #include <map>
 #include <memory>
 #include <string>

@@ -2,9 +2,8 @@
 // for the whole run (a GoogleTest global Environment) and gives each test
 // its own database on it.
 
-#include <gtest/gtest.h>
-
 #include <atomic>
+#include <gtest/gtest.h>
 #include <memory>
 #include <string>
 

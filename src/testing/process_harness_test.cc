@@ -3,9 +3,10 @@
 
 #include "testing/process_harness.h"
 
+#include <signal.h>
+
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include "testing/test_util.h"
 

@@ -42,7 +42,7 @@ class RecordingRunObserver : public ConsoleRunObserver {
     /// The failed statement's number (transaction:false), else 0.
     int failed_statement = 0;
     bool failed_in_hook = false;
-    std::optional<DatabaseDriver::LostOutcome> lost_commit;
+    std::optional<HistoryStore::LostOutcome> lost_commit;
     std::vector<int64_t> lost_commit_versions;
     std::vector<int64_t> committed;
   };

@@ -4,9 +4,8 @@
 // For tests of code that refuses bad input with UserError(kExitUsage): the
 // message it threw.
 
-#include <string>
-
 #include <gtest/gtest.h>
+#include <string>
 
 #include "base/exit_codes.h"
 

@@ -3,9 +3,8 @@
 
 #include "tools/adopt.h"
 
-#include <gtest/gtest.h>
-
 #include <functional>
+#include <gtest/gtest.h>
 #include <sstream>
 
 #include "base/console.h"

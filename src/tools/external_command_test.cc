@@ -3,12 +3,12 @@
 // retries and `migrate down` can be checked against what the tool's
 // history table says (the real sequelize-cli: src/cli/command_mode_pg_test.cc).
 
-#include <gtest/gtest.h>
+#include "tools/external_command.h"
 
 #include <algorithm>
+#include <gtest/gtest.h>
 
 #include "testing/migrator_fixture.h"
-#include "tools/external_command.h"
 
 namespace {
 

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "migrate/foreign_tables.h"
 #include "migrate/database_driver.h"
 #include "migrate/foreign_history_guard.h"
+#include "migrate/foreign_tables.h"
 #include "migrate/migration.h"
 #include "migrate/migration_history.h"
 

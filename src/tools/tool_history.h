@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
-#include "migrate/foreign_tables.h"
 #include "migrate/database_driver.h"
+#include "migrate/foreign_tables.h"
 #include "migrate/migration_hooks.h"
 #include "migrate/migration_status.h"
 #include "migrate/release_settings.h"
 
-class DiskInterface;
+struct DiskInterface;
 
 /// The table a tool keeps one row per applied migration in.
 struct ToolHistoryTable {

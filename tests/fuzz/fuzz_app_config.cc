@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "buildpack/app_config.h"
 #include "base/exit_codes.h"
+#include "buildpack/app_config.h"
 #include "fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

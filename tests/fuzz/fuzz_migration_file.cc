@@ -14,10 +14,10 @@
 #include <string_view>
 
 #include "base/checksum.h"
-#include "migrate/directory_source.h"
 #include "base/exit_codes.h"
-#include "sql/splitter.h"
 #include "fuzz_check.h"
+#include "migrate/directory_source.h"
+#include "sql/splitter.h"
 
 namespace {
 

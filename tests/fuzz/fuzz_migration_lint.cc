@@ -16,8 +16,8 @@
 
 #include "base/exit_codes.h"
 #include "fuzz_check.h"
-#include "migrate/directory_source.h"
 #include "lint/migration_lint.h"
+#include "migrate/directory_source.h"
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sql/splitter.h"
 #include "fuzz_check.h"
+#include "sql/splitter.h"
 
 namespace {
 

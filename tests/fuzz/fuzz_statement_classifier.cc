@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "sql/splitter.h"
 #include "sql/statement_classifier.h"
 #include "sql/statement_rules.h"
 #include "sql/tokens.h"
-#include "fuzz_check.h"
 
 namespace {
 

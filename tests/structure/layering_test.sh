@@ -26,7 +26,7 @@ declare -A allowed=(
 )
 
 # Folders whose production code must not print (no base/console.h).
-console_free=" sql lint postgres "
+console_free=" sql lint postgres rehearse "
 
 failures=0
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }

@@ -8,12 +8,6 @@
 
 namespace {
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 }  // namespace
 
 void ConsoleCommandObserver::CommandStarting(const std::string& command,
@@ -49,7 +43,7 @@ void ConsoleCommandObserver::CommandApplied(const std::string& command,
   else
     console_->Step("`" + command + "` applied " +
                    Plural(applied.size(), "migration", "migrations") + " (new rows in " +
-                   table->Describe() + "): " + JoinNames(applied));
+                   table->Describe() + "): " + Join(applied, ", "));
 }
 
 void ConsoleCommandObserver::CommandFailed(const std::string& error) { console_->Error(error); }
@@ -71,14 +65,14 @@ void ConsoleCommandObserver::Undoing(size_t count, const std::string& rollback_c
 void ConsoleCommandObserver::UndoFinished(const ToolHistoryTable& table,
                                           const std::vector<std::string>& reverted) {
   console_->Step("Reverted " + Plural(reverted.size(), "migration", "migrations") + " (" +
-                 table.Describe() + " is as before the run): " + JoinNames(reverted));
+                 table.Describe() + " is as before the run): " + Join(reverted, ", "));
 }
 
 void ConsoleCommandObserver::UndoStopped(const std::vector<std::string>& reverted,
                                          const std::vector<std::string>& left) {
   console_->Error("rollback-release stopped: " +
                   Plural(reverted.size(), "migration", "migrations") +
-                  " of this run reverted, still applied: " + JoinNames(left) +
+                  " of this run reverted, still applied: " + Join(left, ", ") +
                   "; revert them with the tool by hand");
 }
 
@@ -100,8 +94,8 @@ void ConsoleCommandObserver::UndoChangedOtherRows(const std::string& rollback_co
                                                   const std::vector<std::string>& removed,
                                                   const std::vector<std::string>& added) {
   console_->Error("`" + rollback_command + "` was to revert `" + expected + "`, but " +
-                  table.Describe() + " lost [" + JoinNames(removed) + "] and gained [" +
-                  JoinNames(added) + "]; stopping");
+                  table.Describe() + " lost [" + Join(removed, ", ") + "] and gained [" +
+                  Join(added, ", ") + "]; stopping");
 }
 
 void ConsoleCommandObserver::Undone(const std::string& name) {

@@ -9,12 +9,6 @@
 
 namespace {
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
-  return joined;
-}
-
 /// How a lock_timeout retry names what it runs again.
 std::string RetriedWhat(const RetrySubject& s) {
   switch (s.kind) {
@@ -187,7 +181,7 @@ void ConsoleRunObserver::RunStarting(const RunStartEvent& e) {
                       "cannot revert it (or anything older) if this release fails");
   if (!e.other_history_tables.empty())
     console_->Warning("this database also has the slugwright history table(s) " +
-                      JoinNames(e.other_history_tables) + ", besides " + e.table +
+                      Join(e.other_history_tables, ", ") + ", besides " + e.table +
                       " (this run's `table:`). Each history table belongs to a runner of "
                       "its own, and each applies every migration it has not recorded: if "
                       "two apps (or two settings) migrate the same schema, give them the "
@@ -250,7 +244,7 @@ void ConsoleRunObserver::BatchCommitted(size_t count) {
 void ConsoleRunObserver::InvalidIndexesLeft(const Migration& m,
                                             const std::vector<std::string>& indexes,
                                             bool after_failure) {
-  std::string names = JoinNames(indexes);
+  std::string names = Join(indexes, ", ");
   if (after_failure)
     console_->Warning("INVALID index(es) left behind (e.g. by a failed CREATE "
                       "INDEX CONCURRENTLY): " + names +
@@ -293,23 +287,23 @@ void ConsoleRunObserver::RunFailed(const UpFailureEvent& e) {
 void ConsoleRunObserver::ReportLostCommit(const UpFailureEvent& e) {
   const std::string what = DescribeLost(e.lost_commit_migrations);
   switch (*e.lost_commit) {
-    case DatabaseDriver::LostOutcome::kApplied:
+    case HistoryStore::LostOutcome::kApplied:
       console_->Detail("Checked on a new connection: " + what +
                        " is recorded as applied; the server committed it before the "
                        "connection was lost.");
       break;
-    case DatabaseDriver::LostOutcome::kRolledBack:
+    case HistoryStore::LostOutcome::kRolledBack:
       console_->Detail("Checked on a new connection: " + what +
                        " has no history row; the server rolled it back, and the next "
                        "`slugwright migrate up` applies it.");
       break;
-    case DatabaseDriver::LostOutcome::kAppliedByAnotherRun:
+    case HistoryStore::LostOutcome::kAppliedByAnotherRun:
       console_->Detail("Checked on a new connection: " + what +
                        " was applied by another run after this run's session was lost "
                        "(the lock passed to it); the server rolled this run's transaction "
                        "back, so nothing was applied twice.");
       break;
-    case DatabaseDriver::LostOutcome::kUnknown:
+    case HistoryStore::LostOutcome::kUnknown:
       console_->Warning("Could not check on a new connection whether the server committed " +
                         what + ". Run `slugwright migrate status` once the database is "
                         "reachable: if it shows applied, it is; if pending, it was rolled "
@@ -324,10 +318,10 @@ void ConsoleRunObserver::CommittedStayApplied(const UpFailureEvent& e) {
   for (const Migration* m : e.committed) list += "\n  " + Label(*m);
   std::string down = "`slugwright migrate down " + std::to_string(e.committed.size()) + "`";
   std::string advice = down + " reverts them.";
-  if (e.lost_commit == DatabaseDriver::LostOutcome::kUnknown)
+  if (e.lost_commit == HistoryStore::LostOutcome::kUnknown)
     advice = "check `slugwright migrate status` before reverting any: the newest "
              "applied one may be the migration whose outcome is unknown.";
-  else if (e.lost_commit == DatabaseDriver::LostOutcome::kAppliedByAnotherRun)
+  else if (e.lost_commit == HistoryStore::LostOutcome::kAppliedByAnotherRun)
     advice = "another run has applied migrations since, so " + down +
              " would revert that run's newest ones: check `slugwright migrate status` "
              "before reverting any.";

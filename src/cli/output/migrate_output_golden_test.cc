@@ -5,11 +5,10 @@
 // wording change is a reviewed diff of those files:
 // SLUGWRIGHT_UPDATE_GOLDEN=1 rewrites them.
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <gtest/gtest.h>
 #include <regex>
 #include <sstream>
 #include <string>

@@ -3,7 +3,6 @@
 #include "cli/output/migrate_status_output.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 #include <sstream>
 

@@ -3,7 +3,6 @@
 #include "cli/output/rehearsal_report_output.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 #include "base/duration.h"

@@ -3,7 +3,6 @@
 #include "cli/output/rehearsal_steps_output.h"
 
 #include <gtest/gtest.h>
-
 #include <sstream>
 
 #include "base/console.h"
