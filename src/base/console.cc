@@ -79,7 +79,7 @@ void Console::Event(const std::string& name, const LogFields& fields, LogLevel l
   if (!json()) return;
   LogFields clean = fields;
   for (LogField& f : clean)
-    if (!f.numeric && !f.is_bool) f.text = Scrub(f.text);
+    if (f.kind == LogField::Kind::kText) f.text = Scrub(f.text);
   std::lock_guard<std::mutex> lock(mutex_);
   err_log_->log(Level(level), "{}", JsonEventMembers(name, clean));
 }

@@ -117,3 +117,25 @@ TEST(ConsoleTest, UnknownLogOptionsAreUsageErrors) {
   EXPECT_EQ(ResolveLogOptions("", true).level, LogLevel::kDebug);
   EXPECT_ANY_THROW(ResolveLogOptions("xml", false));
 }
+
+// Issue 23 item 7: versions and exit codes are JSON integers, exact to the
+// last of 18 digits, not floats ("version":20250107000000.0).
+TEST(ConsoleTest, JsonEventsWriteWholeNumbersAsExactIntegers) {
+  std::ostringstream out, err;
+  Console console(out, err, nullptr);
+  LogOptions options;
+  options.format = LogFormat::kJson;
+  console.Configure(options);
+  console.Event("migration_applied", {{"version", int64_t{20250107000000}},
+                                      {"big", int64_t{123456789012345678}},
+                                      {"exit_code", 1},
+                                      {"count", size_t{3}},
+                                      {"duration_ms", 2.5}});
+  const std::string line = err.str();
+  EXPECT_NE(line.find("\"version\":20250107000000,"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"big\":123456789012345678,"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"exit_code\":1,"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"count\":3,"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"duration_ms\":2.5}"), std::string::npos) << line;
+  EXPECT_EQ(JsonLines(line).at(0).at("big").get<int64_t>(), 123456789012345678);
+}

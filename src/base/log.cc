@@ -86,12 +86,12 @@ std::string JsonEventMembers(const std::string& event, const LogFields& fields) 
   std::string members = "\"event\":" + JsonString(event);
   for (const LogField& f : fields) {
     members += "," + JsonString(f.key) + ":";
-    if (f.is_bool)
-      members += f.boolean ? "true" : "false";
-    else if (f.numeric)
-      members += nlohmann::json(f.number).dump();
-    else
-      members += JsonString(f.text);
+    switch (f.kind) {
+      case LogField::Kind::kBoolean: members += f.boolean ? "true" : "false"; break;
+      case LogField::Kind::kInteger: members += std::to_string(f.integer); break;
+      case LogField::Kind::kReal: members += nlohmann::json(f.real).dump(); break;
+      case LogField::Kind::kText: members += JsonString(f.text); break;
+    }
   }
   return members;
 }

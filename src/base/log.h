@@ -33,21 +33,25 @@ struct LogOptions {
 /// variable for an unknown value.
 LogOptions ResolveLogOptions(const std::string& format_flag, bool verbose);
 
-/// One key and value of a structured event: text or a number.
+/// One key and value of a structured event: text, a whole number (written
+/// as a JSON integer, exact to 64 bits: versions have 14 to 18 digits), a
+/// real number or a boolean.
 struct LogField {
+  enum class Kind { kText, kInteger, kReal, kBoolean };
   LogField(std::string k, std::string v) : key(std::move(k)), text(std::move(v)) {}
   LogField(std::string k, const char* v) : key(std::move(k)), text(v) {}
-  LogField(std::string k, double v) : key(std::move(k)), number(v), numeric(true) {}
-  LogField(std::string k, int64_t v) : key(std::move(k)), number(static_cast<double>(v)), numeric(true) {}
-  LogField(std::string k, int v) : key(std::move(k)), number(v), numeric(true) {}
-  LogField(std::string k, size_t v) : key(std::move(k)), number(static_cast<double>(v)), numeric(true) {}
-  LogField(std::string k, bool v) : key(std::move(k)), boolean(v), is_bool(true) {}
+  LogField(std::string k, double v) : key(std::move(k)), kind(Kind::kReal), real(v) {}
+  LogField(std::string k, int64_t v) : key(std::move(k)), kind(Kind::kInteger), integer(v) {}
+  LogField(std::string k, int v) : key(std::move(k)), kind(Kind::kInteger), integer(v) {}
+  LogField(std::string k, size_t v)
+      : key(std::move(k)), kind(Kind::kInteger), integer(static_cast<int64_t>(v)) {}
+  LogField(std::string k, bool v) : key(std::move(k)), kind(Kind::kBoolean), boolean(v) {}
   std::string key;
+  Kind kind = Kind::kText;
   std::string text;
-  double number = 0;
-  bool numeric = false;
+  int64_t integer = 0;
+  double real = 0;
   bool boolean = false;
-  bool is_bool = false;
 };
 using LogFields = std::vector<LogField>;
 
