@@ -24,6 +24,10 @@ enum ExitCode : int {
   /// when the timeout ran out. Other commands exit 1 when they cannot
   /// connect.
   kExitCannotConnect = 5,
+  /// `migrate status --exit-code`: which migrations are pending cannot be
+  /// known (a `command:` tool whose migrations directory is not known or
+  /// cannot be listed).
+  kExitPendingUnknown = 6,
   /// Interrupted by SIGINT (128 + 2) or SIGTERM (128 + 15).
   kExitInterrupted = 130,
   kExitTerminated = 143,

@@ -166,3 +166,43 @@ TEST_F(CommandModePgTest, SigtermStopsTheToolAndReleasesTheLock) {
 }
 
 }  // namespace
+
+// Issue 23 item 2: in a monorepo the tool runs where the command cds to,
+// so status reads packages/api/migrations; and where the directory cannot
+// be found, pending is "unknown" and --exit-code fails with 6, never
+// "pending: 0" and exit 0 with an unapplied file present.
+TEST_F(CommandModePgTest, StatusOfAMonorepoCommandReadsItsPackageAndSaysWhenItCannotKnow) {
+  ASSERT_EQ(slugwright_.RunShell("mkdir -p '" + App() + "/packages/api' && mv '" + App() +
+                                 "/node_modules' '" + App() + "/packages/api/'").code, 0);
+  std::string tool = "node_modules/.bin/sequelize-cli";
+  tmp_.Write("app/slugwright.yml",
+             "release:\n  command: cd packages/api && " + tool +
+                 " db:migrate --url \"$DATABASE_URL\"\n"
+                 "apps:\n  - match: '*'\n    procfile: Procfile\n");
+  tmp_.Write("app/packages/api/migrations/20240101000001-create-t1.js",
+             "module.exports = { up: (qi) => qi.sequelize.query('CREATE TABLE t1 (id int)'), "
+             "down: (qi) => qi.sequelize.query('DROP TABLE t1') };\n");
+  RunResult release = InApp({"release"});
+  ASSERT_EQ(release.code, 0) << release.all();
+  ASSERT_EQ(Meta(), 1);
+  tmp_.Write("app/packages/api/migrations/20240101000002-create-t2.js",
+             "module.exports = { up: (qi) => qi.sequelize.query('CREATE TABLE t2 (id int)'), "
+             "down: (qi) => qi.sequelize.query('DROP TABLE t2') };\n");
+  RunResult status = InApp({"migrate", "status", "--exit-code"});
+  EXPECT_EQ(status.code, 1) << status.all();
+  EXPECT_TRUE(Contains(status.all(), "Applied: 1, pending: 1")) << status.all();
+  EXPECT_TRUE(Contains(status.all(), "[ ] 20240101000002-create-t2.js  pending")) << status.all();
+
+  // A .sequelizerc elsewhere, say: the directory slugwright infers is gone.
+  ASSERT_EQ(slugwright_.RunShell("mv '" + App() + "/packages/api/migrations' '" + App() +
+                                 "/packages/api/db'").code, 0);
+  RunResult unknown = InApp({"migrate", "status", "--exit-code"});
+  EXPECT_EQ(unknown.code, 6) << unknown.all();
+  EXPECT_TRUE(Contains(unknown.all(), "pending: unknown")) << unknown.all();
+  EXPECT_TRUE(Contains(unknown.all(), "command_history.migrations")) << unknown.all();
+  RunResult json = InApp({"migrate", "status", "--json"});
+  EXPECT_EQ(json.code, 0) << json.all();
+  EXPECT_TRUE(Contains(json.out, "\"pending\": \"unknown\"")) << json.out;
+  EXPECT_TRUE(Contains(json.out, "\"tool\": \"sequelize\"")) << json.out;
+  EXPECT_TRUE(Contains(json.out, "\"table\": \"SequelizeMeta\"")) << json.out;
+}

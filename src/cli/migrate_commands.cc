@@ -114,7 +114,8 @@ MigratorOptions MakeOptions(const ReleaseSettings& s, const MigrateFlags& f, con
 }
 
 /// `migrate status`: with --exit-code, 1 for pending (saying how to re-run
-/// the release phase) and 5 for "cannot connect"; without, 1 for both.
+/// the release phase), 5 for "cannot connect" and 6 when pending ones
+/// cannot be known; without, 1 for a failure and 0 otherwise.
 /// In `command:` mode the tool's own history table and directory are read
 /// (relative to `app_root`).
 /// `command:` mode's status: the tool's history table and its migration
@@ -150,7 +151,7 @@ int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* 
     console->Data(MigrationStatusJson(status));
   else
     PrintMigrationStatus(status, console);
-  if (f.exit_code && status.pending > 0)
+  if (f.exit_code && (status.pending > 0 || !status.pending_known))
     console->Warning(PendingOnLiveReleaseAdvice(status, KnownApp(resolved)));
   return status.ExitCode(f.exit_code);
 }

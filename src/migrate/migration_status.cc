@@ -7,7 +7,9 @@
 #include "migrate/migration_checks.h"
 
 int MigrationStatus::ExitCode(bool exit_code_when_pending) const {
-  return exit_code_when_pending && pending > 0 ? kExitFailed : kExitOk;
+  if (!exit_code_when_pending) return kExitOk;
+  if (!pending_known) return kExitPendingUnknown;
+  return pending > 0 ? kExitFailed : kExitOk;
 }
 
 namespace {

@@ -48,7 +48,12 @@ struct MigrationStatus {
   };
 
   std::string database;
+  /// The history table; in `command:` mode the tool's table (`tool` is
+  /// "sequelize", "knex", ... or "" for one named by `command_history:`,
+  /// `table_column` the column that names each migration).
   std::string table;
+  std::string tool;
+  std::string table_column;
   std::string source;
   /// `command:` mode: the command that owns these migrations; entries then
   /// come from its history table and directory (tools/tool_history.h).
@@ -56,10 +61,14 @@ struct MigrationStatus {
   std::vector<Entry> entries;
   size_t applied = 0;
   size_t pending = 0;
+  /// False when pending migrations cannot be known (`command:` mode with
+  /// no listable directory): `pending` is then only what could be seen.
+  bool pending_known = true;
   size_t without_file = 0;
   std::vector<std::string> problems;
 
-  /// 1 when `exit_code_when_pending` and any migration is pending, else 0.
+  /// With `exit_code_when_pending`: 6 (kExitPendingUnknown) when pending
+  /// migrations cannot be known, 1 when any is pending; else 0.
   int ExitCode(bool exit_code_when_pending) const;
 };
 

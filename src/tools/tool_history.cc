@@ -49,6 +49,34 @@ std::vector<std::string> Words(const std::string& command) {
   return words;
 }
 
+/// The shell's `&&`, `||` and `;` between commands, as their own words
+/// or stuck to one (`a;`), split off so each command's words stand apart.
+std::vector<std::vector<std::string>> Commands(const std::vector<std::string>& words) {
+  std::vector<std::vector<std::string>> commands(1);
+  for (std::string word : words) {
+    bool ends = false;
+    for (const char* op : {"&&", "||", ";"}) {
+      const std::string o = op;
+      if (word == o) { ends = true; word.clear(); break; }
+      if (word.size() > o.size() && word.compare(word.size() - o.size(), o.size(), o) == 0) {
+        word.resize(word.size() - o.size());
+        ends = true;
+        break;
+      }
+    }
+    if (!word.empty()) commands.back().push_back(word);
+    if (ends) commands.emplace_back();
+  }
+  return commands;
+}
+
+/// `dir` as seen from `base` (both relative to the app root unless
+/// absolute): `packages/api` + `migrations` -> `packages/api/migrations`.
+std::string Under(const std::string& base, const std::string& dir) {
+  if (base.empty() || base == "." || dir.empty() || dir[0] == '/') return dir;
+  return base + "/" + dir;
+}
+
 const KnownTool* ToolOf(const std::vector<std::string>& words) {
   for (const std::string& word : words)
     for (const KnownTool& tool : KnownTools())
@@ -103,10 +131,24 @@ bool ResolveToolHistoryTable(const ReleaseSettings& s, ToolHistoryTable* out) {
   t.tool = tool->name;
   t.table = tool->table;
   t.column = named.column.empty() ? tool->column : named.column;
-  std::string dir = FlagValue(words, tool->dir_flags);
+  // The tool reads its directory from where it runs: after `cd packages/api
+  // &&` (a monorepo's usual line), `migrations` is packages/api/migrations.
+  std::string working_dir;
+  std::vector<std::string> tool_words = words;
+  for (const std::vector<std::string>& command : Commands(words)) {
+    if (command.size() == 2 && command[0] == "cd") {
+      working_dir = command[1][0] == '/' ? command[1] : Under(working_dir, command[1]);
+      continue;
+    }
+    if (ToolOf(command) == tool) {
+      tool_words = command;
+      break;
+    }
+  }
+  std::string dir = FlagValue(tool_words, tool->dir_flags);
   t.migrations_dir = !named.migrations.empty() ? named.migrations
-                     : !dir.empty()            ? dir
-                                               : tool->default_dir;
+                     : !dir.empty()            ? Under(working_dir, dir)
+                                               : Under(working_dir, tool->default_dir);
   *out = t;
   return true;
 }
@@ -156,7 +198,7 @@ bool RecordsFile(const std::string& name, const std::string& file) {
 
 bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
                       const ToolHistorySnapshot& history, std::vector<std::string>* pending,
-                      std::string* error) {
+                      std::string* error, std::map<std::string, std::string>* file_of_row) {
   std::vector<std::string> files;
   if (!disk->ListDirectory(dir, &files, error)) return false;
   std::set<std::string> names(history.names.begin(), history.names.end());
@@ -164,10 +206,17 @@ bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
     if (file.empty() || file[0] == '.' ||
         disk->Stat(dir + "/" + file) != DiskInterface::Kind::kFile)
       continue;
-    std::string version = LeadingDigits(file);
-    bool recorded = names.count(file) || names.count(Stem(file)) ||
-                    (!version.empty() && names.count(version));
-    if (!recorded) pending->push_back(file);
+    // The row that records this file, by the tools' naming rules.
+    std::string row;
+    for (const std::string& name : {file, Stem(file), LeadingDigits(file)})
+      if (!name.empty() && names.count(name)) {
+        row = name;
+        break;
+      }
+    if (row.empty())
+      pending->push_back(file);
+    else if (file_of_row)
+      (*file_of_row)[row] = dir + "/" + file;
   }
   std::sort(pending->begin(), pending->end(), ToolHistoryOrder);
   return true;
@@ -195,9 +244,9 @@ MigrationStatus ToolMigrationStatus(ForeignTables* tables, const std::string& da
   MigrationStatus status;
   status.owner = settings.command;
   status.database = database;
+  status.pending_known = false;
   ToolHistoryTable table;
   if (!ResolveToolHistoryTable(settings, &table)) {
-    status.table = "(unknown)";
     status.source = "`" + settings.command + "`";
     status.problems.push_back(
         "`" + settings.command + "` owns these migrations, and slugwright does not know "
@@ -205,23 +254,34 @@ MigrationStatus ToolMigrationStatus(ForeignTables* tables, const std::string& da
         "`command_history: {table: ..., column: ..., migrations: ...}`");
     return status;
   }
-  status.table = table.Describe();
+  status.tool = table.tool;
+  status.table = table.table;
+  status.table_column = table.column;
   ToolHistorySnapshot history = ReadToolHistory(tables, table);
-  std::string dir = table.migrations_dir.empty() || app_root.empty()
+  std::string dir = table.migrations_dir.empty() || app_root.empty() ||
+                            table.migrations_dir[0] == '/'
                         ? table.migrations_dir
                         : app_root + "/" + table.migrations_dir;
   std::vector<std::string> pending;
+  std::map<std::string, std::string> file_of_row;
   std::string error;
-  bool listed = !dir.empty() && ToolPendingFiles(disk, dir, history, &pending, &error);
-  status.source = listed ? dir : status.table;
-  if (!dir.empty() && !listed)
+  status.pending_known =
+      !dir.empty() && ToolPendingFiles(disk, dir, history, &pending, &error, &file_of_row);
+  status.source = status.pending_known ? dir : table.Describe();
+  if (dir.empty())
+    status.problems.push_back("the tool's migrations directory is not known: pending ones are "
+                              "unknown; set command_history.migrations");
+  else if (!status.pending_known)
     status.problems.push_back("cannot list the tool's migrations in " + dir + " (" + error +
                               "): pending ones are unknown; set command_history.migrations");
   if (!history.exists)
     status.problems.push_back(table.Describe() + " does not exist yet: `" + settings.command +
                               "` has not run on this database");
-  for (const std::string& name : history.names)
-    status.entries.push_back(ToolEntry(MigrationStatus::State::kApplied, name, ""));
+  for (const std::string& name : history.names) {
+    auto file = file_of_row.find(name);
+    status.entries.push_back(ToolEntry(MigrationStatus::State::kApplied, name,
+                                       file == file_of_row.end() ? "" : file->second));
+  }
   for (const std::string& file : pending)
     status.entries.push_back(
         ToolEntry(MigrationStatus::State::kPending, file, dir + "/" + file));

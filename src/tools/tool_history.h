@@ -12,6 +12,7 @@
 // migrations). Reading goes through the driver's ForeignTables role;
 // everything else is pure.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -75,16 +76,20 @@ bool RecordsFile(const std::string& name, const std::string& file);
 
 /// The migration files of the tool's directory (hidden files and
 /// directories skipped) that no row records, in the tool's order; false
-/// with `error` when the directory cannot be listed.
+/// with `error` when the directory cannot be listed. `file_of_row`, when
+/// given, receives the file each recorded row names.
 bool ToolPendingFiles(DiskInterface* disk, const std::string& dir,
                       const ToolHistorySnapshot& history, std::vector<std::string>* pending,
-                      std::string* error);
+                      std::string* error,
+                      std::map<std::string, std::string>* file_of_row = nullptr);
 
 /// `migrate status` in `command:` mode: the tool's applied rows and, when
 /// its directory is known (relative to `app_root`, "" for the working
 /// directory), its pending files, as a MigrationStatus whose `owner` is the
 /// command and whose `database` is `database` (Session::Describe). Without
 /// a known table, an empty status that says the tool owns it (`problems`).
+/// `pending_known` is false unless the directory could be listed: then
+/// pending migrations cannot be known, and `--exit-code` says so.
 /// Throws DatabaseError.
 MigrationStatus ToolMigrationStatus(ForeignTables* tables, const std::string& database,
                                     DiskInterface* disk,

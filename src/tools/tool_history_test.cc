@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/exit_codes.h"
 #include "testing/fake_disk.h"
 #include "testing/fake_foreign_tables.h"
 
@@ -118,6 +119,64 @@ TEST(ToolHistoryTest, AMissingColumnSaysWhichSettingNamesIt) {
     EXPECT_NE(std::string(e.what()).find("command_history.column"), std::string::npos)
         << e.what();
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 23 item 2: a monorepo's `cd packages/api && npx sequelize-cli
+// db:migrate` reads packages/api/migrations, not the app root's.
+TEST(ToolHistoryTest, TheDirectoryIsWhereTheCommandCdsTo) {
+  EXPECT_EQ(Resolve("cd packages/api && npx sequelize-cli db:migrate").migrations_dir,
+            "packages/api/migrations");
+  EXPECT_EQ(Resolve("cd packages && cd api && node envcheck.js && npx sequelize-cli "
+                    "db:migrate --migrations-path db/m && node purge.js")
+                .migrations_dir,
+            "packages/api/db/m");
+  EXPECT_EQ(Resolve("cd /srv/api; npx knex migrate:latest").migrations_dir, "/srv/api/migrations");
+  // command_history.migrations is relative to the app root, as documented.
+  EXPECT_EQ(Resolve("cd packages/api && ./migrate", {"my_history", "name", "db/m"}).migrations_dir,
+            "db/m");
+}
+
+ReleaseSettings Command(const std::string& command) {
+  ReleaseSettings s;
+  s.command = command;
+  return s;
+}
+
+TEST(ToolHistoryTest, StatusNamesTheFileOfEachAppliedRowAndTheTableAsFacts) {
+  FakeForeignTables driver;
+  driver.foreign_tables["SequelizeMeta"] = {{"name"}, {{"1-a.js"}}};
+  InMemoryDisk disk;
+  disk.AddFile("/app/packages/api/migrations/1-a.js", "module.exports = {};");
+  disk.AddFile("/app/packages/api/migrations/2-b.js", "module.exports = {};");
+  MigrationStatus status = ToolMigrationStatus(
+      &driver, "db", &disk, Command("cd packages/api && npx sequelize-cli db:migrate"), "/app");
+  EXPECT_TRUE(status.pending_known);
+  EXPECT_EQ(status.pending, 1u);
+  EXPECT_EQ(status.ExitCode(true), kExitFailed);
+  EXPECT_EQ(status.tool, "sequelize");
+  EXPECT_EQ(status.table, "SequelizeMeta");
+  ASSERT_EQ(status.entries.size(), 2u);
+  EXPECT_EQ(status.entries[0].file, "/app/packages/api/migrations/1-a.js");
+  EXPECT_EQ(status.entries[1].file, "/app/packages/api/migrations/2-b.js");
+}
+
+TEST(ToolHistoryTest, PendingIsUnknownWhenTheDirectoryCannotBeListed) {
+  FakeForeignTables driver;
+  driver.foreign_tables["SequelizeMeta"] = {{"name"}, {{"1-a.js"}}};
+  InMemoryDisk disk;
+  MigrationStatus status = ToolMigrationStatus(
+      &driver, "db", &disk, Command("npx sequelize-cli db:migrate --migrations-path gone"), "/app");
+  EXPECT_FALSE(status.pending_known);
+  EXPECT_EQ(status.ExitCode(true), kExitPendingUnknown);
+  EXPECT_EQ(status.ExitCode(false), kExitOk);
+  MigrationStatus unknown_tool =
+      ToolMigrationStatus(&driver, "db", &disk, Command("./bin/migrate"), "/app");
+  EXPECT_FALSE(unknown_tool.pending_known);
+  EXPECT_EQ(unknown_tool.ExitCode(true), kExitPendingUnknown);
 }
 
 }  // namespace

@@ -52,6 +52,11 @@ nlohmann::json RowJson(const HistoryRow& r) {
                         {"checksum", r.checksum},     {"out_of_order", r.out_of_order}};
 }
 
+/// A name, or null when it is not known.
+nlohmann::json NameOrNull(const std::string& name) {
+  return name.empty() ? nlohmann::json() : nlohmann::json(name);
+}
+
 nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
   if (!e.tool_name.empty())
     return {{"version", e.version}, {"name", e.tool_name}, {"file", e.file},
@@ -80,18 +85,27 @@ nlohmann::json EntryJson(const MigrationStatus::Entry& e) {
   return j;
 }
 
+/// "public.slugwright_migrations"; in `command:` mode "sequelize's
+/// `SequelizeMeta`", "`my_history`.`name`", or "(unknown)".
+std::string HistoryTable(const MigrationStatus& status) {
+  if (status.owner.empty()) return status.table;
+  if (status.table.empty()) return "(unknown)";
+  if (!status.tool.empty()) return status.tool + "'s `" + status.table + "`";
+  return "`" + status.table + "`.`" + status.table_column + "`";
+}
+
 }  // namespace
 
 void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
   if (!status.owner.empty())
     console->Step("Migrations of `" + status.owner + "` in " + status.source + " for " +
-                  status.database + " (history in " + status.table + ")");
+                  status.database + " (history in " + HistoryTable(status) + ")");
   else
     console->Step("Migrations in " + status.source + " for " + status.database +
-                  " (history in " + status.table + ")");
+                  " (history in " + HistoryTable(status) + ")");
   for (const MigrationStatus::Entry& e : status.entries) console->Detail(StatusLine(e));
-  console->Detail("Applied: " + std::to_string(status.applied) +
-                  ", pending: " + std::to_string(status.pending) +
+  console->Detail("Applied: " + std::to_string(status.applied) + ", pending: " +
+                  (status.pending_known ? std::to_string(status.pending) : "unknown") +
                   (status.without_file == 0
                        ? ""
                        : ", without file: " + std::to_string(status.without_file)));
@@ -99,7 +113,18 @@ void PrintMigrationStatus(const MigrationStatus& status, Console* console) {
 }
 
 std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std::string& app) {
+  if (!status.pending_known)
+    return "pending migrations on " + status.database +
+           " cannot be known (see above), so this check cannot pass: name the tool's "
+           "migrations directory with command_history.migrations";
   if (status.pending == 0) return "";
+  // A blank `migrate new` template is refused by every release until it
+  // holds SQL, so re-running the release phase would only fail again.
+  for (const MigrationStatus::Entry& e : status.entries)
+    if (e.empty)
+      return Plural(status.pending, "migration") + " pending on " + status.database + ", and " +
+             e.file + " is an empty `migrate new` template that every release refuses: write "
+             "its SQL after `-- migrate:up` (or delete the file), then deploy again";
   return Plural(status.pending, "migration") + " pending on " + status.database +
          ": the live release runs without them (its release phase did not apply "
          "them). Re-run the release phase of the current release, with no config "
@@ -108,13 +133,23 @@ std::string PendingOnLiveReleaseAdvice(const MigrationStatus& status, const std:
 
 std::string MigrationStatusJson(const MigrationStatus& status) {
   nlohmann::json out = {{"database", status.database},
-                        {"table", status.table},
+                        {"table", NameOrNull(status.table)},
                         {"source", status.source},
                         {"migrations", nlohmann::json::array()}};
-  if (!status.owner.empty()) out["command"] = status.owner;
+  if (!status.owner.empty()) {
+    out["command"] = status.owner;
+    out["tool"] = NameOrNull(status.tool);
+    out["column"] = NameOrNull(status.table_column);
+  }
   for (const MigrationStatus::Entry& e : status.entries) out["migrations"].push_back(EntryJson(e));
   out["applied"] = status.applied;
-  out["pending"] = status.pending;
+  // "unknown" rather than a count nobody could see; `"pending" > 0` holds
+  // for it in jq, so a script that checks for pending ones stops as well.
+  if (status.pending_known)
+    out["pending"] = status.pending;
+  else
+    out["pending"] = "unknown";
+  out["pending_known"] = status.pending_known;
   out["problems"] = status.problems;
   return out.dump(2) + "\n";
 }

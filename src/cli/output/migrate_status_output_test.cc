@@ -109,3 +109,68 @@ TEST(MigrateStatusOutputTest, AnEmptyMigrationIsPendingAndSaysEmpty) {
   EXPECT_EQ(j["migrations"][3]["state"], "pending");
   EXPECT_EQ(j["migrations"][3]["empty"], true);
 }
+
+namespace {
+
+MigrationStatus ToolStatus() {
+  MigrationStatus s;
+  s.database = "u@host:5432/db";
+  s.owner = "npx sequelize-cli db:migrate";
+  s.tool = "sequelize";
+  s.table = "SequelizeMeta";
+  s.table_column = "name";
+  s.source = "migrations";
+  s.applied = 1;
+  MigrationStatus::Entry applied;
+  applied.state = MigrationStatus::State::kApplied;
+  applied.name = applied.tool_name = "1-a.js";
+  applied.file = "migrations/1-a.js";
+  s.entries = {applied};
+  return s;
+}
+
+}  // namespace
+
+// Issue 23 item 15: the table is a machine-readable fact, not prose.
+TEST(MigrateStatusOutputTest, ToolTablesAreFactsInJsonAndWordedInText) {
+  MigrationStatus s = ToolStatus();
+  nlohmann::json j = nlohmann::json::parse(MigrationStatusJson(s));
+  EXPECT_EQ(j.at("tool"), "sequelize");
+  EXPECT_EQ(j.at("table"), "SequelizeMeta");
+  EXPECT_EQ(j.at("column"), "name");
+  EXPECT_EQ(j.at("migrations").at(0).at("file"), "migrations/1-a.js");
+  std::ostringstream out, err;
+  Console console(out, err, nullptr);
+  PrintMigrationStatus(s, &console);
+  EXPECT_NE(out.str().find("(history in sequelize's `SequelizeMeta`)"), std::string::npos)
+      << out.str();
+}
+
+// Issue 23 item 2: what cannot be seen is "unknown", never "pending: 0".
+TEST(MigrateStatusOutputTest, UnknownPendingIsSaidInTextJsonAndAdvice) {
+  MigrationStatus s = ToolStatus();
+  s.pending_known = false;
+  nlohmann::json j = nlohmann::json::parse(MigrationStatusJson(s));
+  EXPECT_EQ(j.at("pending"), "unknown");
+  EXPECT_EQ(j.at("pending_known"), false);
+  std::ostringstream out, err;
+  Console console(out, err, nullptr);
+  PrintMigrationStatus(s, &console);
+  EXPECT_NE(out.str().find("Applied: 1, pending: unknown"), std::string::npos) << out.str();
+  std::string advice = PendingOnLiveReleaseAdvice(s, "api");
+  EXPECT_NE(advice.find("cannot be known"), std::string::npos) << advice;
+  EXPECT_EQ(advice.find("releases:retry"), std::string::npos) << advice;
+}
+
+// Issue 23 item 13: re-running the release phase cannot apply a blank
+// `migrate new` template, so the advice is to write it, not to retry.
+TEST(MigrateStatusOutputTest, ABlankTemplateIsNotAdvisedARetry) {
+  MigrationStatus s = Sample();
+  s.entries[3].empty = true;
+  std::string advice = PendingOnLiveReleaseAdvice(s, "api");
+  EXPECT_EQ(advice.find("releases:retry"), std::string::npos) << advice;
+  EXPECT_NE(advice.find("db/migrations/4_d.sql"), std::string::npos) << advice;
+  s.entries[3].empty = false;
+  EXPECT_NE(PendingOnLiveReleaseAdvice(s, "api").find("heroku releases:retry -a api"),
+            std::string::npos);
+}
