@@ -127,7 +127,7 @@ class ConfigReader {
                ReleaseSettings* s) {
     RequireMap(node, what,
                {"migrations", "database_url_env", "table", "transaction",
-                "on_failure", "lock_wait", "lock_timeout", "statement_timeout",
+                "on_failure", "after_hook_failure", "lock_wait", "lock_timeout", "statement_timeout",
                 "lock_retries", "allow_out_of_order", "command",
                 "rollback_command", "command_history", "hooks"});
     for (const auto& kv : node) {
@@ -166,6 +166,14 @@ class ConfigReader {
         else
           Fail(v.Mark(), "`on_failure` must be `stop` or `rollback-release`, "
                          "got `" + t + "`");
+      } else if (key == "after_hook_failure") {
+        std::string t = String(v, key);
+        if (t == "warn")
+          s->after_hook_failure = ReleaseSettings::AfterHookFailure::kWarn;
+        else if (t == "fail")
+          s->after_hook_failure = ReleaseSettings::AfterHookFailure::kFail;
+        else
+          Fail(v.Mark(), "`after_hook_failure` must be `warn` or `fail`, got `" + t + "`");
       } else if (key == "lock_wait") {
         s->lock_wait_seconds = Duration(v, key);
       } else if (key == "lock_timeout") {

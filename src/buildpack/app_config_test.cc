@@ -32,6 +32,7 @@ TEST(AppConfigTest, ParsesAppsInOrderWithReleaseDefaults) {
       "      lock_wait: 20m\n"
       "      transaction: all\n"
       "      on_failure: rollback-release\n"
+      "      after_hook_failure: fail\n"
       "      table: audit.migrations\n"
       "      hooks:\n"
       "        before: ./check.sh\n"
@@ -48,6 +49,8 @@ TEST(AppConfigTest, ParsesAppsInOrderWithReleaseDefaults) {
   EXPECT_DOUBLE_EQ(1200, eu.release.lock_wait_seconds);
   EXPECT_EQ(ReleaseSettings::TransactionMode::kAll, eu.release.transaction);
   EXPECT_EQ(ReleaseSettings::OnFailure::kRollbackRelease, eu.release.on_failure);
+  EXPECT_EQ(ReleaseSettings::AfterHookFailure::kFail, eu.release.after_hook_failure);
+  EXPECT_EQ(ReleaseSettings::AfterHookFailure::kWarn, c.apps[1].release.after_hook_failure);
   EXPECT_EQ("audit.migrations", eu.release.table);
   EXPECT_EQ(std::vector<std::string>{"./check.sh"}, eu.release.hooks.before);
   EXPECT_EQ(2u, eu.release.hooks.on_failure.size());
@@ -90,6 +93,7 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
        "must name a config var"},
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      hooks:\n        befor: x\n",
        "unknown key `befor`"},
+      {"release:\n  after_hook_failure: ignore\n", "`after_hook_failure` must be `warn` or `fail`"},
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      rollback_command: undo\n",
        "needs `command`"},
       // The undo of a tool whose history table slugwright cannot read could

@@ -209,9 +209,14 @@ int Migrator::ApplyPending(const MigrationPlan& plan) {
   }
   if (!ok) return FinishFailure(plan, &outcome);
   if (!RunHooks("after", s.hooks.after, &plan, &outcome, kExitOk)) {
-    outcome.failed_in_hook = true;
-    outcome.error = "a hooks.after command failed";
-    return FinishFailure(plan, &outcome);
+    const bool fails = s.after_hook_failure == ReleaseSettings::AfterHookFailure::kFail ||
+                       Interrupted();
+    events_->AfterHookFailedAfterCommit(outcome.committed.size(), fails);
+    if (fails) {
+      outcome.failed_in_hook = true;
+      outcome.error = "a hooks.after command failed after the migrations committed";
+      return FinishFailure(plan, &outcome);
+    }
   }
   driver_->RecordEvent("run_succeeded", 0, "",
                        Plural(outcome.committed.size(), "migration") + " applied",

@@ -211,6 +211,35 @@ TEST_F(MigratorTest, AfterHookRunsOnSuccessWithTheVersions) {
   EXPECT_EQ(runner.calls[0].env["SLUGWRIGHT_OUTCOME"], "success");
 }
 
+// Issue 23 item 8: once the migrations committed, a failing notification
+// hook must not keep the old code on the new schema, unless asked to.
+TEST_F(MigratorTest, AFailingAfterHookWarnsByDefaultBecauseTheSchemaAlreadyChanged) {
+  source.Add(1, "a;");
+  source.Add(2, "b;");
+  options.settings.hooks.after = {"notify-slack"};
+  options.settings.hooks.on_failure = {"page"};
+  runner.exit_codes["notify-slack"] = 1;
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(driver.history.size(), 2u);
+  ASSERT_EQ(events.after_hook_failures.size(), 1u);
+  EXPECT_EQ(events.after_hook_failures[0], std::make_pair(size_t{2}, false));
+  EXPECT_TRUE(events.failures.empty());
+  ASSERT_EQ(runner.calls.size(), 1u);  // no on_failure hook: the release succeeded
+}
+
+TEST_F(MigratorTest, AFailingAfterHookFailsTheReleaseWhenSetToFail) {
+  source.Add(1, "a;");
+  options.settings.hooks.after = {"smoke-test"};
+  options.settings.after_hook_failure = ReleaseSettings::AfterHookFailure::kFail;
+  runner.exit_codes["smoke-test"] = 1;
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_EQ(driver.history.size(), 1u);  // on_failure: stop keeps it applied
+  ASSERT_EQ(events.after_hook_failures.size(), 1u);
+  EXPECT_EQ(events.after_hook_failures[0], std::make_pair(size_t{1}, true));
+  ASSERT_EQ(events.failures.size(), 1u);
+  EXPECT_TRUE(events.failures[0].failed_in_hook);
+}
+
 TEST_F(MigratorTest, FailingOnFailureHookDoesNotHideTheOriginalError) {
   AddFive();
   driver.fail_sql["CREATE TABLE t1"] = {"42P01"};

@@ -13,6 +13,10 @@ const char* ToString(ReleaseSettings::OnFailure on_failure) {
              : "stop";
 }
 
+const char* ToString(ReleaseSettings::AfterHookFailure after_hook_failure) {
+  return after_hook_failure == ReleaseSettings::AfterHookFailure::kFail ? "fail" : "warn";
+}
+
 void to_json(nlohmann::json& j, const ReleaseSettings& s) {
   j = nlohmann::json{
       {"migrations", s.migrations_dir},
@@ -20,6 +24,7 @@ void to_json(nlohmann::json& j, const ReleaseSettings& s) {
       {"table", s.table},
       {"transaction", ToString(s.transaction)},
       {"on_failure", ToString(s.on_failure)},
+      {"after_hook_failure", ToString(s.after_hook_failure)},
       {"lock_wait_seconds", s.lock_wait_seconds},
       {"lock_timeout_seconds", s.lock_timeout_seconds},
       {"statement_timeout_seconds", s.statement_timeout_seconds},
@@ -50,6 +55,9 @@ void from_json(const nlohmann::json& j, ReleaseSettings& s) {
   s.on_failure = j.at("on_failure").get<std::string>() == "rollback-release"
                      ? ReleaseSettings::OnFailure::kRollbackRelease
                      : ReleaseSettings::OnFailure::kStop;
+  // Absent in release.json files written before after_hook_failure existed.
+  if (j.contains("after_hook_failure") && j.at("after_hook_failure").get<std::string>() == "fail")
+    s.after_hook_failure = ReleaseSettings::AfterHookFailure::kFail;
   j.at("lock_wait_seconds").get_to(s.lock_wait_seconds);
   j.at("lock_timeout_seconds").get_to(s.lock_timeout_seconds);
   j.at("statement_timeout_seconds").get_to(s.statement_timeout_seconds);

@@ -36,6 +36,14 @@ struct CommandHistorySettings {
 struct ReleaseSettings {
   enum class TransactionMode { kPerMigration, kAll };
   enum class OnFailure { kStop, kRollbackRelease };
+  /// What a failing `hooks.after` does once the migrations committed.
+  enum class AfterHookFailure {
+    /// Say so and succeed: the schema already changed, and keeping the old
+    /// code on it (what a failed release phase does) is the worse state.
+    kWarn,
+    /// Fail the release (the hook gates the deploy, e.g. a smoke test).
+    kFail,
+  };
 
   /// Directory of migration files, relative to the app root.
   std::string migrations_dir = "migrations";
@@ -45,6 +53,7 @@ struct ReleaseSettings {
   std::string table = "public.slugwright_migrations";
   TransactionMode transaction = TransactionMode::kPerMigration;
   OnFailure on_failure = OnFailure::kStop;
+  AfterHookFailure after_hook_failure = AfterHookFailure::kWarn;
   /// How long to wait for the migration lock; 0 fails at once.
   double lock_wait_seconds = 600;
   /// PostgreSQL lock_timeout for migration statements.
@@ -64,6 +73,7 @@ struct ReleaseSettings {
 
 const char* ToString(ReleaseSettings::TransactionMode mode);
 const char* ToString(ReleaseSettings::OnFailure on_failure);
+const char* ToString(ReleaseSettings::AfterHookFailure after_hook_failure);
 
 void to_json(nlohmann::json& j, const ReleaseSettings& settings);
 /// Throws nlohmann::json::exception on a malformed document.

@@ -185,6 +185,10 @@ class RunObserver {
                                   const std::vector<std::string>& indexes,
                                   bool after_failure) = 0;
   virtual void RunSucceeded(size_t applied, double seconds) = 0;
+  /// `hooks.after` failed once `committed` migrations had committed (in
+  /// `command:` mode: the rows the tool's table gained); `release_fails`
+  /// says whether after_hook_failure: fail ends the release with it.
+  virtual void AfterHookFailedAfterCommit(size_t committed, bool release_fails) = 0;
   /// The run failed: what failed and what the server did with it.
   virtual void RunFailed(const UpFailureEvent& event) = 0;
   /// on_failure: stop left `event.committed` applied.

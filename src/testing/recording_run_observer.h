@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/output/migrate_output.h"
@@ -68,6 +69,9 @@ class RecordingRunObserver : public ConsoleRunObserver {
   std::vector<size_t> ahead;
   /// Versions reverted (rollback-release and `down`), in order.
   std::vector<int64_t> reverted;
+  /// Each failed after hook: the migrations committed before it, and
+  /// whether it failed the release.
+  std::vector<std::pair<size_t, bool>> after_hook_failures;
 
   void LockWaiting(const LockWaitEvent& e) override {
     lock_waits.push_back(e);
@@ -89,6 +93,10 @@ class RecordingRunObserver : public ConsoleRunObserver {
   void HookCommandFailed(const HookFailureEvent& e) override {
     hook_failures.push_back(e);
     ConsoleRunObserver::HookCommandFailed(e);
+  }
+  void AfterHookFailedAfterCommit(size_t committed, bool release_fails) override {
+    after_hook_failures.emplace_back(committed, release_fails);
+    ConsoleRunObserver::AfterHookFailedAfterCommit(committed, release_fails);
   }
   void RunStarting(const RunStartEvent& e) override {
     run_starts.push_back({e.pending.size(), Versions(e.without_down), e.other_history_tables,

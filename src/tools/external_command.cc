@@ -124,10 +124,15 @@ int ExternalCommandRun::Up() {
   }
   c_.driver->RecordEvent("command_succeeded", 0, "", s_.command, c_.options->run);
   if (!RunHooks(c_, "after", s_.hooks.after, nullptr, &outcome, kExitOk)) {
-    outcome.failed_in_hook = true;
-    outcome.error = "a hooks.after command failed";
-    RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, kExitFailed);
-    return c_.InterruptedOr(kExitFailed);
+    const bool fails =
+        s_.after_hook_failure == ReleaseSettings::AfterHookFailure::kFail || c_.interrupted();
+    c_.events()->AfterHookFailedAfterCommit(outcome.tool_applied.size(), fails);
+    if (fails) {
+      outcome.failed_in_hook = true;
+      outcome.error = "a hooks.after command failed after the command succeeded";
+      RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, kExitFailed);
+      return c_.InterruptedOr(kExitFailed);
+    }
   }
   events_->CommandSucceeded(s_.command, c_.clock->Now() - start);
   return kExitOk;

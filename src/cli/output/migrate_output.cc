@@ -264,6 +264,23 @@ void ConsoleRunObserver::RunSucceeded(size_t applied, double seconds) {
   console_->Step("Applied " + Plural(applied, "migration") + " in " + FormatDuration(seconds));
 }
 
+void ConsoleRunObserver::AfterHookFailedAfterCommit(size_t committed, bool release_fails) {
+  console_->Event("after_hook_failed",
+                  {{"committed", committed}, {"release_fails", release_fails}},
+                  release_fails ? LogLevel::kError : LogLevel::kWarn);
+  std::string changed = committed == 0 ? std::string("hooks.after failed")
+                                       : "hooks.after failed after " +
+                                             Plural(committed, "migration") +
+                                             " committed: the schema already changed";
+  if (release_fails)
+    console_->Error(changed + ". The release fails (after_hook_failure: fail), so the platform "
+                              "keeps the previous code running on the changed schema");
+  else
+    console_->Warning(changed + ". The release succeeds anyway (after_hook_failure: warn, the "
+                                "default), so the code written for this schema goes live; set "
+                                "after_hook_failure: fail if this hook must gate the deploy");
+}
+
 void ConsoleRunObserver::RunFailed(const UpFailureEvent& e) {
   if (e.lost_commit)
     console_->Error((e.failed ? "Migration " + Label(*e.failed) + " failed (outcome unknown): "

@@ -49,6 +49,7 @@ class ConsoleRunObserver : public RunObserver {
   void InvalidIndexesLeft(const Migration& migration, const std::vector<std::string>& indexes,
                           bool after_failure) override;
   void RunSucceeded(size_t applied, double seconds) override;
+  void AfterHookFailedAfterCommit(size_t committed, bool release_fails) override;
   void RunFailed(const UpFailureEvent& event) override;
   void CommittedStayApplied(const UpFailureEvent& event) override;
   void RunFailureRecorded(const UpFailureEvent& event) override;

@@ -161,6 +161,27 @@ TEST(MigrateOutputGolden, UpAppliesSeveral) {
                 Up});
 }
 
+TEST(MigrateOutputGolden, UpAfterHookFailsAndTheReleaseContinues) {
+  ExpectGolden("up_after_hook_fails_warn", {[](MigratorDoubles& d) {
+                                              AddTables(d, 1, 2);
+                                              d.options.settings.hooks.after = {"notify-slack"};
+                                              d.runner.exit_codes["notify-slack"] = 1;
+                                            },
+                                            Up});
+}
+
+TEST(MigrateOutputGolden, UpAfterHookFailsTheReleaseWhenSetToFail) {
+  ExpectGolden("up_after_hook_fails_fail",
+               {[](MigratorDoubles& d) {
+                  AddTables(d, 1, 2);
+                  d.options.settings.hooks.after = {"smoke-test"};
+                  d.options.settings.after_hook_failure =
+                      ReleaseSettings::AfterHookFailure::kFail;
+                  d.runner.exit_codes["smoke-test"] = 1;
+                },
+                Up});
+}
+
 TEST(MigrateOutputGolden, UpWithNothingPending) {
   ExpectGolden("up_nothing_pending", {[](MigratorDoubles& d) {
                                         AddFive(d);
