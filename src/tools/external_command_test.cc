@@ -108,6 +108,25 @@ TEST_F(ExternalCommandTest, HooksGetWhatTheToolAppliedFromItsTable) {
       << out.str();
 }
 
+// Issue 23 item 8 in command: mode: the tool committed, so a failing after
+// hook warns (and nothing is undone) unless after_hook_failure: fail.
+TEST_F(ExternalCommandTest, AFailingAfterHookWarnsUnlessSetToFail) {
+  options.settings.hooks.after = {"announce"};
+  runner.exit_codes["announce"] = 1;
+  ToolApplies({"20240101000001-a.js"}, false);
+  EXPECT_EQ(Up(), kExitOk);
+  EXPECT_EQ(Calls(kUndo), 0);
+  EXPECT_EQ(Calls("notify"), 0);
+  ASSERT_EQ(events.after_hook_failures.size(), 1u);
+  EXPECT_EQ(events.after_hook_failures[0], std::make_pair(size_t{1}, false));
+
+  options.settings.after_hook_failure = ReleaseSettings::AfterHookFailure::kFail;
+  ToolApplies({"20240101000002-b.js"}, false);
+  EXPECT_EQ(Up(), kExitFailed);
+  EXPECT_EQ(Calls("notify"), 1);
+  EXPECT_EQ(events.after_hook_failures.back(), std::make_pair(size_t{1}, true));
+}
+
 // lock_retries did nothing in command: mode.
 TEST_F(ExternalCommandTest, ALockTimeoutFailureIsRetriedUpToLockRetries) {
   options.settings.on_failure = ReleaseSettings::OnFailure::kStop;
