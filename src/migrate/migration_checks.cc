@@ -56,6 +56,14 @@ void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
   }
 }
 
+bool UpDoesNothing(const Migration& m) {
+  if (m.up_blank) return true;
+  std::vector<SqlStatement> statements;
+  SqlSplitError error;
+  return SplitSql(m.up_sql, m.up_first_line, &statements, &error, m.split_options) &&
+         statements.empty();
+}
+
 void ThrowIfProblems(const std::vector<std::string>& problems, const std::string& heading) {
   if (problems.empty()) return;
   std::string message = heading;

@@ -21,6 +21,12 @@ std::string Label(const Migration& m);
 void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
                    bool all_in_one_transaction);
 
+/// Whether `m`'s up section runs no statement (blank, or comments only), so
+/// reverting it needs no down section: like golang-migrate's missing down
+/// file, its revert only forgets its history row. A migration whose up does
+/// something has objects a no-op down would leave behind.
+bool UpDoesNothing(const Migration& m);
+
 /// Exit 2 naming the first migration of `migrations` whose up section is
 /// blank (Migration::up_blank), before anything connects or is applied.
 void RefuseBlankUpSections(const std::vector<Migration>& migrations);

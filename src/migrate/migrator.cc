@@ -168,7 +168,7 @@ void Migrator::AnnouncePending(const MigrationPlan& plan) {
   event.pending = plan.pending;
   if (s.on_failure == ReleaseSettings::OnFailure::kRollbackRelease)
     for (const Migration* m : plan.pending)
-      if (!m->has_down) event.without_down.push_back(m);
+      if (!m->has_down && !UpDoesNothing(*m)) event.without_down.push_back(m);
   driver_->SetTimeouts(s.lock_timeout_seconds, s.statement_timeout_seconds);
   event.other_history_tables = driver_->OtherHistoryTables();
   driver_->RecordEvent("run_started", 0, "",

@@ -13,6 +13,10 @@
 #include "sql/splitter.h"
 
 void Migrator::Revert(const Migration& m) {
+  if (!m.has_down) {  // UpDoesNothing(m): nothing to undo but its history row
+    driver_->ForgetMigration(m, options_.run);
+    return;
+  }
   if (!m.down_in_transaction) {
     std::vector<SqlStatement> statements =
         SplitSqlOrThrow(m.down_sql, m.down_path, m.down_first_line, m.split_options);
@@ -49,7 +53,7 @@ void Migrator::RevertCommitted(RunOutcome* outcome) {
   for (auto it = outcome->committed.rbegin(); it != outcome->committed.rend(); ++it) {
     const Migration& m = **it;
     size_t older = static_cast<size_t>(outcome->committed.rend() - it) - 1;
-    if (!m.has_down) {
+    if (!m.has_down && !UpDoesNothing(m)) {
       events_->CommittedRevertStopped(m, older, "");
       return;
     }
@@ -108,7 +112,7 @@ std::vector<const Migration*> Migrator::DownTargets(const MigrationPlan& plan, i
       facts.source = source_->Describe();
       throw RunError(RunError::Kind::kNoFileToRevert, std::move(facts));
     }
-    if (!file->has_down) {
+    if (!file->has_down && !UpDoesNothing(*file)) {
       facts.version = file->version;
       facts.name = file->name;
       facts.file = file->up_path;

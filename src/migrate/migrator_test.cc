@@ -323,6 +323,28 @@ TEST_F(MigratorTest, DownRevertsNewestFirstAndRefusesWithoutDownSection) {
   EXPECT_EQ(driver.history.size(), 3u);
 }
 
+// Issue 23 item 16, golang-migrate parity: a migration whose up does
+// nothing reverts without a down section (its history row is forgotten);
+// one whose up does something is still refused.
+TEST_F(MigratorTest, DownOverAMigrationThatDidNothingNeedsNoDownSection) {
+  source.Add(1, "CREATE TABLE t1 (id int);", "DROP TABLE t1;");
+  source.Add(2, "-- kept for the numbering\n/* nothing here */\n");
+  source.Add(3, "CREATE TABLE t3 (id int);", "DROP TABLE t3;");
+  ASSERT_EQ(Up(), kExitOk);
+  {
+    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    EXPECT_EQ(m.Down(2), kExitOk);
+  }
+  EXPECT_EQ(driver.history.size(), 1u);
+  EXPECT_TRUE(driver.history.count(1));
+  EXPECT_NE(out.str().find("Reverted 2_m2"), std::string::npos) << out.str();
+  source.migrations[0].has_down = false;
+  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(ExpectUserError([&] { return m.Down(1); }), kExitUsage);
+  EXPECT_EQ(last_run_error->kind(), RunError::Kind::kNoDownSection);
+  EXPECT_EQ(driver.history.size(), 1u);
+}
+
 TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
   AddFive();
   Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);

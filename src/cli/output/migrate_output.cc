@@ -383,7 +383,8 @@ void ConsoleRunObserver::RevertStarting(size_t count, const std::string& databas
 }
 
 void ConsoleRunObserver::Reverted(const Migration& m, double seconds) {
-  console_->Detail("Reverted " + Label(m) + "  " + FormatDuration(seconds));
+  console_->Detail("Reverted " + Label(m) + "  " + FormatDuration(seconds) +
+                   (m.has_down ? "" : "  (no down section; its up section holds no SQL)"));
 }
 
 void ConsoleRunObserver::RevertInterrupted(const Migration& m) {
