@@ -69,24 +69,58 @@ bool WantsJsonLog(int argc, char** argv) {
 bool json_log = false;
 
 int Fail(bool json, const std::string& message, int code) {
-  if (json_log)
+  if (json_log) {
     MakeStreamLogger("slugwright", std::cerr, LogFormat::kJson, LogLevel::kInfo)
         ->error("{}", JsonEventMembers("error", {{"message", message}, {"exit_code", code}}));
-  else
-    std::cerr << " !     " << message << "\n";
+  } else {
+    // Every line of a multi-line message, as Heroku prints an error.
+    std::string::size_type start = 0;
+    do {
+      std::string::size_type end = message.find('\n', start);
+      std::cerr << " !     " << message.substr(start, end - start) << "\n";
+      start = end == std::string::npos ? end : end + 1;
+    } while (start != std::string::npos);
+  }
   if (json)
     std::cout << nlohmann::json{{"error", {{"message", message}}}, {"exit_code", code}}.dump()
               << "\n";
   return code;
 }
 
+/// A parse error in the words of every other error, with the command's
+/// --help named: "unknown option `--bogus` for `slugwright rehearse`".
+std::string ParseErrorMessage(const CLI::ParseError& e, CLI::App* app) {
+  std::string path = "slugwright";
+  for (CLI::App* level = app; level;) {
+    std::vector<CLI::App*> parsed = level->get_subcommands();
+    level = parsed.empty() ? nullptr : parsed[0];
+    if (level) path += " " + level->get_name();
+  }
+  std::string what = e.what();
+  const std::string extra = "The following argument was not expected: ";
+  const std::string extras = "The following arguments were not expected: ";
+  std::string message;
+  if (what.rfind(extra, 0) == 0 || what.rfind(extras, 0) == 0) {
+    std::string words = what.substr(what.find(": ") + 2);
+    message = "`" + path + "` does not take `" + words + "`";
+    if (words == "--json" && (path == "slugwright release" || path == "slugwright migrate up"))
+      message += ": it prints no JSON document; `--log-format json` writes one JSON object "
+                 "per event on stderr, the outcome last";
+  } else {
+    message = path + ": " + what;
+  }
+  return message + " (`" + path + " --help` lists its options)";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Named, so usage lines say `slugwright`, not the binary's full path.
   CLI::App app{
       "slugwright: a Heroku buildpack that selects each app's Procfile in a "
       "monorepo, and a release-phase runner that applies PostgreSQL "
-      "migrations safely."};
+      "migrations safely.",
+      "slugwright"};
   app.set_version_flag("--version",
                        std::string("slugwright ") + SLUGWRIGHT_VERSION +
                            " (commit " + SLUGWRIGHT_COMMIT + ")");
@@ -108,11 +142,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    if (!json) {
-      int code = app.exit(e);
-      return code == 0 ? kExitOk : kExitUsage;
-    }
-    return Fail(json, e.what(), kExitUsage);
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return Fail(json, ParseErrorMessage(e, &app), kExitUsage);
   } catch (const UserError& e) {
     return Fail(json, e.what(), e.code());
   } catch (const std::exception& e) {

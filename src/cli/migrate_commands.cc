@@ -76,10 +76,13 @@ struct MigrateFlags {
   std::string wait_timeout = "60s";
 };
 
-void AddCommonFlags(CLI::App* cmd, MigrateFlags* f) {
-  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/true);
-  cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
-                "Run through a connection pooler known to be in session mode");
+/// The flags of a command: `groups` of the settings flags (SettingsFlagGroup),
+/// --allow-session-pooler where it connects, and the logging flags.
+void AddCommonFlags(CLI::App* cmd, MigrateFlags* f, unsigned groups) {
+  AddSettingsFlags(cmd, &f->settings, groups);
+  if (groups & kDatabaseFlags)
+    cmd->add_flag("--allow-session-pooler", f->allow_session_pooler,
+                  "Run through a connection pooler known to be in session mode");
   cmd->add_flag("--verbose", f->verbose,
                 "Log at level debug (also SLUGWRIGHT_LOG_LEVEL=debug) and print how many "
                 "queries were sent");
@@ -350,11 +353,14 @@ void AddWaitFlags(CLI::App* cmd, MigrateFlags* f) {
 }
 
 CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
-                  std::shared_ptr<MigrateFlags> flags) {
+                  std::shared_ptr<MigrateFlags> flags, unsigned groups) {
   CLI::App* cmd = parent->add_subcommand(name, help);
-  AddCommonFlags(cmd, flags.get());
+  AddCommonFlags(cmd, flags.get(), groups);
   return cmd;
 }
+
+/// Where the migrations and the database are, and the history table.
+constexpr unsigned kReadFlags = kSettingsFileFlags | kDirFlag | kDatabaseFlags | kTableFlag;
 
 }  // namespace
 
@@ -368,17 +374,19 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
       "override it. Exit: 0 ok, 1 a migration or hook failed, 2 usage/config/"
       "input, 3 lock not acquired in time, 4 refused for integrity, 5 --wait "
       "timed out, 130/143 interrupted.",
-      flags);
+      flags, kAllSettingsFlags);
   release->add_flag("--dry-run", flags->dry_run,
                     "Read and validate, say what would run; no lock, no writes");
   release->callback([status, flags] { *status = Run(Action::kRelease, *flags, "release"); });
 
   CLI::App* migrate = app->add_subcommand(
-      "migrate", "Apply, revert and inspect PostgreSQL migrations (dbmate-style files)");
+      "migrate",
+      "Apply, revert and inspect PostgreSQL migrations (dbmate-style files, or golang-migrate "
+      "NAME.up.sql / NAME.down.sql pairs)");
   migrate->require_subcommand(1);
   RegisterMigrateLintCommand(migrate, status);
 
-  CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags);
+  CLI::App* up = Command(migrate, "up", "Apply every pending migration", flags, kAllSettingsFlags);
   up->add_flag("--dry-run", flags->dry_run,
                "Read and validate, say what would run; no lock, no writes");
   AddWaitFlags(release, flags.get());
@@ -388,7 +396,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* down = Command(migrate, "down",
                            "Revert the newest applied migration(s) with their down "
                            "sections (also: rollback, as in dbmate)",
-                           flags);
+                           flags, kReadFlags | kLockWaitFlag | kStatementFlags);
   down->alias("rollback");
   down->add_option("count", flags->count, "How many to revert (default 1)")
       ->check(CLI::Range(1, 1000000));
@@ -397,7 +405,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* st = Command(migrate, "status",
                          "List applied, pending, changed, unfinished and file-less "
                          "migrations",
-                         flags);
+                         flags, kReadFlags | kOutOfOrderFlag);
   st->alias("version");  // golang-migrate's word for "where is the database"
   st->add_flag("--json", flags->json, "Print JSON on stdout");
   st->add_flag("--exit-code", flags->exit_code, "Exit 1 when migrations are pending (saying how to re-run the release "
@@ -407,7 +415,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* validate = Command(migrate, "validate",
                                "Check the migration files and, when a database URL is "
                                "set, the history (checksums, order, unfinished)",
-                               flags);
+                               flags, kReadFlags | kOutOfOrderFlag);
   validate->add_flag("--offline", flags->offline, "Check the files only");
   validate->callback(
       [status, flags] { *status = Run(Action::kValidate, *flags, "migrate validate"); });
@@ -415,7 +423,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* repair = Command(migrate, "repair",
                              "Clear unfinished transaction:false migrations so they run "
                              "again (or --mark-applied), and accept changed checksums",
-                             flags);
+                             flags, kReadFlags | kLockWaitFlag);
   repair->add_option("--mark-applied", flags->mark_applied,
                      "Mark this unfinished version applied (you completed it by hand)");
   repair->add_option("--renamed", flags->renamed, "OLD:NEW: applied OLD was renamed to NEW");
@@ -427,7 +435,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                             "Take over from dbmate, golang-migrate, Flyway, node-pg-migrate, "
                             "Rails, sequelize or knex: record what its history table says "
                             "was applied (or, with --version, every file up to V)",
-                            flags);
+                            flags, kReadFlags | kLockWaitFlag);
   adopt->alias("baseline");  // Flyway's word
   adopt->add_option("--from", flags->adopt_from,
                     "The tool whose history to import, when several tools' tables exist");
@@ -441,7 +449,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   CLI::App* create = Command(migrate, "new",
                              "Create <dir>/<UTC timestamp>_<NAME>.sql with up and down "
                              "sections",
-                             flags);
+                             flags, kSettingsFileFlags | kDirFlag);
   create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
       ->required();
   create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
@@ -450,7 +458,7 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
                            "Wait until the database accepts a connection (as dbmate's "
                            "`wait`). Exit: 0 it does, 5 not within --timeout, 130/143 "
                            "interrupted",
-                           flags);
+                           flags, kSettingsFileFlags | kDatabaseFlags);
   wait->add_option("--timeout", flags->wait_timeout,
                    "How long to keep trying, e.g. 30s, 2m (default: 60s)");
   wait->callback([status, flags] { *status = Run(Action::kWait, *flags, "migrate wait"); });

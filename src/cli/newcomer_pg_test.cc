@@ -189,3 +189,21 @@ TEST_F(NewcomerTest, ALongMigrationReportsProgress) {
   EXPECT_NE(waiting.out.find("waiting for a lock held by pid "), std::string::npos) << waiting.out;
   EXPECT_NE(waiting.out.find("(blocker, idle in transaction)"), std::string::npos) << waiting.out;
 }
+
+// Issue 23 item 14: `validate` that finds a changed applied file does not
+// first say the files "are valid", and every line of the multi-line error
+// keeps Heroku's ` !     ` prefix.
+TEST_F(NewcomerTest, ValidateOfAChangedFileSaysWhatItCheckedAndPrefixesEveryErrorLine) {
+  WriteTwo();
+  ASSERT_EQ(Run(Up()).code, 0);
+  WriteMigration("1_create_a.sql", "-- migrate:up\nCREATE TABLE a (id bigint);\n");
+  RunResult r = Run({"migrate", "validate", "--dir", Dir()});
+  EXPECT_EQ(r.code, 4) << r.all();
+  EXPECT_EQ(r.all().find("are valid"), std::string::npos) << r.all();
+  EXPECT_NE(r.out.find("Checked 2 migration files"), std::string::npos) << r.out;
+  std::istringstream err(r.err);
+  int lines = 0;
+  for (std::string line; std::getline(err, line); ++lines)
+    EXPECT_EQ(line.rfind(" !     ", 0), 0u) << "unprefixed: " << line << "\n" << r.err;
+  EXPECT_GE(lines, 2) << r.err;
+}

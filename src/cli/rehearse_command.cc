@@ -153,7 +153,7 @@ void RegisterRehearseCommand(CLI::App* app, int* status) {
       "Exit: 0 every pending migration applied on the copy, 1 one failed (named) or the "
       "copy failed, 2 usage/input, 4 the release would refuse (integrity), 130/143 "
       "interrupted. Risks and lint findings are warnings: they do not change it.");
-  AddSettingsFlags(cmd, &f->settings, /*with_lock_wait=*/false);
+  AddSettingsFlags(cmd, &f->settings, kAllSettingsFlags & ~kLockWaitFlag);
   cmd->get_option("--database-url")
       ->description("The database the release would migrate, read only (default: the "
                     "variable named by --database-url-env, DATABASE_URL)");

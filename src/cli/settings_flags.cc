@@ -23,47 +23,58 @@ double DurationFlag(const std::string& flag, const std::string& text) {
 
 }  // namespace
 
-void AddSettingsFlags(CLI::App* cmd, SettingsFlags* f, bool with_lock_wait) {
-  cmd->add_option("--settings", f->settings_file,
-                  "Release settings: a .slugwright/release.json or a slugwright.yml "
-                  "(default: .slugwright/release.json in the current directory or beside "
-                  "the binary, else slugwright.yml from here upward)");
-  cmd->add_option("--app", f->app,
-                  "The app releasing, for its slugwright.yml entry (default: SLUGWRIGHT_APP, "
-                  "then HEROKU_APP_NAME)");
-  cmd->add_option("--env-file", f->env_file,
-                  "Read KEY=VALUE lines (e.g. DATABASE_URL) from this file first; the "
-                  "environment wins");
-  cmd->add_option("--dir,-d", f->dir,
-                  "Directory of migration files (default: the settings' `migrations`, "
-                  "relative to the app root; `migrations`)");
-  cmd->add_option("--database-url,--url,-u", f->database_url,
-                  "Database URL (default: the variable named by --database-url-env); "
-                  "prefer the environment, command lines are visible to other users");
-  cmd->add_option("--database-url-env", f->database_url_env,
-                  "Variable holding the database URL (default: database_url_env, "
-                  "DATABASE_URL)");
-  cmd->add_option("--table", f->table,
-                  "History table, schema-qualified (default: public.slugwright_migrations)");
-  if (with_lock_wait)
+void AddSettingsFlags(CLI::App* cmd, SettingsFlags* f, unsigned groups) {
+  if (groups & kSettingsFileFlags) {
+    cmd->add_option("--settings", f->settings_file,
+                    "Release settings: a .slugwright/release.json or a slugwright.yml "
+                    "(default: .slugwright/release.json in the current directory or beside "
+                    "the binary, else slugwright.yml from here upward)");
+    cmd->add_option("--app", f->app,
+                    "The app releasing, for its slugwright.yml entry (default: "
+                    "SLUGWRIGHT_APP, then HEROKU_APP_NAME)");
+    cmd->add_option("--env-file", f->env_file,
+                    "Read KEY=VALUE lines (e.g. DATABASE_URL) from this file first; the "
+                    "environment wins");
+  }
+  if (groups & kDirFlag)
+    cmd->add_option("--dir,-d", f->dir,
+                    "Directory of migration files (default: the settings' `migrations`, "
+                    "relative to the app root; `migrations`)");
+  if (groups & kDatabaseFlags) {
+    cmd->add_option("--database-url,--url,-u", f->database_url,
+                    "Database URL (default: the variable named by --database-url-env); "
+                    "prefer the environment, command lines are visible to other users");
+    cmd->add_option("--database-url-env", f->database_url_env,
+                    "Variable holding the database URL (default: database_url_env, "
+                    "DATABASE_URL)");
+  }
+  if (groups & kTableFlag)
+    cmd->add_option("--table", f->table,
+                    "History table, schema-qualified (default: public.slugwright_migrations)");
+  if (groups & kLockWaitFlag)
     cmd->add_option("--lock-wait", f->lock_wait,
                     "How long to wait for the migration lock, e.g. 30s, 10m; 0 fails at "
                     "once (default: 10m)");
-  cmd->add_option("--lock-timeout", f->lock_timeout,
-                  "PostgreSQL lock_timeout for migration statements (default: 5s)");
-  cmd->add_option("--statement-timeout", f->statement_timeout,
-                  "PostgreSQL statement_timeout for migration statements; 0 is none "
-                  "(default: 0)");
-  cmd->add_option("--lock-retries", f->lock_retries,
-                  "Retries of a migration that hit lock_timeout (default: 3)");
-  cmd->add_option("--transaction", f->transaction,
-                  "per-migration (default) or all (one transaction for the whole batch)")
-      ->check(CLI::IsMember({"per-migration", "all"}));
-  cmd->add_option("--on-failure", f->on_failure,
-                  "stop (default) or rollback-release (revert what this run applied)")
-      ->check(CLI::IsMember({"stop", "rollback-release"}));
-  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
-                "Apply pending migrations older than the newest applied one");
+  if (groups & kStatementFlags) {
+    cmd->add_option("--lock-timeout", f->lock_timeout,
+                    "PostgreSQL lock_timeout for migration statements (default: 5s)");
+    cmd->add_option("--statement-timeout", f->statement_timeout,
+                    "PostgreSQL statement_timeout for migration statements; 0 is none "
+                    "(default: 0)");
+    cmd->add_option("--lock-retries", f->lock_retries,
+                    "Retries of a migration that hit lock_timeout (default: 3)");
+  }
+  if (groups & kApplyPolicyFlags) {
+    cmd->add_option("--transaction", f->transaction,
+                    "per-migration (default) or all (one transaction for the whole batch)")
+        ->check(CLI::IsMember({"per-migration", "all"}));
+    cmd->add_option("--on-failure", f->on_failure,
+                    "stop (default) or rollback-release (revert what this run applied)")
+        ->check(CLI::IsMember({"stop", "rollback-release"}));
+  }
+  if (groups & kOutOfOrderFlag)
+    cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
+                  "Apply pending migrations older than the newest applied one");
 }
 
 void ApplySettingsFlags(const SettingsFlags& f, ReleaseSettings* s) {

@@ -32,9 +32,30 @@ struct SettingsFlags {
   bool allow_out_of_order = false;
 };
 
-/// Adds the flags to a command; `with_lock_wait` adds --lock-wait, which
-/// only commands that take the migration lock have.
-void AddSettingsFlags(CLI::App* cmd, SettingsFlags* flags, bool with_lock_wait);
+/// Which of the flags a command reads, so its --help lists only those.
+enum SettingsFlagGroup : unsigned {
+  /// --settings, --app, --env-file: which settings, and the environment.
+  kSettingsFileFlags = 1u << 0,
+  /// --database-url, --database-url-env.
+  kDatabaseFlags = 1u << 1,
+  /// --lock-wait: commands that take the migration lock.
+  kLockWaitFlag = 1u << 2,
+  /// --lock-timeout, --statement-timeout, --lock-retries: commands that
+  /// run migration statements.
+  kStatementFlags = 1u << 3,
+  /// --transaction, --on-failure: how `up` applies and fails.
+  kApplyPolicyFlags = 1u << 4,
+  /// --allow-out-of-order: `up` and the commands that check the plan.
+  kOutOfOrderFlag = 1u << 5,
+  /// --dir: where the migration files are.
+  kDirFlag = 1u << 6,
+  /// --table: the history table.
+  kTableFlag = 1u << 7,
+  kAllSettingsFlags = (1u << 8) - 1,
+};
+
+/// Adds the flags of `groups` (SettingsFlagGroup bits) to a command.
+void AddSettingsFlags(CLI::App* cmd, SettingsFlags* flags, unsigned groups);
 
 /// Overlays the flags on `settings`; throws UserError(kExitUsage) for a
 /// malformed duration, naming the flag.

@@ -30,6 +30,30 @@ run "$SLUGWRIGHT_BIN" select
 expect_status 2 "select without arguments"
 run "$SLUGWRIGHT_BIN" no-such-command
 expect_status 2 "an unknown command"
+# Issue 23 item 14: parse errors in the ` !     ` style naming the command's
+# --help, usage lines that say `slugwright`, and --help listing only the
+# options a command reads.
+run "$SLUGWRIGHT_BIN" rehearse --bogus
+expect_status 2 "rehearse --bogus"
+expect_output ' !     `slugwright rehearse` does not take `--bogus` (`slugwright rehearse --help` lists its options)'
+run "$SLUGWRIGHT_BIN" release --json
+expect_status 2 "release --json"
+expect_output '"exit_code":2'
+expect_output '--log-format json'
+run "$SLUGWRIGHT_BIN" migrate new --help
+expect_status 0 "migrate new --help"
+expect_output "Usage: slugwright migrate new"
+for ignored in --lock-wait --transaction --on-failure --database-url; do
+  [[ "$output" != *"$ignored"* ]] || fail "migrate new --help lists $ignored, which it ignores"
+done
+run "$SLUGWRIGHT_BIN" migrate status --help
+for ignored in --lock-wait --transaction --on-failure; do
+  [[ "$output" != *"$ignored"* ]] || fail "migrate status --help lists $ignored, which it ignores"
+done
+run "$SLUGWRIGHT_BIN" migrate wait --help
+[[ "$output" != *"--lock-wait"* ]] || fail "migrate wait --help lists --lock-wait"
+run "$SLUGWRIGHT_BIN" migrate --help
+expect_output "golang-migrate"
 run "$SLUGWRIGHT_BIN" --version
 expect_status 0 "--version"
 expect_output "slugwright 0."

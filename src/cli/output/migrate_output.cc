@@ -412,7 +412,8 @@ void ConsoleRunObserver::DatabaseAccepts(const std::string& database, double wai
 }
 
 void ConsoleRunObserver::FilesValid(size_t files, const std::string& source) {
-  console_->Step(Plural(files, "migration file") + " in " + source + " are valid");
+  console_->Step("Checked " + Plural(files, "migration file") + " in " + source +
+                 ": each reads, splits and passes the checks made before connecting");
 }
 
 void ConsoleRunObserver::HistoryNotChecked() {
