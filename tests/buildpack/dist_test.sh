@@ -21,8 +21,20 @@ fi
 version=$(basename "$tgz" .tgz)
 version=${version#slugwright-buildpack-}
 
+# Round two runs from a fresh clone, as the README's install steps do: the
+# scripts must need nothing a clone lacks (no configured build directory).
+# A tree with uncommitted changes would give other bytes, so it is used as is.
+fresh=$ROOT
+if git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 && [[ -z "$(git -C "$ROOT" status --porcelain)" ]]; then
+  git clone -q "$ROOT" "$WORK/clone" || fail "git clone of $ROOT"
+  fresh=$WORK/clone
+else
+  echo "note: $ROOT is not a clean git tree; round two runs in it instead of a fresh clone"
+fi
 for round in one two; do
-  run "$ROOT/tools/make-dist" --binary "$packaged/dist/slugwright" \
+  tree=$ROOT
+  [[ $round == two ]] && tree=$fresh
+  run "$tree/tools/make-dist" --binary "$packaged/dist/slugwright" \
     --arm64-binary "$packaged/dist/linux-arm64/slugwright" \
     --release-url "https://example.test/releases/v$version" --out "$WORK/$round"
   expect_status 0 "make-dist ($round)"
