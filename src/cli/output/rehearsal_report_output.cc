@@ -49,10 +49,13 @@ const char* StatusName(Status s) {
   return "not_run";
 }
 
-/// "probe: public.orders reads blocked up to 1.2 s, writes up to 1.2 s".
-std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
+/// "probe: public.orders reads blocked up to 1.2 s, writes up to 1.2 s". A
+/// lock the sampler saw held in a mode that blocks reads or writes, on a
+/// relation whose probes all went through, came and went between probes:
+/// said so, never "not blocked".
+std::string DescribeBlocked(const MigrationRehearsal& m) {
   std::string out;
-  for (const BlockedTable& b : blocked) {
+  for (const BlockedTable& b : m.blocked) {
     if (b.read_seconds <= 0 && b.write_seconds <= 0) continue;
     std::string what;
     if (b.read_seconds > 0) what = "reads blocked up to " + FormatDuration(b.read_seconds);
@@ -61,6 +64,21 @@ std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
               FormatDuration(b.write_seconds);
     out += (out.empty() ? "" : ", ") + b.relation + " " + what;
   }
+  std::vector<std::string> missed;
+  for (const RelationLock& l : m.locks) {
+    // The probe reads and writes tables; an index's lock goes with its table's.
+    if (l.created || !IsTableKind(l.kind) || LockModeBlocks(l.mode).empty()) continue;
+    bool caught = std::any_of(m.blocked.begin(), m.blocked.end(), [&](const BlockedTable& b) {
+      return b.relation == l.relation && (b.read_seconds > 0 || b.write_seconds > 0);
+    });
+    std::string text = l.relation + " (" + LockModeName(l.mode) + ", blocks " +
+                       LockModeBlocks(l.mode) + ")";
+    if (!caught && std::find(missed.begin(), missed.end(), text) == missed.end())
+      missed.push_back(text);
+  }
+  if (!missed.empty())
+    out += (out.empty() ? "" : "; ") + std::string("no probe ran into the lock on ") +
+           Join(missed, ", ") + ", held between probes";
   return "probe: " + (out.empty() ? std::string("no read or write was blocked") : out);
 }
 
@@ -206,7 +224,7 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
     ++shown;
   }
   if (!rows.empty()) parts.push_back(rows);
-  if (m.probed) parts.push_back(DescribeBlocked(m.blocked));
+  if (m.probed) parts.push_back(DescribeBlocked(m));
 
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;

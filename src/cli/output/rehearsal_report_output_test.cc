@@ -334,3 +334,34 @@ TEST(RehearsalReportOutput, TheReportsSayWhatTheServerShowed) {
   EXPECT_DOUBLE_EQ(0.5, jm.at("probe").at(0).at("read_blocked_seconds").get<double>());
   EXPECT_EQ(report.notes, j.at("notes").get<std::vector<std::string>>());
 }
+
+// Issue 23, item 13: the sampler saw ACCESS EXCLUSIVE on a table (a
+// rewrite flagged [RISK]) but every probe of it went through: the lock came
+// and went between probes. The probe must not say that nothing was blocked.
+TEST(RehearsalReportOutput, AProbeThatMissedALockDoesNotSayNothingWasBlocked) {
+  MigrationRehearsal m;
+  m.name = "20240101000000-widen-amount.js";
+  m.server_observed = true;
+  m.in_transaction = false;
+  m.status = Status::kApplied;
+  m.seconds = 0.2;
+  m.locks_sampled = true;
+  m.locks = {{"public.accounts", 'r', "AccessExclusiveLock", false, 0.05}};
+  m.rewrites = {{"public.accounts", 'r', "", 30 << 20}};
+  m.tables = {{"public.accounts", 300000, true, 30 << 20}};
+  m.probed = true;
+  m.blocked = {{"public.accounts", 0, 0}};
+  EvaluateRisks(RiskSettings(), &m);
+  ASSERT_TRUE(HasRisk(m, "large_rewrite"));
+
+  std::string line = DescribeMigration(m);
+  EXPECT_EQ(std::string::npos, line.find("no read or write was blocked")) << line;
+  EXPECT_NE(std::string::npos,
+            line.find("probe: no probe ran into the lock on public.accounts (ACCESS EXCLUSIVE, "
+                      "blocks reads and writes), held between probes"))
+      << line;
+
+  // Without a blocking lock, nothing blocked is what the probe says.
+  m.locks.clear();
+  EXPECT_NE(std::string::npos, DescribeMigration(m).find("probe: no read or write was blocked"));
+}
