@@ -115,6 +115,10 @@ int Run(const RehearseFlags& f) {
   if (f.json) console.set_data_mode(true);
   ConsoleRunObserver run_events(&console);
   ConsoleCommandObserver command_events(&console);
+  // The release runs on a copy: it must advise no command (which would
+  // run against the source).
+  run_events.set_on_copy(true);
+  command_events.set_on_copy(true);
   o.run_events = &run_events;
   o.command_events = &command_events;
   // Progress goes where the steps go: stderr when stdout carries JSON.

@@ -163,6 +163,7 @@ LocalPostgres::LocalPostgres(const LocalPostgresOptions& options)
     guard_ = std::make_unique<LocalPostgresGuard>(dir_);
     if (drop_privileges_) ChownTree(dir_, run_as_uid_, run_as_gid_);
     Initdb(options);
+    if (options.ssl) MakeCertificate();
     bool started = false;
     for (int attempt = 0; attempt < 5 && !started; ++attempt) {
       port_ = FindFreePort();
@@ -249,6 +250,27 @@ void LocalPostgres::Initdb(const LocalPostgresOptions& options) {
                              "):\n" + ReadTail(dir_ + "/tools.log", 3000));
 }
 
+void LocalPostgres::MakeCertificate() {
+  std::string openssl = FindInPath("openssl");
+  if (openssl.empty()) {
+    ssl_error_ = "no `openssl` program to make its certificate with (Debian package openssl)";
+    return;
+  }
+  // A P-256 key is made at once; the certificate lives as long as the
+  // cluster, which never outlives a day.
+  int status = RunServerProgram({openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                 "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                                 "/CN=localhost", "-keyout", dir_ + "/server.key", "-out",
+                                 dir_ + "/server.crt"});
+  // PostgreSQL refuses a key that others can read.
+  if (status == 0 && ::chmod((dir_ + "/server.key").c_str(), 0600) == 0) {
+    ssl_ = true;
+    return;
+  }
+  ssl_error_ = "`openssl req` could not make its certificate (exit " + std::to_string(status) +
+               "): " + ReadTail(dir_ + "/tools.log", 500);
+}
+
 void LocalPostgres::WriteConfig(const LocalPostgresOptions& options) {
   // postgresql.auto.conf is read after postgresql.conf, so rewriting it
   // (for another port after a failed start) replaces the earlier values.
@@ -263,6 +285,10 @@ void LocalPostgres::WriteConfig(const LocalPostgresOptions& options) {
        << "shared_buffers = '32MB'\n"
        << "logging_collector = off\n"
        << "log_line_prefix = '%m [%p] %q%a '\n";
+  if (ssl_)
+    conf << "ssl = on\n"
+         << "ssl_cert_file = '" << dir_ << "/server.crt'\n"
+         << "ssl_key_file = '" << dir_ << "/server.key'\n";
   if (!options.fsync) {
     conf << "fsync = off\n"
          << "synchronous_commit = off\n"

@@ -24,6 +24,11 @@ struct LocalPostgresOptions {
   std::vector<std::string> settings;
   /// Where the temporary directory goes; empty: $TMPDIR or /tmp.
   std::string parent_dir;
+  /// Serve SSL, as Heroku Postgres does, with a throwaway self-signed
+  /// certificate made in the temporary directory (by the `openssl` program)
+  /// and removed with it. When no certificate can be made the server runs
+  /// without SSL, and ssl_error() says why.
+  bool ssl = true;
 };
 
 /// A PostgreSQL server of its own, started in a fresh temporary directory
@@ -80,6 +85,13 @@ class LocalPostgres {
   std::string log_path() const { return dir_ + "/server.log"; }
   /// The directory holding initdb, pg_ctl and postgres.
   const std::string& bin_dir() const { return bin_dir_; }
+  /// The server accepts SSL connections (clients choose: libpq's default
+  /// `prefer` and `sslmode=require` encrypt, `disable` does not). Its
+  /// certificate is self-signed, so a client that verifies it (libpq
+  /// `verify-ca`, node's `rejectUnauthorized: true`) refuses it.
+  bool ssl() const { return ssl_; }
+  /// Why the server serves no SSL ("" when it does, or was not asked to).
+  const std::string& ssl_error() const { return ssl_error_; }
 
   /// The directory of the newest server binaries, or throws
   /// UserError(kExitUsage) naming the Debian package to install.
@@ -87,6 +99,9 @@ class LocalPostgres {
 
  private:
   void Initdb(const LocalPostgresOptions& options);
+  /// Makes server.key and server.crt in the directory, owned by the
+  /// server's account; sets ssl_ or ssl_error_.
+  void MakeCertificate();
   void WriteConfig(const LocalPostgresOptions& options);
   /// Returns false when the server did not start (e.g. the port was taken
   /// between choosing it and binding it).
@@ -106,6 +121,8 @@ class LocalPostgres {
   std::string database_;
   int port_ = 0;
   bool running_ = false;
+  bool ssl_ = false;
+  std::string ssl_error_;
   /// Under root: the `postgres` account the server runs as.
   bool drop_privileges_ = false;
   unsigned run_as_uid_ = 0;

@@ -45,3 +45,37 @@ TEST(LocalPostgres, RemovesItsDirectoryWhenDestroyed) {
   EXPECT_THROW(SqlSession("host=127.0.0.1 connect_timeout=2 port=" + std::to_string(port)),
                std::runtime_error);
 }
+
+// Issue 23, item 3: the throwaway cluster serves SSL as Heroku Postgres
+// does, with a self-signed certificate of its own: libpq's default
+// (`prefer`) and `sslmode=require` encrypt, `disable` does not, and a
+// client that verifies the certificate refuses it. The certificate goes
+// with the directory.
+TEST(LocalPostgres, ServesSslWithAThrowawaySelfSignedCertificate) {
+  std::string dir;
+  {
+    LocalPostgres pg;
+    dir = pg.dir();
+    ASSERT_TRUE(pg.ssl()) << pg.ssl_error();
+    EXPECT_EQ(pg.ssl_error(), "");
+    const std::string ssl = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+    EXPECT_EQ(SqlSession(pg.Url() + "?sslmode=require").Scalar(ssl), "t");
+    EXPECT_EQ(SqlSession(pg.Url()).Scalar(ssl), "t");
+    EXPECT_EQ(SqlSession(pg.Url() + "?sslmode=disable").Scalar(ssl), "f");
+    EXPECT_THROW(SqlSession(pg.Url() + "?sslmode=verify-ca&sslrootcert=" + dir + "/none.crt"),
+                 std::runtime_error);
+    struct stat st;
+    ASSERT_EQ(::stat((dir + "/server.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 077, 0u) << "the key must not be readable by others";
+  }
+  struct stat st;
+  EXPECT_NE(::stat(dir.c_str(), &st), 0);
+}
+
+TEST(LocalPostgres, ServesNoSslWhenNotAsked) {
+  LocalPostgresOptions options;
+  options.ssl = false;
+  LocalPostgres pg(options);
+  EXPECT_FALSE(pg.ssl());
+  EXPECT_THROW(SqlSession(pg.Url() + "?sslmode=require"), std::runtime_error);
+}

@@ -216,6 +216,7 @@ void Rehearser::Copy() {
   }
   // Asked only now: the embedded cluster starts while the dump runs.
   copy_.copy = scratch_->Target().Describe();
+  scratch_->KnowsSsl(&copy_.ssl, &copy_.ssl_error);
   services_.dump_restore->Restore(request, *scratch_, &copy_);
 }
 
@@ -284,6 +285,9 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   report.hooks = o_.hooks;
   report.migrations = run.migrations;
   report.notes = run.notes;
+  // Only the tool knows what it had pending.
+  report.pending_known = !command_mode();
+  report.tool_connect_error = run.tool_connect_error;
   RiskSettings risk;
   risk.lock_timeout_seconds = s.lock_timeout_seconds;
   for (MigrationRehearsal& m : report.migrations) EvaluateRisks(risk, &m);
@@ -293,7 +297,8 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   bool attributed = false;
   for (const MigrationRehearsal& m : report.migrations)
     if (m.status == MigrationRehearsal::Status::kFailed) attributed = true;
-  if (report.exit_code != kExitOk && !attributed && report.failure.empty())
+  if (report.exit_code != kExitOk && !attributed && report.failure.empty() &&
+      report.tool_connect_error.empty())
     report.failure = "the run on the copy failed (exit " + std::to_string(report.exit_code) +
                      "); its output is above";
   return outcome;

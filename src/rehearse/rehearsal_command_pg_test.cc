@@ -99,8 +99,13 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   }
 
   /// `rehearse --probe --json` with release.command running sequelize on
-  /// `dir` after saving its environment to env.out.
-  RunResult Rehearse(const std::string& dir) {
+  /// `dir` after saving its environment to env.out; `release` replaces
+  /// settings of the release (e.g. on_failure, rollback_command).
+  RunResult Rehearse(const std::string& dir, const json& release = json::object()) {
+    return RehearseCommand("env > '" + tmp_.path() + "/env.out' && " + Sequelize(dir), release);
+  }
+
+  RunResult RehearseCommand(const std::string& command, const json& release = json::object()) {
     json settings = {{"release",
                       {{"migrations", "migrations"}, {"database_url_env", "DATABASE_URL"},
                        {"table", "public.slugwright_migrations"},
@@ -108,11 +113,12 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
                        {"lock_wait_seconds", 60}, {"lock_timeout_seconds", 5},
                        {"statement_timeout_seconds", 0}, {"lock_retries", 0},
                        {"allow_out_of_order", false},
-                       {"command", "env > '" + tmp_.path() + "/env.out' && " + Sequelize(dir)},
+                       {"command", command},
                        {"rollback_command", ""},
                        {"hooks",
                         {{"before", json::array()}, {"after", json::array()},
                          {"on_failure", json::array()}, {"timeout_seconds", 30}}}}}};
+    for (const auto& [key, value] : release.items()) settings["release"][key] = value;
     tmp_.Write(".slugwright/release.json", settings.dump());
     ::chmod(tmp_.path().c_str(), 0711);
     ::mkdir(Tmp().c_str(), 0711);
@@ -264,3 +270,143 @@ TEST_F(RehearseCommandPgTest, AFailingSequelizeMigrationIsNamedWithItsSqlstate) 
 }
 
 }  // namespace
+
+namespace {
+
+/// sequelize-cli's config as Common's `server/sequelize.json` writes it for
+/// production (Heroku Postgres requires SSL and its certificate cannot be
+/// verified); `verify` turns the verification on.
+std::string CommonSequelizeConfig(bool verify) {
+  json ssl = {{"require", true}, {"rejectUnauthorized", verify}};
+  return json{{"production",
+               {{"use_env_variable", "DATABASE_URL"},
+                {"dialect", "postgres"},
+                {"dialectOptions", {{"ssl", ssl}}}}}}
+      .dump(2);
+}
+
+}  // namespace
+
+// Issue 23, item 1: with on_failure: rollback-release, what
+// `db:migrate:undo` ran after the failure belongs to the reverts, not to the
+// failed migration; the reverted migrations say so and keep their risks.
+TEST_F(RehearseCommandPgTest, RollbackReleaseRevertsAreChargedToTheRevertsNotTheFailure) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  std::string before = SourceState();
+  WriteMigrations("rollback", {{"20240201000000-index-status.js", kIndexStatus},
+                               {"20240202000000-widen-amount.js", kWidenAmount},
+                               {"20240203000000-require-email.js", kRequireEmail}});
+  std::string undo = "cd '" + Npm() + "' && node_modules/.bin/sequelize-cli db:migrate:undo "
+                     "--url \"$DATABASE_URL\" --migrations-path rollback";
+  RunResult r = Rehearse("rollback", {{"on_failure", "rollback-release"},
+                                      {"rollback_command", undo},
+                                      {"command_history",
+                                       {{"table", "SequelizeMeta"},
+                                        {"column", "name"},
+                                        {"migrations", ""}}}});
+  ASSERT_EQ(r.code, 1) << r.all();
+  json report = json::parse(r.out);
+  const json& summary = report.at("summary");
+  EXPECT_EQ("20240203000000-require-email", summary.at("failed_migration")) << report.dump(2);
+  EXPECT_EQ(0, summary.at("applied")) << summary;
+  EXPECT_EQ(2, summary.value("reverted", -1)) << summary;
+  EXPECT_EQ(2, summary.at("rolled_back")) << summary;
+
+  const json* failed = Migration(report, "20240203000000-require-email");
+  const json* index = Migration(report, "20240201000000-index-status.js");
+  const json* widen = Migration(report, "20240202000000-widen-amount.js");
+  ASSERT_TRUE(failed && index && widen) << report.dump(2);
+  // The failed migration: its own statement only, its own time.
+  EXPECT_EQ(LintRules(*failed), std::vector<std::string>{"add-column-not-null-without-default"})
+      << *failed;
+  EXPECT_FALSE(Contains(failed->at("ddl").dump(), "public.accounts")) << *failed;
+  EXPECT_TRUE(failed->at("locks").empty() || !Contains(failed->at("locks").dump(), "accounts"))
+      << *failed;
+  // The reverts: what db:migrate:undo ran, newest first.
+  EXPECT_EQ("reverted", widen->at("status")) << *widen;
+  EXPECT_EQ("reverted", index->at("status")) << *index;
+  ASSERT_TRUE(widen->contains("revert")) << *widen;
+  EXPECT_TRUE(Contains(widen->at("revert").at("ddl").dump(), "ALTER TABLE public.accounts"))
+      << *widen;
+  EXPECT_EQ(1u, widen->at("revert").at("rewrites").size()) << *widen;
+  ASSERT_TRUE(index->contains("revert")) << *index;
+  EXPECT_TRUE(Contains(index->at("revert").at("ddl").dump(), "DROP INDEX")) << *index;
+  EXPECT_LT(failed->at("seconds").get<double>(),
+            widen->at("revert").at("seconds").get<double>())
+      << report.dump(2);
+  // What they did when applied is still theirs, risks included.
+  EXPECT_TRUE(HasRisk(*index, "blocking_index_build")) << *index;
+  EXPECT_TRUE(HasRisk(*widen, "large_rewrite")) << *widen;
+  EXPECT_EQ(LintRules(*widen), std::vector<std::string>{"alter-column-type"}) << *widen;
+
+  EXPECT_TRUE(Contains(r.err, "20240202000000-widen-amount.js was reverted with: ")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "Rehearsal failed: 20240203000000-require-email failed on the "
+                              "copy, 2 applied before it, all reverted by on_failure: "
+                              "rollback-release"))
+      << r.err;
+  // Item 4: no command is advised (it would run against the source).
+  EXPECT_FALSE(Contains(r.all(), "migrate down")) << r.all();
+  EXPECT_FALSE(Contains(r.all(), "by hand")) << r.all();
+
+  EXPECT_EQ(before, SourceState());
+  ExpectNothingLeftAndTheSourceUnseen();
+}
+
+// Issue 23, item 3: Common's own release (sequelize `use_env_variable`, SSL
+// required, the certificate not verified) on its fully migrated database:
+// the copy serves SSL, the tool connects as in production and finds nothing
+// to do, and the report does not invent a pending count.
+TEST_F(RehearseCommandPgTest, CommonsSslConfigConnectsToTheCopy) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  std::string before = SourceState();
+  WriteMigrations("common", {});
+  tmp_.Write("npm/server/sequelize.json", CommonSequelizeConfig(false));
+  RunResult r = RehearseCommand("env > '" + tmp_.path() + "/env.out' && cd '" + Npm() +
+                                "' && NODE_ENV=production node_modules/.bin/sequelize-cli "
+                                "db:migrate --config server/sequelize.json --migrations-path "
+                                "common");
+  ASSERT_EQ(r.code, 0) << r.all();
+  json report = json::parse(r.out);
+  EXPECT_EQ(true, report.at("copy").at("ssl")) << report.dump(2);
+  EXPECT_TRUE(report.at("summary").at("pending").is_null()) << report.dump(2);
+  EXPECT_EQ(0, report.at("summary").at("failed"));
+  EXPECT_TRUE(report.at("migrations").empty()) << report.dump(2);
+  EXPECT_FALSE(Contains(r.err, "would fail")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "Rehearsal report: pending migrations unknown")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "Rehearsal passed: the tool exited 0 and recorded no migration "
+                              "on the copy"))
+      << r.err;
+
+  EXPECT_EQ(before, SourceState());
+  ExpectNothingLeftAndTheSourceUnseen();
+}
+
+// Issue 23, item 3: a tool that cannot connect to the copy (here: it
+// verifies the throwaway self-signed certificate) is reported as such, not
+// as a migration that would fail on this data.
+TEST_F(RehearseCommandPgTest, AToolThatCannotConnectIsNotAMigrationFailure) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  WriteMigrations("verify", {{"20240204000000-require-email.js", kRequireEmail}});
+  tmp_.Write("npm/server/sequelize.json", CommonSequelizeConfig(true));
+  RunResult r = RehearseCommand("env > '" + tmp_.path() + "/env.out' && cd '" + Npm() +
+                                "' && NODE_ENV=production node_modules/.bin/sequelize-cli "
+                                "db:migrate --config server/sequelize.json --migrations-path "
+                                "verify");
+  ASSERT_EQ(r.code, 1) << r.all();
+  json report = json::parse(r.out);
+  EXPECT_TRUE(report.at("summary").at("failed_migration").is_null()) << report.dump(2);
+  EXPECT_TRUE(report.at("migrations").empty()) << report.dump(2);
+  EXPECT_TRUE(report.at("summary").at("pending").is_null()) << report.dump(2);
+  EXPECT_TRUE(Contains(report.at("summary").value("tool_connect_error", json()).dump(),
+                       "certificate"))
+      << report.dump(2);
+  EXPECT_TRUE(Contains(r.err, "the tool could not connect to the copy: ")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "would fail")) << r.err;
+  ExpectNothingLeftAndTheSourceUnseen();
+}

@@ -317,6 +317,21 @@ TEST_F(RehearseTest, MigrationThatFailsOnTheDataExitsOneNamingIt) {
   EXPECT_EQ(up.code, 0) << up.all();
 }
 
+// Issue 23, item 4: after a failure on the copy, the release's advice
+// (`slugwright migrate down N` reverts them) would, run against the source,
+// revert older migrations that have nothing to do with this release.
+TEST_F(RehearseTest, AFailureOnTheCopyAdvisesNoCommandAgainstTheSource) {
+  std::string dir = Migrations({{"20240304000000_create_coupons.sql", kCoupons},
+                                {"20240305000000_add_priority.sql", kNotNull}});
+  RunResult r = Run({"rehearse", "--dir", dir});
+  EXPECT_EQ(r.code, 1) << r.all();
+  EXPECT_EQ(r.all().find("migrate down"), std::string::npos) << r.all();
+  EXPECT_EQ(r.all().find("reverts them"), std::string::npos) << r.all();
+  EXPECT_NE(r.all().find("1 migration committed by this run stay applied on the copy"),
+            std::string::npos)
+      << r.all();
+}
+
 TEST_F(RehearseTest, SchemaOnlyCopiesNoRowsSoTheDataFailureDoesNotShow) {
   std::string dir = Migrations({{"20240305000000_add_priority.sql", kNotNull}});
   RunResult r = Run({"rehearse", "--dir", dir, "--schema-only", "--json"});

@@ -96,7 +96,9 @@ bool HasNonConcurrentIndexBuild(const std::vector<std::string>& statements) {
 
 void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m) {
   m->risks.clear();
-  if (m->status != Status::kApplied) return;
+  // A reverted migration was applied first: production would hold its
+  // locks and rewrite its tables just the same.
+  if (m->status != Status::kApplied && m->status != Status::kReverted) return;
   auto risk = [&](const char* kind, const std::string& relation) {
     Risk r;
     r.kind = kind;

@@ -100,6 +100,11 @@ struct MigrationRehearsal {
     kFailed,
     /// Applied, then rolled back with its batch (transaction: all).
     kRolledBack,
+    /// `command:` mode: applied, then reverted by `rollback_command` after
+    /// a later migration failed (on_failure: rollback-release); `revert`
+    /// says what that revert did. Its own facts are those of its apply,
+    /// which production would go through too.
+    kReverted,
   };
 
   int64_t version = 0;
@@ -145,6 +150,18 @@ struct MigrationRehearsal {
   /// What `migrate lint` says of it (rehearsal_lint.h): of its file, or in
   /// `command:` mode of the statements the server saw it run.
   std::vector<LintFinding> lint;
+  /// kReverted: what the server saw `rollback_command` do to revert it,
+  /// from the end of the previous revert (or of the tool's run) until that
+  /// command had removed its history row. Not linted: it is not part of
+  /// the release's migrations.
+  struct Revert {
+    double seconds = 0;
+    std::vector<std::string> ddl;
+    std::vector<std::string> statements;
+    std::vector<RelationLock> locks;
+    std::vector<RelationChange> rewrites;
+  };
+  Revert revert;
 
   /// "20240201000000_add_status", or the tool's history row as it is.
   std::string Label() const {
@@ -206,6 +223,11 @@ struct CopyInfo {
   std::string copy;
   /// Kept with --keep (its name is printed).
   bool kept = false;
+  /// The embedded cluster serves SSL with a throwaway self-signed
+  /// certificate, as Heroku Postgres serves it; when it does not,
+  /// `ssl_error` says why. Not known for --into.
+  bool ssl = false;
+  std::string ssl_error;
   bool schema_only = false;
   std::vector<std::string> exclude_table_data;
   /// Tables restored with data, and the copy's size after the restore.
@@ -226,8 +248,16 @@ struct RehearsalReport {
   double lock_timeout_seconds = 5;
   double statement_timeout_seconds = 0;
   bool hooks = false;
-  /// The pending migrations, in the order the release applies them.
+  /// The pending migrations, in the order the release applies them. In
+  /// `command:` mode, the migrations the server saw the tool record (then
+  /// the one that failed): only the tool knows what it had pending, so
+  /// `pending_known` is false.
   std::vector<MigrationRehearsal> migrations;
+  bool pending_known = true;
+  /// `command:` mode: the tool failed and none of its sessions was ever
+  /// authorized on the copy (the embedded cluster logs connections): its
+  /// last output line. "" otherwise, and when not known (--into).
+  std::string tool_connect_error;
   /// The whole `migrate up` on the copy (connect, lock, history, the
   /// migrations), without the rehearsal's inspection queries.
   double release_seconds = 0;

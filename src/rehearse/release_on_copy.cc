@@ -117,6 +117,72 @@ class RecordingCommandRunner : public CommandRunner {
   std::string command_;
 };
 
+/// Passes a `command:` run's events on to the command line's observer,
+/// and tells the server observer where the tool's run ends and each
+/// revert of on_failure: rollback-release does.
+class WatchedCommandEvents : public CommandObserver {
+ public:
+  WatchedCommandEvents(CommandObserver* inner, ServerObserver* watch)
+      : inner_(inner), watch_(watch) {}
+  void CommandStarting(const std::string& command, const std::string& database) override {
+    inner_->CommandStarting(command, database);
+  }
+  void CommandDownStarting(const std::string& rollback_command, int count,
+                           const std::string& database) override {
+    inner_->CommandDownStarting(rollback_command, count, database);
+  }
+  void CommandNotRetried(const std::string& command) override {
+    inner_->CommandNotRetried(command);
+  }
+  void CommandApplied(const std::string& command, const ToolHistoryTable* table,
+                      const std::vector<std::string>& applied) override {
+    // Told right after the tool exited, whether it failed or not.
+    tool_ran_ = true;
+    watch_->ToolExited();
+    inner_->CommandApplied(command, table, applied);
+  }
+  void CommandFailed(const std::string& error) override { inner_->CommandFailed(error); }
+  void CommandSucceeded(const std::string& command, double seconds) override {
+    inner_->CommandSucceeded(command, seconds);
+  }
+  void NothingToUndo(const ToolHistoryTable& table) override { inner_->NothingToUndo(table); }
+  void Undoing(size_t count, const std::string& rollback_command) override {
+    inner_->Undoing(count, rollback_command);
+  }
+  void UndoFinished(const ToolHistoryTable& table,
+                    const std::vector<std::string>& reverted) override {
+    inner_->UndoFinished(table, reverted);
+  }
+  void UndoStopped(const std::vector<std::string>& reverted,
+                   const std::vector<std::string>& left) override {
+    inner_->UndoStopped(reverted, left);
+  }
+  void UndoRefused(const std::string& rollback_command, const ToolHistoryTable& table,
+                   const std::string& newest, const std::string& expected) override {
+    inner_->UndoRefused(rollback_command, table, newest, expected);
+  }
+  void UndoFailed(const std::string& error) override { inner_->UndoFailed(error); }
+  void UndoChangedOtherRows(const std::string& rollback_command, const std::string& expected,
+                            const ToolHistoryTable& table, const std::vector<std::string>& removed,
+                            const std::vector<std::string>& added) override {
+    inner_->UndoChangedOtherRows(rollback_command, expected, table, removed, added);
+  }
+  void Undone(const std::string& name) override {
+    watch_->Reverted(name);
+    inner_->Undone(name);
+  }
+  void NoRowLeftToUndo(const ToolHistoryTable& table) override {
+    inner_->NoRowLeftToUndo(table);
+  }
+  /// The tool ran (a hooks.before failure stops the run before it).
+  bool tool_ran() const { return tool_ran_; }
+
+ private:
+  bool tool_ran_ = false;
+  CommandObserver* inner_;
+  ServerObserver* watch_;
+};
+
 }  // namespace
 
 /// `command:` on the copy, as the release runs it (RunExternalCommand: lock,
@@ -143,8 +209,9 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
   ShellCommandRunner shell(console_, interrupt_);
   RecordingCommandRunner runner(&shell, options.settings.command);
   MigratorContext context{&source, &driver, &runner, console_, clock_, interrupt_, &options};
+  WatchedCommandEvents events(command_events_, &observer);
   result.release_seconds = std::max(
-      0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, command_events_, false, 1); },
+      0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, &events, false, 1); },
                             options.events, clock_, redactor_, &result));
   std::vector<std::string> output;
   for (const std::string& line : runner.command_lines) output.push_back(redactor_->Scrub(line));
@@ -154,5 +221,15 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
     result.notes.push_back(std::string("could not read what the server observed: ") + e.what());
   }
   for (const std::string& note : observer.Notes()) result.notes.push_back(note);
+  // It never reached the copy: a connection failure, not a migration's.
+  if (result.exit_code != 0 && result.failure.empty() && events.tool_ran() &&
+      observer.ToolSessions() == 0) {
+    std::string said;
+    for (auto it = output.rbegin(); it != output.rend() && said.empty(); ++it)
+      if (it->find_first_not_of(" \t\r") != std::string::npos) said = *it;
+    result.tool_connect_error =
+        said.empty() ? "`" + options.settings.command + "` failed and printed nothing" : said;
+    result.migrations.clear();
+  }
   return result;
 }

@@ -35,6 +35,10 @@ struct ReleaseOnCopyResult {
   double release_seconds = 0;
   /// What could not be observed (`command:` mode).
   std::vector<std::string> notes;
+  /// `command:` mode: the tool failed without any session of it ever
+  /// authorized on the copy: its last output line (scrubbed), and
+  /// `migrations` is empty. "" otherwise, or when that is not known.
+  std::string tool_connect_error;
 };
 
 /// Applying migrations to the copy. Abstract so the Rehearser can be

@@ -22,7 +22,9 @@ std::unique_ptr<LocalPostgres> StartRehearsalCluster(const std::string& encoding
                       "checkpoint_timeout = '30min'",
                       // The SQLSTATE of a `command:` tool's error, from the log
                       // (server_observer.h).
-                      "log_error_verbosity = verbose"};
+                      "log_error_verbosity = verbose",
+                      // Whether a `command:` tool ever reached the copy.
+                      "log_connections = on"};
   auto cluster = std::make_unique<LocalPostgres>(options);
   SqlSession session(cluster->SocketConninfo("postgres"));
   session.Query("CREATE DATABASE rehearsal TEMPLATE template0 ENCODING " +
@@ -62,6 +64,11 @@ class EmbeddedScratchDatabase : public ScratchDatabase {
   std::string RestorePassword() const override { return ""; }
   std::string Url() const override { return Started().Url("rehearsal"); }
   std::string ServerLogPath() const override { return Started().log_path(); }
+  bool KnowsSsl(bool* ssl, std::string* error) const override {
+    *ssl = Started().ssl();
+    *error = Started().ssl_error();
+    return true;
+  }
 
  private:
   /// The running cluster, once started; its password and URL are secrets.

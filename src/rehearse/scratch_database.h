@@ -32,6 +32,13 @@ class ScratchDatabase {
   /// The server's log file when slugwright runs the server (the embedded
   /// cluster logs errors with their SQLSTATE); "" otherwise.
   virtual std::string ServerLogPath() const { return ""; }
+  /// Whether the server serves SSL (`*ssl`), and why not (`*error`);
+  /// false when not known (--into).
+  virtual bool KnowsSsl(bool* ssl, std::string* error) const {
+    (void)ssl;
+    (void)error;
+    return false;
+  }
 };
 
 /// The server a scratch database is created on.

@@ -154,12 +154,16 @@ void AddProbes(const ServerObservationInput& in, std::vector<Span>* spans) {
 
 }  // namespace
 
-std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& in) {
+std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& in,
+                                                           std::vector<std::string>* notes) {
+  // The tool's own run ends when its process exited; without that mark,
+  // when the whole observation did.
+  const double tool_end = in.tool_ended_at > 0 ? in.tool_ended_at : in.ended_at;
   std::vector<Span> spans;
   double previous = in.started_at;
   std::vector<std::string> rows;
   for (const ServerEvent& e : in.events) {
-    if (e.kind != ServerEvent::Kind::kHistoryRow) continue;
+    if (e.kind != ServerEvent::Kind::kHistoryRow || e.at > tool_end) continue;
     Span s;
     s.start = previous;
     s.end = previous = e.at;
@@ -173,15 +177,16 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
   if (spans.empty() && !in.failed && (!in.locks.empty() || !in.events.empty())) {
     Span s;
     s.start = in.started_at;
-    s.end = previous = std::max(in.started_at, in.ended_at);
+    s.end = previous = std::max(in.started_at, tool_end);
     s.result.name = "(the whole run)";
     s.result.status = MigrationRehearsal::Status::kApplied;
     spans.push_back(std::move(s));
   }
+  size_t failed_span = spans.size();
   if (in.failed) {
     Span s;
     s.start = previous;
-    s.end = std::max(previous, in.ended_at);
+    s.end = previous = std::max(previous, tool_end);
     s.result.name = !in.failed_name.empty()
                         ? in.failed_name
                         : rows.empty() ? "(its first migration)"
@@ -191,15 +196,32 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
     s.result.sqlstate = in.sqlstate;
     spans.push_back(std::move(s));
   }
+  const size_t migrations = spans.size();
+  // What followed the tool's run: each revert, then whatever came after the
+  // last one (a revert that failed or was refused), until the end.
+  if (in.tool_ended_at > 0) {
+    previous = std::max(previous, in.tool_ended_at);
+    for (const ServerObservationInput::Revert& r : in.reverts) {
+      Span s;
+      s.start = previous;
+      s.end = previous = std::max(previous, r.ended_at);
+      s.result.name = r.name;
+      spans.push_back(std::move(s));
+    }
+    Span rest;
+    rest.start = previous;
+    rest.end = std::max(previous, in.ended_at);
+    spans.push_back(std::move(rest));
+  }
   for (const ServerEvent& e : in.events)
     if (Span* s = SpanAt(&spans, e.at)) AddEvent(in, e, s);
   if (in.failed && !in.failed_statement.empty())
-    spans.back().result.statements.push_back(in.failed_statement);
+    spans[failed_span].result.statements.push_back(in.failed_statement);
   AddLocks(in, &spans);
   if (in.probed) AddProbes(in, &spans);
 
   std::vector<MigrationRehearsal> out;
-  for (size_t i = 0; i < spans.size(); ++i) {
+  for (size_t i = 0; i < migrations; ++i) {
     Span& s = spans[i];
     MigrationRehearsal& m = s.result;
     m.version = LeadingVersion(m.name);
@@ -221,6 +243,30 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
       if (f) m.tables.push_back({t, f->rows, true, f->bytes});
     }
     out.push_back(std::move(m));
+  }
+  for (size_t i = migrations; i < spans.size(); ++i) {
+    Span& s = spans[i];
+    const MigrationRehearsal& seen = s.result;
+    auto reverted = std::find_if(out.begin(), out.end(), [&](const MigrationRehearsal& m) {
+      return !seen.name.empty() && m.name == seen.name &&
+             m.status == MigrationRehearsal::Status::kApplied;
+    });
+    if (reverted == out.end()) {
+      // Not a completed revert: said, never charged to a migration.
+      if (notes && !seen.ddl.empty()) {
+        std::string ran;
+        for (const std::string& d : seen.ddl) ran += (ran.empty() ? "" : "; ") + d;
+        notes->push_back("after the tool's run (a revert that did not complete, or a hook), the "
+                         "server saw: " + ran);
+      }
+      continue;
+    }
+    reverted->status = MigrationRehearsal::Status::kReverted;
+    reverted->revert.seconds = std::max(0.0, s.end - s.start);
+    reverted->revert.ddl = seen.ddl;
+    reverted->revert.statements = seen.statements;
+    reverted->revert.locks = seen.locks;
+    reverted->revert.rewrites = seen.rewrites;
   }
   return out;
 }

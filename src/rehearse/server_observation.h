@@ -81,11 +81,29 @@ struct ServerObservationInput {
   std::string sqlstate;
   /// The statement that failed, as the server's log quotes it; "" unknown.
   std::string failed_statement;
+  /// When the tool's own run ended (its process exited); 0 when not told.
+  /// What follows it is slugwright's, not the migrations': with
+  /// on_failure: rollback-release, the reverts.
+  double tool_ended_at = 0;
+  /// on_failure: rollback-release: each history row `rollback_command`
+  /// removed, in order, with when that was seen (the call returned and
+  /// the row was gone). What the server saw between one end and the next
+  /// belongs to that revert.
+  struct Revert {
+    std::string name;
+    double ended_at = 0;
+  };
+  std::vector<Revert> reverts;
 };
 
 /// One MigrationRehearsal per history row, in order, then the failed one;
-/// all marked server_observed. Risks are not evaluated (EvaluateRisks).
-std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& input);
+/// all marked server_observed. A row `input.reverts` names is kReverted,
+/// with what its revert did; DDL seen after the last revert (one that did
+/// not complete) goes to `notes`, never to a migration. Risks are not
+/// evaluated (EvaluateRisks).
+std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& input,
+                                                           std::vector<std::string>* notes =
+                                                               nullptr);
 
 /// "column type change" for pg_event_trigger_table_rewrite_reason()'s bits.
 std::string RewriteReasonText(int reason_bits);

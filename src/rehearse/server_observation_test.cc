@@ -185,3 +185,52 @@ TEST(RewriteReasonTextTest, NamesTheBits) {
 }
 
 }  // namespace
+
+// on_failure: rollback-release: after the tool exited, `rollback_command`
+// reverted the newest two migrations. What each revert ran is its own, the
+// failed migration ends when the tool exited, and DDL after the last
+// revert (one that failed) is noted, never charged to a migration.
+TEST_F(ServerObservationTest, RevertsAfterTheToolExitedAreTheRevertsOwn) {
+  input.failed = true;
+  input.failed_name = "20240104000000-require-email";
+  input.error = "column \"email\" of relation \"users\" contains null values";
+  input.tool_ended_at = 104.1;
+  input.events.push_back(Event(ServerEvent::Kind::kDdl, 105.0, "DROP TABLE", "table",
+                               "public.projects", "DROP TABLE projects"));
+  input.events.push_back(Event(ServerEvent::Kind::kDdl, 106.0, "DROP INDEX", "index",
+                               "public.orders_x", "DROP INDEX orders_x"));
+  input.events.push_back(Event(ServerEvent::Kind::kDdl, 108.0, "ALTER TABLE", "table",
+                               "public.orders", "ALTER TABLE orders ALTER x TYPE int"));
+  for (int i = 0; i < 10; ++i)
+    input.locks.push_back({108.0 + i * 0.05, "public.orders", 'r', "AccessExclusiveLock"});
+  input.reverts = {{"20240103000000-create-projects.js", 105.5},
+                   {"20240102000000-add-index.js", 106.5}};
+  std::vector<std::string> notes;
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input, &notes);
+  ASSERT_EQ(4u, ms.size());
+  const MigrationRehearsal& failed = ms[3];
+  EXPECT_EQ(MigrationRehearsal::Status::kFailed, failed.status);
+  EXPECT_NEAR(0.1, failed.seconds, 1e-6);
+  EXPECT_TRUE(failed.ddl.empty());
+  EXPECT_TRUE(failed.statements.empty());
+  EXPECT_TRUE(failed.locks.empty());
+
+  EXPECT_EQ(MigrationRehearsal::Status::kApplied, ms[0].status);
+  const MigrationRehearsal& index = ms[1];
+  EXPECT_EQ(MigrationRehearsal::Status::kReverted, index.status);
+  EXPECT_EQ(std::vector<std::string>{"CREATE INDEX public.orders_x"}, index.ddl);
+  EXPECT_EQ(std::vector<std::string>{"DROP INDEX public.orders_x"}, index.revert.ddl);
+  EXPECT_EQ(std::vector<std::string>{"DROP INDEX orders_x"}, index.revert.statements);
+  EXPECT_NEAR(1.0, index.revert.seconds, 1e-6);
+  ASSERT_EQ(1u, index.created.size());
+  EXPECT_EQ("public.orders", index.created[0].table);
+  const MigrationRehearsal& projects = ms[2];
+  EXPECT_EQ(MigrationRehearsal::Status::kReverted, projects.status);
+  EXPECT_EQ(std::vector<std::string>{"DROP TABLE public.projects"}, projects.revert.ddl);
+  EXPECT_NEAR(1.4, projects.revert.seconds, 1e-6);
+
+  ASSERT_EQ(1u, notes.size());
+  EXPECT_NE(std::string::npos, notes[0].find("ALTER TABLE public.orders")) << notes[0];
+  for (const MigrationRehearsal& m : ms)
+    for (const RelationLock& l : m.locks) EXPECT_LT(l.held_seconds, 1.1) << m.name;
+}

@@ -32,6 +32,18 @@ BEGIN
   FROM pg_event_trigger_ddl_commands() d
   WHERE d.schema_name IS DISTINCT FROM 'slugwright_rehearse';
 END $$;
+-- Dropped objects are not among pg_event_trigger_ddl_commands(): the
+-- object a DROP names (not what goes with it), as a DDL row of its own.
+CREATE FUNCTION slugwright_rehearse.on_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO slugwright_rehearse.log
+    (at, pid, application_name, kind, tag, object_type, object, query)
+  SELECT extract(epoch FROM clock_timestamp()), pg_backend_pid(),
+         current_setting('application_name'), 'ddl', tg_tag, d.object_type,
+         d.object_identity, current_query()
+  FROM pg_event_trigger_dropped_objects() d
+  WHERE d.original AND d.schema_name IS DISTINCT FROM 'slugwright_rehearse';
+END $$;
 CREATE FUNCTION slugwright_rehearse.on_rewrite() RETURNS event_trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO slugwright_rehearse.log
@@ -54,11 +66,14 @@ CREATE EVENT TRIGGER slugwright_rehearse_ddl ON ddl_command_end
   EXECUTE PROCEDURE slugwright_rehearse.on_ddl();
 CREATE EVENT TRIGGER slugwright_rehearse_rewrite ON table_rewrite
   EXECUTE PROCEDURE slugwright_rehearse.on_rewrite();
+CREATE EVENT TRIGGER slugwright_rehearse_drop ON sql_drop
+  EXECUTE PROCEDURE slugwright_rehearse.on_drop();
 )SQL";
 
 const char* kUninstallSql =
     "DROP EVENT TRIGGER IF EXISTS slugwright_rehearse_ddl; "
     "DROP EVENT TRIGGER IF EXISTS slugwright_rehearse_rewrite; "
+    "DROP EVENT TRIGGER IF EXISTS slugwright_rehearse_drop; "
     "DROP SCHEMA IF EXISTS slugwright_rehearse CASCADE";
 
 void SleepFor(double seconds) {
@@ -249,7 +264,11 @@ std::vector<ServerEvent> PostgresServerObserver::ReadEvents() {
 
 std::vector<RelationFacts> PostgresServerObserver::ReadFacts(
     const std::vector<ServerEvent>& events) {
-  std::set<std::string> names = touched_;
+  std::set<std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    names = touched_;
+  }
   for (const ServerEvent& e : events)
     if (e.kind != ServerEvent::Kind::kHistoryRow && !e.object.empty()) names.insert(e.object);
   std::vector<RelationFacts> facts;
@@ -290,7 +309,10 @@ void PostgresServerObserver::ReadServerLog(ServerObservationInput* input) {
   // The STATEMENT line after an error (log_min_error_statement), and its
   // continuation lines (a tab first), belong to that error.
   bool in_statement = false;
-  while (std::getline(log, line)) {
+  for (;;) {
+    // An error of a revert after the tool's run is not the tool's.
+    long long at = static_cast<long long>(log.tellg());
+    if ((tool_log_end_ >= 0 && at >= tool_log_end_) || !std::getline(log, line)) break;
     if (in_statement && !line.empty() && line[0] == '\t') {
       input->failed_statement += "\n" + line.substr(1);
       continue;
@@ -310,6 +332,47 @@ void PostgresServerObserver::ReadServerLog(ServerObservationInput* input) {
   }
 }
 
+int PostgresServerObserver::CountToolSessions() const {
+  if (options_.server_log_path.empty()) return -1;
+  std::ifstream log(options_.server_log_path, std::ios::binary);
+  if (!log) return -1;
+  log.seekg(log_offset_);
+  // log_connections = on (scratch_database.cc); the message names the
+  // session's application_name when it set one.
+  const std::string own = "application_name=" + options_.own_application_prefix;
+  int sessions = 0;
+  for (std::string line; std::getline(log, line);)
+    if (line.find("connection authorized: ") != std::string::npos &&
+        line.find(own) == std::string::npos)
+      ++sessions;
+  return sessions;
+}
+
+void PostgresServerObserver::ToolExited() {
+  if (!main_) return;
+  try {
+    tool_ended_at_ = Epoch(main_.get());
+    if (!options_.server_log_path.empty()) {
+      std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
+      tool_log_end_ = log ? static_cast<long long>(log.tellg()) : -1;
+    }
+    // The sizes and rows as the tool left them: a revert may drop what it
+    // built (an index, a table) before Finish() could read them.
+    facts_at_exit_ = ReadFacts(ReadEvents());
+  } catch (const std::exception& e) {
+    notes_.push_back(std::string("could not read the copy when the tool exited: ") + e.what());
+  }
+}
+
+void PostgresServerObserver::Reverted(const std::string& name) {
+  if (!main_) return;
+  try {
+    reverts_.push_back({name, Epoch(main_.get())});
+  } catch (const std::exception&) {
+    // Unmarked, its statements stay out of every migration (the notes).
+  }
+}
+
 std::vector<MigrationRehearsal> PostgresServerObserver::Finish(
     bool failed, const std::vector<std::string>& output) {
   Stop();
@@ -321,8 +384,16 @@ std::vector<MigrationRehearsal> PostgresServerObserver::Finish(
   input.lock_interval_seconds = options_.lock_interval_seconds;
   input.probed = options_.probe;
   input.probes = probes_;
-  input.facts = ReadFacts(input.events);
+  input.facts = facts_at_exit_;
+  for (const RelationFacts& f : ReadFacts(input.events)) {
+    bool known = false;
+    for (const RelationFacts& k : facts_at_exit_) known |= k.relation == f.relation;
+    if (!known) input.facts.push_back(f);
+  }
   input.failed = failed;
+  input.tool_ended_at = tool_ended_at_;
+  input.reverts = reverts_;
+  tool_sessions_ = CountToolSessions();
   if (failed) {
     std::vector<std::string> recorded;
     for (const ServerEvent& e : input.events)
@@ -335,7 +406,7 @@ std::vector<MigrationRehearsal> PostgresServerObserver::Finish(
     notes_.push_back("no known migration tool's history table appeared on the copy, so what "
                      "the tool did is not divided into migrations");
   Uninstall();
-  return AttributeServerObservation(input);
+  return AttributeServerObservation(input, &notes_);
 }
 
 void PostgresServerObserver::Uninstall() noexcept {

@@ -3,7 +3,8 @@
 
 // Watching a release's own migration tool (`command:`) on the throwaway
 // copy from the server side, whatever the tool: event triggers log every
-// DDL command and table rewrite into a private schema of the copy, a
+// DDL command, dropped object and table rewrite into a private schema of
+// the copy, a
 // trigger on the tool's history table logs each new row (which closes one
 // migration), a monitoring session samples the tool's relation locks, and
 // with --probe a probe session reads and writes each touched table every
@@ -51,6 +52,16 @@ class ServerObserver {
                                                  const std::vector<std::string>& output) = 0;
   /// Anything it could not watch, said plainly.
   virtual std::vector<std::string> Notes() const = 0;
+  /// The tool's process has exited: what follows (on_failure:
+  /// rollback-release's reverts, hooks) is not the migrations'. Reads the
+  /// sizes and rows of what the tool touched as it left them.
+  virtual void ToolExited() = 0;
+  /// `rollback_command` reverted the migration of history row `name`.
+  virtual void Reverted(const std::string& name) = 0;
+  /// After Finish(): how many sessions other than slugwright's own were
+  /// authorized on the copy while it watched (from the server's log); -1
+  /// when not known (no log: --into).
+  virtual int ToolSessions() const = 0;
 };
 
 /// The real one, on the copy `conninfo` points at (a superuser there:
@@ -65,6 +76,9 @@ class PostgresServerObserver : public ServerObserver {
   std::vector<MigrationRehearsal> Finish(bool failed,
                                          const std::vector<std::string>& output) override;
   std::vector<std::string> Notes() const override { return notes_; }
+  void ToolExited() override;
+  void Reverted(const std::string& name) override;
+  int ToolSessions() const override { return tool_sessions_; }
 
  private:
   void Install();
@@ -77,6 +91,8 @@ class PostgresServerObserver : public ServerObserver {
   std::vector<ServerEvent> ReadEvents();
   std::vector<RelationFacts> ReadFacts(const std::vector<ServerEvent>& events);
   void ReadServerLog(ServerObservationInput* input);
+  /// Sessions authorized since Start() that are not slugwright's own.
+  int CountToolSessions() const;
   void Stop();
   void Uninstall() noexcept;
 
@@ -89,6 +105,13 @@ class PostgresServerObserver : public ServerObserver {
   std::set<std::string> ignored_;
   std::set<int> own_pids_;
   long long log_offset_ = 0;
+  /// The log's end and the server's time when the tool exited; -1 and 0
+  /// until ToolExited().
+  long long tool_log_end_ = -1;
+  double tool_ended_at_ = 0;
+  std::vector<RelationFacts> facts_at_exit_;
+  std::vector<ServerObservationInput::Revert> reverts_;
+  int tool_sessions_ = -1;
   double started_at_ = 0;
   std::vector<std::string> notes_;
   bool installed_ = false;

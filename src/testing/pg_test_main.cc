@@ -21,6 +21,9 @@ class ClusterEnvironment : public ::testing::Environment {
     // Every statement is logged, so tests can count what a run sends.
     options.settings.push_back("log_statement = 'all'");
     options.settings.push_back("log_min_messages = 'warning'");
+    // The server without SSL that Reliability.SslModeRequireAgainstAServerWithoutSsl
+    // needs; a rehearsal's copy and the SSL tests' servers serve SSL.
+    options.ssl = false;
     g_cluster = std::make_unique<LocalPostgres>(options);
   }
   void TearDown() override { g_cluster.reset(); }

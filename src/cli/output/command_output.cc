@@ -73,7 +73,8 @@ void ConsoleCommandObserver::UndoStopped(const std::vector<std::string>& reverte
   console_->Error("rollback-release stopped: " +
                   Plural(reverted.size(), "migration", "migrations") +
                   " of this run reverted, still applied: " + Join(left, ", ") +
-                  "; revert them with the tool by hand");
+                  (on_copy_ ? " (on the copy, which is removed)"
+                            : "; revert them with the tool by hand"));
 }
 
 void ConsoleCommandObserver::UndoRefused(const std::string& rollback_command,

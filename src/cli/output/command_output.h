@@ -15,6 +15,8 @@ class Console;
 class ConsoleCommandObserver : public CommandObserver {
  public:
   explicit ConsoleCommandObserver(Console* console) : console_(console) {}
+  /// As ConsoleRunObserver::set_on_copy: `rehearse`'s copy, no advice.
+  void set_on_copy(bool on_copy) { on_copy_ = on_copy; }
 
   void CommandStarting(const std::string& command, const std::string& database) override;
   void CommandDownStarting(const std::string& rollback_command, int count,
@@ -42,6 +44,7 @@ class ConsoleCommandObserver : public CommandObserver {
 
  private:
   Console* console_;
+  bool on_copy_ = false;
 };
 
 class ConsoleAdoptObserver : public AdoptObserver {

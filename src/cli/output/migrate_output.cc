@@ -303,6 +303,11 @@ void ConsoleRunObserver::RunFailed(const UpFailureEvent& e) {
 
 void ConsoleRunObserver::ReportLostCommit(const UpFailureEvent& e) {
   const std::string what = DescribeLost(e.lost_commit_migrations);
+  if (on_copy_ && *e.lost_commit == HistoryStore::LostOutcome::kUnknown) {
+    console_->Warning("Could not check on a new connection whether the copy's server "
+                      "committed " + what + ".");
+    return;
+  }
   switch (*e.lost_commit) {
     case HistoryStore::LostOutcome::kApplied:
       console_->Detail("Checked on a new connection: " + what +
@@ -311,8 +316,9 @@ void ConsoleRunObserver::ReportLostCommit(const UpFailureEvent& e) {
       break;
     case HistoryStore::LostOutcome::kRolledBack:
       console_->Detail("Checked on a new connection: " + what +
-                       " has no history row; the server rolled it back, and the next "
-                       "`slugwright migrate up` applies it.");
+                       " has no history row; the server rolled it back" +
+                       (on_copy_ ? std::string(".")
+                                 : ", and the next `slugwright migrate up` applies it."));
       break;
     case HistoryStore::LostOutcome::kAppliedByAnotherRun:
       console_->Detail("Checked on a new connection: " + what +
@@ -333,6 +339,15 @@ void ConsoleRunObserver::ReportLostCommit(const UpFailureEvent& e) {
 void ConsoleRunObserver::CommittedStayApplied(const UpFailureEvent& e) {
   std::string list;
   for (const Migration* m : e.committed) list += "\n  " + Label(*m);
+  if (on_copy_) {
+    // Reverting is nothing to do on a copy that goes away, and a command
+    // run against the real database would revert older migrations there.
+    console_->Warning(Plural(e.committed.size(), "migration") +
+                      " committed by this run stay applied on the copy (on_failure: stop):" +
+                      list + "\nIn production they would stay applied and Heroku would not "
+                      "deploy the release. The copy is removed after this report.");
+    return;
+  }
   std::string down = "`slugwright migrate down " + std::to_string(e.committed.size()) + "`";
   std::string advice = down + " reverts them.";
   if (e.lost_commit == HistoryStore::LostOutcome::kUnknown)

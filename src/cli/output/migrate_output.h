@@ -26,6 +26,10 @@ std::string DescribeLockHolders(const std::vector<LockHolder>& holders);
 class ConsoleRunObserver : public RunObserver {
  public:
   explicit ConsoleRunObserver(Console* console) : console_(console) {}
+  /// The run is `rehearse`'s, on a throwaway copy that is removed after
+  /// it: say what stays on the copy, and advise no command (it would run
+  /// against the real database, where this run changed nothing).
+  void set_on_copy(bool on_copy) { on_copy_ = on_copy; }
 
   void LockWaiting(const LockWaitEvent& event) override;
   void LockAcquired(double waited_seconds) override;
@@ -80,6 +84,7 @@ class ConsoleRunObserver : public RunObserver {
   void ReportLostCommit(const UpFailureEvent& event);
 
   Console* console_;
+  bool on_copy_ = false;
 };
 
 #endif  // SLUGWRIGHT_CLI_OUTPUT_MIGRATE_OUTPUT_H_

@@ -45,14 +45,18 @@ const char* StatusName(Status s) {
     case Status::kApplied: return "applied";
     case Status::kFailed: return "failed";
     case Status::kRolledBack: return "rolled_back";
+    case Status::kReverted: return "reverted";
   }
   return "not_run";
 }
 
-/// "probe: public.orders reads blocked up to 1.2 s, writes up to 1.2 s".
-std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
+/// "probe: public.orders reads blocked up to 1.2 s, writes up to 1.2 s". A
+/// lock the sampler saw held in a mode that blocks reads or writes, on a
+/// relation whose probes all went through, came and went between probes:
+/// said so, never "not blocked".
+std::string DescribeBlocked(const MigrationRehearsal& m) {
   std::string out;
-  for (const BlockedTable& b : blocked) {
+  for (const BlockedTable& b : m.blocked) {
     if (b.read_seconds <= 0 && b.write_seconds <= 0) continue;
     std::string what;
     if (b.read_seconds > 0) what = "reads blocked up to " + FormatDuration(b.read_seconds);
@@ -61,7 +65,40 @@ std::string DescribeBlocked(const std::vector<BlockedTable>& blocked) {
               FormatDuration(b.write_seconds);
     out += (out.empty() ? "" : ", ") + b.relation + " " + what;
   }
+  std::vector<std::string> missed;
+  for (const RelationLock& l : m.locks) {
+    // The probe reads and writes tables; an index's lock goes with its table's.
+    if (l.created || !IsTableKind(l.kind) || LockModeBlocks(l.mode).empty()) continue;
+    bool caught = std::any_of(m.blocked.begin(), m.blocked.end(), [&](const BlockedTable& b) {
+      return b.relation == l.relation && (b.read_seconds > 0 || b.write_seconds > 0);
+    });
+    std::string text = l.relation + " (" + LockModeName(l.mode) + ", blocks " +
+                       LockModeBlocks(l.mode) + ")";
+    if (!caught && std::find(missed.begin(), missed.end(), text) == missed.end())
+      missed.push_back(text);
+  }
+  if (!missed.empty())
+    out += (out.empty() ? "" : "; ") + std::string("no probe ran into the lock on ") +
+           Join(missed, ", ") + ", held between probes";
   return "probe: " + (out.empty() ? std::string("no read or write was blocked") : out);
+}
+
+/// "reverted by on_failure: rollback-release in 2.8 s (rewrote public.accounts)".
+std::string DescribeRevert(const MigrationRehearsal::Revert& r) {
+  std::string text = "then reverted (on_failure: rollback-release) in " +
+                     FormatDuration(r.seconds);
+  std::vector<std::string> rewritten;
+  for (const RelationChange& c : r.rewrites)
+    if (!IsIndexKind(c.kind)) rewritten.push_back(c.relation);
+  std::vector<std::string> locked;
+  for (const RelationLock& l : r.locks)
+    if (!l.created && l.mode == "AccessExclusiveLock" && IsTableKind(l.kind))
+      locked.push_back(l.relation);
+  std::vector<std::string> facts;
+  if (!locked.empty()) facts.push_back("ACCESS EXCLUSIVE on " + Join(locked, ", "));
+  if (!rewritten.empty()) facts.push_back("rewrote " + Join(rewritten, ", "));
+  if (!facts.empty()) text += " (" + Join(facts, "; ") + ")";
+  return text;
 }
 
 }  // namespace
@@ -97,6 +134,7 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
       return "FAILED: " + FirstLine(m.error) +
              (m.sqlstate.empty() ? "" : " (SQLSTATE " + m.sqlstate + ")");
     case Status::kRolledBack:
+    case Status::kReverted:
     case Status::kApplied:
       break;
   }
@@ -206,7 +244,8 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
     ++shown;
   }
   if (!rows.empty()) parts.push_back(rows);
-  if (m.probed) parts.push_back(DescribeBlocked(m.blocked));
+  if (m.probed) parts.push_back(DescribeBlocked(m));
+  if (m.status == Status::kReverted) parts.push_back(DescribeRevert(m.revert));
 
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
@@ -217,9 +256,17 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   using Kind = ReportLine::Kind;
   std::vector<ReportLine> lines;
   const auto& ms = report.migrations;
-  lines.push_back({Kind::kStep, "Rehearsal report: " +
-                                    Plural(static_cast<int64_t>(ms.size()), "pending migration") +
-                                    " on a copy of " + report.copy.source});
+  lines.push_back({Kind::kStep,
+                   "Rehearsal report: " +
+                       (report.pending_known
+                            ? Plural(static_cast<int64_t>(ms.size()), "pending migration")
+                            : std::string("pending migrations unknown (only the tool knows "
+                                          "them)")) +
+                       " on a copy of " + report.copy.source});
+  if (report.copy.target == "embedded" && !report.copy.ssl && !report.copy.ssl_error.empty())
+    lines.push_back({Kind::kWarning, "The throwaway cluster serves no SSL (" +
+                                         report.copy.ssl_error +
+                                         "): a tool that requires SSL cannot connect to the copy"});
   if (report.copy.schema_only)
     lines.push_back({Kind::kDetail,
                      "Schema only: no rows were copied, so failures that depend on the "
@@ -235,7 +282,7 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
                      "transaction: all: every lock below is held until the whole batch "
                      "commits"});
 
-  int applied = 0, flagged = 0;
+  int applied = 0, reverted = 0, flagged = 0;
   double migration_seconds = 0;
   const MigrationRehearsal* failed = nullptr;
   for (const MigrationRehearsal& m : ms) {
@@ -250,6 +297,7 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
       ++flagged;
     }
     if (m.status == MigrationRehearsal::Status::kApplied) ++applied;
+    if (m.status == MigrationRehearsal::Status::kReverted) ++reverted;
     if (m.status == MigrationRehearsal::Status::kFailed && !failed) failed = &m;
     lines.push_back({Kind::kDetail, line});
   }
@@ -259,6 +307,9 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
       for (const std::string& d : m.ddl) ran += (ran.empty() ? "" : "; ") + d;
       lines.push_back({Kind::kDetail, m.Label() + " ran: " + ran});
     }
+  for (const MigrationRehearsal& m : ms)
+    if (m.status == MigrationRehearsal::Status::kReverted && !m.revert.ddl.empty())
+      lines.push_back({Kind::kDetail, m.Label() + " was reverted with: " + Join(m.revert.ddl, "; ")});
   for (const MigrationRehearsal& m : ms)
     for (const std::string& note : m.notes)
       lines.push_back({Kind::kDetail, m.Label() + ": " + note});
@@ -300,20 +351,37 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
                                       ": " + std::to_string(applied) + " of " +
                                       std::to_string(ms.size()) +
                                       " applied on the copy; nothing is known of the rest"});
+  } else if (!report.tool_connect_error.empty()) {
+    lines.push_back({Kind::kError,
+                     "the tool could not connect to the copy: " + report.tool_connect_error});
+    lines.push_back({Kind::kStep, "Rehearsal failed (exit " + std::to_string(report.exit_code) +
+                                      "): the tool never reached the copy, so nothing is known "
+                                      "of its migrations"});
   } else if (failed) {
     lines.push_back({Kind::kError, failed->Label() + " would fail on this data: " +
                                        failed->error +
                                        (failed->sqlstate.empty()
                                             ? ""
                                             : " (SQLSTATE " + failed->sqlstate + ")")});
-    lines.push_back({Kind::kStep, "Rehearsal failed: " + failed->Label() + " failed on the copy, " +
-                                      std::to_string(applied) + " of " +
-                                      std::to_string(ms.size()) + " applied before it" + flags});
+    std::string before = std::to_string(applied + reverted) +
+                         (report.pending_known ? " of " + std::to_string(ms.size()) : "") +
+                         " applied before it";
+    if (reverted)
+      before += (applied ? ", " + std::to_string(reverted) + " of them" : std::string(", all")) +
+                " reverted by on_failure: rollback-release";
+    lines.push_back({Kind::kStep, "Rehearsal failed: " + failed->Label() +
+                                      " failed on the copy, " + before + flags});
   } else if (report.exit_code != 0) {
     if (!report.failure.empty()) lines.push_back({Kind::kError, report.failure});
     lines.push_back({Kind::kStep, "Rehearsal failed (exit " + std::to_string(report.exit_code) +
                                       "): " + std::to_string(applied) + " of " +
                                       std::to_string(ms.size()) + " applied" + flags});
+  } else if (!report.pending_known) {
+    lines.push_back({Kind::kStep, "Rehearsal passed: the tool exited 0 and recorded " +
+                                      (ms.empty() ? std::string("no migration")
+                                                  : Plural(static_cast<int64_t>(ms.size()),
+                                                           "migration")) +
+                                      " on the copy; " + timing + flags});
   } else {
     lines.push_back({Kind::kStep, "Rehearsal passed: " +
                                       (ms.size() == 1 ? std::string("the pending migration")
@@ -335,7 +403,7 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
     return j;
   };
   json migrations = json::array();
-  int applied = 0, failed = 0, not_run = 0, rolled_back = 0, flagged = 0;
+  int applied = 0, failed = 0, not_run = 0, rolled_back = 0, reverted = 0, flagged = 0;
   double migration_seconds = 0;
   json failed_migration = nullptr;
   for (const MigrationRehearsal& m : report.migrations) {
@@ -379,6 +447,22 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
       entry["server_observed"] = true;
       entry["ddl"] = m.ddl;
     }
+    if (m.status == MigrationRehearsal::Status::kReverted) {
+      json revert_locks = json::array(), revert_rewrites = json::array();
+      for (const RelationLock& l : m.revert.locks)
+        revert_locks.push_back({{"relation", l.relation},
+                                {"kind", RelationKindName(l.kind)},
+                                {"mode", LockModeName(l.mode)},
+                                {"blocks", LockModeBlocks(l.mode)},
+                                {"held_seconds", l.held_seconds >= 0 ? json(l.held_seconds)
+                                                                     : json(nullptr)}});
+      for (const RelationChange& c : m.revert.rewrites) revert_rewrites.push_back(change_json(c));
+      entry["revert"] = {{"seconds", m.revert.seconds},
+                         {"ddl", m.revert.ddl},
+                         {"statements", m.revert.statements},
+                         {"locks", revert_locks},
+                         {"rewrites", revert_rewrites}};
+    }
     if (m.probed) {
       json blocked = json::array();
       for (const BlockedTable& b : m.blocked)
@@ -398,6 +482,11 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         if (failed_migration.is_null()) failed_migration = m.Label();
         break;
       case MigrationRehearsal::Status::kRolledBack: ++rolled_back; break;
+      // Undone on the copy too, by the release's rollback_command.
+      case MigrationRehearsal::Status::kReverted:
+        ++rolled_back;
+        ++reverted;
+        break;
       case MigrationRehearsal::Status::kNotRun: ++not_run; break;
     }
     if (m.status != MigrationRehearsal::Status::kNotRun) migration_seconds += m.seconds;
@@ -410,6 +499,8 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
        {{"target", c.target},
         {"database", c.copy},
         {"kept", c.kept},
+        {"ssl", c.target == "embedded" ? json(c.ssl) : json(nullptr)},
+        {"ssl_error", c.ssl_error.empty() ? json(nullptr) : json(c.ssl_error)},
         {"schema_only", c.schema_only},
         {"exclude_table_data", c.exclude_table_data},
         {"tables", c.tables},
@@ -425,15 +516,18 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         {"hooks", report.hooks}}},
       {"migrations", migrations},
       {"summary",
-       {{"pending", report.migrations.size()},
+       {{"pending", report.pending_known ? json(report.migrations.size()) : json(nullptr)},
         {"applied", applied},
         {"failed", failed},
         {"rolled_back", rolled_back},
+        {"reverted", reverted},
         {"not_run", not_run},
         {"flagged", flagged},
         {"lint_findings", LintFindingCount(report)},
         {"failed_migration", failed_migration},
         {"failure", report.failure.empty() ? json(nullptr) : json(report.failure)},
+        {"tool_connect_error",
+         report.tool_connect_error.empty() ? json(nullptr) : json(report.tool_connect_error)},
         {"migration_seconds", migration_seconds},
         {"release_phase_seconds", report.release_seconds}}},
       {"lint", LintSummaryJson(report)},

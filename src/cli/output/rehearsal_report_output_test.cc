@@ -2,6 +2,7 @@
 // lines and the JSON document, from facts the tests set.
 #include "cli/output/rehearsal_report_output.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -333,4 +334,103 @@ TEST(RehearsalReportOutput, TheReportsSayWhatTheServerShowed) {
   EXPECT_EQ("column type change", jm.at("rewrites").at(0).at("reason"));
   EXPECT_DOUBLE_EQ(0.5, jm.at("probe").at(0).at("read_blocked_seconds").get<double>());
   EXPECT_EQ(report.notes, j.at("notes").get<std::vector<std::string>>());
+}
+
+// Issue 23, item 13: the sampler saw ACCESS EXCLUSIVE on a table (a
+// rewrite flagged [RISK]) but every probe of it went through: the lock came
+// and went between probes. The probe must not say that nothing was blocked.
+TEST(RehearsalReportOutput, AProbeThatMissedALockDoesNotSayNothingWasBlocked) {
+  MigrationRehearsal m;
+  m.name = "20240101000000-widen-amount.js";
+  m.server_observed = true;
+  m.in_transaction = false;
+  m.status = Status::kApplied;
+  m.seconds = 0.2;
+  m.locks_sampled = true;
+  m.locks = {{"public.accounts", 'r', "AccessExclusiveLock", false, 0.05}};
+  m.rewrites = {{"public.accounts", 'r', "", 30 << 20}};
+  m.tables = {{"public.accounts", 300000, true, 30 << 20}};
+  m.probed = true;
+  m.blocked = {{"public.accounts", 0, 0}};
+  EvaluateRisks(RiskSettings(), &m);
+  ASSERT_TRUE(HasRisk(m, "large_rewrite"));
+
+  std::string line = DescribeMigration(m);
+  EXPECT_EQ(std::string::npos, line.find("no read or write was blocked")) << line;
+  EXPECT_NE(std::string::npos,
+            line.find("probe: no probe ran into the lock on public.accounts (ACCESS EXCLUSIVE, "
+                      "blocks reads and writes), held between probes"))
+      << line;
+
+  // Without a blocking lock, nothing blocked is what the probe says.
+  m.locks.clear();
+  EXPECT_NE(std::string::npos, DescribeMigration(m).find("probe: no read or write was blocked"));
+}
+
+// Issue 23, items 1 and 3, as words: what rollback-release reverted, a
+// pending count only the tool knows, and a tool that never reached the copy.
+TEST(RehearsalReportOutput, CommandModeSaysWhatWasRevertedAndWhatIsNotKnown) {
+  MigrationRehearsal widen;
+  widen.name = "20240202000000-widen-amount.js";
+  widen.server_observed = true;
+  widen.status = Status::kReverted;
+  widen.seconds = 0.6;
+  widen.locks_sampled = true;
+  widen.revert.seconds = 0.7;
+  widen.revert.ddl = {"ALTER TABLE public.accounts"};
+  widen.revert.rewrites = {{"public.accounts", 'r', "", 1000}};
+  MigrationRehearsal failed;
+  failed.name = "20240203000000-require-email";
+  failed.server_observed = true;
+  failed.status = Status::kFailed;
+  failed.error = "contains null values";
+  RehearsalReport report;
+  report.copy.source = "u@h:5432/db";
+  report.copy.ssl = true;
+  report.pending_known = false;
+  report.exit_code = 1;
+  report.migrations = {widen, failed};
+
+  EXPECT_NE(std::string::npos,
+            DescribeMigration(widen).find("then reverted (on_failure: rollback-release) in " +
+                                          FormatDuration(0.7) + " (rewrote public.accounts)"))
+      << DescribeMigration(widen);
+  std::vector<std::string> text;
+  for (const ReportLine& l : FormatReport(report)) text.push_back(l.text);
+  EXPECT_EQ(text.front(), "Rehearsal report: pending migrations unknown (only the tool knows "
+                          "them) on a copy of u@h:5432/db");
+  EXPECT_EQ(text.back(), "Rehearsal failed: 20240203000000-require-email failed on the copy, 1 "
+                         "applied before it, all reverted by on_failure: rollback-release");
+  EXPECT_NE(std::find(text.begin(), text.end(),
+                      "20240202000000-widen-amount.js was reverted with: ALTER TABLE "
+                      "public.accounts"),
+            text.end());
+  nlohmann::json j = ReportJson(report);
+  EXPECT_TRUE(j["summary"]["pending"].is_null());
+  EXPECT_EQ(j["summary"]["reverted"], 1);
+  EXPECT_EQ(j["summary"]["rolled_back"], 1);
+  EXPECT_EQ(j["summary"]["applied"], 0);
+  EXPECT_EQ(j["migrations"][0]["status"], "reverted");
+  EXPECT_EQ(j["migrations"][0]["revert"]["ddl"][0], "ALTER TABLE public.accounts");
+  EXPECT_EQ(j["copy"]["ssl"], true);
+
+  RehearsalReport unreached;
+  unreached.copy.source = "u@h:5432/db";
+  unreached.copy.ssl_error = "no `openssl` program to make its certificate with";
+  unreached.pending_known = false;
+  unreached.exit_code = 1;
+  unreached.tool_connect_error = "ERROR: The server does not support SSL connections";
+  text.clear();
+  for (const ReportLine& l : FormatReport(unreached)) text.push_back(l.text);
+  EXPECT_NE(std::find(text.begin(), text.end(),
+                      "the tool could not connect to the copy: ERROR: The server does not "
+                      "support SSL connections"),
+            text.end());
+  EXPECT_NE(std::find(text.begin(), text.end(),
+                      "The throwaway cluster serves no SSL (no `openssl` program to make its "
+                      "certificate with): a tool that requires SSL cannot connect to the copy"),
+            text.end());
+  for (const std::string& line : text) EXPECT_EQ(std::string::npos, line.find("would fail"));
+  EXPECT_EQ(ReportJson(unreached)["summary"]["tool_connect_error"], unreached.tool_connect_error);
+  EXPECT_EQ(ReportJson(unreached)["copy"]["ssl"], false);
 }
