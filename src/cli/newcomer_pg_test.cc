@@ -207,3 +207,24 @@ TEST_F(NewcomerTest, ValidateOfAChangedFileSaysWhatItCheckedAndPrefixesEveryErro
     EXPECT_EQ(line.rfind(" !     ", 0), 0u) << "unprefixed: " << line << "\n" << r.err;
   EXPECT_GE(lines, 2) << r.err;
 }
+
+// Issue 23 item 12, on a real server: lock_timeout ends the retries, and
+// the failure names the session that holds the table (pid, application,
+// state, its query), as the wait message does.
+TEST_F(NewcomerTest, LockTimeoutNamesTheBlockingSession) {
+  db_.Exec("CREATE TABLE busy (id int)");
+  std::unique_ptr<SqlSession> blocker = db_.Connect("?application_name=report-job");
+  int pid = std::stoi(blocker->Query("SELECT pg_backend_pid()").at(0).at(0));
+  blocker->Query("BEGIN; SELECT count(*) FROM busy;");
+  WriteMigration("1_alter.sql", "-- migrate:up\nALTER TABLE busy ADD COLUMN c int;\n");
+  RunResult r = Run(Up({"--lock-timeout", "200ms", "--lock-retries", "1"}));
+  blocker->Query("COMMIT");
+  EXPECT_EQ(r.code, 1) << r.all();
+  EXPECT_NE(r.err.find("It waited for pid " + std::to_string(pid) +
+                       " (report-job, idle in transaction since "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("which holds AccessShareLock on busy; its query: BEGIN; SELECT count(*) FROM busy;"),
+            std::string::npos)
+      << r.err;
+}

@@ -21,6 +21,11 @@ struct LockHolder {
   /// pg_stat_activity.state and the start of its current query.
   std::string state;
   std::string query_start;
+  /// SchemaInspection::RelationLockHolders: the table it holds a lock on,
+  /// the lock's mode (e.g. AccessShareLock) and its current or last query.
+  std::string relation;
+  std::string mode;
+  std::string query;
 };
 
 /// The session-level migration lock. Every method throws DatabaseError for

@@ -26,6 +26,9 @@ struct RunOutcome {
   /// transaction:false: the statement that failed; those before it stay applied.
   std::optional<StatementPosition> failed_statement;
   bool failed_in_hook = false;
+  /// lock_timeout ended the retries: the sessions holding locks on the
+  /// tables the failed migration names, as found right after it failed.
+  std::vector<LockHolder> blockers;
   /// `command:` mode: the rows the tool's history table gained in this run
   /// and those rollback-release removed again, oldest first / newest first.
   std::vector<std::string> tool_applied;

@@ -233,6 +233,7 @@ UpFailureEvent Migrator::FailureFacts(const RunOutcome& outcome) const {
   facts.server_message = outcome.server_message;
   facts.failed_statement = outcome.failed_statement;
   facts.failed_in_hook = outcome.failed_in_hook;
+  facts.blockers = outcome.blockers;
   facts.transaction = options_.settings.transaction;
   facts.lost_commit = lost_commit_;
   facts.lost_commit_migrations = lost_commit_migrations_;

@@ -99,6 +99,8 @@ class Migrator {
   void ExecuteStatement(const Migration& m, const std::string& sql, const StatementPosition& at);
   /// Tells about INVALID indexes left behind, after `m` failed or finished.
   void WarnInvalidIndexes(const Migration& m, bool after_failure);
+  /// After `m` hit lock_timeout for good: who holds locks on its tables.
+  std::vector<LockHolder> LockTimeoutBlockers(const Migration& m);
   void Revert(const Migration& m);
   /// The migrations `down count` reverts, newest first; RunError when one
   /// has no file or no down section.

@@ -4,6 +4,8 @@
 // progress reports and the observer's look inside each transaction
 // (migrator.h).
 
+#include <algorithm>
+
 #include "base/clock.h"
 #include "base/interrupt.h"
 #include "migrate/migration_checks.h"
@@ -11,6 +13,7 @@
 #include "migrate/migration_progress.h"
 #include "migrate/migrator.h"
 #include "sql/splitter.h"
+#include "sql/statement_classifier.h"
 
 namespace {
 
@@ -66,6 +69,44 @@ std::string Migrator::ApplyEachError(const Migration& m, const DatabaseError& e)
   return error;
 }
 
+namespace {
+
+/// The tables `m`'s statements lock by name: ALTER TABLE's, CREATE INDEX's
+/// table, DROP TABLE's and DROP INDEX's names. Who holds a lock on one of
+/// them is who a lock_timeout of `m` waited for.
+std::vector<SqlName> TablesLockedBy(const Migration& m) {
+  std::vector<SqlStatement> statements;
+  SqlSplitError error;
+  std::vector<SqlName> tables;
+  if (!SplitSql(m.up_sql, m.up_first_line, &statements, &error, m.split_options)) return tables;
+  for (const SqlStatement& s : statements) {
+    ClassifiedStatement c = ClassifyStatement(s.text);
+    switch (c.kind) {
+      case StatementKind::kAlterTable: tables.push_back(c.name); break;
+      case StatementKind::kCreateIndex: tables.push_back(c.table); break;
+      case StatementKind::kDropTable:
+      case StatementKind::kDropIndex:
+        tables.insert(tables.end(), c.names.begin(), c.names.end());
+        break;
+      default: break;
+    }
+  }
+  tables.erase(std::remove_if(tables.begin(), tables.end(),
+                              [](const SqlName& n) { return n.name.empty(); }),
+               tables.end());
+  return tables;
+}
+
+}  // namespace
+
+std::vector<LockHolder> Migrator::LockTimeoutBlockers(const Migration& m) {
+  try {
+    return driver_->RelationLockHolders(TablesLockedBy(m));
+  } catch (const DatabaseError&) {
+    return {};  // naming the blocker must not hide the failure being reported
+  }
+}
+
 bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
   for (const Migration* m : plan.pending) {
     if (Interrupted()) {
@@ -87,6 +128,7 @@ bool Migrator::ApplyEach(const MigrationPlan& plan, RunOutcome* outcome) {
       outcome->sqlstate = e.sqlstate();
       outcome->server_message = failed_statement_ ? failed_statement_message_ : e.what();
       outcome->failed_statement = failed_statement_;
+      if (e.sqlstate() == "55P03") outcome->blockers = LockTimeoutBlockers(*m);
       if (e.connection_lost() && m->up_in_transaction) {
         outcome->error = e.what() + CancelledSuffix();
         ResolveLostCommit({m}, outcome);
@@ -217,6 +259,7 @@ bool Migrator::ApplyAllInOneTransaction(const MigrationPlan& plan, RunOutcome* o
       if (options_.observer && current) options_.observer->OnFailure(*current, e);
       outcome->failed = current;
       outcome->sqlstate = e.sqlstate();
+      if (current && e.sqlstate() == "55P03") outcome->blockers = LockTimeoutBlockers(*current);
       outcome->server_message = e.what();
       outcome->error = std::string(current ? "" : "COMMIT failed: ") + e.what() +
                        CancelledSuffix();

@@ -191,6 +191,32 @@ TEST_F(MigratorTest, LockTimeoutFailsAfterTheConfiguredRetries) {
   EXPECT_EQ(driver.history.size(), 1u);
 }
 
+// Issue 23 item 12: when lock_timeout ends the retries, the failure names
+// the session holding a lock on the migration's table.
+TEST_F(MigratorTest, LockTimeoutNamesTheSessionHoldingALockOnTheTable) {
+  source.Add(1, "ALTER TABLE public.accounts ADD COLUMN c int;");
+  driver.fail_sql["ALTER TABLE public.accounts"] = {"55P03"};
+  LockHolder holder;
+  holder.pid = 4711;
+  holder.application_name = "psql";
+  holder.state = "idle in transaction";
+  holder.relation = "public.accounts";
+  holder.mode = "AccessShareLock";
+  holder.query = "SELECT * FROM accounts";
+  LockHolder other = holder;
+  other.pid = 99;
+  other.relation = "public.orders";
+  driver.relation_lock_holders = {holder, other};
+  options.settings.lock_retries = 0;
+  EXPECT_EQ(Up(), kExitFailed);
+  ASSERT_EQ(events.failures.size(), 1u);
+  EXPECT_EQ(events.failures[0].blocker_pids, std::vector<int>{4711});
+  EXPECT_NE(err.str().find("It waited for pid 4711 (psql, idle in transaction), which holds "
+                           "AccessShareLock on public.accounts; its query: SELECT * FROM accounts"),
+            std::string::npos)
+      << err.str();
+}
+
 TEST_F(MigratorTest, BeforeHookFailureAbortsWithNothingApplied) {
   AddFive();
   options.settings.hooks.before = {"check-env"};

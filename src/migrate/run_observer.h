@@ -123,6 +123,9 @@ struct UpFailureEvent {
   /// transaction:false: the statement that failed; those before it stay applied.
   std::optional<StatementPosition> failed_statement;
   bool failed_in_hook = false;
+  /// lock_timeout (55P03) ended the retries: the other sessions that held
+  /// locks on the migration's tables just after (empty when none did).
+  std::vector<LockHolder> blockers;
   ReleaseSettings::TransactionMode transaction = ReleaseSettings::TransactionMode::kPerMigration;
   /// Set when the connection was lost with a COMMIT in flight: what a new
   /// session found, for `lost_commit_migrations`.

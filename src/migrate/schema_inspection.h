@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "migrate/database_error.h"
+#include "migrate/lock_backend.h"
+#include "sql/token_cursor.h"
 
 /// Read-only catalog queries on the driver's Session. Every method throws
 /// DatabaseError for a database failure.
@@ -21,6 +23,11 @@ class SchemaInspection {
 
   /// Indexes left INVALID (e.g. by a failed CREATE INDEX CONCURRENTLY).
   virtual std::vector<std::string> InvalidIndexes() = 0;
+  /// The other sessions holding a granted lock on any of `relations` (names
+  /// as the SQL wrote them; a schema-less one is found on the search_path,
+  /// one that does not exist is skipped), by pid: who a statement that hit
+  /// lock_timeout was waiting for.
+  virtual std::vector<LockHolder> RelationLockHolders(const std::vector<SqlName>& relations) = 0;
   /// Runs a read-only catalog query on this session, inside its open
   /// transaction if any, and returns the rows as text (NULL as ""). For
   /// instrumentation (`slugwright rehearse` looks at pg_locks before

@@ -591,6 +591,36 @@ std::vector<std::string> PostgresDriver::InvalidIndexes() {
   return names;
 }
 
+std::vector<LockHolder> PostgresDriver::RelationLockHolders(const std::vector<SqlName>& relations) {
+  if (relations.empty()) return {};
+  std::string oids;
+  for (const SqlName& r : relations)
+    oids += std::string(oids.empty() ? "" : ", ") + "to_regclass(" +
+            (r.schema.empty() ? "format('%I', " + Quote(r.name) + ")"
+                              : "format('%I.%I', " + Quote(r.schema) + ", " + Quote(r.name) + ")") +
+            ")";
+  Rows r = Exec("SELECT l.pid, coalesce(a.application_name, ''), " + Utc("a.backend_start") +
+                ", coalesce(a.state, ''), " + Utc("a.query_start") +
+                ", l.relation::regclass::text, l.mode, left(coalesce(a.query, ''), 200)"
+                " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.granted AND l.locktype = 'relation' AND l.pid <> pg_backend_pid()"
+                " AND l.relation IN (" + oids + ") ORDER BY l.pid, l.mode");
+  std::vector<LockHolder> holders;
+  for (const auto& row : r.rows) {
+    LockHolder h;
+    h.pid = std::stoi(row[0]);
+    h.application_name = row[1];
+    h.backend_start = row[2];
+    h.state = row[3];
+    h.query_start = row[4];
+    h.relation = row[5];
+    h.mode = row[6];
+    h.query = redactor_->Scrub(row[7]);
+    holders.push_back(h);
+  }
+  return holders;
+}
+
 std::vector<std::vector<std::string>> PostgresDriver::Inspect(const std::string& sql) {
   return Exec(sql).rows;
 }

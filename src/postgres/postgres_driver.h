@@ -87,6 +87,7 @@ class PostgresDriver : public DatabaseDriver {
 
   // SchemaInspection (migrate/schema_inspection.h).
   std::vector<std::string> InvalidIndexes() override;
+  std::vector<LockHolder> RelationLockHolders(const std::vector<SqlName>& relations) override;
   std::vector<std::vector<std::string>> Inspect(const std::string& sql) override;
 
  private:

@@ -46,6 +46,8 @@ class RecordingRunObserver : public ConsoleRunObserver {
     std::optional<HistoryStore::LostOutcome> lost_commit;
     std::vector<int64_t> lost_commit_versions;
     std::vector<int64_t> committed;
+    /// The pids lock_timeout waited for.
+    std::vector<int> blocker_pids;
   };
 
   std::vector<LockWaitEvent> lock_waits;
@@ -111,7 +113,8 @@ class RecordingRunObserver : public ConsoleRunObserver {
     failures.push_back({e.failed ? e.failed->version : 0, e.error, e.sqlstate,
                         e.server_message, e.failed_statement ? e.failed_statement->number : 0,
                         e.failed_in_hook, e.lost_commit, Versions(e.lost_commit_migrations),
-                        Versions(e.committed)});
+                        Versions(e.committed), {}});
+    for (const LockHolder& h : e.blockers) failures.back().blocker_pids.push_back(h.pid);
     ConsoleRunObserver::RunFailed(e);
   }
   void DatabaseWaitStarted(const std::string& database, double timeout) override {

@@ -290,6 +290,13 @@ void ConsoleRunObserver::RunFailed(const UpFailureEvent& e) {
     console_->Error("Migration " + Label(*e.failed) + " failed: " + e.error);
   else
     console_->Error(e.error);
+  for (const LockHolder& h : e.blockers)
+    console_->Error("It waited for pid " + std::to_string(h.pid) + " (" +
+                    (h.application_name.empty() ? "no application_name" : h.application_name) +
+                    ", " + (h.state.empty() ? "state unknown" : h.state) +
+                    (h.query_start.empty() ? "" : " since " + h.query_start) + "), which holds " +
+                    h.mode + " on " + h.relation +
+                    (h.query.empty() ? "" : "; its query: " + h.query));
   if (e.lost_commit) {
     ReportLostCommit(e);
   } else if (!e.failed_in_hook) {
