@@ -168,7 +168,7 @@ std::string ProcfileSelector::ReadChecked(const std::string& relative,
     throw UserError(kExitUsage, what + " `" + relative + "` cannot be read: " + err);
   }
   ProcfileError perr;
-  if (!ParseProcfile(contents, parsed, &perr))
+  if (!ParseProcfile(contents, platform_, parsed, &perr))
     throw UserError(kExitUsage, perr.Format(relative));
   return contents;
 }
@@ -210,7 +210,7 @@ void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
     s->reason += ", with PROCFILE_APPEND adding " + list;
   }
   ProcfileError perr;
-  if (!ParseProcfile(s->contents, &s->parsed, &perr))
+  if (!ParseProcfile(s->contents, platform_, &s->parsed, &perr))
     throw UserError(kExitUsage, perr.Format("Procfile (combined)"));
   // A Procfile in a subfolder may have its app.json beside it.
   std::string dir = Dirname(s->procfile);

@@ -60,8 +60,10 @@ std::vector<std::string> FindProcfileCandidates(DiskInterface* disk, const std::
 ///   rule applies.
 class ProcfileSelector {
  public:
-  ProcfileSelector(DiskInterface* disk, const std::string& app_dir)
-      : disk_(disk), app_dir_(app_dir) {}
+  /// Procfiles are read as `platform` reads them (buildpack/procfile.h).
+  ProcfileSelector(DiskInterface* disk, const std::string& app_dir,
+                   ProcfilePlatform platform = ProcfilePlatform::kCedar)
+      : disk_(disk), app_dir_(app_dir), platform_(platform) {}
 
   /// `app_override` (from --app) takes precedence over the config vars
   /// SLUGWRIGHT_APP and HEROKU_APP_NAME.
@@ -88,6 +90,7 @@ class ProcfileSelector {
 
   DiskInterface* disk_;
   std::string app_dir_;
+  ProcfilePlatform platform_;
   std::string app_dir_canonical_;
 };
 

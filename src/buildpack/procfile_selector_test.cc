@@ -191,3 +191,15 @@ TEST_F(ProcfileSelectorTest, BrokenMappingIsReported) {
   EXPECT_NE(std::string::npos,
             FailureOf({}, "a").find("slugwright.yml:4:5: unknown key `extra`"));
 }
+
+// Issue 23, item 5: `slugwright select` reads as bin/compile does.
+TEST_F(ProcfileSelectorTest, ReadsProcfilesAsThePlatformGiven) {
+  app_.Write("Procfile", "web: a\njob_runner: b\n");
+  EXPECT_EQ("job_runner", Select({}).parsed.processes[1].name);
+  EXPECT_EQ("job-runner", ProcfileSelector(&disk_, app_.path(), ProcfilePlatform::kFir)
+                              .Select({}, "")
+                              .parsed.processes[1]
+                              .name);
+  EXPECT_THROW(ProcfileSelector(&disk_, app_.path(), ProcfilePlatform::kBoth).Select({}, ""),
+               UserError);
+}

@@ -225,7 +225,7 @@ int RunBuildpackScripts(ProcessSpawner* spawner, const std::string& bin,
   std::string text, err;
   ProcfileError perr;
   if (!disk.ReadFile(build_dir + "/Procfile", kMaxProcfileBytes, &text, &err) ||
-      !ParseProcfile(text, procfile, &perr))
+      !ParseProcfile(text, ProcfilePlatform::kCedar, procfile, &perr))
     throw UserError(kExitFailed, "the built Procfile is unreadable");
   try {
     YAML::Node types = YAML::Load(yaml)["default_process_types"];

@@ -22,6 +22,9 @@ done
 
 app=$(app_copy common-monorepo)
 rm "$app/slugwright.yml"
+# Without slugwright.yml the release phase reads the default folder,
+# which the build checks: give it the app's migrations.
+cp -a "$app/packages/commonwealth/migrations" "$app/migrations"
 for procfile in "$ROOT"/procfiles/*.Procfile; do
   name=$(basename "$procfile" .Procfile)
   run "$ROOT/bin/compile" "$app" "$WORK/cache-$name" "$(env_dir HEROKU_APP_NAME=$name)"
