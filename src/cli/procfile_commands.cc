@@ -115,7 +115,8 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
                     "does) or both (only what both read alike)")
       ->check(CLI::IsMember(kPlatformNames));
   check->add_flag("--json", check_json,
-                  "Print {\"processes\":[{\"type\":...,\"command\":...}]}");
+                  "Print {\"platform\":...,\"processes\":[{\"type\":...,\"command\":...}],"
+                  "\"warnings\":[...]}");
   check->callback([status] {
     RealDiskInterface disk;
     std::string contents, err;
