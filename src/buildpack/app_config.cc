@@ -288,15 +288,16 @@ AppConfig ParseAppConfig(const std::string& contents,
   }
   AppConfig config;
   if (!root.IsDefined() || root.IsNull())
-    reader.Fail(YAML::Mark::null_mark(), "empty; expected an `apps:` list");
+    reader.Fail(YAML::Mark::null_mark(), "empty; expected `apps:` (a list of apps) or "
+                                         "`release:` (settings for every app)");
   try {
     reader.RequireMap(root, "the top level", {"apps", "release"});
     if (root["release"])
       reader.Release(root["release"], "release", &config.release_defaults);
-    const YAML::Node apps = root["apps"];
-    if (!apps) reader.Fail(root.Mark(), "missing `apps:` (a list of apps)");
-    if (!apps.IsSequence() || apps.size() == 0)
-      reader.Fail(apps.Mark(), "`apps` must be a non-empty list of apps");
+    // Without `apps:`, the top-level `release:` is every app's.
+    const YAML::Node apps = root["apps"] ? root["apps"] : YAML::Node(YAML::NodeType::Sequence);
+    if (!apps.IsSequence())
+      reader.Fail(apps.Mark(), "`apps` must be a list of apps (`- match: ...`)");
     for (const auto& entry : apps) {
       const std::string what = "an `apps` entry";
       reader.RequireMap(entry, what, {"match", "procfile", "release"});

@@ -69,8 +69,8 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
   } cases[] = {
       {"", "empty"},
       {"apps: [\n", "slugwright.yml:"},
-      {"apps: {}\n", "non-empty list"},
-      {"apps: []\n", "non-empty list"},
+      {"apps: {}\n", "`apps` must be a list of apps"},
+      {"apps:\n", "`apps` must be a list of apps"},
       {"- a\n", "top level must be a mapping"},
       {"aps:\n  - match: a\n", "unknown key `aps`"},
       {"apps:\n  - match: a\n", "needs `procfile`"},
@@ -176,3 +176,13 @@ TEST(AppConfigTest, CommandHistoryNamesTheToolsTableAndSurvivesReleaseJson) {
 }
 
 }  // namespace
+
+// Issue 23, item 15: a slugwright.yml with only `release:` (one app, or
+// every app alike) was refused with "missing `apps:`".
+TEST(AppConfigTest, ReleaseSettingsAloneAreAConfig) {
+  AppConfig config = ParseAppConfig("release:\n  migrations: db/migrations\n", "slugwright.yml");
+  EXPECT_TRUE(config.apps.empty());
+  EXPECT_EQ("db/migrations", config.release_defaults.migrations_dir);
+  EXPECT_TRUE(ParseAppConfig("release:\n  lock_wait: 1m\napps: []\n", "slugwright.yml")
+                  .apps.empty());
+}

@@ -18,7 +18,8 @@ AppConfig ReadAppConfig(DiskInterface* disk, const std::string& path) {
 /// the file they come from.
 ReleaseSettings SettingsFor(const AppConfig& config, const std::string& app,
                             const AppMapping** mapping, std::string* which) {
-  *mapping = app.empty() ? nullptr : config.Find(app);
+  // An entry such as `match: "*"` applies to an unnamed app too.
+  *mapping = config.Find(app);
   if (*mapping) {
     *which = "entry `" + (*mapping)->match + "` (line " + std::to_string((*mapping)->line) + ")";
     return (*mapping)->release;
@@ -73,7 +74,7 @@ void ResolveOutsideSlug(DiskInterface* disk, const std::string& cwd, AppReleaseS
       r->loaded.app = r->running_app;
       if (mapping) r->loaded.procfile = mapping->procfile;
       r->origin = yml + ", " + which + (r->running_app.empty() ? "" : ", for " + r->running_app);
-      if (r->running_app.empty())
+      if (r->running_app.empty() && !mapping)
         r->warnings.push_back("no app name (--app, SLUGWRIGHT_APP or HEROKU_APP_NAME), so no "
                               "entry of " + yml + " applies: using its top-level `release:`");
       else if (!mapping)

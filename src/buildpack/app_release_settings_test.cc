@@ -129,3 +129,16 @@ TEST(AppReleaseSettings, PromotedProcfilePolicyValues) {
   EXPECT_EQ(PromotedProcfilePolicy::kRefuse, ParsePromotedProcfilePolicy("refuse"));
   EXPECT_THROW(ParsePromotedProcfilePolicy("yes"), UserError);
 }
+
+// Issue 23, item 15: `match: "*"` applies to every app, so an unnamed one
+// is not told that no entry applies.
+TEST(AppReleaseSettings, AStarEntryAppliesWithoutAnAppName) {
+  ScopedTempDir repo;
+  repo.Write("slugwright.yml",
+             "apps:\n  - match: \"*\"\n    procfile: Procfile\n    release:\n"
+             "      lock_wait: 20m\n");
+  AppReleaseSettings r = Resolve(repo, repo.path(), "");
+  EXPECT_TRUE(r.warnings.empty()) << r.warnings[0];
+  EXPECT_EQ(1200, r.loaded.settings.lock_wait_seconds);
+  EXPECT_NE(std::string::npos, r.origin.find("entry `*`")) << r.origin;
+}

@@ -6,6 +6,7 @@
 #include "base/build_output.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "base/text.h"
 #include "base/version.h"
 #include "buildpack/env_dir.h"
 #include "buildpack/heroku_procfile_readers.h"
@@ -13,6 +14,7 @@
 #include "buildpack/release_yaml.h"
 
 const char kSlugRunnerPath[] = ".slugwright/bin/slugwright";
+const char kProcfileCheckVar[] = "SLUGWRIGHT_PROCFILE_CHECK";
 const char kSlugReleaseSettingsPath[] = ".slugwright/release.json";
 
 namespace {
@@ -53,14 +55,26 @@ std::string DescribeProcessTypeChanges(const nlohmann::json& last, const Procfil
   return out;
 }
 
+ProcfilePlatform ProcfileCheckFor(const ConfigVars& vars, ProcfilePlatform building) {
+  std::string value = ConfigWord(vars, kProcfileCheckVar);
+  if (value.empty() || value == ProcfilePlatformName(building)) return building;
+  if (value == ProcfilePlatformName(ProcfilePlatform::kBoth)) return ProcfilePlatform::kBoth;
+  throw UserError(kExitUsage, std::string(kProcfileCheckVar) + " is `" + value +
+                                  "`; expected `both` (hold the Procfile to Cedar's and Fir's "
+                                  "rules alike) or `" + ProcfilePlatformName(building) +
+                                  "` (the platform this build is for, the default)");
+}
+
 ValidatedProcfile SelectAndValidateProcfile(DiskInterface* disk, const std::string& build_dir,
-                                            const ConfigVars& vars, BuildOutput& out) {
+                                            const ConfigVars& vars, ProcfilePlatform building,
+                                            BuildOutput& out) {
   out.Step(std::string("slugwright ") + SLUGWRIGHT_VERSION +
            ": selecting the Procfile");
   ValidatedProcfile v;
   Selection& s = v.selection;
   try {
-    s = ProcfileSelector(disk, build_dir).Select(vars, "");
+    v.platform = ProcfileCheckFor(vars, building);
+    s = ProcfileSelector(disk, build_dir, v.platform).Select(vars, "");
   } catch (const UserError& e) {
     out.Error(e.what());
     throw UserError(e.code(), "Build failed; the app's files were left unchanged.");
@@ -74,25 +88,63 @@ ValidatedProcfile SelectAndValidateProcfile(DiskInterface* disk, const std::stri
   out.Step("Validated " + s.procfile + ": " +
            std::to_string(s.parsed.processes.size()) + " process type" +
            (s.parsed.processes.size() == 1 ? "" : "s"));
+  out.Detail(v.platform == ProcfilePlatform::kBoth
+                 ? std::string("Read for Cedar and Fir alike (") + kProcfileCheckVar + "=both)"
+             : v.platform == ProcfilePlatform::kCedar
+                 ? std::string("Read as Cedar runs it (") + kProcfileCheckVar +
+                       "=both also holds it to Fir's rules)"
+                 : std::string("Read as Fir (heroku/procfile) runs it (") + kProcfileCheckVar +
+                       "=both also holds it to Cedar's rules)");
   for (const ProcessType& p : s.parsed.processes)
     out.Detail(p.name + ": " + p.command);
   for (const ProcfileWarning& w : s.parsed.warnings) out.Warning(w.Format(s.procfile));
 
   // What Heroku will read: the canonical form, proven to parse to exactly
-  // the validated table under Cedar's and Fir's readers.
+  // the validated table under the building platform's reader.
   v.procfile_text = WriteCanonicalProcfile(s.contents, s.parsed);
-  std::string disagreement = CheckBothReadersAgree(v.procfile_text, s.parsed);
+  std::string disagreement = CheckReadersAgree(v.procfile_text, s.parsed, v.platform);
   if (!disagreement.empty())
     throw UserError(kExitFailed, "internal error: the Procfile slugwright would write is read "
                                  "differently by Heroku (" + disagreement +
                                  "); nothing was written. Please report this with the Procfile.");
+
+  // A migration the release phase would refuse fails the build, with the
+  // release's own message.
+  try {
+    v.release_phase = CheckReleasePhase(disk, build_dir, s.parsed, s.release);
+  } catch (const UserError& e) {
+    out.Error(e.what());
+    throw UserError(e.code(), "Build failed: the release phase would refuse these migrations; "
+                              "the app's files were left unchanged.");
+  }
+  if (v.release_phase.migrations_checked)
+    out.Detail("Checked " + Plural(v.release_phase.migrations, "migration") + " in " +
+               v.release_phase.migrations_dir + " as the release phase reads them (no database)");
+  std::string warning = ReleasePhaseWarning(v.release_phase, s.procfile);
+  if (!warning.empty()) out.Warning(warning);
   return v;
 }
 
-std::string DescribeReleasePhase(const ReleaseSettings& release) {
+std::string DescribeReleasePhase(const ReleasePhaseFacts& facts, const ReleaseSettings& release) {
+  switch (facts.runner) {
+    case ReleaseRunner::kNone:
+      return "Release phase: none (the Procfile has no `release:` process type)";
+    case ReleaseRunner::kOther:
+      return "Release phase: `" + facts.release_command +
+             "` (the app's own; slugwright's release settings are not used)";
+    case ReleaseRunner::kSlugwright:
+      break;
+  }
   return release.command.empty()
              ? "Release phase: migrations in " + release.migrations_dir
              : "Release phase: `" + release.command + "` under slugwright's lock";
+}
+
+std::string ReleasePhaseWarning(const ReleasePhaseFacts& facts, const std::string& procfile) {
+  if (facts.runner != ReleaseRunner::kNone || facts.sql_files == 0) return "";
+  return facts.migrations_dir + " holds " + Plural(facts.sql_files, ".sql file") + ", but " +
+         procfile + " has no `release:` process type, so Heroku runs no release phase and "
+         "nothing applies them. Add `release: slugwright release` to " + procfile + ".";
 }
 
 nlohmann::json ReleaseSettingsJson(const Selection& s) {
@@ -153,7 +205,8 @@ int Buildpack::Compile(const std::string& build_dir,
   if (disk_->Stat(build_dir) != DiskInterface::Kind::kDirectory)
     throw UserError(kExitUsage, "BUILD_DIR " + build_dir + " is not a directory");
   ConfigVars vars = ReadEnvDir(disk_, env_dir);
-  ValidatedProcfile v = SelectAndValidateProcfile(disk_, build_dir, vars, out);
+  ValidatedProcfile v =
+      SelectAndValidateProcfile(disk_, build_dir, vars, ProcfilePlatform::kCedar, out);
   const Selection& s = v.selection;
   const std::string& procfile_text = v.procfile_text;
 
@@ -178,7 +231,7 @@ int Buildpack::Compile(const std::string& build_dir,
   Write(build_dir + "/" + kSlugRunnerPath, runner, 0755);
   Write(build_dir + "/" + kProfileScriptPath, kProfileScript, 0644);
   Write(build_dir + "/" + kSlugReleaseSettingsPath, ReleaseSettingsJson(s).dump(2) + "\n", 0644);
-  out.Detail(DescribeReleasePhase(s.release));
+  out.Detail(DescribeReleasePhase(v.release_phase, s.release));
 
   if (!s.app_json.empty()) {
     std::string app_json;
@@ -214,7 +267,8 @@ int Buildpack::Release(const std::string& build_dir) {
     throw UserError(kExitUsage, "cannot read the Procfile written by compile: " + err);
   Procfile procfile;
   ProcfileError perr;
-  if (!ParseProcfile(contents, &procfile, &perr))
+  // Compile wrote it for Cedar, names as Cedar runs them.
+  if (!ParseProcfile(contents, ProcfilePlatform::kCedar, &procfile, &perr))
     throw UserError(kExitUsage, perr.Format("Procfile"));
   out_ << ReleaseYaml(procfile);
   return kExitOk;

@@ -6,7 +6,9 @@
 #include <string>
 
 #include "buildpack/env_dir.h"
+#include "buildpack/procfile.h"
 #include "buildpack/procfile_selector.h"
+#include "buildpack/release_phase_check.h"
 
 class BuildOutput;
 struct DiskInterface;
@@ -53,24 +55,48 @@ extern const char kSlugReleaseSettingsPath[];
 /// procfiles/ directory or a Procfile anywhere (what detect accepts).
 bool AppHasProcfileToSelect(DiskInterface* disk, const std::string& app_dir);
 
-/// A Procfile selected and validated for a build, and the canonical text
-/// to write as the app's Procfile.
+/// A Procfile selected and validated for a build, the canonical text to
+/// write as the app's Procfile, and what the release phase will run.
 struct ValidatedProcfile {
   Selection selection;
   std::string procfile_text;
+  /// Whose reading the Procfile was checked against.
+  ProcfilePlatform platform = ProcfilePlatform::kCedar;
+  ReleasePhaseFacts release_phase;
 };
 
-/// Selects the Procfile by the config vars, reports the rule, the process
-/// types and warnings on `out`, and checks that Heroku's readers agree on
-/// the canonical text. Reads only; throws UserError.
+/// The config var that opts a build into checking the Procfile for both
+/// platforms (`both`) instead of the one that builds.
+extern const char kProcfileCheckVar[];
+
+/// The reading a build on `building` (kCedar for bin/compile, kFir for
+/// bin/build) checks the Procfile against: `building`, or kBoth when
+/// SLUGWRIGHT_PROCFILE_CHECK is `both`. Throws UserError(kExitUsage) for
+/// any other value than those two names.
+ProcfilePlatform ProcfileCheckFor(const ConfigVars& vars, ProcfilePlatform building);
+
+/// Selects the Procfile by the config vars and reads it as the platform
+/// that builds (`building`, see ProcfileCheckFor), reports the rule, the
+/// process types and warnings on `out`, checks that the platform's reader
+/// reads the canonical text back as validated, and checks the release
+/// phase's migrations offline (buildpack/release_phase_check.h). Reads
+/// only; throws UserError.
 ValidatedProcfile SelectAndValidateProcfile(DiskInterface* disk, const std::string& build_dir,
-                                            const ConfigVars& vars, BuildOutput& out);
+                                            const ConfigVars& vars, ProcfilePlatform building,
+                                            BuildOutput& out);
 
 /// The app's .slugwright/release.json contents.
 nlohmann::json ReleaseSettingsJson(const Selection& s);
 
-/// The build log's line on what the release phase will run.
-std::string DescribeReleasePhase(const ReleaseSettings& release);
+/// The build log's line on what the release phase will run: slugwright's
+/// migrations (or `command:`) only when the Procfile's `release:` runs
+/// slugwright.
+std::string DescribeReleasePhase(const ReleasePhaseFacts& facts, const ReleaseSettings& release);
+
+/// A warning for a release phase that will not apply the app's migrations
+/// (.sql files in the migrations folder, and no `release:` in the
+/// Procfile); "" when there is none.
+std::string ReleasePhaseWarning(const ReleasePhaseFacts& facts, const std::string& procfile);
 
 /// What a build keeps for the next one's change report:
 /// {"app", "procfile", "process_types": {name: command}}.

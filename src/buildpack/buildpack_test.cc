@@ -92,3 +92,67 @@ TEST_F(BuildpackTest, DetectDeclinesAnAppWithNothingToSelect) {
   EXPECT_EQ(kExitOk, Buildpack(&disk, out_, err_).Detect(app_.path()));
   EXPECT_EQ("slugwright\n", out_.str());
 }
+
+// Issue 23, item 13: "Release phase: migrations in migrations" was printed
+// for apps whose release phase is not slugwright's.
+TEST_F(BuildpackTest, TheReleasePhaseLineSaysWhatTheProcfileRuns) {
+  RealDiskInterface disk;
+  app_.Write("packages/api/Procfile", "web: api\nrelease: npx sequelize db:migrate\n");
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  EXPECT_NE(std::string::npos,
+            out_.str().find("Release phase: `npx sequelize db:migrate` (the app's own; "
+                            "slugwright's release settings are not used)"))
+      << out_.str();
+  EXPECT_EQ(std::string::npos, out_.str().find("migrations in migrations")) << out_.str();
+  out_.str("");
+  app_.Write("packages/api/Procfile", "web: api\n");
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  EXPECT_NE(std::string::npos, out_.str().find("Release phase: none")) << out_.str();
+}
+
+// Issue 23, item 10: an app with migrations and no `release:` was not told.
+TEST_F(BuildpackTest, MigrationsWithoutAReleaseProcessTypeAreWarnedAbout) {
+  RealDiskInterface disk;
+  app_.Write("migrations/1_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n");
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  EXPECT_NE(std::string::npos,
+            out_.str().find(" !     migrations holds 1 .sql file, but packages/api/Procfile has "
+                            "no `release:` process type"))
+      << out_.str();
+}
+
+// Issue 23, item 10: a migration the release phase would refuse fails the
+// build, with the release's message, and nothing is written.
+TEST_F(BuildpackTest, AMigrationTheReleaseWouldRefuseFailsTheBuild) {
+  RealDiskInterface disk;
+  app_.Write("packages/api/Procfile", "web: api\nrelease: slugwright release\n");
+  app_.Write("migrations/1_index.sql", "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (c);\n");
+  try {
+    Compile(&disk);
+    ADD_FAILURE() << "compile succeeded";
+  } catch (const UserError& e) {
+    EXPECT_EQ(kExitUsage, e.code());
+  }
+  EXPECT_NE(std::string::npos, out_.str().find(" !     migrations/1_index.sql:2:")) << out_.str();
+  EXPECT_EQ("web: original\n", app_.Read("Procfile"));
+  EXPECT_EQ(DiskInterface::Kind::kMissing, disk.Stat(app_.path() + "/.slugwright"));
+}
+
+// Issue 23, item 5: bin/compile runs names as Cedar does, unchanged;
+// SLUGWRIGHT_PROCFILE_CHECK=both refuses them, as before.
+TEST_F(BuildpackTest, CompileKeepsCedarNamesUnlessBothPlatformsAreAskedFor) {
+  RealDiskInterface disk;
+  app_.Write("packages/api/Procfile", "web: api\njob_runner: jobs\n");
+  ASSERT_EQ(kExitOk, Compile(&disk));
+  EXPECT_EQ("web: api\njob_runner: jobs\n", app_.Read("Procfile"));
+  EXPECT_NE(std::string::npos, out_.str().find("Fir would rename it `job-runner`")) << out_.str();
+  env_.Write("SLUGWRIGHT_PROCFILE_CHECK", "both");
+  EXPECT_THROW(Compile(&disk), UserError);
+  EXPECT_NE(std::string::npos, out_.str().find("but Fir renames it `job-runner`")) << out_.str();
+  env_.Write("SLUGWRIGHT_PROCFILE_CHECK", "strict");
+  out_.str("");
+  EXPECT_THROW(Compile(&disk), UserError);
+  EXPECT_NE(std::string::npos, out_.str().find("SLUGWRIGHT_PROCFILE_CHECK is `strict`; expected "
+                                               "`both`"))
+      << out_.str();
+}

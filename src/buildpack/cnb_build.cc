@@ -146,7 +146,7 @@ int CnbBuildpack::Build(const CnbBuildContext& context) {
     throw UserError(kExitUsage, "the layers directory (CNB_LAYERS_DIR) " + layers +
                                     " is not a directory");
   ConfigVars vars = ReadPlatformEnv(disk_, context.platform_dir);
-  ValidatedProcfile v = SelectAndValidateProcfile(disk_, app, vars, out);
+  ValidatedProcfile v = SelectAndValidateProcfile(disk_, app, vars, ProcfilePlatform::kFir, out);
   const Selection& s = v.selection;
   ReportChangesSinceLastBuild(layers, s.parsed);
 
@@ -166,7 +166,7 @@ int CnbBuildpack::Build(const CnbBuildContext& context) {
         "[types]\nlaunch = true\nbuild = false\ncache = false\n\n[metadata]\n"
         "slugwright_version = " + TomlQuote(SLUGWRIGHT_VERSION) + "\n", 0644);
   Write(app + "/" + kSlugReleaseSettingsPath, ReleaseSettingsJson(s).dump(2) + "\n", 0644);
-  out.Detail(DescribeReleasePhase(s.release));
+  out.Detail(DescribeReleasePhase(v.release_phase, s.release));
   if (!app_json.empty()) {
     out.Step("Copying " + s.app_json + " to app.json");
     Write(app + "/app.json", app_json, 0644);

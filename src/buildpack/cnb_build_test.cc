@@ -17,6 +17,8 @@ class CnbBuildTest : public testing::Test {
     app_.Write("Procfile", "web: original\n");
     app_.Write("packages/api/Procfile", "web: api \"$PORT\"\nrelease: slugwright release\n");
     platform_.Write("env/PROCFILE", "packages/api/Procfile\n");
+    // What `release: slugwright release` applies, checked by the build.
+    app_.Write("migrations/1_users.sql", "-- migrate:up\nCREATE TABLE users (id int);\n");
     runner_dir_.Write("slugwright", "#!/bin/sh\necho runner\n");
   }
   int Build(const std::string& arch = CnbCompiledArch()) {

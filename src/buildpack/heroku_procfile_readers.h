@@ -32,8 +32,13 @@ bool ReadProcfileAsFir(const std::string& text, std::map<std::string, std::strin
                        std::vector<std::string>* warnings, std::string* error);
 
 /// Checks that `written` (a Procfile about to be shipped) reads as exactly
-/// `validated` under both readers, with no Fir warning. Returns "" when it
-/// does, else what differs ("Cedar reads no `web`", ...).
+/// `validated` under the reader of `platform` (both readers for kBoth),
+/// with no Fir warning. Returns "" when it does, else what differs ("Cedar
+/// would read ...", ...).
+std::string CheckReadersAgree(const std::string& written, const Procfile& validated,
+                              ProcfilePlatform platform);
+
+/// CheckReadersAgree() for ProcfilePlatform::kBoth.
 std::string CheckBothReadersAgree(const std::string& written, const Procfile& validated);
 
 #endif  // SLUGWRIGHT_BUILDPACK_HEROKU_PROCFILE_READERS_H_

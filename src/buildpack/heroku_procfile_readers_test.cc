@@ -119,3 +119,23 @@ TEST(HerokuProcfileReaders, FixturesAndFuzzCorpusReadBackIdentically) {
   }
   EXPECT_GT(accepted, 10) << checked << " files looked at";
 }
+
+// Issue 23, item 5: read for the platform that builds, what slugwright
+// writes is what that platform runs: Cedar the names as written, Fir the
+// names heroku/procfile renames, with no warning of its own.
+TEST(HerokuProcfileReaders, EachPlatformReadsBackWhatItsReadingAccepted) {
+  const std::string text = "job_runner: a\nWorker: b\nweb: c\r\n";
+  for (ProcfilePlatform platform : {ProcfilePlatform::kCedar, ProcfilePlatform::kFir}) {
+    Procfile parsed;
+    ProcfileError error;
+    ASSERT_TRUE(ParseProcfile(text, platform, &parsed, &error)) << error.Format("P");
+    std::string written = WriteCanonicalProcfile(text, parsed);
+    EXPECT_EQ("", CheckReadersAgree(written, parsed, platform)) << ProcfilePlatformName(platform);
+  }
+  Procfile cedar;
+  ProcfileError error;
+  ASSERT_TRUE(ParseProcfile(text, ProcfilePlatform::kCedar, &cedar, &error));
+  std::string written = WriteCanonicalProcfile(text, cedar);
+  EXPECT_NE("", CheckReadersAgree(written, cedar, ProcfilePlatform::kFir));
+  EXPECT_NE("", CheckBothReadersAgree(written, cedar));
+}

@@ -97,6 +97,7 @@ namespace {
 struct Line {
   std::string text;
   bool lone_cr = false;  // ended by a CR not followed by LF
+  bool crlf = false;     // ended by CR LF
 };
 
 std::vector<Line> SplitLines(const std::string& contents) {
@@ -110,6 +111,7 @@ std::vector<Line> SplitLines(const std::string& contents) {
     }
     Line line{contents.substr(start, end - start), false};
     if (contents[end] == '\r' && end + 1 < contents.size() && contents[end + 1] == '\n') {
+      line.crlf = true;
       start = end + 2;
     } else {
       line.lone_cr = contents[end] == '\r';
@@ -143,39 +145,102 @@ std::string CheckBytes(const std::string& line) {
 
 bool IsFirNameChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
-/// Why `name` (a run of `[A-Za-z0-9_-]`, or anything before the colon)
-/// cannot be a process type both platforms read alike; "" when it can.
-std::string CheckName(const std::string& name) {
-  if (name.empty()) return "missing process type before `:`";
-  for (char c : name) {
-    if (!IsNameChar(c))
-      return "process type `" + Shorten(name) +
-             "` may only contain lowercase letters, digits and `-`; Cedar skips this line "
-             "without a word and Fir refuses the Procfile";
-  }
-  if (name.size() > kMaxProcessTypeLength)
-    return "process type is " + std::to_string(name.size()) + " characters; at most " +
-           std::to_string(kMaxProcessTypeLength) + " are allowed (Fir refuses longer ones)";
-  std::string fir;
-  for (char c : name) fir += c == '_' ? '-' : static_cast<char>(std::tolower(c));
-  if (fir != name)
-    return "process type `" + name + "`: Cedar runs it as `" + name +
-           "`, but Fir renames it `" + fir + "`; name it `" + fir +
-           "` so both run the same process type";
-  if (name.front() == '-' || name.back() == '-')
-    return "process type `" + name +
-           "` starts or ends with `-`: Cedar accepts it, Fir refuses the Procfile; start and end "
-           "it with a letter or digit";
-  for (char c : name)
-    if (!IsFirNameChar(c)) return "process type `" + name + "` has an invalid character";
+/// What a platform makes of a process type name.
+struct NameReading {
+  /// Why the line is refused; "" when it is read.
+  std::string error;
+  /// The name the platform runs (Fir rewrites some).
+  std::string name;
+  /// Said about a name that is read but that the other platform reads
+  /// differently (or that Fir rewrote); "" when there is nothing to say.
+  std::string warning;
+};
+
+/// Why Fir refuses `fir_name` (a name after its rewrite of upper case and
+/// `_`), or "" when it reads it.
+std::string WhyFirRefuses(const std::string& fir_name) {
+  if (fir_name.size() > kMaxProcessTypeLength)
+    return "it is " + std::to_string(fir_name.size()) + " characters and Fir allows at most " +
+           std::to_string(kMaxProcessTypeLength);
+  if (fir_name.front() == '-' || fir_name.back() == '-')
+    return "it starts or ends with `-`, and Fir wants a letter or digit there";
+  for (char c : fir_name)
+    if (!IsFirNameChar(c)) return "it has a character Fir does not allow";
   return "";
 }
 
+/// Reads `name` (a run of `[A-Za-z0-9_-]`, or anything before the colon)
+/// as `platform` does.
+NameReading ReadName(const std::string& name, ProcfilePlatform platform) {
+  NameReading r;
+  r.name = name;
+  if (name.empty()) {
+    r.error = "missing process type before `:`";
+    return r;
+  }
+  for (char c : name) {
+    if (!IsNameChar(c)) {
+      r.error = "process type `" + Shorten(name) +
+                "` may only contain lowercase letters, digits and `-`; Cedar skips this line "
+                "without a word and Fir refuses the Procfile";
+      return r;
+    }
+  }
+  std::string fir;
+  for (char c : name) fir += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  std::string fir_refuses = WhyFirRefuses(fir);
+  switch (platform) {
+    case ProcfilePlatform::kCedar:
+      if (!fir_refuses.empty())
+        r.warning = "process type `" + Shorten(name) +
+                    "` kept as Cedar runs it; Fir would refuse the Procfile: " + fir_refuses;
+      else if (fir != name)
+        r.warning = "process type `" + name + "` kept as Cedar runs it; Fir would rename it `" +
+                    fir + "` (and `heroku ps:scale` would need the new name)";
+      return r;
+    case ProcfilePlatform::kFir:
+      if (!fir_refuses.empty()) {
+        r.error = fir != name && fir_refuses.find("at most") == std::string::npos
+                      ? "process type `" + Shorten(name) + "` (`" + Shorten(fir) +
+                            "` as Fir rewrites it): Fir refuses the Procfile: " + fir_refuses
+                      : "process type `" + Shorten(name) + "`: Fir refuses the Procfile: " +
+                            fir_refuses;
+        return r;
+      }
+      if (fir != name) {
+        r.warning = "process type `" + name + "`: Fir renames it `" + fir +
+                    "`, as heroku/procfile does (the formation and `heroku ps:scale` use `" +
+                    fir + "`)";
+        r.name = fir;
+      }
+      return r;
+    case ProcfilePlatform::kBoth:
+      break;
+  }
+  if (name.size() > kMaxProcessTypeLength) {
+    r.error = "process type is " + std::to_string(name.size()) + " characters; at most " +
+              std::to_string(kMaxProcessTypeLength) + " are allowed (Fir refuses longer ones)";
+  } else if (fir != name) {
+    r.error = "process type `" + name + "`: Cedar runs it as `" + name +
+              "`, but Fir renames it `" + fir + "`; name it `" + fir +
+              "` so both run the same process type";
+  } else if (name.front() == '-' || name.back() == '-') {
+    r.error = "process type `" + name +
+              "` starts or ends with `-`: Cedar accepts it, Fir refuses the Procfile; start and "
+              "end it with a letter or digit";
+  } else if (!fir_refuses.empty()) {
+    r.error = "process type `" + name + "` has an invalid character";
+  }
+  return r;
+}
+
 /// Reads one `name: command` line (blanks around it already trimmed into
-/// `trimmed`), refusing what Cedar and Fir would read differently. Returns
-/// the reason it is refused, or "" with *name and *command set.
-std::string ParseProcessLine(const std::string& trimmed, std::string* name,
-                             std::string* command) {
+/// `trimmed`) as `platform` does, refusing what Cedar and Fir would read
+/// differently. Returns the reason it is refused, or "" with *name,
+/// *command and *name_warning set.
+std::string ParseProcessLine(const std::string& trimmed, ProcfilePlatform platform,
+                             std::string* name, std::string* command,
+                             std::string* name_warning) {
   // The name as Cedar reads it: a run of [A-Za-z0-9_-] after blanks.
   size_t name_end = 0;
   while (name_end < trimmed.size() && IsNameChar(trimmed[name_end])) ++name_end;
@@ -190,23 +255,49 @@ std::string ParseProcessLine(const std::string& trimmed, std::string* name,
     return "expected `<process type>: <command>`; Cedar skips this line without a word and "
            "Fir refuses the Procfile";
   }
-  if (name_end < colon && !IsBlank(trimmed[name_end])) return CheckName(trimmed.substr(0, colon));
+  if (name_end < colon && !IsBlank(trimmed[name_end]))
+    return ReadName(trimmed.substr(0, colon), platform).error;
   if (name_end < colon)  // `web : x`: Cedar reads `web` running `: x`.
     return "blank between the process type and `:`: Cedar would run `" + Shorten(word) +
            "` as `" + Shorten(rest) + "`, Fir refuses the line; write `" + Shorten(word) + ":`";
-  *name = trimmed.substr(0, colon);
-  std::string why = CheckName(*name);
-  if (!why.empty()) return why;
+  NameReading reading = ReadName(trimmed.substr(0, colon), platform);
+  if (!reading.error.empty()) return reading.error;
+  *name = reading.name;
+  *name_warning = reading.warning;
   *command = Trim(trimmed.substr(colon + 1));
   if (command->empty())
-    return "process type `" + *name +
+    return "process type `" + Shorten(trimmed.substr(0, colon)) +
            "` has no command (Cedar skips such a line or runs nothing; Fir refuses it)";
   return "";
 }
 
 }  // namespace
 
-bool ParseProcfile(const std::string& raw, Procfile* procfile,
+const char* ProcfilePlatformName(ProcfilePlatform platform) {
+  switch (platform) {
+    case ProcfilePlatform::kCedar: return "cedar";
+    case ProcfilePlatform::kFir: return "fir";
+    case ProcfilePlatform::kBoth: return "both";
+  }
+  return "?";
+}
+
+bool ParseProcfilePlatform(const std::string& text, ProcfilePlatform* platform) {
+  for (ProcfilePlatform p :
+       {ProcfilePlatform::kCedar, ProcfilePlatform::kFir, ProcfilePlatform::kBoth}) {
+    if (text == ProcfilePlatformName(p)) {
+      *platform = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseProcfile(const std::string& raw, Procfile* procfile, ProcfileError* error) {
+  return ParseProcfile(raw, ProcfilePlatform::kBoth, procfile, error);
+}
+
+bool ParseProcfile(const std::string& raw, ProcfilePlatform platform, Procfile* procfile,
                    ProcfileError* error) {
   procfile->processes.clear();
   procfile->warnings.clear();
@@ -230,6 +321,7 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
   std::map<std::string, int> seen;
   int line_no = 0;
   bool warned_lone_cr = false;
+  bool warned_crlf = false;
   for (const Line& physical : SplitLines(contents)) {
     const std::string& line = physical.text;
     ++line_no;
@@ -237,6 +329,11 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     error->text.clear();
     error->reason = CheckBytes(line);
     if (!error->reason.empty()) return false;
+    if (physical.crlf && !warned_crlf) {
+      warned_crlf = true;
+      warn(line_no, "", "ends with CRLF (Windows) line ends; written with LF line ends, as "
+                        "Heroku reads them on either platform");
+    }
     if (physical.lone_cr && !warned_lone_cr) {
       warned_lone_cr = true;
       warn(line_no, "", "ends with a lone carriage return (old Mac line ends): Cedar reads it "
@@ -246,13 +343,16 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     if (trimmed.empty() || trimmed[0] == '#') continue;
     error->text = trimmed;
 
-    std::string name, command;
-    error->reason = ParseProcessLine(trimmed, &name, &command);
+    std::string name, command, name_warning;
+    error->reason = ParseProcessLine(trimmed, platform, &name, &command, &name_warning);
     if (!error->reason.empty()) return false;
     std::string after = trimmed.substr(trimmed.find(':') + 1);
     auto [it, inserted] = seen.emplace(name, line_no);
     if (!inserted) {
-      error->reason = "process type `" + name + "` is already defined on line " +
+      std::string written = trimmed.substr(0, trimmed.find(':'));
+      error->reason = "process type `" + name + "`" +
+                      (written == name ? "" : " (written `" + written + "`)") +
+                      " is already defined on line " +
                       std::to_string(it->second) +
                       "; Cedar would use only the last one without a word (Fir with a warning)";
       return false;
@@ -263,6 +363,7 @@ bool ParseProcfile(const std::string& raw, Procfile* procfile,
     if (!IsBlank(after[0]))
       warn(line_no, trimmed, "no blank after `:`: Cedar would drop this line, Fir reads it; "
                              "written as `" + Shorten(name + ": " + command) + "`");
+    if (!name_warning.empty()) warn(line_no, trimmed, name_warning);
     procfile->processes.push_back({name, command, line_no});
   }
   if (procfile->processes.empty()) {

@@ -44,20 +44,43 @@ struct ProcfileError {
   std::string Format(const std::string& file_name) const;
 };
 
+/// Whose reading of process type names a Procfile is checked against:
+/// the platform that builds it (bin/compile: Cedar, bin/build: Fir), or
+/// both, for an app that must run the same on either.
+enum class ProcfilePlatform {
+  /// Names as Cedar runs them (`[A-Za-z0-9_-]+`, any length), kept as
+  /// written, with a warning where Fir would rename or refuse them.
+  kCedar,
+  /// Names as heroku/procfile reads them: upper case and `_` rewritten
+  /// (lowercase, `-`) with a warning; anything else not `[a-z0-9-]`, 1 to
+  /// 63 characters, starting and ending with a letter or digit, refused.
+  kFir,
+  /// Only names both read alike: `[a-z0-9-]`, 1 to 63, no `-` at an end.
+  kBoth,
+};
+
+/// "cedar", "fir", "both".
+const char* ProcfilePlatformName(ProcfilePlatform platform);
+/// Reads "cedar", "fir" or "both"; false for anything else.
+bool ParseProcfilePlatform(const std::string& text, ProcfilePlatform* platform);
+
 /// The largest Procfile accepted; anything bigger is a mistake.
 constexpr size_t kMaxProcfileBytes = 1 << 20;
 
-/// Parses a Procfile strictly enough that Heroku's two readers agree on it
-/// (buildpack/heroku_procfile_readers.h has both): `name: command` per
-/// line, names of `[a-z0-9-]` (1 to 63, not starting or ending with `-`),
-/// blank lines and `#` comments ignored. What Cedar and Fir read alike but
-/// differently from the canonical form (a BOM, CRLF or lone-CR line ends,
-/// blanks before the name, no blank after the colon) is accepted with a
-/// warning; WriteCanonicalProcfile() then writes it so both read it the
-/// same. What they read differently (no colon, blank before the colon,
-/// upper case or `_` in a name, a duplicate) fails with what each would
-/// do. Empty files, NUL bytes, control characters and invalid UTF-8 are
-/// errors too.
+/// Parses a Procfile as `platform` reads it (buildpack/heroku_procfile_readers.h
+/// has both readers): `name: command` per line, blank lines and `#`
+/// comments ignored, names as ProcfilePlatform says. What the readers take
+/// alike but differently from the canonical form (a BOM, CRLF or lone-CR
+/// line ends, blanks before the name, no blank after the colon) is
+/// accepted with a warning; WriteCanonicalProcfile() then writes it so
+/// both read it the same. Lines whose meaning the readers do not agree on
+/// (no colon, blank before the colon, a duplicate type) fail with what
+/// each would do, on every platform. Empty files, NUL bytes, control
+/// characters and invalid UTF-8 are errors too.
+bool ParseProcfile(const std::string& contents, ProcfilePlatform platform, Procfile* procfile,
+                   ProcfileError* error);
+
+/// ParseProcfile() for ProcfilePlatform::kBoth.
 bool ParseProcfile(const std::string& contents, Procfile* procfile,
                    ProcfileError* error);
 

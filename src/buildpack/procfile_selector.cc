@@ -168,7 +168,7 @@ std::string ProcfileSelector::ReadChecked(const std::string& relative,
     throw UserError(kExitUsage, what + " `" + relative + "` cannot be read: " + err);
   }
   ProcfileError perr;
-  if (!ParseProcfile(contents, parsed, &perr))
+  if (!ParseProcfile(contents, platform_, parsed, &perr))
     throw UserError(kExitUsage, perr.Format(relative));
   return contents;
 }
@@ -210,7 +210,7 @@ void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
     s->reason += ", with PROCFILE_APPEND adding " + list;
   }
   ProcfileError perr;
-  if (!ParseProcfile(s->contents, &s->parsed, &perr))
+  if (!ParseProcfile(s->contents, platform_, &s->parsed, &perr))
     throw UserError(kExitUsage, perr.Format("Procfile (combined)"));
   // A Procfile in a subfolder may have its app.json beside it.
   std::string dir = Dirname(s->procfile);
@@ -271,9 +271,17 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
   bool has_config = LoadAppConfig(&config);
   if (has_config) {
     s.release = config.release_defaults;
-    if (!s.app_name.empty()) mapping = config.Find(s.app_name);
+    // An entry such as `match: "*"` applies to every app, named or not.
+    mapping = config.Find(s.app_name);
     if (mapping) s.release = mapping->release;
   }
+  // HEROKU_APP_NAME is dyno metadata: a build may not see it.
+  if (s.app_name_source == "HEROKU_APP_NAME")
+    s.notes.push_back(
+        "the app name comes from HEROKU_APP_NAME, which Heroku documents only inside running "
+        "dynos (dyno metadata, `heroku labs:enable runtime-dyno-metadata`): a build on Heroku "
+        "may not have it and would then select another Procfile. Name the app for the build "
+        "with: heroku config:set SLUGWRIGHT_APP=" + s.app_name + " -a " + s.app_name);
 
   if (!ConfigWord(vars, "PROCFILE").empty()) {
     SelectByProcfileVar(vars, &s);
@@ -301,15 +309,18 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
     s.rule = Selection::Rule::kMapping;
     s.procfile = mapping->procfile;
     s.contents = ReadChecked(s.procfile, "Procfile", &s.parsed);
-    s.reason = "slugwright.yml maps `" + s.app_name + "` (entry `" +
-               mapping->match + "`, line " + std::to_string(mapping->line) +
-               ") to " + s.procfile;
+    s.reason = s.app_name.empty()
+                   ? "no app name, and slugwright.yml's entry `" + mapping->match + "` (line " +
+                         std::to_string(mapping->line) + ") matches every app; it maps to " +
+                         s.procfile
+                   : "slugwright.yml maps `" + s.app_name + "` (entry `" + mapping->match +
+                         "`, line " + std::to_string(mapping->line) + ") to " + s.procfile;
     return s;
   }
   if (has_config) {
     trail += s.app_name.empty()
                  ? "; slugwright.yml was not consulted: no app name "
-                   "(set SLUGWRIGHT_APP or HEROKU_APP_NAME)"
+                   "(set the config var SLUGWRIGHT_APP)"
                  : "; slugwright.yml has no entry matching `" + s.app_name + "`";
   }
 
@@ -342,30 +353,67 @@ Selection ProcfileSelector::Select(const ConfigVars& vars,
     s.reason = trail + "; using the app's root Procfile";
     return s;
   }
-  FailNothingSelected(s, trail + "; there is no root Procfile");
+  FailNothingSelected(s, trail + "; there is no root Procfile", config);
 }
 
-void ProcfileSelector::FailNothingSelected(const Selection& s,
-                                           const std::string& trail) {
+std::vector<std::string> ProcfileSelector::KnownAppNames(const AppConfig& config) {
+  std::vector<std::string> names;
+  for (const AppMapping& m : config.apps)
+    if (m.match.find_first_of("*?[") == std::string::npos) names.push_back(m.match);
+  std::vector<std::string> files;
+  std::string err;
+  if (disk_->ListDirectory(app_dir_ + "/procfiles", &files, &err))
+    for (const std::string& f : files)
+      if (f.size() > 9 && f.compare(f.size() - 9, 9, ".Procfile") == 0)
+        names.push_back(f.substr(0, f.size() - 9));
+  return names;
+}
+
+void ProcfileSelector::FailNothingSelected(const Selection& s, const std::string& trail,
+                                           const AppConfig& config) {
   std::vector<std::string> found = FindProcfileCandidates(disk_, app_dir_);
   std::string msg = "no Procfile selected: " + trail + ".";
   if (found.empty()) {
     msg += "\nThe app has no Procfile at all; add one (e.g. `web: npm start`).";
-  } else {
-    msg += "\nProcfiles in this app:";
-    for (const auto& f : found) msg += "\n  " + f;
-    std::string example = found[0];
-    if (!s.app_name.empty()) {
-      // The Procfile whose path is closest to the app's name.
-      size_t best = std::string::npos;
-      for (const std::string& f : found) {
-        size_t d = EditDistance(s.app_name, f);
-        if (d < best) best = d, example = f;
-      }
+    throw UserError(kExitUsage, msg);
+  }
+  msg += "\nProcfiles in this app:";
+  for (const auto& f : found) msg += "\n  " + f;
+  // The Heroku app to pass to `heroku config:set`, when it is known: not a
+  // name that matched nothing in the config var the user typed it into.
+  std::vector<std::string> known = KnownAppNames(config);
+  std::vector<std::string> close;
+  if (!s.app_name.empty()) close = ClosestMatches(s.app_name, known);
+  bool app_is_heroku_app = s.app_name_source == "--app" || s.app_name_source == "HEROKU_APP_NAME";
+  std::string heroku_app = app_is_heroku_app || (close.empty() && !s.app_name.empty())
+                               ? s.app_name
+                               : "YOUR-APP";
+  // The app name is what selects in an app with a mapping or procfiles/:
+  // suggest the name first, the Procfile only after.
+  std::string name_to_set = !close.empty() ? close[0]
+                            : s.app_name.empty() && !known.empty() ? known[0]
+                                                                   : "";
+  std::string example = found[0];
+  if (!s.app_name.empty()) {
+    // The Procfile whose path is closest to the app's name.
+    size_t best = std::string::npos;
+    for (const std::string& f : found) {
+      size_t d = EditDistance(s.app_name, f);
+      if (d < best) best = d, example = f;
     }
-    std::string app = s.app_name.empty() ? "YOUR-APP" : s.app_name;
-    msg += "\nChoose one with: heroku config:set PROCFILE=" + example +
-           " -a " + app;
+  }
+  if (!name_to_set.empty()) {
+    const AppMapping* mapping = config.Find(name_to_set);
+    example = mapping ? mapping->procfile : "procfiles/" + name_to_set + ".Procfile";
+    if (s.app_name_source == "--app")
+      msg += "\nRun again with --app " + name_to_set;
+    else
+      msg += "\nName the app with: heroku config:set SLUGWRIGHT_APP=" + name_to_set + " -a " +
+             heroku_app;
+    msg += "\nOr choose a Procfile with: heroku config:set PROCFILE=" + example + " -a " +
+           heroku_app;
+  } else {
+    msg += "\nChoose one with: heroku config:set PROCFILE=" + example + " -a " + heroku_app;
   }
   throw UserError(kExitUsage, msg);
 }

@@ -60,16 +60,19 @@ std::vector<std::string> FindProcfileCandidates(DiskInterface* disk, const std::
 ///   rule applies.
 class ProcfileSelector {
  public:
-  ProcfileSelector(DiskInterface* disk, const std::string& app_dir)
-      : disk_(disk), app_dir_(app_dir) {}
+  /// Procfiles are read as `platform` reads them (buildpack/procfile.h).
+  ProcfileSelector(DiskInterface* disk, const std::string& app_dir,
+                   ProcfilePlatform platform = ProcfilePlatform::kCedar)
+      : disk_(disk), app_dir_(app_dir), platform_(platform) {}
 
   /// `app_override` (from --app) takes precedence over the config vars
   /// SLUGWRIGHT_APP and HEROKU_APP_NAME.
   Selection Select(const ConfigVars& vars, const std::string& app_override);
 
  private:
-  /// The app name from --app, else SLUGWRIGHT_APP, else HEROKU_APP_NAME;
-  /// throws for one that is not a Heroku app name.
+  /// The app name from --app, else SLUGWRIGHT_APP, else HEROKU_APP_NAME
+  /// (dyno metadata, which a build may not have: a note says so); throws
+  /// for one that is not a Heroku app name.
   void SetAppName(const ConfigVars& vars, const std::string& app_override, Selection* s);
   /// Reads slugwright.yml into *config; false when the app has none.
   bool LoadAppConfig(AppConfig* config);
@@ -83,11 +86,17 @@ class ProcfileSelector {
   std::string ReadChecked(const std::string& relative, const std::string& what,
                           Procfile* parsed);
   void SelectByProcfileVar(const ConfigVars& vars, Selection* s);
-  [[noreturn]] void FailNothingSelected(const Selection& s,
-                                        const std::string& trail);
+  /// The app names `config` and procfiles/ spell out (no globs), in order.
+  std::vector<std::string> KnownAppNames(const AppConfig& config);
+  /// Throws the error for an app no rule gives a Procfile, with the
+  /// Procfiles found and what to set: the app name (SLUGWRIGHT_APP) where
+  /// a mapping or procfiles/ decides, else PROCFILE.
+  [[noreturn]] void FailNothingSelected(const Selection& s, const std::string& trail,
+                                        const AppConfig& config);
 
   DiskInterface* disk_;
   std::string app_dir_;
+  ProcfilePlatform platform_;
   std::string app_dir_canonical_;
 };
 

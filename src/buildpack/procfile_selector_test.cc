@@ -135,7 +135,7 @@ TEST_F(ProcfileSelectorTest, ProcfileVarBeatsMappingWithANote) {
   app_.Write("slugwright.yml", kMapping);
   app_.Write("procfiles/eu.Procfile", "web: eu\n");
   app_.Write("legacy/Procfile", "web: legacy\n");
-  Selection s = Select({{"HEROKU_APP_NAME", "web-eu"}, {"PROCFILE", "legacy/Procfile"}});
+  Selection s = Select({{"SLUGWRIGHT_APP", "web-eu"}, {"PROCFILE", "legacy/Procfile"}});
   EXPECT_EQ(Selection::Rule::kProcfileVar, s.rule);
   ASSERT_EQ(1u, s.notes.size());
   EXPECT_NE(std::string::npos, s.notes[0].find("overrides slugwright.yml"));
@@ -190,4 +190,65 @@ TEST_F(ProcfileSelectorTest, BrokenMappingIsReported) {
   app_.Write("Procfile", "web: root\n");
   EXPECT_NE(std::string::npos,
             FailureOf({}, "a").find("slugwright.yml:4:5: unknown key `extra`"));
+}
+
+// Issue 23, item 6: HEROKU_APP_NAME is dyno metadata; a build that selects
+// by it says it may be absent on Heroku.
+TEST_F(ProcfileSelectorTest, SelectingByHerokuAppNameSaysABuildMayNotHaveIt) {
+  app_.Write("slugwright.yml", kMapping);
+  app_.Write("procfiles/eu.Procfile", "web: eu\n");
+  Selection s = Select({{"HEROKU_APP_NAME", "web-eu"}});
+  ASSERT_EQ(1u, s.notes.size());
+  EXPECT_NE(std::string::npos, s.notes[0].find("only inside running dynos")) << s.notes[0];
+  EXPECT_NE(std::string::npos, s.notes[0].find("heroku config:set SLUGWRIGHT_APP=web-eu"));
+  EXPECT_TRUE(Select({{"SLUGWRIGHT_APP", "web-eu"}}).notes.empty());
+}
+
+// Issue 23, item 13: a mistyped app got the right did-you-mean, then
+// `PROCFILE=<the first file in the list>`; no app name suggested PROCFILE
+// rather than SLUGWRIGHT_APP.
+TEST_F(ProcfileSelectorTest, AMistypedOrMissingAppNameIsFixedByNamingTheApp) {
+  app_.Write("slugwright.yml",
+             "apps:\n  - match: commonwealth-beta\n    procfile: packages/cw/Procfile\n"
+             "  - match: discobot-*\n    procfile: packages/bot/Procfile\n");
+  app_.Write("packages/api/Procfile", "web: api\n");
+  app_.Write("packages/cw/Procfile", "web: cw\n");
+  app_.Write("packages/bot/Procfile", "worker: bot\n");
+  std::string msg = FailureOf({{"SLUGWRIGHT_APP", "commonwealth-btea"}});
+  EXPECT_NE(std::string::npos, msg.find("did you mean app `commonwealth-beta`?")) << msg;
+  EXPECT_NE(std::string::npos,
+            msg.find("heroku config:set SLUGWRIGHT_APP=commonwealth-beta -a YOUR-APP"))
+      << msg;
+  EXPECT_NE(std::string::npos, msg.find("PROCFILE=packages/cw/Procfile")) << msg;
+  EXPECT_EQ(std::string::npos, msg.find("PROCFILE=packages/api/Procfile")) << msg;
+
+  msg = FailureOf({});
+  EXPECT_NE(std::string::npos, msg.find("(set the config var SLUGWRIGHT_APP)")) << msg;
+  EXPECT_NE(std::string::npos,
+            msg.find("Name the app with: heroku config:set SLUGWRIGHT_APP=commonwealth-beta"))
+      << msg;
+  EXPECT_LT(msg.find("SLUGWRIGHT_APP="), msg.find("PROCFILE=")) << msg;
+}
+
+// Issue 23, item 15: `match: "*"` applies to every app, one without a name
+// too.
+TEST_F(ProcfileSelectorTest, AStarEntryAppliesWithoutAnAppName) {
+  app_.Write("slugwright.yml", "apps:\n  - match: \"*\"\n    procfile: packages/web/Procfile\n");
+  app_.Write("packages/web/Procfile", "web: all\n");
+  Selection s = Select({});
+  EXPECT_EQ(Selection::Rule::kMapping, s.rule);
+  EXPECT_EQ("packages/web/Procfile", s.procfile);
+  EXPECT_NE(std::string::npos, s.reason.find("matches every app")) << s.reason;
+}
+
+// Issue 23, item 5: `slugwright select` reads as bin/compile does.
+TEST_F(ProcfileSelectorTest, ReadsProcfilesAsThePlatformGiven) {
+  app_.Write("Procfile", "web: a\njob_runner: b\n");
+  EXPECT_EQ("job_runner", Select({}).parsed.processes[1].name);
+  EXPECT_EQ("job-runner", ProcfileSelector(&disk_, app_.path(), ProcfilePlatform::kFir)
+                              .Select({}, "")
+                              .parsed.processes[1]
+                              .name);
+  EXPECT_THROW(ProcfileSelector(&disk_, app_.path(), ProcfilePlatform::kBoth).Select({}, ""),
+               UserError);
 }

@@ -111,7 +111,7 @@ TEST(ProcfileTest, NormalisesWithAWarningWhatBothReadAlike) {
       {"web: a\n  worker: b\n", "web: a\nworker: b\n", 2, "starts with blanks"},
       {"\xEF\xBB\xBFweb: a\n", "web: a\n", 1, "byte-order mark"},
       {"web: a\rworker: b\r", "web: a\nworker: b\n", 1, "lone carriage return"},
-      {"# keep me\r\nweb:\tx\r\n", "# keep me\nweb: x\n", 0, ""},
+      {"# keep me\r\nweb:\tx\r\n", "# keep me\nweb: x\n", 1, "CRLF"},
   };
   for (const Case& c : cases) {
     Procfile p = MustParse(c.text);
@@ -184,4 +184,77 @@ TEST(ProcfileTest, Utf8Validator) {
   EXPECT_FALSE(IsValidUtf8("\xE2\x82", &bad));  // truncated
   EXPECT_EQ(0u, bad);
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80", &bad));  // above U+10FFFF
+}
+
+// Issue 23, item 5: Cedar runs `job_runner:`, `Worker:`, `-key:` and
+// 64-character names as written, so bin/compile must too, with a warning
+// that says what Fir would do instead.
+TEST(ProcfileTest, CedarReadingKeepsTheNamesCedarRunsAndSaysWhatFirWouldDo) {
+  const std::string long_name(64, 'w');
+  const std::string text = "job_runner: a\nWorker: b\n-key: c\n" + long_name + ": d\n";
+  Procfile p;
+  ProcfileError err;
+  ASSERT_TRUE(ParseProcfile(text, ProcfilePlatform::kCedar, &p, &err)) << err.Format("Procfile");
+  ASSERT_EQ(4u, p.processes.size());
+  EXPECT_EQ("job_runner", p.processes[0].name);
+  EXPECT_EQ("Worker", p.processes[1].name);
+  EXPECT_EQ("-key", p.processes[2].name);
+  EXPECT_EQ(long_name, p.processes[3].name);
+  EXPECT_EQ(text, WriteCanonicalProcfile(text, p));
+  ASSERT_EQ(4u, p.warnings.size());
+  EXPECT_EQ(1, p.warnings[0].line);
+  EXPECT_NE(std::string::npos, p.warnings[0].message.find("Fir would rename it `job-runner`"))
+      << p.warnings[0].message;
+  EXPECT_NE(std::string::npos, p.warnings[1].message.find("Fir would rename it `worker`"));
+  EXPECT_NE(std::string::npos, p.warnings[2].message.find("Fir would refuse the Procfile"));
+  EXPECT_NE(std::string::npos, p.warnings[3].message.find("Fir would refuse the Procfile"));
+  EXPECT_NE(std::string::npos, p.warnings[3].message.find("63"));
+  // The same text read for both platforms is refused, as before.
+  EXPECT_FALSE(ParseProcfile(text, ProcfilePlatform::kBoth, &p, &err));
+  EXPECT_FALSE(ParseProcfile(text, &p, &err));
+}
+
+// Issue 23, item 5: bin/build does what heroku/procfile does: upper case
+// and `_` are rewritten with a warning, what it cannot rewrite is refused.
+TEST(ProcfileTest, FirReadingRenamesAsHerokuProcfileDoesAndRefusesTheRest) {
+  Procfile p;
+  ProcfileError err;
+  ASSERT_TRUE(ParseProcfile("job_runner: a\nWorker: b\n", ProcfilePlatform::kFir, &p, &err))
+      << err.Format("Procfile");
+  ASSERT_EQ(2u, p.processes.size());
+  EXPECT_EQ("job-runner", p.processes[0].name);
+  EXPECT_EQ("worker", p.processes[1].name);
+  ASSERT_EQ(2u, p.warnings.size());
+  EXPECT_NE(std::string::npos, p.warnings[0].message.find("Fir renames it `job-runner`"))
+      << p.warnings[0].message;
+  EXPECT_EQ("job-runner: a\nworker: b\n", WriteCanonicalProcfile("job_runner: a\nWorker: b\n", p));
+
+  EXPECT_FALSE(ParseProcfile("-key: a\n", ProcfilePlatform::kFir, &p, &err));
+  EXPECT_NE(std::string::npos, err.reason.find("Fir refuses")) << err.reason;
+  EXPECT_FALSE(ParseProcfile(std::string(64, 'w') + ": a\n", ProcfilePlatform::kFir, &p, &err));
+  EXPECT_NE(std::string::npos, err.reason.find("at most 63")) << err.reason;
+  // Two lines Fir renames to the same type.
+  EXPECT_FALSE(ParseProcfile("worker: a\nWorker: b\n", ProcfilePlatform::kFir, &p, &err));
+  EXPECT_EQ(2, err.line);
+  EXPECT_NE(std::string::npos, err.reason.find("already defined on line 1")) << err.reason;
+}
+
+TEST(ProcfileTest, PlatformNamesRoundTrip) {
+  for (ProcfilePlatform platform :
+       {ProcfilePlatform::kCedar, ProcfilePlatform::kFir, ProcfilePlatform::kBoth}) {
+    ProcfilePlatform read;
+    ASSERT_TRUE(ParseProcfilePlatform(ProcfilePlatformName(platform), &read));
+    EXPECT_EQ(platform, read);
+  }
+  ProcfilePlatform read;
+  EXPECT_FALSE(ParseProcfilePlatform("heroku", &read));
+}
+
+// Issue 23, item 11: the README promises a warning for CRLF line ends.
+TEST(ProcfileTest, WarnsOnceAboutCrlfLineEnds) {
+  Procfile p = MustParse("web: a\r\nworker: b\r\n");
+  ASSERT_EQ(1u, p.warnings.size());
+  EXPECT_EQ(1, p.warnings[0].line);
+  EXPECT_NE(std::string::npos, p.warnings[0].message.find("CRLF")) << p.warnings[0].message;
+  EXPECT_EQ("web: a\nworker: b\n", WriteCanonicalProcfile("web: a\r\nworker: b\r\n", p));
 }

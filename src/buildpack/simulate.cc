@@ -110,7 +110,7 @@ std::map<std::string, std::string> ReleaseConfigVars(
   if (!options.promote_to.empty()) {
     out.Detail("Promoting the slug to " + options.promote_to +
                " (a pipeline promotion: released there without a new build)");
-    release_env["HEROKU_APP_NAME"] = options.promote_to;
+    if (release_env.count("HEROKU_APP_NAME")) release_env["HEROKU_APP_NAME"] = options.promote_to;
     if (release_env.count("SLUGWRIGHT_APP")) release_env["SLUGWRIGHT_APP"] = options.promote_to;
   }
   if (!database_url.empty()) release_env["DATABASE_URL"] = database_url;
@@ -118,6 +118,24 @@ std::map<std::string, std::string> ReleaseConfigVars(
     release_env["HEROKU_RELEASE_VERSION"] = "v1";
   release_env["DYNO"] = "release.1";
   return release_env;
+}
+
+std::map<std::string, std::string> BuildConfigVars(const SimulateOptions& options,
+                                                   BuildOutput& out) {
+  std::map<std::string, std::string> vars = options.config_vars;
+  if (options.dyno_metadata && !options.app_name.empty() && !vars.count("HEROKU_APP_NAME")) {
+    vars["HEROKU_APP_NAME"] = options.app_name;
+    out.Detail("HEROKU_APP_NAME=" + options.app_name +
+               " (--dyno-metadata; Heroku documents it only inside running dynos)");
+  } else if (!options.app_name.empty() && !vars.count("SLUGWRIGHT_APP") &&
+             !vars.count("PROCFILE")) {
+    out.Detail("--app " + options.app_name +
+               " names the app, but a build sees only its config vars: select with --env "
+               "SLUGWRIGHT_APP=" + options.app_name +
+               " (heroku config:set SLUGWRIGHT_APP=" + options.app_name + " -a " +
+               options.app_name + "), or pass --dyno-metadata for HEROKU_APP_NAME");
+  }
+  return vars;
 }
 
 }  // namespace simulate_steps
@@ -225,7 +243,7 @@ int RunBuildpackScripts(ProcessSpawner* spawner, const std::string& bin,
   std::string text, err;
   ProcfileError perr;
   if (!disk.ReadFile(build_dir + "/Procfile", kMaxProcfileBytes, &text, &err) ||
-      !ParseProcfile(text, procfile, &perr))
+      !ParseProcfile(text, ProcfilePlatform::kCedar, procfile, &perr))
     throw UserError(kExitFailed, "the built Procfile is unreadable");
   try {
     YAML::Node types = YAML::Load(yaml)["default_process_types"];
@@ -303,12 +321,9 @@ int Simulate(const SimulateOptions& options, std::ostream& out_stream) {
   std::string env_dir = temp.dir() + "/env";
   std::string cache_dir = CacheDirFor(options.app_dir, options.app_name);
 
-  std::map<std::string, std::string> vars = options.config_vars;
-  if (!options.app_name.empty() && !vars.count("HEROKU_APP_NAME"))
-    vars["HEROKU_APP_NAME"] = options.app_name;
-
   out.Step("Simulating a Heroku build of " + options.app_dir +
            (options.app_name.empty() ? "" : " as app " + options.app_name));
+  std::map<std::string, std::string> vars = simulate_steps::BuildConfigVars(options, out);
   try {
     simulate_steps::CopyApp(options.app_dir, build_dir);
     fs::create_directories(env_dir);

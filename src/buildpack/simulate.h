@@ -13,8 +13,13 @@ struct SimulateOptions {
   std::string app_dir;
   /// The buildpack whose bin/detect, bin/compile and bin/release run.
   std::string buildpack_dir;
-  /// The Heroku app name (HEROKU_APP_NAME); empty for none.
+  /// The Heroku app being built (its cache, its name in messages); empty
+  /// for none. Not a config var: a build selects by SLUGWRIGHT_APP or
+  /// PROCFILE from config_vars.
   std::string app_name;
+  /// Give the build and the release dyno HEROKU_APP_NAME=app_name, as
+  /// dyno metadata (`heroku labs:enable runtime-dyno-metadata`) would.
+  bool dyno_metadata = false;
   /// Config vars, from --env-file then --env (later wins).
   std::map<std::string, std::string> config_vars;
   /// Keep the temporary build directory (the slug) afterwards.

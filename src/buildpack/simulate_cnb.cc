@@ -156,12 +156,10 @@ int SimulateCnb(const SimulateOptions& options, std::ostream& out_stream) {
   simulate_steps::TempBuild temp;
   if (options.keep) temp.Keep();
   run.layout = temp.dir() + "/cnb";
-  std::map<std::string, std::string> vars = options.config_vars;
-  if (!options.app_name.empty() && !vars.count("HEROKU_APP_NAME"))
-    vars["HEROKU_APP_NAME"] = options.app_name;
   out.Step("Simulating a Heroku Fir (Cloud Native Buildpack) build of " + options.app_dir +
            (options.app_name.empty() ? "" : " as app " + options.app_name) + " for linux/" +
            run.arch);
+  std::map<std::string, std::string> vars = simulate_steps::BuildConfigVars(options, out);
   WriteAppAndPlatform(options, vars, run.layout);
   out.Detail("app      " + run.layout + "/app");
   out.Detail("platform " + run.layout + "/platform (" + std::to_string(vars.size()) +

@@ -65,8 +65,18 @@ class ReleaseDatabase {
   std::string url_;
 };
 
-/// The config vars of a release-phase dyno: `vars`, the app promoted to,
-/// DATABASE_URL, HEROKU_RELEASE_VERSION (v1 unless given) and DYNO.
+/// The config vars a build sees in ENV_DIR (or platform/env): the app's
+/// config vars only, as on Heroku, where the app's name is dyno metadata
+/// that a build is not documented to get; with options.dyno_metadata also
+/// HEROKU_APP_NAME. Says on `out` when --app names an app that nothing in
+/// them names for the build.
+std::map<std::string, std::string> BuildConfigVars(const SimulateOptions& options,
+                                                   BuildOutput& out);
+
+/// The config vars of a release-phase dyno: `vars`, the app promoted to
+/// (in HEROKU_APP_NAME when it is there, as dyno metadata, and in
+/// SLUGWRIGHT_APP when it is set), DATABASE_URL, HEROKU_RELEASE_VERSION
+/// (v1 unless given) and DYNO.
 std::map<std::string, std::string> ReleaseConfigVars(
     const SimulateOptions& options, const std::map<std::string, std::string>& vars,
     const std::string& database_url, BuildOutput& out);

@@ -76,3 +76,25 @@ TEST(SimulateStepsTest, CopyAppLeavesGitOutAndKeepsSymlinks) {
   ASSERT_GT(readlink((to.path() + "/app/Procfile.link").c_str(), target, sizeof target - 1), 0);
   EXPECT_STREQ("Procfile", target);
 }
+
+// Issue 23, item 6: HEROKU_APP_NAME is dyno metadata, so the build's
+// ENV_DIR gets it only with --dyno-metadata; a promotion renames only the
+// app names the release dyno has.
+TEST(SimulateStepsTest, TheBuildSeesHerokuAppNameOnlyWithDynoMetadata) {
+  std::ostringstream text;
+  BuildOutput out(text);
+  SimulateOptions options;
+  options.app_name = "beta";
+  options.config_vars = {{"DATABASE_URL", "postgres://own"}};
+  auto vars = simulate_steps::BuildConfigVars(options, out);
+  EXPECT_EQ(0u, vars.count("HEROKU_APP_NAME"));
+  EXPECT_NE(std::string::npos, text.str().find("--env SLUGWRIGHT_APP=beta")) << text.str();
+  options.dyno_metadata = true;
+  vars = simulate_steps::BuildConfigVars(options, out);
+  EXPECT_EQ("beta", vars["HEROKU_APP_NAME"]);
+
+  options.promote_to = "frick";
+  auto release = Vars(options, {{"SLUGWRIGHT_APP", "beta"}}, "");
+  EXPECT_EQ("frick", release["SLUGWRIGHT_APP"]);
+  EXPECT_EQ(0u, release.count("HEROKU_APP_NAME"));
+}

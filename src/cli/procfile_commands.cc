@@ -5,6 +5,7 @@
 
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "buildpack/buildpack.h"
 #include "buildpack/env_dir.h"
 #include "buildpack/procfile.h"
 #include "buildpack/procfile_selector.h"
@@ -27,10 +28,20 @@ nlohmann::json WarningsJson(const Procfile& procfile) {
   return list;
 }
 
+/// --platform's values, as ProcfilePlatformName() spells them.
+const std::vector<std::string> kPlatformNames = {"cedar", "fir", "both"};
+
+ProcfilePlatform PlatformFlag(const std::string& flag) {
+  ProcfilePlatform platform = ProcfilePlatform::kCedar;
+  if (!flag.empty() && !ParseProcfilePlatform(flag, &platform))
+    throw UserError(kExitUsage, "--platform `" + flag + "`: expected cedar, fir or both");
+  return platform;
+}
+
 }  // namespace
 
 void RegisterProcfileCommands(CLI::App* app, int* status) {
-  static std::string build_dir, env_dir, app_name;
+  static std::string build_dir, env_dir, app_name, select_platform;
   static bool select_json = false;
   CLI::App* select = app->add_subcommand(
       "select", "Print which Procfile an app would get and why, changing nothing");
@@ -41,6 +52,10 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
       ->check(CLI::ExistingDirectory);
   select->add_option("--app", app_name, "The Heroku app name to select for");
   select->add_flag("--json", select_json, "Print the decision as JSON");
+  select->add_option("--platform", select_platform,
+                     "Read Procfiles as cedar (bin/compile, the default), fir (bin/build) or "
+                     "both; default: SLUGWRIGHT_PROCFILE_CHECK=both from --env-dir, else cedar")
+      ->check(CLI::IsMember(kPlatformNames));
   select->callback([status] {
     RealDiskInterface disk;
     ConfigVars vars;
@@ -51,7 +66,10 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
       const char* value = std::getenv(name);
       if (value && *value && !vars.count(name)) vars[name] = value;
     }
-    Selection s = ProcfileSelector(&disk, build_dir).Select(vars, app_name);
+    ProcfilePlatform platform = select_platform.empty()
+                                    ? ProcfileCheckFor(vars, ProcfilePlatform::kCedar)
+                                    : PlatformFlag(select_platform);
+    Selection s = ProcfileSelector(&disk, build_dir, platform).Select(vars, app_name);
     if (select_json) {
       nlohmann::json j = {
           {"rule", static_cast<int>(s.rule)},
@@ -86,13 +104,19 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
 
   CLI::App* procfile = app->add_subcommand("procfile", "Work with one Procfile");
   procfile->require_subcommand(1);
-  static std::string file;
+  static std::string file, check_platform = "cedar";
   static bool check_json = false;
   CLI::App* check = procfile->add_subcommand(
-      "check", "Validate a Procfile as Heroku parses it, strictly");
+      "check", "Validate a Procfile as Heroku reads it (Cedar by default, like bin/compile), "
+               "warning where the other platform reads it differently");
   check->add_option("FILE", file, "The Procfile")->required();
+  check->add_option("--platform", check_platform,
+                    "cedar (bin/compile, the default), fir (bin/build: what heroku/procfile "
+                    "does) or both (only what both read alike)")
+      ->check(CLI::IsMember(kPlatformNames));
   check->add_flag("--json", check_json,
-                  "Print {\"processes\":[{\"type\":...,\"command\":...}]}");
+                  "Print {\"platform\":...,\"processes\":[{\"type\":...,\"command\":...}],"
+                  "\"warnings\":[...]}");
   check->callback([status] {
     RealDiskInterface disk;
     std::string contents, err;
@@ -100,16 +124,22 @@ void RegisterProcfileCommands(CLI::App* app, int* status) {
       throw UserError(kExitUsage, err);
     Procfile parsed;
     ProcfileError perr;
-    if (!ParseProcfile(contents, &parsed, &perr))
+    ProcfilePlatform platform = PlatformFlag(check_platform);
+    if (!ParseProcfile(contents, platform, &parsed, &perr))
       throw UserError(kExitUsage, perr.Format(file));
     if (check_json) {
-      std::cout << nlohmann::json{{"processes", ProcessesJson(parsed)},
+      std::cout << nlohmann::json{{"platform", ProcfilePlatformName(platform)},
+                                  {"processes", ProcessesJson(parsed)},
                                   {"warnings", WarningsJson(parsed)}}
                        .dump()
                 << "\n";
     } else {
       std::cout << file << ": " << parsed.processes.size()
-                << " process type(s), valid\n";
+                << " process type(s), valid for "
+                << (platform == ProcfilePlatform::kBoth ? std::string("Cedar and Fir")
+                    : platform == ProcfilePlatform::kFir ? std::string("Fir")
+                                                         : std::string("Cedar"))
+                << "\n";
       for (const ProcfileWarning& w : parsed.warnings)
         std::cout << "warning: " << w.Format(file) << "\n";
       for (const ProcessType& p : parsed.processes)

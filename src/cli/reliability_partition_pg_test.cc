@@ -374,7 +374,7 @@ TEST_F(Reliability, PartitionedLockHolderIsReplacedAndNothingIsAppliedTwice) {
                                          "applied by another run"))
       << run.holder.all();
   EXPECT_FALSE(Contains(run.holder.all(), "recorded as applied")) << run.holder.all();
-  EXPECT_TRUE(Contains(run.holder.all(), "stay applied (on_failure: stop):\n"
+  EXPECT_TRUE(Contains(run.holder.all(), "stays applied (on_failure: stop):\n"
                                          " !       20240101000000_one\n !     Heroku"))
       << run.holder.all();
 }

@@ -18,7 +18,12 @@ void RegisterSimulateCommand(CLI::App* app, int* status) {
   sim->add_option("--buildpack", options.buildpack_dir,
                   "The buildpack directory holding bin/ (bin/simulate passes it)")
       ->required();
-  sim->add_option("--app", options.app_name, "The Heroku app name (HEROKU_APP_NAME)");
+  sim->add_option("--app", options.app_name,
+                  "The Heroku app being built (its build cache, and the name in messages); "
+                  "not a config var: select with --env SLUGWRIGHT_APP=NAME");
+  sim->add_flag("--dyno-metadata", options.dyno_metadata,
+                "With --app: give the build and the release HEROKU_APP_NAME, as Heroku's dyno "
+                "metadata (heroku labs:enable runtime-dyno-metadata) does in dynos");
   sim->add_option("--env", env_assignments, "A config var, KEY=VALUE (repeatable)");
   sim->add_option("--env-file", env_file, "Config vars from a file of KEY=VALUE lines");
   sim->add_flag("--keep", options.keep, "Keep the built slug directory");
@@ -41,6 +46,8 @@ void RegisterSimulateCommand(CLI::App* app, int* status) {
   sim->callback([status] {
     if (!options.cnb && (!options.arch.empty() || !options.arm64_binary.empty()))
       throw UserError(kExitUsage, "--arch and --arm64-binary need --cnb");
+    if (options.dyno_metadata && options.app_name.empty())
+      throw UserError(kExitUsage, "--dyno-metadata needs --app NAME (the HEROKU_APP_NAME to give)");
     if (!env_file.empty()) options.config_vars = ReadEnvFile(env_file);
     for (const std::string& a : env_assignments) {
       auto [name, value] = ParseEnvAssignment(a);

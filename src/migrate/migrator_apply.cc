@@ -211,8 +211,9 @@ void Migrator::ExecuteStatement(const Migration& m, const std::string& sql,
         if (i == 0)
           error += " (no statement of it was applied; it stays pending)";
         else
-          error += " (statements 1-" + std::to_string(i) +
-                   " stay applied; the migration is marked failed until "
+          error += std::string(i == 1 ? " (statement 1 stays" : " (statements 1-" +
+                                                                std::to_string(i) + " stay") +
+                   " applied; the migration is marked failed until "
                    "`slugwright migrate repair`)";
       }
       throw DatabaseError(error, e.sqlstate(), e.connection_lost());

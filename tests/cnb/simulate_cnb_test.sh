@@ -18,7 +18,7 @@ summary_processes() {
 }
 
 before=$(snapshot "$FIXTURES/common-monorepo")
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta "${arch_flags[@]}"
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata "${arch_flags[@]}"
 expect_status 0 "simulate --cnb commonwealth-beta"
 expect_output "Simulating a Heroku Fir (Cloud Native Buildpack) build of $FIXTURES/common-monorepo as app commonwealth-beta for linux/$CNB_ARCH"
 expect_output "-----> bin/detect passed"
@@ -31,14 +31,14 @@ fir=$(summary_processes "$output")
 [[ "$(snapshot "$FIXTURES/common-monorepo")" == "$before" ]] || fail "simulate --cnb changed the fixture"
 
 # The same processes as the Cedar simulation of the same app.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata
 expect_status 0 "simulate (Cedar) commonwealth-beta"
 cedar=$(sed -n '/^-----> Summary/,$p' <<<"$output" | sed -n 's/^         \([a-z0-9-]*: .*\)$/\1/p' | sort -u)
 checks=$((checks + 1))
 [[ -n "$fir" && "$fir" == "$cedar" ]] || fail "Fir processes [$fir] differ from Cedar's [$cedar]"
 
 # --release: the `release` process from the launch layer, throwaway cluster.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta "${arch_flags[@]}" --release
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata "${arch_flags[@]}" --release
 expect_status 0 "simulate --cnb --release"
 expect_output "Running the release phase (the \`release\` process)"
 expect_output "Starting a throwaway PostgreSQL cluster"
@@ -49,7 +49,7 @@ expect_output "Release phase succeeded"
 # A given database keeps its history between simulations.
 start_postgres || { finish; exit 1; }
 for attempt in first second; do
-  run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-frick "${arch_flags[@]}" \
+  run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-frick --dyno-metadata "${arch_flags[@]}" \
     --release --database-url "$DATABASE_URL"
   expect_status 0 "simulate --cnb --release --database-url ($attempt)"
   expect_no_output "throwaway"

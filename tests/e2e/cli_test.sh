@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 
 run "$SLUGWRIGHT_BIN" procfile check --json "$FIXTURES/single-procfile/Procfile"
 expect_status 0 "procfile check --json"
-[[ "$output" == '{"processes":[{"command":"bundle exec puma -C config/puma.rb","type":"web"},{"command":"bundle exec sidekiq -q default -q \"mailers: urgent\"","type":"worker"}],"warnings":[]}' ]] \
+[[ "$output" == '{"platform":"cedar","processes":[{"command":"bundle exec puma -C config/puma.rb","type":"web"},{"command":"bundle exec sidekiq -q default -q \"mailers: urgent\"","type":"worker"}],"warnings":[]}' ]] \
   || fail "procfile check --json printed $output"
 
 run "$SLUGWRIGHT_BIN" procfile check "$FIXTURES/broken-procfile/Procfile"

@@ -21,10 +21,13 @@ done
 [[ $count -eq 14 ]] || fail "expected 14 apps in procfiles/, found $count"
 
 app=$(app_copy common-monorepo)
-rm "$app/slugwright.yml"
+# A slugwright.yml with release settings only (issue 23, item 15): no app
+# mapped, so the convention decides, and the build checks the migrations
+# the release phase will apply.
+printf 'release:\n  migrations: packages/commonwealth/migrations\n' >"$app/slugwright.yml"
 for procfile in "$ROOT"/procfiles/*.Procfile; do
   name=$(basename "$procfile" .Procfile)
-  run "$ROOT/bin/compile" "$app" "$WORK/cache-$name" "$(env_dir HEROKU_APP_NAME=$name)"
+  run "$ROOT/bin/compile" "$app" "$WORK/cache-$name" "$(env_dir SLUGWRIGHT_APP="$name")"
   expect_status 0 "compile $name by convention"
   expect_output "Rule 3, procfiles/<app>.Procfile convention"
   expect_same_file "$app/Procfile" "$procfile"

@@ -66,21 +66,52 @@ accepted() {
   done <<<"$table"
 }
 
-# refused NAME PRINTF-TEXT MESSAGE: exit 2 from compile and check, the
-# message, and the app unchanged.
+# refused NAME PRINTF-TEXT MESSAGE [PLATFORM]: exit 2 from compile and
+# check, the message, and the app unchanged. PLATFORM `both`: with
+# SLUGWRIGHT_PROCFILE_CHECK=both and `procfile check --platform both`.
 refused() {
-  local name=$1 text=$2 message=$3 app before
+  local name=$1 text=$2 message=$3 platform=${4:-cedar} app before
+  local config=() check=()
+  if [[ $platform == both ]]; then
+    config=(SLUGWRIGHT_PROCFILE_CHECK=both)
+    check=(--platform both)
+  fi
   app=$(mktemp -d "$WORK/app-XXXXXX")
   # shellcheck disable=SC2059  # the case's text is a printf format on purpose
   printf "$text" >"$app/Procfile"
   before=$(snapshot "$app")
-  run "$ROOT/bin/compile" "$app" "$WORK/cache" "$(env_dir)"
+  run "$ROOT/bin/compile" "$app" "$WORK/cache" "$(env_dir "${config[@]}")"
   expect_status 2 "$name: compile"
   expect_output "$message" "$name: compile"
   [[ "$(snapshot "$app")" == "$before" ]] || fail "$name: the app changed"
-  run "$SLUGWRIGHT_BIN" procfile check "$app/Procfile"
+  run "$SLUGWRIGHT_BIN" procfile check "${check[@]}" "$app/Procfile"
   expect_status 2 "$name: check"
   expect_output "$message" "$name: check"
+}
+
+# cedar_only NAME PRINTF-TEXT WARNING: a name Cedar runs and Fir would
+# rename or refuse. bin/compile ships it as written, with WARNING; Cedar's
+# reader of the written Procfile gives the validated table; Fir's would
+# not (so the warning is true); bin/release lists the name as written.
+cedar_only() {
+  local name=$1 text=$2 warning=$3 app table
+  app=$(mktemp -d "$WORK/app-XXXXXX")
+  # shellcheck disable=SC2059  # the case's text is a printf format on purpose
+  printf "$text" >"$app/Procfile"
+  run "$SLUGWRIGHT_BIN" procfile check --json "$app/Procfile"
+  expect_status 0 "$name: procfile check"
+  table=$(printf '%s' "$output" | table_of_json)
+  run "$ROOT/bin/compile" "$app" "$WORK/cache" "$(env_dir)"
+  expect_status 0 "$name: compile"
+  expect_output "$warning" "$name: compile warning"
+  checks=$((checks + 2))
+  [[ "$(cedar "$app/Procfile")" == "$table" ]] || fail "$name: Cedar reads $(cedar "$app/Procfile") where slugwright validated $table"
+  fir "$app/Procfile" >/dev/null 2>&1 && fail "$name: Fir reads it as written, so the warning is wrong"
+  run "$ROOT/bin/release" "$app"
+  expect_status 0 "$name: release"
+  while IFS=$'\t' read -r type _; do
+    expect_output "$type:" "$name: bin/release lists $type"
+  done <<<"$table"
 }
 
 accepted "canonical" 'web: npm start\nworker: node w.js\n'
@@ -94,10 +125,17 @@ accepted "colons and hashes in commands" 'web: echo "a: b" '"'"'c # d'"'"' # tra
 
 refused "no colon" 'web: a\nworker npm start\n' "Cedar would run \`worker\` as \`npm start\`, Fir refuses the line"
 refused "blank before the colon" 'web : x\n' "Cedar would run \`web\` as \`: x\`, Fir refuses the line"
-refused "underscore" 'clock_worker: x\n' "Cedar runs it as \`clock_worker\`, but Fir renames it \`clock-worker\`"
-refused "upper case" 'Web: x\n' "Fir renames it \`web\`"
-refused "dash at the end" 'web-: x\n' "Cedar accepts it, Fir refuses the Procfile"
 refused "duplicate" 'web: a\nweb: b\n' "Cedar would use only the last one"
+
+# Names Cedar runs as written: bin/compile keeps them (issue 23, item 5),
+# SLUGWRIGHT_PROCFILE_CHECK=both refuses them.
+cedar_only "underscore" 'clock_worker: x\n' "Fir would rename it \`clock-worker\`"
+cedar_only "upper case" 'Web: x\n' "Fir would rename it \`web\`"
+cedar_only "dash at the end" 'web-: x\n' "Fir would refuse the Procfile: it starts or ends with \`-\`"
+cedar_only "64 characters" "$(printf 'w%.0s' {1..64}): x\n" "Fir would refuse the Procfile: it is 64 characters"
+refused "underscore, for both" 'clock_worker: x\n' "Cedar runs it as \`clock_worker\`, but Fir renames it \`clock-worker\`" both
+refused "upper case, for both" 'Web: x\n' "Fir renames it \`web\`" both
+refused "dash at the end, for both" 'web-: x\n' "Cedar accepts it, Fir refuses the Procfile" both
 
 # Switching from heroku-buildpack-multi-procfile: detect accepts what it
 # accepts, PROCFILE points at dotted or nested names, app.json follows.

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 # Built for commonwealth-beta (a before hook), released on commonwealth-frick
 # (no hooks, on_failure: rollback-release).
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release \
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata --release \
   --promote-to commonwealth-frick
 expect_status 0 "simulate a promotion from beta to frick"
 expect_output "Slug moved to"
@@ -22,14 +22,14 @@ expect_output "commonwealth-frick's entry maps it to procfiles/commonwealth-fric
 expect_output "Applied 7 migrations"
 
 # The same promotion refused when the team asks for it.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release \
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata --release \
   --promote-to commonwealth-frick --env SLUGWRIGHT_PROMOTED_PROCFILE=refuse
 expect_status 2 "a refused promotion fails the release phase"
 expect_output "SLUGWRIGHT_PROMOTED_PROCFILE=refuse"
 expect_output "Heroku would not deploy this release"
 
 # Released on the app it was built for: its own settings, no promotion.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata --release
 expect_status 0 "simulate beta"
 expect_output "[before] environment ok for commonwealth-beta"
 expect_no_output "pipeline promotion"

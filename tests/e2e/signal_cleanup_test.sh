@@ -61,7 +61,7 @@ wait_for_output() {
   return 1
 }
 
-simulate=("$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release)
+simulate=("$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata --release)
 
 # SIGPIPE: the reader stops once the cluster is up.
 TMPDIR=$SCRATCH "${simulate[@]}" 2>&1 | grep -m1 -q "PostgreSQL on 127.0.0.1"

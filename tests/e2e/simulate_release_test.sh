@@ -4,7 +4,7 @@
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --release
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata --release
 expect_status 0 "simulate --release commonwealth-beta"
 expect_output "Starting a throwaway PostgreSQL cluster"
 expect_output "[before] environment ok for commonwealth-beta (release v1)"
@@ -21,19 +21,19 @@ SELECT 1 / 0;
 -- migrate:down
 ALTER TABLE users DROP COLUMN karma;
 SQL
-run "$ROOT/bin/simulate" "$app" --app commonwealth-frick --release
+run "$ROOT/bin/simulate" "$app" --app commonwealth-frick --dyno-metadata --release
 expect_status 1 "simulate --release with a failing migration"
 expect_output "20240301000000_broken"
 expect_output "division by zero"
 expect_output "Heroku would not deploy this release"
 
 # An app with no release process type has nothing to run.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app snapshot-listener --release
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app snapshot-listener --dyno-metadata --release
 expect_status 0 "simulate --release snapshot-listener"
 expect_output "no \`release\` process type; nothing to run"
 
 # An unreachable database: exit 1, and the password never shown.
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-demo --release \
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-demo --dyno-metadata --release \
   --database-url "postgres://app:s3cr3t-pw@127.0.0.1:1/db"
 expect_status 1 "simulate --release with an unreachable database"
 expect_no_output "s3cr3t-pw"

@@ -4,14 +4,35 @@
 source "$(dirname "$0")/lib.sh"
 
 before=$(snapshot "$FIXTURES/common-monorepo")
-run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta \
+  --env SLUGWRIGHT_APP=commonwealth-beta
 expect_status 0 "simulate commonwealth-beta"
+expect_output "App: commonwealth-beta (from SLUGWRIGHT_APP)"
 expect_output "-----> slugwright app detected"
 expect_output "Procfile declares types -> web, consumer, scheduler, release"
 expect_output "Procfile: procfiles/commonwealth-beta.Procfile"
 expect_output "Why:      rule 2"
 expect_output "Slug:     removed"
 [[ "$(snapshot "$FIXTURES/common-monorepo")" == "$before" ]] || fail "simulate changed the fixture"
+
+# Issue 23, item 6: HEROKU_APP_NAME is dyno metadata, which a build is not
+# documented to see: --app alone puts nothing in ENV_DIR, so the build
+# fails as a real one without SLUGWRIGHT_APP would, and says what to set.
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta
+expect_status 2 "simulate --app without SLUGWRIGHT_APP"
+expect_output "ENV_DIR   "
+expect_output "(0 config vars)"
+expect_output "select with --env SLUGWRIGHT_APP=commonwealth-beta"
+expect_output "Name the app with: heroku config:set SLUGWRIGHT_APP="
+# --dyno-metadata gives it, and the build warns that Heroku may not.
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --app commonwealth-beta --dyno-metadata
+expect_status 0 "simulate --app --dyno-metadata"
+expect_output "HEROKU_APP_NAME=commonwealth-beta (--dyno-metadata"
+expect_output "Why:      rule 2"
+expect_output " !     the app name comes from HEROKU_APP_NAME, which Heroku documents only inside running dynos"
+run "$ROOT/bin/simulate" "$FIXTURES/common-monorepo" --dyno-metadata
+expect_status 2 "simulate --dyno-metadata without --app"
+expect_output "--dyno-metadata needs --app NAME"
 
 run "$ROOT/bin/simulate" "$FIXTURES/multi-procfile" --env PROCFILE=web/Procfile --keep
 expect_status 0 "simulate multi-procfile --keep"

@@ -364,8 +364,9 @@ void ConsoleRunObserver::CommittedStayApplied(const UpFailureEvent& e) {
     advice = "another run has applied migrations since, so " + down +
              " would revert that run's newest ones: check `slugwright migrate status` "
              "before reverting any.";
-  console_->Warning(Plural(e.committed.size(), "migration") +
-                    " committed by this run stay applied (on_failure: stop):" + list +
+  console_->Warning(Plural(e.committed.size(), "migration") + " committed by this run " +
+                    (e.committed.size() == 1 ? "stays" : "stay") +
+                    " applied (on_failure: stop):" + list +
                     "\nHeroku does not deploy this release, so the running code must "
                     "work with them; " + advice);
 }

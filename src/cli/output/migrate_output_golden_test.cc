@@ -210,6 +210,16 @@ TEST(MigrateOutputGolden, UpFailsWithOnFailureStop) {
                                             Up});
 }
 
+// One migration committed before the failure: "stays", not "stay" (issue
+// 23, item 15).
+TEST(MigrateOutputGolden, UpFailsAfterOneCommittedWithOnFailureStop) {
+  ExpectGolden("up_fails_after_one_committed", {[](MigratorDoubles& d) {
+                                                  AddTables(d, 1, 2);
+                                                  d.driver.fail_sql["CREATE TABLE t2"] = {"42601"};
+                                                },
+                                                Up});
+}
+
 TEST(MigrateOutputGolden, UpFailsWithRollbackRelease) {
   ExpectGolden("up_fails_rollback_release",
                {[](MigratorDoubles& d) {
