@@ -141,6 +141,15 @@ std::string DescribeReleasePhase(const ReleasePhaseFacts& facts, const ReleaseSe
 }
 
 std::string ReleasePhaseWarning(const ReleasePhaseFacts& facts, const std::string& procfile) {
+  if (facts.command_pending_unknown)
+    return (facts.command_migrations_dir.empty()
+                ? std::string("slugwright cannot tell where the release command's tool keeps "
+                              "its migrations")
+                : "the release command's tool reads its migrations from " +
+                      facts.command_migrations_dir + ", which is not in this build") +
+           ", so `slugwright migrate status` cannot know which are pending (it says "
+           "\"unknown\" and --exit-code exits 6). Name the directory with "
+           "`command_history: {migrations: DIR}` in slugwright.yml.";
   if (facts.runner != ReleaseRunner::kNone || facts.sql_files == 0) return "";
   return facts.migrations_dir + " holds " + Plural(facts.sql_files, ".sql file") + ", but " +
          procfile + " has no `release:` process type, so Heroku runs no release phase and "

@@ -6,6 +6,7 @@
 #include "migrate/directory_source.h"
 #include "migrate/migration_checks.h"
 #include "migrate/migrations_dir_check.h"
+#include "tools/tool_history.h"
 
 namespace {
 
@@ -107,6 +108,13 @@ ReleasePhaseFacts CheckReleasePhase(DiskInterface* disk, const std::string& app_
       app.ListDirectory(facts.migrations_dir, &names, &err))
     for (const std::string& name : names) facts.sql_files += EndsWithSql(name);
 
+  if (facts.runner == ReleaseRunner::kSlugwright && !release.command.empty()) {
+    ToolHistoryTable table;
+    if (ResolveToolHistoryTable(release, &table)) facts.command_migrations_dir = table.migrations_dir;
+    facts.command_pending_unknown =
+        facts.command_migrations_dir.empty() ||
+        app.Stat(facts.command_migrations_dir) != DiskInterface::Kind::kDirectory;
+  }
   if (facts.runner != ReleaseRunner::kSlugwright || !release.command.empty()) return facts;
   // As `slugwright release` reads them in /app, and as `migrate validate
   // --offline` checks them: every file's up and down sections.

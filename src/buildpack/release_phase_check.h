@@ -36,6 +36,12 @@ struct ReleasePhaseFacts {
   bool migrations_checked = false;
   /// Migrations checked, when migrations_checked.
   size_t migrations = 0;
+  /// `command:` mode: the tool's migrations directory as slugwright infers
+  /// it (tools/tool_history.h; "" when it cannot), and whether it is
+  /// missing from the slug, so `migrate status` could not know which
+  /// migrations are pending (it says "unknown" and `--exit-code` exits 6).
+  std::string command_migrations_dir;
+  bool command_pending_unknown = false;
 };
 
 /// What `procfile` says the release phase runs.

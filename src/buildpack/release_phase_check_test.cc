@@ -100,3 +100,26 @@ TEST(ReleasePhaseCheck, AMissingMigrationsFolderFailsAsTheReleaseWould) {
         << e.what();
   }
 }
+
+// Issue 23 item 2 at build time: a `command:` tool whose migrations
+// directory is not in the slug leaves `migrate status` unable to know the
+// pending ones; a monorepo's `cd packages/api && ...` is read from there.
+TEST(ReleasePhaseCheck, ACommandWhoseMigrationsAreNotInTheBuildIsNoted) {
+  ScopedTempDir app;
+  app.Write("packages/api/migrations/1-a.js", "module.exports = {};\n");
+  RealDiskInterface disk;
+  ReleaseSettings s;
+  s.command = "cd packages/api && npx sequelize-cli db:migrate";
+  ReleasePhaseFacts found =
+      CheckReleasePhase(&disk, app.path(), Parse("release: slugwright release\n"), s);
+  EXPECT_EQ(found.command_migrations_dir, "packages/api/migrations");
+  EXPECT_FALSE(found.command_pending_unknown);
+  s.command = "npx sequelize-cli db:migrate";
+  ReleasePhaseFacts missing =
+      CheckReleasePhase(&disk, app.path(), Parse("release: slugwright release\n"), s);
+  EXPECT_EQ(missing.command_migrations_dir, "migrations");
+  EXPECT_TRUE(missing.command_pending_unknown);
+  s.command = "./bin/migrate-everything";
+  EXPECT_TRUE(CheckReleasePhase(&disk, app.path(), Parse("release: slugwright release\n"), s)
+                  .command_pending_unknown);
+}
