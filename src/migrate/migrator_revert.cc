@@ -28,7 +28,9 @@ void Migrator::Revert(const Migration& m) {
                                 std::to_string(statements.size()) + " (" + m.down_path +
                                 ":" + std::to_string(statements[i].line) + "): " +
                                 e.what() +
-                                (i ? " (the statements before it stay applied)" : ""),
+                                (i == 1 ? " (the statement before it stays applied)"
+                                 : i > 1 ? " (the statements before it stay applied)"
+                                         : ""),
                             e.sqlstate(), e.connection_lost());
       }
     }

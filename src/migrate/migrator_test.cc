@@ -371,6 +371,19 @@ TEST_F(MigratorTest, DownOverAMigrationThatDidNothingNeedsNoDownSection) {
   EXPECT_EQ(driver.history.size(), 1u);
 }
 
+// One statement before the failing one "stays applied", not "stay".
+TEST_F(MigratorTest, ATransactionFalseDownSaysWhatStaysApplied) {
+  Migration& m = source.Add(1, "CREATE TABLE t (x int);",
+                            "DROP INDEX CONCURRENTLY i;\nDROP TABLE t;");
+  m.down_in_transaction = false;
+  ASSERT_EQ(Up(), kExitOk);
+  driver.fail_sql["DROP TABLE t"] = {"42P01"};
+  Migrator migrator(&source, &driver, &runner, &console, &clock, nullptr, options);
+  EXPECT_EQ(migrator.Down(1), kExitFailed);
+  EXPECT_NE(err.str().find("(the statement before it stays applied)"), std::string::npos)
+      << err.str();
+}
+
 TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
   AddFive();
   Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
