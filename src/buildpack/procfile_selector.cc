@@ -223,15 +223,7 @@ void ProcfileSelector::SelectByProcfileVar(const ConfigVars& vars,
 
 std::vector<std::string> ProcfileSelector::ClosestAppNames(const std::string& app,
                                                            const AppConfig& config) {
-  std::vector<std::string> names;
-  for (const AppMapping& m : config.apps) names.push_back(m.match);
-  std::vector<std::string> files;
-  std::string err;
-  if (disk_->ListDirectory(app_dir_ + "/procfiles", &files, &err))
-    for (const std::string& f : files)
-      if (f.size() > 9 && f.compare(f.size() - 9, 9, ".Procfile") == 0)
-        names.push_back(f.substr(0, f.size() - 9));
-  return ClosestMatches(app, names);
+  return ClosestMatches(app, KnownAppNames(config));
 }
 
 void ProcfileSelector::SetAppName(const ConfigVars& vars, const std::string& app_override,

@@ -4,8 +4,8 @@
 
 #include "base/disk_interface.h"
 #include "migrate/directory_source.h"
-#include "migrate/migration_checks.h"
 #include "migrate/migrations_dir_check.h"
+#include "migrate/validate.h"
 #include "tools/tool_history.h"
 
 namespace {
@@ -121,13 +121,7 @@ ReleasePhaseFacts CheckReleasePhase(DiskInterface* disk, const std::string& app_
   RefuseMigrationsDirOutsideApp(&app, "", facts.migrations_dir, facts.migrations_dir);
   DirectorySource source(&app, facts.migrations_dir);
   std::vector<Migration> files = source.ReadAll();
-  std::vector<const Migration*> all, with_down;
-  for (const Migration& m : files) {
-    all.push_back(&m);
-    if (m.has_down) with_down.push_back(&m);
-  }
-  CheckRunnable(all, false, /*all_in_one_transaction=*/false);
-  CheckRunnable(with_down, true, /*all_in_one_transaction=*/false);
+  CheckEveryFile(files);
   facts.migrations_checked = true;
   facts.migrations = files.size();
   return facts;

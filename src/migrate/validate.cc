@@ -21,8 +21,7 @@ void ValidateHistory(const MigratorContext& c, const std::vector<Migration>& fil
 
 }  // namespace
 
-int ValidateMigrations(const MigratorContext& c, const std::vector<Migration>& files,
-                       bool use_database) {
+void CheckEveryFile(const std::vector<Migration>& files) {
   std::vector<const Migration*> all, with_down;
   for (const Migration& m : files) {
     all.push_back(&m);
@@ -31,6 +30,11 @@ int ValidateMigrations(const MigratorContext& c, const std::vector<Migration>& f
   // Like up, but every file; transaction: all only concerns pending files.
   CheckRunnable(all, false, /*all_in_one_transaction=*/false);
   CheckRunnable(with_down, true, /*all_in_one_transaction=*/false);
+}
+
+int ValidateMigrations(const MigratorContext& c, const std::vector<Migration>& files,
+                       bool use_database) {
+  CheckEveryFile(files);
   c.events()->FilesValid(files.size(), c.source->Describe());
   if (!use_database) {
     c.events()->HistoryNotChecked();

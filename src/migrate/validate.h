@@ -11,6 +11,11 @@
 #include "migrate/migration.h"
 #include "migrate/migrator_context.h"
 
+/// The file checks of `migrate validate --offline`: every file's up
+/// section, and down section where it has one, splits and runs as marked.
+/// Throws UserError (exit 2) naming the first file that does not.
+void CheckEveryFile(const std::vector<Migration>& files);
+
 /// Checks `files` (and, with `use_database`, the history); returns the
 /// exit status, throws UserError for invalid files (2), a history that
 /// does not match (4) or an unreachable database (1).

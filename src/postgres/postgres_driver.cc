@@ -245,6 +245,22 @@ std::string LockFilter(const AdvisoryLockKeys& keys) {
 
 }  // namespace
 
+namespace {
+
+/// A session from the first columns of a row: pid, application_name,
+/// backend_start, state, query_start.
+LockHolder HolderOf(const std::vector<std::string>& row) {
+  LockHolder h;
+  h.pid = std::stoi(row[0]);
+  h.application_name = row[1];
+  h.backend_start = row[2];
+  h.state = row[3];
+  h.query_start = row[4];
+  return h;
+}
+
+}  // namespace
+
 std::vector<LockHolder> PostgresDriver::LockHolders() {
   Rows r = Exec("SELECT l.pid, coalesce(a.application_name, ''), " +
                 Utc("a.backend_start") + ", coalesce(a.state, ''), " +
@@ -252,15 +268,7 @@ std::vector<LockHolder> PostgresDriver::LockHolders() {
                 " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE " +
                 LockFilter(keys_) + " AND l.granted ORDER BY l.pid");
   std::vector<LockHolder> holders;
-  for (const auto& row : r.rows) {
-    LockHolder h;
-    h.pid = std::stoi(row[0]);
-    h.application_name = row[1];
-    h.backend_start = row[2];
-    h.state = row[3];
-    h.query_start = row[4];
-    holders.push_back(h);
-  }
+  for (const auto& row : r.rows) holders.push_back(HolderOf(row));
   return holders;
 }
 
@@ -607,12 +615,7 @@ std::vector<LockHolder> PostgresDriver::RelationLockHolders(const std::vector<Sq
                 " AND l.relation IN (" + oids + ") ORDER BY l.pid, l.mode");
   std::vector<LockHolder> holders;
   for (const auto& row : r.rows) {
-    LockHolder h;
-    h.pid = std::stoi(row[0]);
-    h.application_name = row[1];
-    h.backend_start = row[2];
-    h.state = row[3];
-    h.query_start = row[4];
+    LockHolder h = HolderOf(row);
     h.relation = row[5];
     h.mode = row[6];
     h.query = redactor_->Scrub(row[7]);
