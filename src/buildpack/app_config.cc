@@ -129,7 +129,8 @@ class ConfigReader {
                {"migrations", "database_url_env", "table", "transaction",
                 "on_failure", "after_hook_failure", "lock_wait", "lock_timeout", "statement_timeout",
                 "lock_retries", "allow_out_of_order", "command",
-                "rollback_command", "command_history", "hooks"});
+                "rollback_command", "skip_command_when_nothing_pending", "command_history",
+                "hooks"});
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const YAML::Node& v = kv.second;
@@ -188,6 +189,9 @@ class ConfigReader {
         s->command = String(v, key);
       } else if (key == "rollback_command") {
         s->rollback_command = String(v, key);
+      } else if (key == "skip_command_when_nothing_pending") {
+        s->skip_command_when_nothing_pending = Bool(v, key) ? ReleaseSettings::SkipCommand::kAlways
+                                                            : ReleaseSettings::SkipCommand::kNever;
       } else if (key == "command_history") {
         CommandHistory(v, what, &s->command_history);
       } else if (key == "hooks") {

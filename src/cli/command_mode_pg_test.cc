@@ -206,3 +206,25 @@ TEST_F(CommandModePgTest, StatusOfAMonorepoCommandReadsItsPackageAndSaysWhenItCa
   EXPECT_TRUE(Contains(json.out, "\"tool\": \"sequelize\"")) << json.out;
   EXPECT_TRUE(Contains(json.out, "\"table\": \"SequelizeMeta\"")) << json.out;
 }
+
+// Issue 26 item 1: with every file recorded in SequelizeMeta the release
+// does not start Node and sequelize-cli, says so, and still runs the
+// hooks; a single unrecorded file starts the tool, which applies it.
+TEST_F(CommandModePgTest, NothingPendingLeavesTheToolUnstartedAndOneNewFileStartsIt) {
+  ReleasePrevious();
+  RunResult noop = InApp({"release"});
+  EXPECT_EQ(noop.code, 0) << noop.all();
+  EXPECT_TRUE(Contains(noop.all(), "Nothing pending for sequelize: 2 of 2 files in migrations "
+                                   "recorded in SequelizeMeta;"))
+      << noop.all();
+  EXPECT_TRUE(Contains(noop.all(), "not started")) << noop.all();
+  EXPECT_FALSE(Contains(noop.all(), "Sequelize CLI [")) << noop.all();  // the tool's banner
+  EXPECT_TRUE(Contains(noop.all(), "after: 0")) << noop.all();          // the hook still ran
+
+  WriteSequelizeMigration(3);
+  RunResult one = InApp({"release"});
+  EXPECT_EQ(one.code, 0) << one.all();
+  EXPECT_TRUE(Contains(one.all(), "Sequelize CLI [")) << one.all();
+  EXPECT_EQ(Meta(), 3);
+  EXPECT_TRUE(db_.Exists("t3"));
+}

@@ -178,7 +178,7 @@ struct AppFiles {
 /// `up` / `release`: the Migrator, or in `command:` mode the app's own tool
 /// under the lock (an app with its own tool may have no migration files).
 int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context,
-       CommandObserver* command_events) {
+       CommandObserver* command_events, DiskInterface* disk) {
   const std::string& command = context.settings().command;
   if (command.empty()) return migrator->Up(f.dry_run);
   if (f.dry_run) {
@@ -186,7 +186,7 @@ int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context
                           context.driver->Describe());
     return kExitOk;
   }
-  return RunExternalCommand(context, command_events, false, 1);
+  return RunExternalCommand(context, command_events, false, 1, disk);
 }
 
 /// Runs `action` and words its outcome; returns the exit status.
@@ -201,7 +201,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
   }
   switch (action) {
     case Action::kRelease:
-    case Action::kUp: return Up(f, migrator, context, command_events);
+    case Action::kUp: return Up(f, migrator, context, command_events, app.disk);
     case Action::kDown:
       return command.empty() ? migrator->Down(f.count)
                              : RunExternalCommand(context, command_events, true, f.count);

@@ -32,6 +32,11 @@ void to_json(nlohmann::json& j, const ReleaseSettings& s) {
       {"allow_out_of_order", s.allow_out_of_order},
       {"command", s.command},
       {"rollback_command", s.rollback_command},
+      {"skip_command_when_nothing_pending",
+       s.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kAlways ? "true"
+       : s.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kNever
+           ? "false"
+           : "auto"},
       {"command_history",
        {{"table", s.command_history.table},
         {"column", s.command_history.column},
@@ -65,6 +70,13 @@ void from_json(const nlohmann::json& j, ReleaseSettings& s) {
   j.at("allow_out_of_order").get_to(s.allow_out_of_order);
   j.at("command").get_to(s.command);
   j.at("rollback_command").get_to(s.rollback_command);
+  // Absent in release.json files written before the setting existed.
+  if (j.contains("skip_command_when_nothing_pending")) {
+    const std::string skip = j.at("skip_command_when_nothing_pending").get<std::string>();
+    s.skip_command_when_nothing_pending = skip == "true"    ? ReleaseSettings::SkipCommand::kAlways
+                                          : skip == "false" ? ReleaseSettings::SkipCommand::kNever
+                                                            : ReleaseSettings::SkipCommand::kAuto;
+  }
   // Absent in release.json files written before command_history existed.
   if (j.contains("command_history")) {
     const nlohmann::json& history = j.at("command_history");

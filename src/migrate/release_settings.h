@@ -67,6 +67,12 @@ struct ReleaseSettings {
   /// built-in runner (e.g. `npx sequelize-cli db:migrate`), and its undo.
   std::string command;
   std::string rollback_command;
+  /// `command:` mode: whether to leave the tool unstarted when every file
+  /// of its directory is recorded in its table
+  /// (`skip_command_when_nothing_pending`). kAuto skips only a command
+  /// that is a plain migrate invocation of a known tool (tools/command_skip.h).
+  enum class SkipCommand { kAuto, kAlways, kNever };
+  SkipCommand skip_command_when_nothing_pending = SkipCommand::kAuto;
   CommandHistorySettings command_history;
   HookSettings hooks;
 };

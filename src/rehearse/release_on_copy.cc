@@ -145,6 +145,12 @@ class WatchedCommandEvents : public CommandObserver {
   void CommandSucceeded(const std::string& command, double seconds) override {
     inner_->CommandSucceeded(command, seconds);
   }
+  void CommandSkipped(const std::string& command, const NothingPendingCheck& check) override {
+    inner_->CommandSkipped(command, check);
+  }
+  void CommandNotSkipped(const std::string& command, const NothingPendingCheck& check) override {
+    inner_->CommandNotSkipped(command, check);
+  }
   void NothingToUndo(const ToolHistoryTable& table) override { inner_->NothingToUndo(table); }
   void Undoing(size_t count, const std::string& rollback_command) override {
     inner_->Undoing(count, rollback_command);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/command_skip.h"
 #include "tools/tool_history.h"
 
 class CommandObserver {
@@ -29,6 +30,10 @@ class CommandObserver {
   /// The tool failed: `error` as the hooks and the event log get it.
   virtual void CommandFailed(const std::string& error) = 0;
   virtual void CommandSucceeded(const std::string& command, double seconds) = 0;
+  /// `command` was not started: `check` found every migration recorded.
+  virtual void CommandSkipped(const std::string& command, const NothingPendingCheck& check) = 0;
+  /// `command` starts although skipping was asked for: `check` says why.
+  virtual void CommandNotSkipped(const std::string& command, const NothingPendingCheck& check) = 0;
 
   // on_failure: rollback-release and `down`, one `rollback_command` per row.
   virtual void NothingToUndo(const ToolHistoryTable& table) = 0;

@@ -28,8 +28,8 @@ bool EndedOnLockTimeout(const ProcessResult& result) {
 /// tool's history table around it when slugwright knows which one it is.
 class ExternalCommandRun {
  public:
-  ExternalCommandRun(const MigratorContext& c, CommandObserver* events)
-      : c_(c), s_(c.settings()), events_(events) {
+  ExternalCommandRun(const MigratorContext& c, CommandObserver* events, DiskInterface* disk)
+      : c_(c), s_(c.settings()), events_(events), disk_(disk) {
     knows_table_ = ResolveToolHistoryTable(s_, &table_);
     env_ = c.options->command_env;
     env_["SLUGWRIGHT_RUN_ID"] = c.options->run.run_id;
@@ -44,6 +44,11 @@ class ExternalCommandRun {
   }
   ProcessResult RunWithLockRetries(const std::string& command);
   int Failed(const std::string& command, const ProcessResult& result, RunOutcome* outcome);
+  /// hooks.after, and what after_hook_failure says of a failing one; false
+  /// when the release fails.
+  bool AfterHooks(RunOutcome* outcome);
+  /// True when the tool need not start (CheckNothingPending), saying so.
+  bool SkippedAsNothingIsPending();
   void SayWhatTheRunApplied(const std::vector<std::string>& applied) const;
   bool RevertThisRun(ToolHistorySnapshot current, RunOutcome* outcome);
   bool UndoNewest(const std::string& expected, ToolHistorySnapshot* current);
@@ -52,6 +57,7 @@ class ExternalCommandRun {
   const MigratorContext& c_;
   const ReleaseSettings& s_;
   CommandObserver* events_;
+  DiskInterface* disk_;
   bool knows_table_ = false;
   ToolHistoryTable table_;
   std::map<std::string, std::string> env_;
@@ -107,6 +113,8 @@ int ExternalCommandRun::Up() {
              c_.InterruptedOr(kExitFailed));
     return c_.InterruptedOr(kExitFailed);
   }
+  if (SkippedAsNothingIsPending())
+    return AfterHooks(&outcome) ? kExitOk : c_.InterruptedOr(kExitFailed);
   ToolHistorySnapshot before = Snapshot();
   events_->CommandStarting(s_.command, c_.driver->Describe());
   c_.driver->RecordEvent("command_started", 0, "", s_.command, c_.options->run);
@@ -123,19 +131,37 @@ int ExternalCommandRun::Up() {
     return code;
   }
   c_.driver->RecordEvent("command_succeeded", 0, "", s_.command, c_.options->run);
-  if (!RunHooks(c_, "after", s_.hooks.after, nullptr, &outcome, kExitOk)) {
-    const bool fails =
-        s_.after_hook_failure == ReleaseSettings::AfterHookFailure::kFail || c_.interrupted();
-    c_.events()->AfterHookFailedAfterCommit(outcome.tool_applied.size(), fails);
-    if (fails) {
-      outcome.failed_in_hook = true;
-      outcome.error = "a hooks.after command failed after the command succeeded";
-      RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, &outcome, kExitFailed);
-      return c_.InterruptedOr(kExitFailed);
-    }
-  }
+  if (!AfterHooks(&outcome)) return c_.InterruptedOr(kExitFailed);
   events_->CommandSucceeded(s_.command, c_.clock->Now() - start);
   return kExitOk;
+}
+
+bool ExternalCommandRun::AfterHooks(RunOutcome* outcome) {
+  if (RunHooks(c_, "after", s_.hooks.after, nullptr, outcome, kExitOk)) return true;
+  const bool fails =
+      s_.after_hook_failure == ReleaseSettings::AfterHookFailure::kFail || c_.interrupted();
+  c_.events()->AfterHookFailedAfterCommit(outcome->tool_applied.size(), fails);
+  if (!fails) return true;
+  outcome->failed_in_hook = true;
+  outcome->error = "a hooks.after command failed after the command succeeded";
+  RunHooks(c_, "on_failure", s_.hooks.on_failure, nullptr, outcome, kExitFailed);
+  return false;
+}
+
+bool ExternalCommandRun::SkippedAsNothingIsPending() {
+  if (!disk_) return false;
+  NothingPendingCheck check = CheckNothingPending(c_.driver, disk_, s_);
+  if (check.result != NothingPendingCheck::Result::kNothingPending) {
+    if (s_.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kAlways)
+      events_->CommandNotSkipped(s_.command, check);
+    return false;
+  }
+  events_->CommandSkipped(s_.command, check);
+  c_.driver->RecordEvent("command_skipped", 0, "",
+                         s_.command + ": " + std::to_string(check.recorded) + " of " +
+                             std::to_string(check.files) + " files recorded",
+                         c_.options->run);
+  return true;
 }
 
 /// After `command` failed: the error with the tool's last lines and the
@@ -231,7 +257,7 @@ int ExternalCommandRun::Down(int count) {
 }  // namespace
 
 int RunExternalCommand(const MigratorContext& c, CommandObserver* events, bool down,
-                       int count) {
+                       int count, DiskInterface* disk) {
   const ReleaseSettings& s = c.settings();
   if (down && s.rollback_command.empty())
     throw UserError(kExitUsage, "no rollback_command is configured to revert migrations "
@@ -243,7 +269,7 @@ int RunExternalCommand(const MigratorContext& c, CommandObserver* events, bool d
                              {s.lock_wait_seconds, c.options->seed,
                               c.options->allow_session_pooler});
     c.driver->CreateHistoryTables();
-    ExternalCommandRun run(c, events);
+    ExternalCommandRun run(c, events, disk);
     return down ? run.Down(count) : run.Up();
   } catch (const DatabaseError& e) {
     throw UserError(static_cast<ExitCode>(c.InterruptedOr(kExitFailed)), e.what());

@@ -6,14 +6,19 @@
 // hooks, the event log and on_failure: rollback-release around it.
 
 #include "migrate/migrator_context.h"
+#include "tools/command_skip.h"
 #include "tools/command_observer.h"
 
 /// Runs `command:` once (or, with `down`, `rollback_command:` `count`
 /// times) under the lock, telling `events` what happens; returns the exit
 /// status, throws UserError for refusals (no rollback_command) and
-/// RunError for the lock and an unreachable database.
+/// RunError for the lock and an unreachable database. With `disk` (the
+/// working directory's files), `up` leaves the tool unstarted when
+/// CheckNothingPending (command_skip.h) finds every migration recorded;
+/// the hooks still run. Null `disk` always starts it (rehearse, which
+/// runs the tool to see what it does).
 int RunExternalCommand(const MigratorContext& context, CommandObserver* events, bool down,
-                       int count);
+                       int count, DiskInterface* disk = nullptr);
 
 /// Why these settings cannot run safely, "" when they can: `on_failure:
 /// rollback-release` with `command:` needs `rollback_command:` and a

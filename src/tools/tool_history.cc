@@ -19,17 +19,30 @@ struct KnownTool {
   /// The flags that name its migrations directory, and its default.
   std::vector<std::string> dir_flags;
   const char* default_dir;
+  /// The words that make it apply every pending migration.
+  std::vector<std::string> migrate_verbs;
+  /// Files in its working directory, and variables, that may move its
+  /// migrations directory or history table away from what the command
+  /// line says (then only an explicit directory is trusted).
+  std::vector<std::string> config_files;
+  std::vector<std::string> config_flags;
 };
 
 const std::vector<KnownTool>& KnownTools() {
   static const std::vector<KnownTool> tools = {
-      {"sequelize", {"sequelize"}, "SequelizeMeta", "name", {"--migrations-path"}, "migrations"},
-      {"knex", {"knex"}, "knex_migrations", "name", {"--migrations-directory"}, "migrations"},
+      {"sequelize", {"sequelize"}, "SequelizeMeta", "name", {"--migrations-path"}, "migrations",
+       {"db:migrate"}, {".sequelizerc"}, {"--options-path", "--config"}},
+      {"knex", {"knex"}, "knex_migrations", "name", {"--migrations-directory"}, "migrations",
+       {"migrate:latest"},
+       {"knexfile.js", "knexfile.cjs", "knexfile.mjs", "knexfile.ts", "knexfile.coffee"},
+       {"--knexfile", "--cwd"}},
       {"node-pg-migrate", {"node-pg-migrate"}, "pgmigrations", "name",
-       {"-m", "--migrations-dir"}, "migrations"},
+       {"-m", "--migrations-dir"}, "migrations", {"up"}, {},
+       {"--config-file", "--migrations-table", "-t", "--migrations-schema"}},
       {"dbmate", {"dbmate"}, "schema_migrations", "version", {"-d", "--migrations-dir"},
-       "db/migrations"},
-      {"rails", {"rails", "rake"}, "schema_migrations", "version", {}, "db/migrate"},
+       "db/migrations", {"up", "migrate"}, {".env"}, {"--env-file", "--migrations-table"}},
+      {"rails", {"rails", "rake"}, "schema_migrations", "version", {}, "db/migrate",
+       {"db:migrate"}, {}, {}},
   };
   return tools;
 }
@@ -109,6 +122,69 @@ std::string LeadingDigits(const std::string& file) {
 }
 
 }  // namespace
+
+ToolCommandShape ReadToolCommand(const ReleaseSettings& s) {
+  ToolCommandShape shape;
+  std::vector<std::string> words = Words(s.command);
+  const KnownTool* tool = ToolOf(words);
+  if (!tool) return shape;
+  shape.tool = tool->name;
+  for (const char* metachar : {"|", ">", "<", "`", "$(", "&"})
+    for (const std::string& w : words)
+      if (w.find(metachar) != std::string::npos && w != "&&") return shape;
+  std::vector<std::vector<std::string>> commands = Commands(words);
+  std::vector<std::vector<std::string>> rest;
+  for (const std::vector<std::string>& c : commands) {
+    if (c.empty()) continue;
+    if (c.size() == 2 && c[0] == "cd") {
+      shape.working_dir = c[1][0] == '/' ? c[1] : Under(shape.working_dir, c[1]);
+      continue;
+    }
+    rest.push_back(c);
+  }
+  for (const std::string& file : tool->config_files)
+    shape.config_files.push_back(Under(shape.working_dir, file));
+  if (rest.size() != 1) return shape;
+  // npx / yarn / pnpm [exec|run] / bundle exec, VAR=value, the tool, its
+  // migrate verb, and flags with their values: nothing else runs.
+  static const std::set<std::string> kRunners = {"npx", "yarn", "pnpm", "exec", "bundle", "run"};
+  bool verb = false, flag_value = false;
+  for (const std::string& w : rest[0]) {
+    // The program itself: `sequelize`, `sequelize-cli`, `node_modules/.bin/knex`.
+    const std::string program = w.substr(w.rfind('/') == std::string::npos ? 0 : w.rfind('/') + 1);
+    bool names_tool = false;
+    for (const std::string& t : tool->words) names_tool |= program == t || program == t + "-cli";
+    if (std::find(tool->config_flags.begin(), tool->config_flags.end(),
+                  w.substr(0, w.find('='))) != tool->config_flags.end())
+      shape.configured_elsewhere = true;
+    if (std::find(tool->migrate_verbs.begin(), tool->migrate_verbs.end(), w) !=
+        tool->migrate_verbs.end()) {
+      verb = true;
+    } else if (!w.empty() && w[0] == '-') {
+      flag_value = w.find('=') == std::string::npos;
+      continue;
+    } else if (!(flag_value || names_tool || kRunners.count(w) ||
+                 (w.find('=') != std::string::npos && w[0] != '='))) {
+      return shape;  // a word of some other program or subcommand
+    }
+    flag_value = false;
+  }
+  shape.explicit_dir = !FlagValue(rest[0], tool->dir_flags).empty();
+  shape.plain_migrate = verb;
+  return shape;
+}
+
+bool RecordsFileByToolRule(const std::string& tool, const std::set<std::string>& rows,
+                           const std::string& file) {
+  if (tool == "sequelize" || tool == "knex") return rows.count(file) > 0;
+  if (tool == "node-pg-migrate") return rows.count(Stem(file)) > 0;
+  if (tool == "dbmate" || tool == "rails") {
+    const std::string version = LeadingDigits(file);
+    return !version.empty() && rows.count(version) > 0;
+  }
+  const std::string version = LeadingDigits(file);
+  return rows.count(file) || rows.count(Stem(file)) || (!version.empty() && rows.count(version));
+}
 
 std::string ToolHistoryTable::Describe() const {
   if (!tool.empty()) return tool + "'s `" + table + "`";

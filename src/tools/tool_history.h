@@ -13,6 +13,7 @@
 // everything else is pure.
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,38 @@
 #include "migrate/release_settings.h"
 
 struct DiskInterface;
+
+/// What a `command:` line runs, read for skipping it when nothing is
+/// pending (tools/command_skip.h).
+struct ToolCommandShape {
+  /// The known tool it names ("sequelize", ...), "" for none.
+  std::string tool;
+  /// Where it runs: the `cd DIR &&` before it, relative to the app root.
+  std::string working_dir;
+  /// Only `cd DIR &&`, then one invocation of the tool's migrate verb
+  /// (through npx, yarn, pnpm or bundle exec, with flags): nothing else
+  /// of the app's runs, so not starting it loses nothing.
+  bool plain_migrate = false;
+  /// The command line names the migrations directory (e.g.
+  /// `--migrations-path`).
+  bool explicit_dir = false;
+  /// A flag that points the tool at a config file or another table
+  /// (`--knexfile`, `--migrations-table`, ...).
+  bool configured_elsewhere = false;
+  /// The tool's config files in its working directory that may name
+  /// another directory (`.sequelizerc`, `knexfile.js`, dbmate's `.env`).
+  std::vector<std::string> config_files;
+};
+
+/// Reads `settings.command` as ToolCommandShape says.
+ToolCommandShape ReadToolCommand(const ReleaseSettings& settings);
+
+/// Whether one of `rows` records `file` by `tool`'s own naming rule:
+/// sequelize and knex record the file name, node-pg-migrate the name
+/// without extension, dbmate and Rails the leading version; a table named
+/// by `command_history:` (tool "") any of the three, as RecordsFile.
+bool RecordsFileByToolRule(const std::string& tool, const std::set<std::string>& rows,
+                           const std::string& file);
 
 /// The table a tool keeps one row per applied migration in.
 struct ToolHistoryTable {

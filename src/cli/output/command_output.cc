@@ -52,6 +52,41 @@ void ConsoleCommandObserver::CommandSucceeded(const std::string& command, double
   console_->Step("`" + command + "` succeeded in " + FormatDuration(seconds));
 }
 
+void ConsoleCommandObserver::CommandSkipped(const std::string& command,
+                                            const NothingPendingCheck& check) {
+  console_->Event("command_skipped", {{"command", command},
+                                      {"tool", check.table.tool},
+                                      {"table", check.table.table},
+                                      {"directory", check.dir},
+                                      {"files", check.files},
+                                      {"recorded", check.recorded}});
+  console_->Step("Nothing pending for " +
+                 (check.table.tool.empty() ? "`" + command + "`" : check.table.tool) + ": " +
+                 std::to_string(check.recorded) + " of " + Plural(check.files, "file") + " in " +
+                 check.dir + " recorded in " + check.table.table + "; `" + command +
+                 "` not started");
+}
+
+void ConsoleCommandObserver::CommandNotSkipped(const std::string& command,
+                                               const NothingPendingCheck& check) {
+  using Result = NothingPendingCheck::Result;
+  std::string why;
+  switch (check.result) {
+    case Result::kPending: why = check.detail + " is not recorded in " + check.table.table; break;
+    case Result::kNoTable: why = "slugwright does not know which table it records them in"; break;
+    case Result::kMayBeConfiguredElsewhere:
+      why = check.detail + " may point it at another directory or table; name the directory "
+                           "with command_history.migrations";
+      break;
+    case Result::kNoFiles: why = "no migration file is listed in " + check.dir; break;
+    case Result::kNoTableYet: why = check.table.table + " does not exist yet"; break;
+    case Result::kNotAsked:
+    case Result::kNotAPlainMigrate:
+    case Result::kNothingPending: return;
+  }
+  console_->Detail("Starting `" + command + "`: " + why);
+}
+
 void ConsoleCommandObserver::NothingToUndo(const ToolHistoryTable& table) {
   console_->Step("Nothing to revert: this run applied no migration (" + table.Describe() +
                  " is as before the run)");

@@ -26,6 +26,8 @@ class ConsoleCommandObserver : public CommandObserver {
                       const std::vector<std::string>& applied) override;
   void CommandFailed(const std::string& error) override;
   void CommandSucceeded(const std::string& command, double seconds) override;
+  void CommandSkipped(const std::string& command, const NothingPendingCheck& check) override;
+  void CommandNotSkipped(const std::string& command, const NothingPendingCheck& check) override;
   void NothingToUndo(const ToolHistoryTable& table) override;
   void Undoing(size_t count, const std::string& rollback_command) override;
   void UndoFinished(const ToolHistoryTable& table,
