@@ -6,8 +6,8 @@
 // hooks, the event log and on_failure: rollback-release around it.
 
 #include "migrate/migrator_context.h"
-#include "tools/command_skip.h"
 #include "tools/command_observer.h"
+#include "tools/command_skip.h"
 
 /// Runs `command:` once (or, with `down`, `rollback_command:` `count`
 /// times) under the lock, telling `events` what happens; returns the exit
