@@ -291,9 +291,11 @@ AppConfig ParseAppConfig(const std::string& contents,
     reader.Fail(e.mark, "invalid YAML: " + e.msg);
   }
   AppConfig config;
-  if (!root.IsDefined() || root.IsNull())
+  auto fail_empty = [&reader] {
     reader.Fail(YAML::Mark::null_mark(), "empty; expected `apps:` (a list of apps) or "
                                          "`release:` (settings for every app)");
+  };
+  if (!root.IsDefined() || root.IsNull()) fail_empty();
   try {
     reader.RequireMap(root, "the top level", {"apps", "release"});
     if (root["release"])
@@ -320,6 +322,7 @@ AppConfig ParseAppConfig(const std::string& contents,
                        &app.release);
       config.apps.push_back(app);
     }
+    if (config.apps.empty() && !root["release"]) fail_empty();
   } catch (const YAML::Exception& e) {
     reader.Fail(e.mark, e.msg);
   }

@@ -68,6 +68,9 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
     const char* expected;
   } cases[] = {
       {"", "empty"},
+      // A mapping that maps no app and sets nothing is as empty as no file.
+      {"{}\n", "slugwright.yml: empty; expected `apps:`"},
+      {"apps: []\n", "slugwright.yml: empty; expected `apps:`"},
       {"apps: [\n", "slugwright.yml:"},
       {"apps: {}\n", "`apps` must be a list of apps"},
       {"apps:\n", "`apps` must be a list of apps"},

@@ -15,7 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   try {
     AppConfig config = ParseAppConfig(text, "slugwright.yml");
-    Check(!config.apps.empty(), "an accepted config maps an app");
+    // A config without `apps:` is valid: its top-level `release:` is every
+    // app's. An accepted config therefore has apps or said `release`.
+    Check(!config.apps.empty() || text.find("release") != std::string::npos,
+          "an accepted config maps an app or sets release settings");
     for (const AppMapping& app : config.apps) {
       Check(!app.match.empty(), "match not empty");
       Check(!app.procfile.empty() && app.procfile[0] != '/', "relative procfile");
