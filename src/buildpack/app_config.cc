@@ -130,7 +130,7 @@ class ConfigReader {
                 "on_failure", "after_hook_failure", "lock_wait", "lock_timeout", "statement_timeout",
                 "lock_retries", "allow_out_of_order", "command",
                 "rollback_command", "skip_command_when_nothing_pending", "command_history",
-                "hooks"});
+                "hooks", "coordinate"});
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       const YAML::Node& v = kv.second;
@@ -194,6 +194,10 @@ class ConfigReader {
                                                             : ReleaseSettings::SkipCommand::kNever;
       } else if (key == "command_history") {
         CommandHistory(v, what, &s->command_history);
+      } else if (key == "coordinate") {
+        std::string t = String(v, key);
+        if (!ParseCoordinate(t, &s->coordinate))
+          Fail(v.Mark(), "`coordinate` must be `auto`, `commit` or `off`, got `" + t + "`");
       } else if (key == "hooks") {
         RequireMap(v, what + ".hooks", {"before", "after", "on_failure", "timeout"});
         for (const auto& hook : v) {

@@ -97,6 +97,7 @@ TEST(AppConfigTest, RejectsBadDocumentsWithLineAndExpectation) {
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      hooks:\n        befor: x\n",
        "unknown key `befor`"},
       {"release:\n  after_hook_failure: ignore\n", "`after_hook_failure` must be `warn` or `fail`"},
+      {"release:\n  coordinate: yes\n", "`coordinate` must be `auto`, `commit` or `off`, got `yes`"},
       {"apps:\n  - match: a\n    procfile: P\n    release:\n      rollback_command: undo\n",
        "needs `command`"},
       // The undo of a tool whose history table slugwright cannot read could
@@ -182,6 +183,16 @@ TEST(AppConfigTest, CommandHistoryNamesTheToolsTableAndSurvivesReleaseJson) {
 
 // Issue 23, item 15: a slugwright.yml with only `release:` (one app, or
 // every app alike) was refused with "missing `apps:`".
+TEST(AppConfigTest, CoordinateIsReadAndSurvivesReleaseJson) {
+  AppConfig config = ParseAppConfig("release:\n  coordinate: commit\n", "slugwright.yml");
+  EXPECT_EQ(ReleaseSettings::Coordinate::kCommit, config.release_defaults.coordinate);
+  ReleaseSettings copy = nlohmann::json(config.release_defaults).get<ReleaseSettings>();
+  EXPECT_EQ(ReleaseSettings::Coordinate::kCommit, copy.coordinate);
+  EXPECT_EQ(ReleaseSettings::Coordinate::kAuto,
+            ParseAppConfig("release:\n  lock_wait: 1m\n", "slugwright.yml")
+                .release_defaults.coordinate);
+}
+
 TEST(AppConfigTest, ReleaseSettingsAloneAreAConfig) {
   AppConfig config = ParseAppConfig("release:\n  migrations: db/migrations\n", "slugwright.yml");
   EXPECT_TRUE(config.apps.empty());

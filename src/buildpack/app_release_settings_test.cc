@@ -35,7 +35,7 @@ std::string BuiltForBeta() {
   return j.dump();
 }
 
-AppReleaseSettings Resolve(const ScopedTempDir& dir, const std::string& cwd,
+AppReleaseSettings Resolve(const ScopedTempDir& /*slug: keeps it alive*/, const std::string& cwd,
                            const std::string& app, const std::string& explicit_path = "",
                            PromotedProcfilePolicy policy = PromotedProcfilePolicy::kWarn) {
   RealDiskInterface disk;

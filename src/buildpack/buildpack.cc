@@ -1,5 +1,6 @@
 #include "buildpack/buildpack.h"
 
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -157,7 +158,7 @@ std::string ReleasePhaseWarning(const ReleasePhaseFacts& facts, const std::strin
 }
 
 nlohmann::json ReleaseSettingsJson(const Selection& s) {
-  return {
+  nlohmann::json settings = {
       {"slugwright_version", SLUGWRIGHT_VERSION},
       {"app", s.app_name},
       {"procfile", s.procfile},
@@ -165,6 +166,11 @@ nlohmann::json ReleaseSettingsJson(const Selection& s) {
       {"reason", s.reason},
       {"release", s.release},
   };
+  // Heroku gives the build the commit it builds; the release phase does
+  // not see it, and may coordinate by it (`coordinate: commit`).
+  const char* commit = std::getenv("SOURCE_VERSION");
+  if (commit && *commit) settings["commit"] = commit;
+  return settings;
 }
 
 nlohmann::json LastBuildRecord(const Selection& s) {

@@ -1,5 +1,6 @@
 #include "buildpack/buildpack.h"
 
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <sstream>
 
@@ -54,6 +55,18 @@ TEST_F(BuildpackTest, CompileWritesProcfileAppJsonAndRunner) {
   EXPECT_EQ("#!/bin/sh\necho runner\n", app_.Read(".slugwright/bin/slugwright"));
   EXPECT_NE(std::string::npos, app_.Read(".slugwright/release.json").find("\"rule\": 1"));
   EXPECT_NE(std::string::npos, out_.str().find("-----> Writing packages/api/Procfile to Procfile"));
+}
+
+TEST_F(BuildpackTest, CompileRecordsTheCommitHerokuBuildsForTheReleasePhase) {
+  RealDiskInterface disk;
+  ::setenv("SOURCE_VERSION", "d0beb8f5c55b36df7d674d55965a23b8d54ad69b", 1);
+  int code = Compile(&disk);
+  ::unsetenv("SOURCE_VERSION");
+  EXPECT_EQ(kExitOk, code);
+  EXPECT_NE(std::string::npos, app_.Read(".slugwright/release.json")
+                                   .find("\"commit\": \"d0beb8f5c55b36df7d674d55965a23b8d54ad69b\""));
+  EXPECT_EQ(kExitOk, Compile(&disk));
+  EXPECT_EQ(std::string::npos, app_.Read(".slugwright/release.json").find("\"commit\""));
 }
 
 TEST_F(BuildpackTest, AFailedWriteLeavesTheProcfileUntouched) {

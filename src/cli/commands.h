@@ -17,6 +17,8 @@ void RegisterProcfileCommands(CLI::App* app, int* status);
 void RegisterSimulateCommand(CLI::App* app, int* status);
 /// `release` and `migrate ...`: the release-phase migration executor.
 void RegisterMigrateCommands(CLI::App* app, int* status);
+/// `releases`: the release ledger, one release per commit across services.
+void RegisterReleasesCommand(CLI::App* app, int* status);
 /// `rehearse`: the release's pending migrations on a scratch copy of the
 /// database, with their locks, rewrites and durations.
 void RegisterRehearseCommand(CLI::App* app, int* status);

@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   RegisterProcfileCommands(&app, &status);
   RegisterSimulateCommand(&app, &status);
   RegisterMigrateCommands(&app, &status);
+  RegisterReleasesCommand(&app, &status);
   RegisterRehearseCommand(&app, &status);
 
   bool json = WantsJson(argc, argv);

@@ -33,6 +33,7 @@
 #include "cli/output/migrate_output.h"
 #include "cli/output/migrate_status_output.h"
 #include "cli/release_context.h"
+#include "cli/release_coordination.h"
 #include "cli/settings_flags.h"
 #include "migrate/database_wait.h"
 #include "migrate/directory_source.h"
@@ -74,6 +75,8 @@ struct MigrateFlags {
   // `migrate wait` (--timeout) and --wait on up/release (--wait-timeout).
   bool wait = false;
   std::string wait_timeout = "60s";
+  // `release`: --commit, --attempt, --service, --retry, --wait-only.
+  CoordinationFlags coordination;
 };
 
 /// The flags of a command: `groups` of the settings flags (SettingsFlagGroup),
@@ -295,8 +298,10 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealClock clock(&interrupt);
   ShellCommandRunner runner(&console, &interrupt);
   DirectorySource source(&disk, dir);
-  ConsoleRunObserver events(&console);
-  ConsoleCommandObserver command_events(&console);
+  // What the release applied and where it failed, for the release ledger.
+  ReleaseResult release_facts;
+  ReleaseFactsRunObserver events(&console, &release_facts);
+  ReleaseFactsCommandObserver command_events(&console, &release_facts);
   ConsoleAdoptObserver adopt_events(&console);
   KnownToolsHistoryGuard foreign_history;
   MigratorOptions options = MakeOptions(s, f, run, url, url_origin);
@@ -322,6 +327,26 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
       AdoptOptions adopt{f.adopt_from, !f.adopt_version.empty(),
                          f.adopt_version.empty() ? 0 : f.adopt_version.front(), f.dry_run};
       status = AdoptForeignHistory(context, &adopt_events, source.ReadAll(), adopt);
+    } else if (action == Action::kRelease && !f.dry_run) {
+      // One release per commit across the services that deploy it, when
+      // the run knows its commit (cli/release_coordination.h).
+      f.coordination.allow_session_pooler = f.allow_session_pooler;
+      ReleaseIdentity identity =
+          ResolveCoordination(f.coordination, f.settings.app, resolved.loaded.app,
+                              resolved.loaded.commit, s.coordinate);
+      auto release = [&] {
+        return Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
+      };
+      if (identity.coordinated) {
+        status = RunCoordinatedRelease(identity, f.coordination, s.lock_wait_seconds, target,
+                                       table, run.run_id, ApplicationName("release ledger", run),
+                                       &redactor, &console, &clock, &interrupt, &release_facts,
+                                       release);
+      } else {
+        console.Debug("One release per commit: not coordinating, as " +
+                      identity.not_coordinated_because);
+        status = release();
+      }
     } else {
       status = Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
     }
@@ -377,6 +402,23 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
       flags, kAllSettingsFlags);
   release->add_flag("--dry-run", flags->dry_run,
                     "Read and validate, say what would run; no lock, no writes");
+  release->add_option("--commit", flags->coordination.commit,
+                      "The commit being released (default: SLUGWRIGHT_COMMIT, "
+                      "RAILWAY_GIT_COMMIT_SHA, RENDER_GIT_COMMIT, GITHUB_SHA): every service "
+                      "deploying it shares one release and its outcome");
+  release->add_option("--attempt", flags->coordination.attempt,
+                      "The attempt of the commit's release (default: SLUGWRIGHT_ATTEMPT, "
+                      "else 1); raise it to run a failed release again");
+  release->add_option("--service", flags->coordination.service,
+                      "This service's name in the release ledger (default: --app, "
+                      "SLUGWRIGHT_APP, HEROKU_APP_NAME, RAILWAY_SERVICE_NAME, "
+                      "RENDER_SERVICE_NAME, FLY_APP_NAME, the host name)");
+  release->add_flag("--retry", flags->coordination.retry,
+                    "After a failed release of the commit, run the next attempt (one "
+                    "manual run)");
+  release->add_flag("--wait-only", flags->coordination.wait_only,
+                    "Never run the release: wait (up to --lock-wait) for another "
+                    "service's outcome and exit as it did");
   release->callback([status, flags] { *status = Run(Action::kRelease, *flags, "release"); });
 
   CLI::App* migrate = app->add_subcommand(

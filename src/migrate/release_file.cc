@@ -25,6 +25,8 @@ LoadedReleaseSettings Read(DiskInterface* disk, const std::string& file,
     if (j.contains("app") && j.at("app").is_string()) loaded.app = j.at("app").get<std::string>();
     if (j.contains("procfile") && j.at("procfile").is_string())
       loaded.procfile = j.at("procfile").get<std::string>();
+    if (j.contains("commit") && j.at("commit").is_string())
+      loaded.commit = j.at("commit").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw UserError(kExitUsage, file + " is not valid release settings (" +
                                     std::string(e.what()) +

@@ -21,6 +21,9 @@ struct LoadedReleaseSettings {
   /// The Procfile bin/compile selected, relative to the app root ("" if
   /// none recorded).
   std::string procfile;
+  /// The commit bin/compile built (Heroku's SOURCE_VERSION; "" if none
+  /// recorded), which `release` may coordinate by (ledger/release_key.h).
+  std::string commit;
 };
 
 /// Finds and reads `.slugwright/release.json` (written by bin/compile):

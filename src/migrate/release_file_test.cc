@@ -36,6 +36,23 @@ TEST(ReleaseFile, FoundInTheCurrentDirectory) {
   ASSERT_EQ(loaded.settings.hooks.before.size(), 1u);
 }
 
+TEST(ReleaseFile, TheBuildsCommitAndCoordinationAreRead) {
+  ScopedTempDir dir;
+  std::string json = kReleaseJson;
+  json.replace(json.find("\"app\""), 0, "\"commit\": \"abc123\", ");
+  json.replace(json.find("\"hooks\""), 0, "\"coordinate\": \"commit\", ");
+  dir.Write(".slugwright/release.json", json);
+  RealDiskInterface disk;
+  LoadedReleaseSettings loaded = LoadReleaseSettings(&disk, "", dir.path(), "/usr/bin/x");
+  EXPECT_EQ(loaded.commit, "abc123");
+  EXPECT_EQ(loaded.settings.coordinate, ReleaseSettings::Coordinate::kCommit);
+  // Files written before either existed: no commit, coordinate auto.
+  dir.Write(".slugwright/release.json", kReleaseJson);
+  loaded = LoadReleaseSettings(&disk, "", dir.path(), "/usr/bin/x");
+  EXPECT_EQ(loaded.commit, "");
+  EXPECT_EQ(loaded.settings.coordinate, ReleaseSettings::Coordinate::kAuto);
+}
+
 TEST(ReleaseFile, FoundBesideTheBinaryInTheSlug) {
   ScopedTempDir slug, elsewhere;
   slug.Write(".slugwright/release.json", kReleaseJson);

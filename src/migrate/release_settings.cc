@@ -17,6 +17,26 @@ const char* ToString(ReleaseSettings::AfterHookFailure after_hook_failure) {
   return after_hook_failure == ReleaseSettings::AfterHookFailure::kFail ? "fail" : "warn";
 }
 
+const char* ToString(ReleaseSettings::Coordinate coordinate) {
+  switch (coordinate) {
+    case ReleaseSettings::Coordinate::kCommit: return "commit";
+    case ReleaseSettings::Coordinate::kOff: return "off";
+    case ReleaseSettings::Coordinate::kAuto: break;
+  }
+  return "auto";
+}
+
+bool ParseCoordinate(const std::string& word, ReleaseSettings::Coordinate* coordinate) {
+  for (ReleaseSettings::Coordinate c :
+       {ReleaseSettings::Coordinate::kAuto, ReleaseSettings::Coordinate::kCommit,
+        ReleaseSettings::Coordinate::kOff})
+    if (word == ToString(c)) {
+      *coordinate = c;
+      return true;
+    }
+  return false;
+}
+
 void to_json(nlohmann::json& j, const ReleaseSettings& s) {
   j = nlohmann::json{
       {"migrations", s.migrations_dir},
@@ -37,6 +57,7 @@ void to_json(nlohmann::json& j, const ReleaseSettings& s) {
        : s.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kNever
            ? "false"
            : "auto"},
+      {"coordinate", ToString(s.coordinate)},
       {"command_history",
        {{"table", s.command_history.table},
         {"column", s.command_history.column},
@@ -77,6 +98,8 @@ void from_json(const nlohmann::json& j, ReleaseSettings& s) {
                                           : skip == "false" ? ReleaseSettings::SkipCommand::kNever
                                                             : ReleaseSettings::SkipCommand::kAuto;
   }
+  // Absent in release.json files written before the setting existed.
+  if (j.contains("coordinate")) ParseCoordinate(j.at("coordinate").get<std::string>(), &s.coordinate);
   // Absent in release.json files written before command_history existed.
   if (j.contains("command_history")) {
     const nlohmann::json& history = j.at("command_history");

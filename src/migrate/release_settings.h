@@ -73,6 +73,12 @@ struct ReleaseSettings {
   /// that is a plain migrate invocation of a known tool (tools/command_skip.h).
   enum class SkipCommand { kAuto, kAlways, kNever };
   SkipCommand skip_command_when_nothing_pending = SkipCommand::kAuto;
+  /// Whether `slugwright release` runs once per commit for every service
+  /// that deploys it (`coordinate:`; ledger/release_key.h): kAuto does
+  /// when a commit is known from a flag or a platform other than Heroku,
+  /// kCommit also on Heroku (apps sharing one database), kOff never.
+  enum class Coordinate { kAuto, kCommit, kOff };
+  Coordinate coordinate = Coordinate::kAuto;
   CommandHistorySettings command_history;
   HookSettings hooks;
 };
@@ -80,6 +86,10 @@ struct ReleaseSettings {
 const char* ToString(ReleaseSettings::TransactionMode mode);
 const char* ToString(ReleaseSettings::OnFailure on_failure);
 const char* ToString(ReleaseSettings::AfterHookFailure after_hook_failure);
+/// "auto", "commit", "off".
+const char* ToString(ReleaseSettings::Coordinate coordinate);
+/// False for any other word.
+bool ParseCoordinate(const std::string& word, ReleaseSettings::Coordinate* coordinate);
 
 void to_json(nlohmann::json& j, const ReleaseSettings& settings);
 /// Throws nlohmann::json::exception on a malformed document.

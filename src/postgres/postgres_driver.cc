@@ -170,6 +170,15 @@ bool PostgresDriver::StandardConformingStrings() {
   return standard_conforming_strings_ == 1;
 }
 
+const char* ServerKeepaliveStatement() {
+  return "SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
+         "WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' "
+         "THEN '3' WHEN 'tcp_user_timeout' THEN '60000' ELSE '5000' END, false) "
+         "FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
+         "'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout', "
+         "'client_connection_check_interval')";
+}
+
 void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
   // libpq's PQbackendPID() comes from the BackendKeyData message. PgBouncer
   // makes up its own key for the client, so a pid that differs from what
@@ -183,13 +192,8 @@ void PostgresDriver::CheckSessionIsDirect(bool allow_session_pooler) {
   // the session, and the migration lock with it, for the kernel default
   // of over two hours.
   // It also reads standard_conforming_strings, for lexing the files.
-  Rows session = Exec("SELECT set_config(name, CASE name WHEN 'tcp_keepalives_idle' THEN '30' "
-           "WHEN 'tcp_keepalives_interval' THEN '10' WHEN 'tcp_keepalives_count' "
-           "THEN '3' WHEN 'tcp_user_timeout' THEN '60000' ELSE '5000' END, false) "
-           "FROM pg_settings WHERE name IN ('tcp_keepalives_idle', "
-           "'tcp_keepalives_interval', 'tcp_keepalives_count', 'tcp_user_timeout', "
-           "'client_connection_check_interval'); SELECT pg_backend_pid(), "
-      "current_setting('standard_conforming_strings')");
+  Rows session = Exec(std::string(ServerKeepaliveStatement()) +
+                      "; SELECT pg_backend_pid(), current_setting('standard_conforming_strings')");
   int server_pid = std::stoi(session.rows.at(0).at(0));
   standard_conforming_strings_ = session.rows.at(0).at(1) == "on" ? 1 : 0;
   if (server_pid == conn_->backendpid()) return;

@@ -162,4 +162,11 @@ class PostgresDriver : public DatabaseDriver {
   void RestoreStandardConformingStrings();
 };
 
+/// Sets the server's side of a session to notice a client that vanished
+/// (TCP keepalives, tcp_user_timeout, and during a long statement
+/// client_connection_check_interval, where the server has them): one
+/// statement, so that a dead runner's session and its locks end within
+/// about a minute rather than the kernel's two hours.
+const char* ServerKeepaliveStatement();
+
 #endif  // SLUGWRIGHT_POSTGRES_POSTGRES_DRIVER_H_

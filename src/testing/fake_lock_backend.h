@@ -18,10 +18,10 @@ class FakeLockBackend : public virtual LockBackend, public virtual FakeDatabase 
   /// Who holds the lock when another session has it (lock_free false, or
   /// a busy attempt).
   std::vector<LockHolder> holders = {{4242, "slugwright release v41", "2024-01-01T00:00:00Z",
-                                      "active", "2024-01-01T00:00:01Z"}};
+                                      "active", "2024-01-01T00:00:01Z", "", "", ""}};
   /// This session, as LockHolders() names it while it holds the lock.
   LockHolder self = {4141, "slugwright (fake)", "2024-01-01T00:00:00Z", "active",
-                     "2024-01-01T00:00:02Z"};
+                     "2024-01-01T00:00:02Z", "", "", ""};
 
   bool TryLock() override {
     ++calls["try_lock"];

@@ -145,7 +145,14 @@ RunResult RunningProcess::Wait(double timeout_seconds) {
 
 // ---- ProcessHarness --------------------------------------------------------
 
-ProcessHarness::ProcessHarness(std::string dir) : dir_(std::move(dir)) {}
+ProcessHarness::ProcessHarness(std::string dir) : dir_(std::move(dir)) {
+  // A commit in the test's own environment (a CI system's GITHUB_SHA)
+  // would make every `release` coordinate through the ledger; a test that
+  // wants that sets one itself.
+  for (const char* variable : {"SLUGWRIGHT_COMMIT", "SLUGWRIGHT_ATTEMPT", "RAILWAY_GIT_COMMIT_SHA",
+                               "RENDER_GIT_COMMIT", "GITHUB_SHA", "HEROKU_SLUG_COMMIT"})
+    env_[variable] = "";
+}
 
 RunningProcess ProcessHarness::Start(const std::string& program,
                                      const std::vector<std::string>& args,

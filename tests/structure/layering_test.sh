@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tree's architecture, checked from the includes: every folder of src/
 # includes only itself and the folders below it,
-#   cli -> {buildpack, rehearse} -> postgres -> {lint, tools} -> migrate -> sql -> base
+#   cli -> {buildpack, rehearse} -> postgres -> {lint, tools, ledger} -> migrate -> sql -> base
 # tests (*_test.cc) may also include testing/, and only src/postgres/
 # includes libpq or libpqxx. The folders that decide (below) return facts
 # and word nothing: they do not include base/console.h, which only the
@@ -18,15 +18,16 @@ declare -A allowed=(
   [migrate]="base sql"
   [lint]="base sql migrate"
   [tools]="base sql migrate"
-  [postgres]="base sql migrate lint tools"
-  [buildpack]="base sql migrate lint tools postgres"
-  [rehearse]="base sql migrate lint tools postgres"
-  [cli]="base sql migrate lint tools postgres buildpack rehearse"
-  [testing]="base sql migrate lint tools postgres buildpack rehearse cli"
+  [ledger]="base sql migrate"
+  [postgres]="base sql migrate lint tools ledger"
+  [buildpack]="base sql migrate lint tools ledger postgres"
+  [rehearse]="base sql migrate lint tools ledger postgres"
+  [cli]="base sql migrate lint tools ledger postgres buildpack rehearse"
+  [testing]="base sql migrate lint tools ledger postgres buildpack rehearse cli"
 )
 
 # Folders whose production code must not print (no base/console.h).
-console_free=" sql lint postgres rehearse "
+console_free=" sql lint ledger postgres rehearse "
 
 failures=0
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }
