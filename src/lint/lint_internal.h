@@ -32,7 +32,8 @@ void Remove(std::vector<QualifiedName>* names, const QualifiedName& name);
 
 /// What the earlier statements of a batch did that later rules depend on.
 struct LintBatchState {
-  /// Tables and indexes created in the batch: no one reads them yet.
+  /// Tables and indexes created in the current migration: no one reads them
+  /// yet (cleared at each migration: later ones run once they have rows).
   std::vector<lint_internal::QualifiedName> new_tables;
   std::vector<lint_internal::QualifiedName> new_indexes;
   /// CHECK (column IS NOT NULL) constraints added to existing tables:

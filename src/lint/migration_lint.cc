@@ -5,14 +5,15 @@
 #include "lint/migration_lint.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "base/ascii.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
 #include "lint/lint_internal.h"
+#include "migrate/migration_plan.h"
 #include "sql/statement_classifier.h"
+#include "sql/statement_rules.h"
 #include "sql/tokens.h"
 
 namespace lint_internal {
@@ -61,7 +62,9 @@ void StatementLinter::Run() {
     case StatementKind::kAlterType:
       return AlterType(s);
     case StatementKind::kCreateTable:
-      if (!s.name.name.empty()) batch_->new_tables.push_back(s.name);
+      // CREATE TABLE IF NOT EXISTS of a table the database has creates nothing.
+      if (!s.name.name.empty() && !Contains(context_.options->existing_tables, s.name))
+        batch_->new_tables.push_back(s.name);
       return;
     case StatementKind::kCreateIndex:
       return CreateIndex(s);
@@ -252,16 +255,58 @@ MigrationLinter::MigrationLinter(LintOptions options)
 MigrationLinter::~MigrationLinter() = default;
 
 std::vector<LintFinding> MigrationLinter::Lint(const Migration& migration) {
-  std::vector<SqlStatement> statements =
-      SplitSqlOrThrow(migration.up_sql, migration.up_path, migration.up_first_line);
-  return LintStatements(migration.up_path, migration.version, statements, migration.up_sql,
-                        migration.up_in_transaction, Annotation(migration));
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(
+      migration.up_sql, migration.up_path, migration.up_first_line, migration.split_options);
+  return LintMigrationStatements(migration.up_path, migration.version, statements,
+                                 migration.up_sql, migration.up_in_transaction,
+                                 Annotation(migration), true);
 }
 
 std::vector<LintFinding> MigrationLinter::LintStatements(
     const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
     const std::string& source, bool in_transaction, const std::string& annotation) {
+  return LintMigrationStatements(file, version, statements, source, in_transaction, annotation,
+                                 false);
+}
+
+namespace {
+
+/// The finding for a statement slugwright's runner could not run where it
+/// is, or none (rule empty).
+LintFinding RunnerFinding(const SqlStatement& s, bool in_transaction,
+                          const std::string& annotation) {
+  LintFinding f;
+  f.line = s.line;
+  std::string refusal = CheckStatement(s, in_transaction, annotation);
+  if (!refusal.empty()) {
+    f.rule = in_transaction && CannotRunInTransaction(s) ? "cannot-run-in-transaction"
+                                                         : "statement-not-runnable";
+    f.why = refusal;
+  } else if (in_transaction && IsTransactionControl(s.text)) {
+    f.rule = "transaction-control-in-migration";
+    f.why = "starts or ends a transaction in a migration that slugwright runs in a "
+            "transaction of its own (with its history row)";
+  } else {
+    return f;
+  }
+  const LintRule& rule = Rule(f.rule);
+  f.why += ": " + rule.why;
+  f.instead = rule.instead;
+  size_t at = f.instead.find("{annotation}");
+  if (at != std::string::npos) f.instead.replace(at, 12, annotation);
+  return f;
+}
+
+}  // namespace
+
+std::vector<LintFinding> MigrationLinter::LintMigrationStatements(
+    const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
+    const std::string& source, bool in_transaction, const std::string& annotation,
+    bool runner_checks) {
   std::vector<std::set<std::string>> ignored = IgnoredRules(file, statements, source);
+  // A table is new only in the migration that creates it.
+  batch_->new_tables.clear();
+  batch_->new_indexes.clear();
   batch_->lock_timeout_set = false;
   bool lock_timeout_flagged = false;
   std::vector<LintFinding> findings;
@@ -274,6 +319,15 @@ std::vector<LintFinding> MigrationLinter::LintStatements(
     lint_internal::StatementLinter linter(lexed.tokens, context, batch_.get());
     linter.Run();
     std::vector<LintFinding>& found = linter.findings();
+    if (runner_checks) {
+      LintFinding refused = RunnerFinding(s, in_transaction, annotation);
+      if (!refused.rule.empty()) {
+        refused.file = file;
+        refused.version = version;
+        refused.statement = context.excerpt;
+        found.insert(found.begin(), std::move(refused));
+      }
+    }
     if (options_.require_lock_timeout && linter.takes_strong_lock() &&
         !batch_->lock_timeout_set && !lock_timeout_flagged) {
       lock_timeout_flagged = true;
@@ -301,18 +355,18 @@ std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations
   return findings;
 }
 
-std::string LintFindingText(const LintFinding& f) {
-  std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
-  return where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
-         "\n    instead: " + f.instead;
-}
-
-void to_json(nlohmann::json& j, const LintFinding& f) {
-  j = {{"file", f.file},
-       {"line", f.line > 0 ? nlohmann::json(f.line) : nlohmann::json(nullptr)},
-       {"version", f.version},
-       {"rule", f.rule},
-       {"statement", f.statement},
-       {"why", f.why},
-       {"instead", f.instead}};
+LintOutcome LintBatch(const std::vector<Migration>& migrations, const LintOptions& options) {
+  MigrationLinter linter(options);
+  LintOutcome outcome;
+  outcome.migrations = migrations.size();
+  for (const Migration& m : migrations) {
+    if (m.up_blank) continue;
+    try {
+      std::vector<LintFinding> found = linter.Lint(m);
+      outcome.findings.insert(outcome.findings.end(), found.begin(), found.end());
+    } catch (const UserError& e) {
+      outcome.errors.push_back({m.up_path, e.what()});
+    }
+  }
+  return outcome;
 }
