@@ -41,6 +41,9 @@ struct LintBatchState {
   /// check was validated.
   std::map<std::string, std::pair<lint_internal::QualifiedName, std::string>> not_null_checks;
   std::vector<std::pair<lint_internal::QualifiedName, std::string>> validated_not_null;
+  /// Constraints the current migration added NOT VALID, by name: their
+  /// VALIDATE in the same transaction runs under the ADD's lock.
+  std::set<std::string> not_valid_constraints;
   /// The current migration has set lock_timeout.
   bool lock_timeout_set = false;
 };
@@ -76,6 +79,8 @@ class StatementLinter {
   void DropIndex(const ClassifiedStatement& s);
   void DropTable(const ClassifiedStatement& s);
   void AlterType(const ClassifiedStatement& s);
+  void Reindex();
+  void Truncate();
   // alter_rules.cc
   void AlterTable(const ClassifiedStatement& s);
   void AlterAction(const QualifiedName& table, Cursor c);

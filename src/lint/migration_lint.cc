@@ -55,6 +55,8 @@ bool StatementLinter::IsNewTable(const QualifiedName& table) const {
 }
 
 void StatementLinter::Run() {
+  if (!tokens_.empty() && tokens_.front().IsWord("reindex")) return Reindex();
+  if (!tokens_.empty() && tokens_.front().IsWord("truncate")) return Truncate();
   ClassifiedStatement s = ClassifyStatement(tokens_);
   switch (s.kind) {
     case StatementKind::kAlterTable:
@@ -139,6 +141,36 @@ void StatementLinter::AlterType(const ClassifiedStatement& s) {
          "for PostgreSQL " + std::to_string(context_.options->postgres_major));
 }
 
+void StatementLinter::Reindex() {
+  // REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] name
+  for (const SqlToken& t : tokens_)
+    if (t.IsWord("concurrently")) return;
+  Cursor c(&tokens_, 1, tokens_.size());
+  if (c.Peek().IsSymbol("(")) {
+    while (!c.AtEnd() && !c.Peek().IsSymbol(")")) c.Take();
+    c.Take();
+  }
+  std::string kind = c.Peek().kind == SqlToken::Kind::kWord ? c.Take().text : "";
+  QualifiedName name = c.Name();
+  if (kind == "index" && Contains(batch_->new_indexes, name)) return;
+  if (kind == "table" && IsNewTable(name)) return;
+  takes_strong_lock_ = true;
+  Flag("reindex-locks-table", tokens_.front().line,
+       "rebuilds " + (kind.empty() ? std::string("indexes") : kind + " " + name.Display()) +
+           " without CONCURRENTLY");
+}
+
+void StatementLinter::Truncate() {
+  if (!tokens_.back().IsWord("cascade")) return;
+  Cursor c(&tokens_, 1, tokens_.size());
+  c.Word("table");
+  c.Word("only");
+  QualifiedName table = c.Name();
+  takes_strong_lock_ = true;
+  Flag("truncate-cascade", tokens_.front().line,
+       "empties " + table.Display() + " with CASCADE");
+}
+
 }  // namespace lint_internal
 
 namespace {
@@ -166,12 +198,37 @@ std::string Excerpt(const std::string& text) {
   return out.substr(0, cut) + "...";
 }
 
+/// `squawk-ignore NAME[, NAME...]`, squawk's comment for the statement after
+/// it: the slugwright rules mapped to each squawk rule (SquawkRules) into
+/// *ignored, so a team that switches keeps its ignores. A name slugwright
+/// does not map (a squawk rule it has no counterpart for) silences nothing
+/// and is no error. False for other comments (also `squawk-ignore-file`).
+bool ReadSquawkIgnore(const std::string& text, std::set<std::string>* ignored) {
+  static const std::string kMarker = "squawk-ignore";
+  if (text.compare(0, kMarker.size(), kMarker) != 0) return false;
+  if (text.size() > kMarker.size() && !IsAsciiSpace(text[kMarker.size()])) return false;
+  std::string rest = text.substr(kMarker.size());
+  size_t reason = rest.find("--");
+  if (reason != std::string::npos) rest.resize(reason);
+  size_t pos = 0;
+  while (pos < rest.size()) {
+    size_t end = rest.find_first_of(" \t,", pos);
+    if (end == std::string::npos) end = rest.size();
+    std::string name = rest.substr(pos, end - pos);
+    pos = end + 1;
+    for (const SquawkRule& squawk : SquawkRules())
+      if (squawk.name == name) ignored->insert(squawk.rules.begin(), squawk.rules.end());
+  }
+  return true;
+}
+
 /// The rules a `slugwright-lint-ignore` comment names, into *ignored;
 /// nothing for other comments. Throws UserError(kExitUsage) for a marker
 /// naming no rule or an unknown one.
 void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std::string>* ignored) {
   static const std::string kMarker = "slugwright-lint-ignore";
   std::string text = Trim(comment.text);
+  if (ReadSquawkIgnore(text, ignored)) return;
   if (text.compare(0, kMarker.size(), kMarker) != 0) return;
   std::string rest = text.substr(kMarker.size());
   size_t reason = rest.find("--");
@@ -307,6 +364,7 @@ std::vector<LintFinding> MigrationLinter::LintMigrationStatements(
   // A table is new only in the migration that creates it.
   batch_->new_tables.clear();
   batch_->new_indexes.clear();
+  batch_->not_valid_constraints.clear();
   batch_->lock_timeout_set = false;
   bool lock_timeout_flagged = false;
   std::vector<LintFinding> findings;

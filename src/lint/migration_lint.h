@@ -27,6 +27,17 @@ struct LintRule {
 /// Every rule, in the order docs/lint.md lists them.
 const std::vector<LintRule>& LintRules();
 
+/// A rule of squawk (the PostgreSQL migration linter, `squawk-cli` on npm)
+/// and the slugwright rules that flag what it flags; none when slugwright
+/// does not (docs/lint.md says why). `-- squawk-ignore NAME` silences them.
+struct SquawkRule {
+  std::string name;
+  std::vector<std::string> rules;
+};
+
+/// The squawk rules slugwright knows, as docs/lint.md's mapping lists them.
+const std::vector<SquawkRule>& SquawkRules();
+
 /// One statement a rule flags.
 struct LintFinding {
   std::string file;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <set>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -210,8 +211,12 @@ TEST(MigrationLint, SetNotNullUnlessAValidatedCheckCameFirst) {
       "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;"
       "ALTER TABLE t VALIDATE CONSTRAINT c_nn;"
       "ALTER TABLE t ALTER COLUMN c SET NOT NULL;";
-  EXPECT_EQ(kNone, Rules(safe, Postgres(12)));
-  EXPECT_EQ(scans, Rules(safe, Postgres(11)));
+  // In one transaction the validation runs under the ADD's lock.
+  EXPECT_EQ(Ids{"validate-in-same-transaction"}, Rules(safe, Postgres(12)));
+  EXPECT_EQ((Ids{"validate-in-same-transaction", "set-not-null-scans"}),
+            Rules(safe, Postgres(11)));
+  EXPECT_EQ(kNone, Rules(safe, Postgres(12), false));
+  EXPECT_EQ(scans, Rules(safe, Postgres(11), false));
   // Validated in an earlier migration of the batch.
   std::vector<Migration> batch = {
       MakeMigration("ALTER TABLE public.t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID"),
@@ -430,4 +435,75 @@ TEST(MigrationLint, OneMigrationThatCannotBeLintedDoesNotStopTheBatch) {
       << outcome.errors[0].message;
   ASSERT_EQ(1u, outcome.findings.size());
   EXPECT_EQ("m/2_drop.sql", outcome.findings[0].file);
+}
+
+TEST(MigrationLint, ValidateInTheTransactionThatAddedTheConstraintNotValid) {
+  const Ids same{"validate-in-same-transaction"};
+  EXPECT_EQ(same, Rules("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES u NOT VALID;"
+                        "ALTER TABLE t VALIDATE CONSTRAINT fk;"));
+  EXPECT_EQ(same, Rules("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID,"
+                        " VALIDATE CONSTRAINT pos"));
+  // Another migration, another constraint, or no transaction around both.
+  EXPECT_TRUE(LintMigrations({MakeMigration("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) "
+                                            "NOT VALID"),
+                              MakeMigration("ALTER TABLE t VALIDATE CONSTRAINT pos", true, 2)},
+                             {})
+                  .empty());
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t ADD CONSTRAINT a CHECK (a > 0) NOT VALID;"
+                         "ALTER TABLE t VALIDATE CONSTRAINT b;"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;"
+                         "ALTER TABLE t VALIDATE CONSTRAINT pos;", {}, false));
+}
+
+TEST(MigrationLint, ReindexDetachPartitionAndTruncateCascade) {
+  const Ids reindex{"reindex-locks-table"};
+  EXPECT_EQ(reindex, Rules("REINDEX INDEX accounts_amount_idx"));
+  EXPECT_EQ(reindex, Rules("REINDEX (VERBOSE) TABLE public.accounts"));
+  EXPECT_EQ(reindex, Rules("REINDEX DATABASE app"));
+  EXPECT_EQ(kNone, Rules("REINDEX INDEX CONCURRENTLY accounts_amount_idx", {}, false));
+  EXPECT_EQ(kNone, Rules("REINDEX (CONCURRENTLY) TABLE accounts", {}, false));
+  EXPECT_EQ(kNone, Rules("CREATE TABLE a (id int); CREATE INDEX a_id ON a (id);"
+                         "REINDEX INDEX a_id; REINDEX TABLE a"));
+  EXPECT_EQ(Ids{"detach-partition-locks-table"},
+            Rules("ALTER TABLE events DETACH PARTITION events_2023"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY", {},
+                         false));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE events DETACH PARTITION events_2023 FINALIZE"));
+  EXPECT_EQ(Ids{"truncate-cascade"}, Rules("TRUNCATE TABLE ONLY accounts RESTART IDENTITY CASCADE"));
+  EXPECT_EQ(kNone, Rules("TRUNCATE accounts"));
+  std::vector<LintFinding> f = Lint("TRUNCATE accounts, ledger CASCADE");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_NE(std::string::npos, f[0].why.find("empties accounts with CASCADE")) << f[0].why;
+}
+
+TEST(MigrationLint, SquawkIgnoreCommentsSilenceTheMappedRules) {
+  EXPECT_EQ(kNone, Rules("-- squawk-ignore changing-column-type\n"
+                         "ALTER TABLE t ALTER COLUMN c TYPE bigint;"));
+  EXPECT_EQ(kNone, Rules("-- squawk-ignore ban-drop-column, renaming-column\n"
+                         "ALTER TABLE t DROP COLUMN a, RENAME b TO c;"));
+  // Only the next statement, only the mapped rules.
+  EXPECT_EQ(Ids{"alter-column-type"},
+            Rules("-- squawk-ignore changing-column-type\nALTER TABLE t ALTER c TYPE bigint;\n"
+                  "ALTER TABLE t ALTER d TYPE bigint;"));
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore renaming-column\n"
+                                      "ALTER TABLE t DROP COLUMN a;"));
+  // A squawk rule slugwright has no counterpart for, and squawk's file-wide
+  // marker, silence nothing and are no error.
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore prefer-robust-stmts\n"
+                                      "ALTER TABLE t DROP COLUMN a;"));
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore-file\nALTER TABLE t DROP COLUMN a;"));
+}
+
+TEST(MigrationLint, EverySquawkMappingNamesSlugwrightRulesAndIsInTheDocs) {
+  std::set<std::string> ids;
+  for (const LintRule& rule : LintRules()) ids.insert(rule.id);
+  for (const SquawkRule& squawk : SquawkRules())
+    for (const std::string& id : squawk.rules) EXPECT_TRUE(ids.count(id)) << squawk.name << " " << id;
+  const char* source = std::getenv("SLUGWRIGHT_SOURCE_DIR");
+  if (source == nullptr) GTEST_SKIP() << "SLUGWRIGHT_SOURCE_DIR is not set (ctest sets it)";
+  std::ifstream in(std::string(source) + "/docs/lint.md");
+  std::stringstream docs;
+  docs << in.rdbuf();
+  for (const SquawkRule& squawk : SquawkRules())
+    EXPECT_NE(std::string::npos, docs.str().find("| `" + squawk.name + "` |")) << squawk.name;
 }

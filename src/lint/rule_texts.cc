@@ -95,6 +95,33 @@ const std::vector<LintRule>& LintRules() {
        "the running release may still read the table until its dynos are replaced, and "
        "fails; the data is gone with no way back but a backup",
        "first release code that no longer uses the table, then drop it in a later release"},
+      {"validate-in-same-transaction",
+       "`VALIDATE CONSTRAINT` of a constraint that the same migration, run in one "
+       "transaction, added `NOT VALID`",
+       "the lock the ADD CONSTRAINT took (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE "
+       "on both tables for a foreign key) is held until the transaction commits, so the "
+       "validation's scan of every row runs under it: NOT VALID saved nothing",
+       "validate it in a later migration (VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and "
+       "writes go on), or in this one with `{annotation}`"},
+      {"reindex-locks-table",
+       "`REINDEX` without `CONCURRENTLY`",
+       "the rebuild holds ACCESS EXCLUSIVE on the index (queries that would use it wait) and "
+       "SHARE on its table (writes wait); REINDEX TABLE, SCHEMA or DATABASE does so for "
+       "every index",
+       "`REINDEX INDEX CONCURRENTLY name` (PostgreSQL 12 and later) in a migration of its "
+       "own with `{annotation}`; on 11, `CREATE INDEX CONCURRENTLY` a copy and `DROP INDEX "
+       "CONCURRENTLY` the old one"},
+      {"detach-partition-locks-table",
+       "`ALTER TABLE ... DETACH PARTITION` without `CONCURRENTLY`",
+       "it takes ACCESS EXCLUSIVE on the partitioned table: no read or write of any "
+       "partition until it is done, and it waits behind every running query",
+       "`DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14 and later) in a migration of its "
+       "own with `{annotation}` (it cannot run in a transaction block)"},
+      {"truncate-cascade",
+       "`TRUNCATE ... CASCADE`",
+       "it also empties every table with a foreign key to the named ones, and theirs in "
+       "turn, under ACCESS EXCLUSIVE: rows of tables the migration does not name are gone",
+       "name every table to empty (`TRUNCATE a, b`), so the statement says what it deletes"},
       {"enum-add-value-in-transaction",
        "`ALTER TYPE ... ADD VALUE` in a migration that runs in a transaction, on "
        "PostgreSQL older than 12",
