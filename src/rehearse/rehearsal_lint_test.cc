@@ -56,7 +56,9 @@ TEST(RehearsalLint, PendingFilesAreLintedAsMigrateLintLintsThem) {
 
   // The same file alone, as `migrate lint` finds it.
   std::vector<Migration> alone = {files[2]};
-  std::vector<LintFinding> direct = LintMigrations(alone, LintOptions{15, false});
+  LintOptions postgres15;
+  postgres15.postgres_major = 15;
+  std::vector<LintFinding> direct = LintMigrations(alone, postgres15);
   ASSERT_EQ(direct.size(), 1u);
   const LintFinding &a = direct[0], &b = lint.findings[0];
   EXPECT_EQ(std::tie(a.file, a.line, a.rule, a.statement, a.why, a.instead),
