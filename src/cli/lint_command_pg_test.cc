@@ -187,6 +187,15 @@ TEST_F(LintCommandTest, GitBaseLintsOnlyTheMigrationsOfTheBranch) {
   EXPECT_EQ(std::string::npos, branch.out.find("2_widen_amount")) << branch.out;
   EXPECT_EQ(std::string::npos, branch.out.find("5_main")) << branch.out;
 
+  // FILE arguments are narrowed the same way.
+  RunResult files = Run({"migrate", "lint", Dir() + "/2_widen_amount.sql",
+                         Dir() + "/3_index_amount.sql", "--git-base", "main"});
+  EXPECT_EQ(1, files.code) << files.all();
+  EXPECT_NE(std::string::npos, files.out.find("1 finding in 1 of 1 migration")) << files.out;
+  EXPECT_NE(std::string::npos, files.out.find("Batch: the files given added or changed since "
+                                              "main"))
+      << files.out;
+
   // Committed on the branch and then merged into the base: nothing left.
   Git("git add -A && git commit -qm owner && git checkout -q main && git merge -q --no-edit "
       "feature && git checkout -q feature");
