@@ -114,15 +114,16 @@ class BatchReader {
     std::string dir = from_dir ? context_.migrations_dir : "";
     report_->batch.dir = dir;
     report_->batch.since = flags_.since;
-    if (!flags_.git_base.empty()) ReadGitChanges(from_dir ? dir : ParentOf(flags_.files[0]));
-
     std::unique_ptr<DirectorySource> source;
     std::vector<Migration> candidates;
     if (from_dir) {
+      // The directory first: a missing one is reported as such, not as git's.
       source = std::make_unique<DirectorySource>(&disk, dir);
       source->SetSplitOptions(LintReadOptions());
       candidates = source->ReadIndex();
+      if (!flags_.git_base.empty()) ReadGitChanges(dir);
     } else {
+      if (!flags_.git_base.empty()) ReadGitChanges(ParentOf(flags_.files[0]));
       candidates = ReadFiles(&disk);
     }
     if (UsesDatabase()) {

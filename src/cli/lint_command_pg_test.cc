@@ -203,6 +203,10 @@ TEST_F(LintCommandTest, GitBaseLintsOnlyTheMigrationsOfTheBranch) {
   EXPECT_EQ(0, merged.code) << merged.all();
   EXPECT_NE(std::string::npos, merged.out.find("No findings in 0 migrations")) << merged.out;
 
+  RunResult missing = Run({"migrate", "lint", "--dir", Dir() + "/nope", "--git-base", "main"});
+  EXPECT_EQ(2, missing.code) << missing.all();
+  EXPECT_EQ(std::string::npos, missing.err.find("git")) << missing.err;
+
   RunResult unknown = Run({"migrate", "lint", "--dir", Dir(), "--git-base", "no-such-ref"});
   EXPECT_EQ(2, unknown.code) << unknown.all();
   EXPECT_NE(std::string::npos,

@@ -339,6 +339,9 @@ LintFinding RunnerFinding(const SqlStatement& s, bool in_transaction,
     f.rule = in_transaction && CannotRunInTransaction(s) ? "cannot-run-in-transaction"
                                                          : "statement-not-runnable";
     f.why = refusal;
+    // The rule's `instead` says what to add; keep the reason only.
+    size_t advice = f.rule == "cannot-run-in-transaction" ? f.why.find("; add `") : std::string::npos;
+    if (advice != std::string::npos) f.why.resize(advice);
   } else if (in_transaction && IsTransactionControl(s.text)) {
     f.rule = "transaction-control-in-migration";
     f.why = "starts or ends a transaction in a migration that slugwright runs in a "
