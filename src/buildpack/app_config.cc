@@ -128,7 +128,7 @@ class ConfigReader {
     RequireMap(node, what,
                {"migrations", "database_url_env", "table", "transaction",
                 "on_failure", "after_hook_failure", "lock_wait", "lock_timeout", "statement_timeout",
-                "lock_retries", "allow_out_of_order", "command",
+                "lock_retries", "allow_out_of_order", "postgres_version", "command",
                 "rollback_command", "skip_command_when_nothing_pending", "command_history",
                 "hooks", "coordinate"});
     for (const auto& kv : node) {
@@ -185,6 +185,12 @@ class ConfigReader {
         s->lock_retries = NonNegativeInt(v, key);
       } else if (key == "allow_out_of_order") {
         s->allow_out_of_order = Bool(v, key);
+      } else if (key == "postgres_version") {
+        s->postgres_version = NonNegativeInt(v, key);
+        if (s->postgres_version < 11)
+          Fail(v.Mark(), "`postgres_version` is the server's major version, 11 or later (the "
+                         "oldest the lint rules are for), got " +
+                             std::to_string(s->postgres_version));
       } else if (key == "command") {
         s->command = String(v, key);
       } else if (key == "rollback_command") {

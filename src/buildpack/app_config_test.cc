@@ -200,3 +200,23 @@ TEST(AppConfigTest, ReleaseSettingsAloneAreAConfig) {
   EXPECT_TRUE(ParseAppConfig("release:\n  lock_wait: 1m\napps: []\n", "slugwright.yml")
                   .apps.empty());
 }
+
+TEST(AppConfigTest, PostgresVersionForTheLintRules) {
+  AppConfig c = ParseAppConfig(
+      "release:\n  postgres_version: 16\napps:\n  - match: a\n    procfile: P\n"
+      "  - match: b\n    procfile: P\n    release:\n      postgres_version: 13\n",
+      "slugwright.yml");
+  EXPECT_EQ(16, c.apps[0].release.postgres_version);
+  EXPECT_EQ(13, c.apps[1].release.postgres_version);
+  EXPECT_EQ(0, ParseAppConfig("apps:\n  - match: a\n    procfile: P\n", "slugwright.yml")
+                   .apps[0]
+                   .release.postgres_version);
+  // It survives the slug's release.json.
+  nlohmann::json j = c.apps[0].release;
+  EXPECT_EQ(16, j.get<ReleaseSettings>().postgres_version);
+  EXPECT_NE(std::string::npos, FailureOf("release:\n  postgres_version: 10\n")
+                                   .find("slugwright.yml:2:21: `postgres_version` is the "
+                                         "server's major version, 11 or later"));
+  EXPECT_NE(std::string::npos,
+            FailureOf("release:\n  postgres_version: sixteen\n").find("whole number"));
+}

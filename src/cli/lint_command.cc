@@ -1,128 +1,320 @@
-// `slugwright migrate lint [FILE...]`: reads migration files (no database),
-// lints them as one batch in version order and prints the findings. Exit 0
-// none, 1 findings, 2 usage or input errors (UserError).
+// `slugwright migrate lint [FILE...]`: chooses the batch (the directory or
+// the FILEs, narrowed by --since, --git-base and the pending migrations of
+// --database-url), lints it (lint/migration_lint.h) for the PostgreSQL
+// version it resolves, and prints the report (cli/output/lint_output.h).
+// Exit 0 no findings, 1 findings, 2 usage, input or a migration not linted.
 
 #include "cli/lint_command.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <set>
 
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
+#include "base/git_changes.h"
+#include "base/subprocess.h"
 #include "base/text.h"
+#include "cli/output/lint_output.h"
 #include "cli/release_context.h"
 #include "cli/settings_flags.h"
+#include "migrate/database_error.h"
 #include "migrate/directory_source.h"
-#include "migrate/release_file.h"
+#include "migrate/migration_plan.h"
+#include "postgres/database_url.h"
+#include "postgres/history_table.h"
+#include "postgres/postgres_driver.h"
 
 namespace {
+
+/// The rules hold from this major version on; the default without a better
+/// source.
+constexpr int kOldestSupportedPostgres = 11;
 
 struct LintFlags {
   SettingsFlags settings;
   std::vector<std::string> files;
   int64_t since = -1;
-  int postgres_version = 11;
+  /// -1: not given (the server's, the settings' or the oldest supported).
+  int postgres_version = -1;
   bool require_lock_timeout = false;
   bool json = false;
+  std::string format = "text";
+  std::string git_base;
 };
 
-/// The migrations of the files named on the command line (a .down.sql has
-/// nothing to lint), in version order.
-std::vector<Migration> ReadFiles(DiskInterface* disk, const std::vector<std::string>& files) {
-  std::vector<Migration> migrations;
-  for (const std::string& path : files) {
-    std::string lower = path;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (EndsWith(lower, ".down.sql")) continue;
-    std::string contents, err;
-    if (!disk->ReadFile(path, kMaxMigrationFileBytes, &contents, &err))
-      throw UserError(kExitUsage, path + ": " + err);
-    migrations.push_back(ParseMigrationFile(path, contents));
-  }
-  std::stable_sort(migrations.begin(), migrations.end(),
-                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
-  return migrations;
+/// How lint reads a migration file: a statement the runner would refuse is
+/// left for the linter to report as a finding.
+SqlSplitOptions LintReadOptions() {
+  SqlSplitOptions options;
+  options.refuse_unrunnable_statements = false;
+  return options;
 }
 
-/// The migrations directory as `migrate up` finds it: --dir, else the
-/// release settings' `migrations` relative to the app root.
-std::string MigrationsDir(const SettingsFlags& flags, DiskInterface* disk) {
-  if (!flags.dir.empty()) return flags.dir;
-  return ResolveReleaseContext(flags, disk, "migrate lint").migrations_dir;
+/// The path as one spelling, for comparing with git's names.
+std::string CanonicalPath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  return ec ? path : p.string();
+}
+
+/// What a database told about the batch: its pending versions, its
+/// server's major version and the tables it has.
+struct DatabaseFacts {
+  std::string description;
+  std::set<int64_t> pending;
+  int major = 0;
+  std::vector<SqlName> tables;
+};
+
+/// Connects to the context's database, compares `index` with its history
+/// and reads the server version and the tables. Exit 2 when it cannot
+/// connect or read (lint could not check).
+DatabaseFacts ReadDatabase(const ReleaseContext& context, const std::vector<Migration>& index) {
+  DatabaseFacts facts;
+  PostgresDriver driver(DatabaseTarget::Parse(context.database_url),
+                        HistoryTableName::Parse(context.settings.table),
+                        ApplicationName("migrate lint", context.run), &context.redactor);
+  facts.description = driver.Describe();
+  try {
+    driver.Connect();
+    std::vector<HistoryRow> history;
+    driver.ReadHistory(&history);
+    MigrationPlan plan = MakePlan(index, history);
+    for (const Migration* m : plan.pending) facts.pending.insert(m->version);
+    auto version = driver.Inspect("SELECT current_setting('server_version_num')");
+    facts.major = std::stoi(version.at(0).at(0)) / 10000;
+    for (const auto& row : driver.Inspect(
+             "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+             "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND n.nspname NOT IN "
+             "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"))
+      facts.tables.push_back({row.at(0), row.at(1), 0});
+  } catch (const DatabaseError& e) {
+    throw UserError(kExitUsage, "migrate lint --database-url: cannot read " + facts.description +
+                                    ": " + e.what());
+  }
+  return facts;
+}
+
+/// The migrations of the batch: every candidate (the directory's index, or
+/// the FILEs parsed) narrowed by --since, --git-base and the database's
+/// pending versions, then read in full. A file that cannot be read is an
+/// error of the report, and the others are read all the same.
+class BatchReader {
+ public:
+  BatchReader(const LintFlags& flags, const ReleaseContext& context, LintReport* report)
+      : flags_(flags), context_(context), report_(report) {}
+
+  std::vector<Migration> Read() {
+    RealDiskInterface disk;
+    bool from_dir = flags_.files.empty();
+    std::string dir = from_dir ? context_.migrations_dir : "";
+    report_->batch.dir = dir;
+    report_->batch.since = flags_.since;
+    std::unique_ptr<DirectorySource> source;
+    std::vector<Migration> candidates;
+    if (from_dir) {
+      // The directory first: a missing one is reported as such, not as git's.
+      source = std::make_unique<DirectorySource>(&disk, dir);
+      source->SetSplitOptions(LintReadOptions());
+      candidates = source->ReadIndex();
+      if (!flags_.git_base.empty()) ReadGitChanges(dir);
+    } else {
+      if (!flags_.git_base.empty()) ReadGitChanges(ParentOf(flags_.files[0]));
+      candidates = ReadFiles(&disk);
+    }
+    if (UsesDatabase()) {
+      DatabaseFacts facts = ReadDatabase(context_, candidates);
+      report_->batch.database = facts.description;
+      pending_ = facts.pending;
+      server_major_ = facts.major;
+      existing_tables_ = facts.tables;
+    }
+    std::vector<Migration> batch;
+    for (const Migration& m : candidates) {
+      if (!Chosen(m)) continue;
+      if (!source) {
+        batch.push_back(m);
+        continue;
+      }
+      try {
+        batch.push_back(source->ReadChecked(m));
+      } catch (const UserError& e) {
+        report_->outcome.errors.push_back({m.up_path, e.what()});
+      }
+    }
+    return batch;
+  }
+
+  bool UsesDatabase() const {
+    return !flags_.settings.database_url.empty() || !flags_.settings.database_url_env.empty();
+  }
+  /// The server's major version, 0 without a database.
+  int server_major() const { return server_major_; }
+  const std::vector<SqlName>& existing_tables() const { return existing_tables_; }
+
+ private:
+  static std::string ParentOf(const std::string& path) {
+    std::string parent = std::filesystem::path(path).parent_path().string();
+    return parent.empty() ? "." : parent;
+  }
+
+  void ReadGitChanges(const std::string& dir) {
+    GitChanges changes = GitChangesSince(flags_.git_base, dir, DefaultProcessSpawner());
+    report_->batch.git_base = flags_.git_base;
+    report_->batch.merge_base = changes.merge_base;
+    for (const std::string& p : changes.paths) changed_.insert(CanonicalPath(p));
+    git_ = true;
+  }
+
+  bool Chosen(const Migration& m) const {
+    if (m.version <= flags_.since) return false;
+    if (git_ && !changed_.count(CanonicalPath(m.up_path))) return false;
+    if (UsesDatabase() && !pending_.count(m.version)) return false;
+    return true;
+  }
+
+  /// The migrations of the FILEs (a .down.sql has nothing to lint), in
+  /// version order; a file that cannot be read or parsed is an error.
+  std::vector<Migration> ReadFiles(DiskInterface* disk) {
+    std::vector<Migration> migrations;
+    for (const std::string& path : flags_.files) {
+      std::string lower = path;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (EndsWith(lower, ".down.sql")) continue;
+      if (git_ && !changed_.count(CanonicalPath(path))) continue;
+      std::string contents, err;
+      try {
+        if (!disk->ReadFile(path, kMaxMigrationFileBytes, &contents, &err))
+          throw UserError(kExitUsage, path + ": " + err);
+        migrations.push_back(ParseMigrationFile(path, contents, LintReadOptions()));
+      } catch (const UserError& e) {
+        report_->outcome.errors.push_back({path, e.what()});
+      }
+    }
+    std::stable_sort(migrations.begin(), migrations.end(),
+                     [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return migrations;
+  }
+
+  const LintFlags& flags_;
+  const ReleaseContext& context_;
+  LintReport* report_;
+  bool git_ = false;
+  std::set<std::string> changed_;
+  std::set<int64_t> pending_;
+  int server_major_ = 0;
+  std::vector<SqlName> existing_tables_;
+};
+
+/// Refuses a `command:` release linted from its settings: its migrations are
+/// the tool's own files, which slugwright does not read.
+void RefuseCommandMode(const LintFlags& f, const ReleaseContext& context) {
+  const std::string& command = context.settings.command;
+  if (command.empty() || !f.files.empty() || !f.settings.dir.empty()) return;
+  throw UserError(
+      kExitUsage,
+      "migrate lint: this release runs `" + command + "` (release.command, " +
+          context.resolved.origin + "), whose migrations are the tool's own files (such as "
+          "sequelize's .js), not SQL that slugwright reads: lint cannot see what they will "
+          "run, so it checks nothing and says so rather than report no findings. "
+          "`slugwright rehearse` runs the tool on a copy of the database and lints the "
+          "statements it sends; `migrate lint --dir DIR` or `migrate lint FILE...` lints SQL "
+          "files (docs/lint.md#command-mode-releases)");
 }
 
 int Run(const LintFlags& f) {
-  if (f.postgres_version < 11)
+  if (f.postgres_version >= 0 && f.postgres_version < kOldestSupportedPostgres)
     throw UserError(kExitUsage, "--postgres-version " + std::to_string(f.postgres_version) +
                                     ": the lint rules are for PostgreSQL 11 and later");
+  if (f.json && f.format != "text" && f.format != "json")
+    throw UserError(kExitUsage, "--json and --format " + f.format + " ask for two formats; "
+                                "--json is --format json");
+  std::string format = f.json ? "json" : f.format;
   RealDiskInterface disk;
-  std::vector<Migration> migrations =
-      f.files.empty() ? DirectorySource(&disk, MigrationsDir(f.settings, &disk)).ReadAll()
-                      : ReadFiles(&disk, f.files);
-  migrations.erase(std::remove_if(migrations.begin(), migrations.end(),
-                                  [&](const Migration& m) { return m.version <= f.since; }),
-                   migrations.end());
-  LintOptions options;
-  options.postgres_major = f.postgres_version;
-  options.require_lock_timeout = f.require_lock_timeout;
-  std::vector<LintFinding> findings = LintMigrations(migrations, options);
-  if (f.json)
-    std::cout << LintReportJson(findings, migrations.size(), f.postgres_version).dump(2) << "\n";
-  else
-    std::cout << LintReportText(findings, migrations.size());
-  return findings.empty() ? kExitOk : kExitFailed;
+  ReleaseContext context = ResolveReleaseContext(f.settings, &disk, "migrate lint");
+  return RunScrubbed(context.redactor, [&] {
+    RefuseCommandMode(f, context);
+    LintReport report;
+    BatchReader batch_reader(f, context, &report);
+    if (batch_reader.UsesDatabase() && context.database_url.empty())
+      throw UserError(kExitUsage, "--database-url-env " + f.settings.database_url_env +
+                                      ": the variable is not set");
+    std::vector<Migration> batch = batch_reader.Read();
+
+    LintOptions options;
+    options.require_lock_timeout = f.require_lock_timeout;
+    options.existing_tables = batch_reader.existing_tables();
+    if (f.postgres_version >= 0) {
+      report.postgres_version = f.postgres_version;
+      report.version_origin = LintVersionOrigin::kFlag;
+    } else if (batch_reader.server_major() > 0) {
+      report.postgres_version = batch_reader.server_major();
+      report.version_origin = LintVersionOrigin::kServer;
+    } else if (context.settings.postgres_version > 0) {
+      report.postgres_version = context.settings.postgres_version;
+      report.version_origin = LintVersionOrigin::kSettings;
+    } else {
+      report.postgres_version = kOldestSupportedPostgres;
+      report.version_origin = LintVersionOrigin::kDefault;
+    }
+    options.postgres_major = report.postgres_version;
+
+    std::vector<LintFileError> read_errors = std::move(report.outcome.errors);
+    report.outcome = LintBatch(batch, options);
+    report.outcome.migrations += read_errors.size();
+    report.outcome.errors.insert(report.outcome.errors.begin(), read_errors.begin(),
+                                 read_errors.end());
+
+    if (format == "json") {
+      std::cout << LintReportJson(report).dump(2) << "\n";
+    } else if (format == "github") {
+      std::cout << LintReportGithub(report);
+    } else if (format == "markdown") {
+      std::cout << LintReportMarkdown(report);
+    } else {
+      for (const LintFileError& e : report.outcome.errors) std::cerr << e.message << "\n";
+      std::cout << LintReportText(report);
+    }
+    if (!report.outcome.errors.empty()) return static_cast<int>(kExitUsage);
+    return static_cast<int>(report.outcome.findings.empty() ? kExitOk : kExitFailed);
+  });
 }
 
 }  // namespace
-
-std::string LintReportText(const std::vector<LintFinding>& findings, size_t migrations) {
-  std::string out;
-  std::set<std::string> files;
-  for (const LintFinding& f : findings) {
-    out += LintFindingText(f) + "\n";
-    files.insert(f.file);
-  }
-  if (findings.empty())
-    return "No findings in " + Plural(static_cast<int64_t>(migrations), "migration") + "\n";
-  return out + Plural(static_cast<int64_t>(findings.size()), "finding") + " in " +
-         std::to_string(files.size()) + " of " +
-         Plural(static_cast<int64_t>(migrations), "migration") +
-         " (docs/lint.md; silence one with `-- slugwright-lint-ignore RULE`)\n";
-}
-
-nlohmann::json LintReportJson(const std::vector<LintFinding>& findings, size_t migrations,
-                              int postgres_version) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const LintFinding& f : findings) list.push_back(f);
-  return {{"migrations", migrations}, {"postgres_version", postgres_version}, {"findings", list}};
-}
 
 void RegisterMigrateLintCommand(CLI::App* migrate, int* status) {
   auto f = std::make_shared<LintFlags>();
   CLI::App* cmd = migrate->add_subcommand(
       "lint",
-      "Check migration files, without a database, for statements that lock or rewrite "
-      "tables on PostgreSQL 11+ or break the running release (docs/lint.md)");
+      "Check migration files for statements that lock or rewrite tables on PostgreSQL 11+, "
+      "break the running release, or cannot run where they are (docs/lint.md)");
   cmd->footer(
-      "Lints the up sections of the migrations in the directory (or the FILEs) as one "
-      "batch, in version order: a table created earlier in the batch is new and left alone. "
-      "Silence a finding with `-- slugwright-lint-ignore RULE` on or above its statement.\n"
-      "Exit: 0 no findings, 1 findings, 2 usage/input.");
+      "Lints the up sections of the migrations in the directory (or the FILEs) in version "
+      "order. A table counts as new only in the migration that creates it. Narrow the batch "
+      "to what the next release applies with --git-base REF (the files a branch added or "
+      "changed), --database-url (the migrations pending there) or --since. Silence a "
+      "finding with `-- slugwright-lint-ignore RULE` on or above its statement.\n"
+      "Exit: 0 no findings, 1 findings, 2 usage/input (also a migration that could not be "
+      "linted, or a command: release, whose migrations lint cannot read).");
   cmd->add_option("files", f->files, "Lint these migration files instead of the directory");
-  cmd->add_option("--settings", f->settings.settings_file,
-                  "Release settings, for the migrations directory (as `migrate up`)");
-  cmd->add_option("--app", f->settings.app, "The app, for its slugwright.yml entry");
-  cmd->add_option("--dir,-d", f->settings.dir,
-                  "Directory of migration files (default: the settings' `migrations`)");
+  AddSettingsFlags(cmd, &f->settings, kSettingsFileFlags | kDirFlag | kDatabaseFlags | kTableFlag);
   cmd->add_option("--since", f->since, "Only migrations with a later version than this");
+  cmd->add_option("--git-base", f->git_base,
+                  "Only the migration files added or changed since the merge base of REF and "
+                  "HEAD (read with git), e.g. origin/main in a pull request");
   cmd->add_option("--postgres-version", f->postgres_version,
-                  "The server's major version (default 11, the oldest the rules are for)");
+                  "The server's major version (default: the server's with --database-url, "
+                  "else release.postgres_version, else 11, the oldest the rules are for)");
   cmd->add_flag("--require-lock-timeout", f->require_lock_timeout,
                 "Also flag migrations that take a strong lock before setting lock_timeout "
                 "(for SQL another tool runs; slugwright's runner sets one)");
-  cmd->add_flag("--json", f->json, "Print the findings as JSON on stdout");
+  cmd->add_option("--format", f->format, "text (default), json, github (workflow annotations) "
+                                         "or markdown (a pull-request comment)")
+      ->check(CLI::IsMember({"text", "json", "github", "markdown"}));
+  cmd->add_flag("--json", f->json, "Print the findings as JSON on stdout (--format json)");
   cmd->callback([status, f] { *status = Run(*f); });
 }

@@ -106,12 +106,25 @@ void StatementLinter::AlterTable(const ClassifiedStatement& s) {
 void StatementLinter::AlterAction(const QualifiedName& table, Cursor c) {
   int line = c.Peek().line;
   if (c.Word("validate") && c.Word("constraint")) {
-    auto check = batch_->not_null_checks.find(c.Name().name);
+    std::string constraint = c.Name().name;
+    auto check = batch_->not_null_checks.find(constraint);
     if (check != batch_->not_null_checks.end())
       batch_->validated_not_null.push_back(check->second);
+    if (context_.in_transaction && batch_->not_valid_constraints.count(constraint))
+      Flag("validate-in-same-transaction", line,
+           "validates " + constraint + " of " + table.Display() +
+               ", added NOT VALID earlier in this migration, in the same transaction");
     return;
   }
   takes_strong_lock_ = true;
+  if (c.Word("detach")) {
+    if (!c.Word("partition")) return;
+    QualifiedName partition = c.Name();
+    if (c.Word("concurrently") || c.Word("finalize")) return;
+    Flag("detach-partition-locks-table", line,
+         "detaches " + partition.Display() + " from " + table.Display() + " without CONCURRENTLY");
+    return;
+  }
   if (c.Word("add")) {
     static const std::set<std::string> kConstraintWords = {"constraint", "check",  "foreign",
                                                            "unique",     "primary", "exclude"};
@@ -204,6 +217,7 @@ void StatementLinter::AddConstraint(const QualifiedName& table, Cursor c) {
   const size_t begin = c.pos(), end = c.end();
   int line = c.Peek().line;
   bool not_valid = HasPair(tokens_, begin, end, "not", "valid");
+  if (not_valid && !name.empty()) batch_->not_valid_constraints.insert(name);
   std::string on = (name.empty() ? "" : name + " ") + "on " + table.Display();
   if (c.Word("check")) {
     // CHECK (column IS NOT NULL) [NOT VALID]: what lets SET NOT NULL skip its scan.

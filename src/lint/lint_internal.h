@@ -32,7 +32,8 @@ void Remove(std::vector<QualifiedName>* names, const QualifiedName& name);
 
 /// What the earlier statements of a batch did that later rules depend on.
 struct LintBatchState {
-  /// Tables and indexes created in the batch: no one reads them yet.
+  /// Tables and indexes created in the current migration: no one reads them
+  /// yet (cleared at each migration: later ones run once they have rows).
   std::vector<lint_internal::QualifiedName> new_tables;
   std::vector<lint_internal::QualifiedName> new_indexes;
   /// CHECK (column IS NOT NULL) constraints added to existing tables:
@@ -40,6 +41,9 @@ struct LintBatchState {
   /// check was validated.
   std::map<std::string, std::pair<lint_internal::QualifiedName, std::string>> not_null_checks;
   std::vector<std::pair<lint_internal::QualifiedName, std::string>> validated_not_null;
+  /// Constraints the current migration added NOT VALID, by name: their
+  /// VALIDATE in the same transaction runs under the ADD's lock.
+  std::set<std::string> not_valid_constraints;
   /// The current migration has set lock_timeout.
   bool lock_timeout_set = false;
 };
@@ -75,6 +79,8 @@ class StatementLinter {
   void DropIndex(const ClassifiedStatement& s);
   void DropTable(const ClassifiedStatement& s);
   void AlterType(const ClassifiedStatement& s);
+  void Reindex();
+  void Truncate();
   // alter_rules.cc
   void AlterTable(const ClassifiedStatement& s);
   void AlterAction(const QualifiedName& table, Cursor c);

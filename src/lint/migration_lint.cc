@@ -5,14 +5,15 @@
 #include "lint/migration_lint.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "base/ascii.h"
 #include "base/exit_codes.h"
 #include "base/text.h"
 #include "lint/lint_internal.h"
+#include "migrate/migration_plan.h"
 #include "sql/statement_classifier.h"
+#include "sql/statement_rules.h"
 #include "sql/tokens.h"
 
 namespace lint_internal {
@@ -54,6 +55,8 @@ bool StatementLinter::IsNewTable(const QualifiedName& table) const {
 }
 
 void StatementLinter::Run() {
+  if (!tokens_.empty() && tokens_.front().IsWord("reindex")) return Reindex();
+  if (!tokens_.empty() && tokens_.front().IsWord("truncate")) return Truncate();
   ClassifiedStatement s = ClassifyStatement(tokens_);
   switch (s.kind) {
     case StatementKind::kAlterTable:
@@ -61,7 +64,9 @@ void StatementLinter::Run() {
     case StatementKind::kAlterType:
       return AlterType(s);
     case StatementKind::kCreateTable:
-      if (!s.name.name.empty()) batch_->new_tables.push_back(s.name);
+      // CREATE TABLE IF NOT EXISTS of a table the database has creates nothing.
+      if (!s.name.name.empty() && !Contains(context_.options->existing_tables, s.name))
+        batch_->new_tables.push_back(s.name);
       return;
     case StatementKind::kCreateIndex:
       return CreateIndex(s);
@@ -136,6 +141,36 @@ void StatementLinter::AlterType(const ClassifiedStatement& s) {
          "for PostgreSQL " + std::to_string(context_.options->postgres_major));
 }
 
+void StatementLinter::Reindex() {
+  // REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] name
+  for (const SqlToken& t : tokens_)
+    if (t.IsWord("concurrently")) return;
+  Cursor c(&tokens_, 1, tokens_.size());
+  if (c.Peek().IsSymbol("(")) {
+    while (!c.AtEnd() && !c.Peek().IsSymbol(")")) c.Take();
+    c.Take();
+  }
+  std::string kind = c.Peek().kind == SqlToken::Kind::kWord ? c.Take().text : "";
+  QualifiedName name = c.Name();
+  if (kind == "index" && Contains(batch_->new_indexes, name)) return;
+  if (kind == "table" && IsNewTable(name)) return;
+  takes_strong_lock_ = true;
+  Flag("reindex-locks-table", tokens_.front().line,
+       "rebuilds " + (kind.empty() ? std::string("indexes") : kind + " " + name.Display()) +
+           " without CONCURRENTLY");
+}
+
+void StatementLinter::Truncate() {
+  if (!tokens_.back().IsWord("cascade")) return;
+  Cursor c(&tokens_, 1, tokens_.size());
+  c.Word("table");
+  c.Word("only");
+  QualifiedName table = c.Name();
+  takes_strong_lock_ = true;
+  Flag("truncate-cascade", tokens_.front().line,
+       "empties " + table.Display() + " with CASCADE");
+}
+
 }  // namespace lint_internal
 
 namespace {
@@ -163,12 +198,37 @@ std::string Excerpt(const std::string& text) {
   return out.substr(0, cut) + "...";
 }
 
+/// `squawk-ignore NAME[, NAME...]`, squawk's comment for the statement after
+/// it: the slugwright rules mapped to each squawk rule (SquawkRules) into
+/// *ignored, so a team that switches keeps its ignores. A name slugwright
+/// does not map (a squawk rule it has no counterpart for) silences nothing
+/// and is no error. False for other comments (also `squawk-ignore-file`).
+bool ReadSquawkIgnore(const std::string& text, std::set<std::string>* ignored) {
+  static const std::string kMarker = "squawk-ignore";
+  if (text.compare(0, kMarker.size(), kMarker) != 0) return false;
+  if (text.size() > kMarker.size() && !IsAsciiSpace(text[kMarker.size()])) return false;
+  std::string rest = text.substr(kMarker.size());
+  size_t reason = rest.find("--");
+  if (reason != std::string::npos) rest.resize(reason);
+  size_t pos = 0;
+  while (pos < rest.size()) {
+    size_t end = rest.find_first_of(" \t,", pos);
+    if (end == std::string::npos) end = rest.size();
+    std::string name = rest.substr(pos, end - pos);
+    pos = end + 1;
+    for (const SquawkRule& squawk : SquawkRules())
+      if (squawk.name == name) ignored->insert(squawk.rules.begin(), squawk.rules.end());
+  }
+  return true;
+}
+
 /// The rules a `slugwright-lint-ignore` comment names, into *ignored;
 /// nothing for other comments. Throws UserError(kExitUsage) for a marker
 /// naming no rule or an unknown one.
 void ReadIgnore(const SqlComment& comment, const std::string& file, std::set<std::string>* ignored) {
   static const std::string kMarker = "slugwright-lint-ignore";
   std::string text = Trim(comment.text);
+  if (ReadSquawkIgnore(text, ignored)) return;
   if (text.compare(0, kMarker.size(), kMarker) != 0) return;
   std::string rest = text.substr(kMarker.size());
   size_t reason = rest.find("--");
@@ -252,16 +312,62 @@ MigrationLinter::MigrationLinter(LintOptions options)
 MigrationLinter::~MigrationLinter() = default;
 
 std::vector<LintFinding> MigrationLinter::Lint(const Migration& migration) {
-  std::vector<SqlStatement> statements =
-      SplitSqlOrThrow(migration.up_sql, migration.up_path, migration.up_first_line);
-  return LintStatements(migration.up_path, migration.version, statements, migration.up_sql,
-                        migration.up_in_transaction, Annotation(migration));
+  std::vector<SqlStatement> statements = SplitSqlOrThrow(
+      migration.up_sql, migration.up_path, migration.up_first_line, migration.split_options);
+  return LintMigrationStatements(migration.up_path, migration.version, statements,
+                                 migration.up_sql, migration.up_in_transaction,
+                                 Annotation(migration), true);
 }
 
 std::vector<LintFinding> MigrationLinter::LintStatements(
     const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
     const std::string& source, bool in_transaction, const std::string& annotation) {
+  return LintMigrationStatements(file, version, statements, source, in_transaction, annotation,
+                                 false);
+}
+
+namespace {
+
+/// The finding for a statement slugwright's runner could not run where it
+/// is, or none (rule empty).
+LintFinding RunnerFinding(const SqlStatement& s, bool in_transaction,
+                          const std::string& annotation) {
+  LintFinding f;
+  f.line = s.line;
+  std::string refusal = CheckStatement(s, in_transaction, annotation);
+  if (!refusal.empty()) {
+    f.rule = in_transaction && CannotRunInTransaction(s) ? "cannot-run-in-transaction"
+                                                         : "statement-not-runnable";
+    f.why = refusal;
+    // The rule's `instead` says what to add; keep the reason only.
+    size_t advice = f.rule == "cannot-run-in-transaction" ? f.why.find("; add `") : std::string::npos;
+    if (advice != std::string::npos) f.why.resize(advice);
+  } else if (in_transaction && IsTransactionControl(s.text)) {
+    f.rule = "transaction-control-in-migration";
+    f.why = "starts or ends a transaction in a migration that slugwright runs in a "
+            "transaction of its own (with its history row)";
+  } else {
+    return f;
+  }
+  const LintRule& rule = Rule(f.rule);
+  f.why += ": " + rule.why;
+  f.instead = rule.instead;
+  size_t at = f.instead.find("{annotation}");
+  if (at != std::string::npos) f.instead.replace(at, 12, annotation);
+  return f;
+}
+
+}  // namespace
+
+std::vector<LintFinding> MigrationLinter::LintMigrationStatements(
+    const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
+    const std::string& source, bool in_transaction, const std::string& annotation,
+    bool runner_checks) {
   std::vector<std::set<std::string>> ignored = IgnoredRules(file, statements, source);
+  // A table is new only in the migration that creates it.
+  batch_->new_tables.clear();
+  batch_->new_indexes.clear();
+  batch_->not_valid_constraints.clear();
   batch_->lock_timeout_set = false;
   bool lock_timeout_flagged = false;
   std::vector<LintFinding> findings;
@@ -274,6 +380,15 @@ std::vector<LintFinding> MigrationLinter::LintStatements(
     lint_internal::StatementLinter linter(lexed.tokens, context, batch_.get());
     linter.Run();
     std::vector<LintFinding>& found = linter.findings();
+    if (runner_checks) {
+      LintFinding refused = RunnerFinding(s, in_transaction, annotation);
+      if (!refused.rule.empty()) {
+        refused.file = file;
+        refused.version = version;
+        refused.statement = context.excerpt;
+        found.insert(found.begin(), std::move(refused));
+      }
+    }
     if (options_.require_lock_timeout && linter.takes_strong_lock() &&
         !batch_->lock_timeout_set && !lock_timeout_flagged) {
       lock_timeout_flagged = true;
@@ -301,18 +416,18 @@ std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations
   return findings;
 }
 
-std::string LintFindingText(const LintFinding& f) {
-  std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
-  return where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
-         "\n    instead: " + f.instead;
-}
-
-void to_json(nlohmann::json& j, const LintFinding& f) {
-  j = {{"file", f.file},
-       {"line", f.line > 0 ? nlohmann::json(f.line) : nlohmann::json(nullptr)},
-       {"version", f.version},
-       {"rule", f.rule},
-       {"statement", f.statement},
-       {"why", f.why},
-       {"instead", f.instead}};
+LintOutcome LintBatch(const std::vector<Migration>& migrations, const LintOptions& options) {
+  MigrationLinter linter(options);
+  LintOutcome outcome;
+  outcome.migrations = migrations.size();
+  for (const Migration& m : migrations) {
+    if (m.up_blank) continue;
+    try {
+      std::vector<LintFinding> found = linter.Lint(m);
+      outcome.findings.insert(outcome.findings.end(), found.begin(), found.end());
+    } catch (const UserError& e) {
+      outcome.errors.push_back({m.up_path, e.what()});
+    }
+  }
+  return outcome;
 }

@@ -8,12 +8,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "migrate/migration.h"
 #include "sql/splitter.h"
+#include "sql/token_cursor.h"
 
 /// One rule: its id (what `-- slugwright-lint-ignore` names), what it
 /// flags, why that hurts and what to write instead.
@@ -26,6 +26,17 @@ struct LintRule {
 
 /// Every rule, in the order docs/lint.md lists them.
 const std::vector<LintRule>& LintRules();
+
+/// A rule of squawk (the PostgreSQL migration linter, `squawk-cli` on npm)
+/// and the slugwright rules that flag what it flags; none when slugwright
+/// does not (docs/lint.md says why). `-- squawk-ignore NAME` silences them.
+struct SquawkRule {
+  std::string name;
+  std::vector<std::string> rules;
+};
+
+/// The squawk rules slugwright knows, as docs/lint.md's mapping lists them.
+const std::vector<SquawkRule>& SquawkRules();
 
 /// One statement a rule flags.
 struct LintFinding {
@@ -52,15 +63,37 @@ struct LintOptions {
   /// lock_timeout first (`missing-lock-timeout`): for SQL run by another
   /// tool than slugwright, whose runner sets one itself.
   bool require_lock_timeout = false;
+  /// Tables known to exist already (read from the database lint was given):
+  /// a `CREATE TABLE IF NOT EXISTS` of one of them creates nothing, so the
+  /// table stays existing for the rest of its migration.
+  std::vector<SqlName> existing_tables;
 };
 
-/// What earlier statements of a batch told: the tables and indexes they
-/// created (no one reads them yet) and the NOT NULL checks they validated.
+/// A migration lint could not read or split (its message names the file
+/// and line); the other migrations of the batch are linted all the same.
+struct LintFileError {
+  std::string file;
+  std::string message;
+};
+
+/// What linting a batch found.
+struct LintOutcome {
+  std::vector<LintFinding> findings;
+  std::vector<LintFileError> errors;
+  /// How many migrations were linted (with an error or not).
+  size_t migrations = 0;
+};
+
+/// What earlier statements told: the tables and indexes the current
+/// migration created (no one reads them yet) and the NOT NULL checks the
+/// batch validated.
 struct LintBatchState;
 
-/// Lints migrations in the order a release applies them; a table created by
-/// an earlier statement or migration of the same linter is new, and the
-/// rules about existing tables leave it alone.
+/// Lints migrations in the order a release applies them. A table counts as
+/// new only within the migration that creates it (as squawk and
+/// strong_migrations count it): the rules about existing tables leave it
+/// alone there, and flag it in every later migration, which runs once
+/// production has the table and its rows.
 class MigrationLinter {
  public:
   explicit MigrationLinter(LintOptions options);
@@ -69,37 +102,45 @@ class MigrationLinter {
   MigrationLinter& operator=(const MigrationLinter&) = delete;
 
   /// The up section of `migration` (split as the runner splits it; the
-  /// down section is not linted). Throws UserError(kExitUsage) naming the
+  /// down section is not linted). A statement the runner could not run as
+  /// written (CREATE INDEX CONCURRENTLY in a transaction, BEGIN in a
+  /// transactional migration, COPY FROM STDIN...) is a finding too
+  /// (`cannot-run-in-transaction`, `transaction-control-in-migration`,
+  /// `statement-not-runnable`). Throws UserError(kExitUsage) naming the
   /// file and line for an unsplittable section or a lint-ignore comment
   /// naming no rule or an unknown one.
   std::vector<LintFinding> Lint(const Migration& migration);
 
-  /// Statements from elsewhere (e.g. captured on a server): `source` is the
-  /// text they were split from, or "" when there is none (no lint-ignore
-  /// comments between statements then). `annotation` is the line that
-  /// turns the transaction off for the safe rewrites that need it.
+  /// Statements from elsewhere (e.g. captured on a server), as one
+  /// migration, without the checks of what slugwright's runner could run:
+  /// `source` is the text they were split from, or "" when there is none
+  /// (no lint-ignore comments between statements then). `annotation` is the
+  /// line that turns the transaction off for the safe rewrites that need it.
   std::vector<LintFinding> LintStatements(const std::string& file, int64_t version,
                                           const std::vector<SqlStatement>& statements,
                                           const std::string& source, bool in_transaction,
                                           const std::string& annotation);
 
  private:
+  /// One migration's statements; `runner_checks`: also flag what
+  /// slugwright's runner could not run as written.
+  std::vector<LintFinding> LintMigrationStatements(
+      const std::string& file, int64_t version, const std::vector<SqlStatement>& statements,
+      const std::string& source, bool in_transaction, const std::string& annotation,
+      bool runner_checks);
+
   LintOptions options_;
   std::unique_ptr<LintBatchState> batch_;
 };
 
 /// Lints `migrations` as one batch (the pending migrations of a release,
-/// or the files given to `migrate lint`), in order.
+/// or the files given to `migrate lint`), in order. Throws as
+/// MigrationLinter::Lint does.
 std::vector<LintFinding> LintMigrations(const std::vector<Migration>& migrations,
                                         const LintOptions& options);
 
-/// One finding as `migrate lint` and the `rehearse` report print it, four
-/// lines without a final newline: "file:line: rule" ("file: rule" for line
-/// 0), then the statement, "why: ..." and "instead: ..." indented.
-std::string LintFindingText(const LintFinding& finding);
-
-/// {file, line (null for 0), version, rule, statement, why, instead}: the
-/// JSON of `migrate lint --json` and `rehearse --json`.
-void to_json(nlohmann::json& j, const LintFinding& finding);
+/// The same, with a migration that cannot be linted (Lint throws a
+/// UserError) recorded as an error and the rest linted all the same.
+LintOutcome LintBatch(const std::vector<Migration>& migrations, const LintOptions& options);
 
 #endif  // SLUGWRIGHT_LINT_MIGRATION_LINT_H_

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <set>
 #include <sstream>
 
 #include "base/exit_codes.h"
@@ -73,7 +74,7 @@ TEST(MigrationLint, NotNullColumnWithoutDefault) {
   EXPECT_EQ(kNone, Rules("ALTER TABLE users ADD COLUMN note text -- NOT NULL later\n"));
   EXPECT_EQ(kNone, Rules("ALTER TABLE users ADD COLUMN note text /* NOT NULL */"));
   EXPECT_EQ(kNone, Rules("ALTER TABLE users ADD COLUMN note text DEFAULT 'NOT NULL'"));
-  // A table the batch created has no rows and no readers.
+  // A table its own migration created has no rows and no readers.
   EXPECT_EQ(kNone, Rules("CREATE TABLE users (id int); ALTER TABLE users ADD age int NOT NULL"));
   EXPECT_EQ(kNone, Rules("CREATE TABLE IF NOT EXISTS app.users (id int);"
                          "ALTER TABLE app.users ADD age int NOT NULL"));
@@ -210,8 +211,12 @@ TEST(MigrationLint, SetNotNullUnlessAValidatedCheckCameFirst) {
       "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;"
       "ALTER TABLE t VALIDATE CONSTRAINT c_nn;"
       "ALTER TABLE t ALTER COLUMN c SET NOT NULL;";
-  EXPECT_EQ(kNone, Rules(safe, Postgres(12)));
-  EXPECT_EQ(scans, Rules(safe, Postgres(11)));
+  // In one transaction the validation runs under the ADD's lock.
+  EXPECT_EQ(Ids{"validate-in-same-transaction"}, Rules(safe, Postgres(12)));
+  EXPECT_EQ((Ids{"validate-in-same-transaction", "set-not-null-scans"}),
+            Rules(safe, Postgres(11)));
+  EXPECT_EQ(kNone, Rules(safe, Postgres(12), false));
+  EXPECT_EQ(scans, Rules(safe, Postgres(11), false));
   // Validated in an earlier migration of the batch.
   std::vector<Migration> batch = {
       MakeMigration("ALTER TABLE public.t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID"),
@@ -343,4 +348,164 @@ TEST(MigrationLint, EveryRuleIsInTheDocs) {
   docs << in.rdbuf();
   for (const LintRule& rule : LintRules())
     EXPECT_NE(std::string::npos, docs.str().find("`" + rule.id + "`")) << rule.id;
+}
+
+TEST(MigrationLint, ATableIsNewOnlyInTheMigrationThatCreatesIt) {
+  // Issue 25's directory: production applied the first file long ago.
+  std::vector<Migration> dir = {
+      MakeMigration("CREATE TABLE accounts (id int, amount int);\n"
+                    "CREATE INDEX accounts_id ON accounts (id);\n"
+                    "ALTER TABLE accounts ALTER COLUMN amount TYPE bigint;",
+                    true, 1, "m/1_create.sql"),
+      MakeMigration("ALTER TABLE accounts ALTER COLUMN amount TYPE numeric(12, 2);", true, 2,
+                    "m/2_widen.sql"),
+      MakeMigration("CREATE INDEX accounts_amount ON accounts (amount);", true, 3,
+                    "m/3_index.sql"),
+      MakeMigration("ALTER TABLE accounts ADD COLUMN owner int NOT NULL;\n"
+                    "DROP INDEX accounts_id;",
+                    true, 4, "m/4_owner.sql")};
+  std::vector<std::string> found;
+  for (const LintFinding& f : LintMigrations(dir, {}))
+    found.push_back(f.file + ":" + std::to_string(f.line) + " " + f.rule);
+  EXPECT_EQ((Ids{"m/2_widen.sql:2 alter-column-type", "m/3_index.sql:2 create-index-locks-writes",
+                 "m/4_owner.sql:2 add-column-not-null-without-default",
+                 "m/4_owner.sql:3 drop-index-locks-table"}),
+            found);
+}
+
+TEST(MigrationLint, ATableTheDatabaseHasIsNotCreatedByCreateIfNotExists) {
+  const std::string sql =
+      "CREATE TABLE IF NOT EXISTS accounts (id int); CREATE INDEX i ON accounts (id)";
+  EXPECT_EQ(kNone, Rules(sql));
+  LintOptions on_database;
+  on_database.existing_tables = {{"public", "accounts", 0}};
+  EXPECT_EQ(Ids{"create-index-locks-writes"}, Rules(sql, on_database));
+  // An unqualified name matches the table in any schema (as the rules compare names).
+  on_database.existing_tables = {{"archive", "accounts", 0}};
+  EXPECT_EQ(Ids{"create-index-locks-writes"}, Rules(sql, on_database));
+  on_database.existing_tables = {{"archive", "other", 0}};
+  EXPECT_EQ(kNone, Rules(sql, on_database));
+}
+
+TEST(MigrationLint, StatementsTheRunnerCannotRunWhereTheyAreAreFindings) {
+  // Read as `migrate lint` reads files: nothing refused at reading.
+  SqlSplitOptions lint_read;
+  lint_read.refuse_unrunnable_statements = false;
+  Migration concurrently = ParseMigrationFile(
+      "m/1_idx.sql",
+      "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (a);\nALTER TABLE t DROP COLUMN b;\n",
+      lint_read);
+  Migration golang = ParseMigrationFile(
+      "m/2_idx.up.sql", "SET lock_timeout = '1s';\nDROP INDEX CONCURRENTLY j;\n", lint_read);
+  Migration begin = ParseMigrationFile(
+      "m/3_begin.sql", "-- migrate:up\nBEGIN;\nALTER TABLE t ADD c int;\nCOMMIT;\n", lint_read);
+  Migration copy = ParseMigrationFile(
+      "m/4_copy.sql", "-- migrate:up transaction:false\nCOPY t FROM STDIN;\n", lint_read);
+  std::vector<std::string> found;
+  std::vector<LintFinding> findings = LintMigrations({concurrently, golang, begin, copy}, {});
+  for (const LintFinding& f : findings)
+    found.push_back(f.file + ":" + std::to_string(f.line) + " " + f.rule);
+  EXPECT_EQ((Ids{"m/1_idx.sql:2 cannot-run-in-transaction", "m/1_idx.sql:3 drop-column",
+                 "m/2_idx.up.sql:2 cannot-run-in-transaction",
+                 "m/3_begin.sql:2 transaction-control-in-migration",
+                 "m/3_begin.sql:4 transaction-control-in-migration",
+                 "m/4_copy.sql:2 statement-not-runnable"}),
+            found);
+  EXPECT_EQ(0u, findings[0].why.find("`CREATE INDEX CONCURRENTLY` cannot run inside a "
+                                     "transaction block, and this migration runs in one: the "
+                                     "server refuses it"))
+      << findings[0].why;
+  EXPECT_NE(std::string::npos, findings[0].instead.find("-- migrate:up transaction:false"));
+  EXPECT_NE(std::string::npos, findings[2].instead.find("-- slugwright: transaction:false"));
+  EXPECT_EQ("CREATE INDEX CONCURRENTLY i ON t (a);", findings[0].statement);
+  // Read as the release reads it, the same file is refused.
+  EXPECT_THROW(ParseMigrationFile("m/1_idx.sql",
+                                  "-- migrate:up\nCREATE INDEX CONCURRENTLY i ON t (a);\n"),
+               UserError);
+}
+
+TEST(MigrationLint, OneMigrationThatCannotBeLintedDoesNotStopTheBatch) {
+  std::vector<Migration> batch = {
+      MakeMigration("-- slugwright-lint-ignore drop-colum\nALTER TABLE t DROP a", true, 1,
+                    "m/1_typo.sql"),
+      MakeMigration("ALTER TABLE t DROP COLUMN b", true, 2, "m/2_drop.sql")};
+  LintOutcome outcome = LintBatch(batch, {});
+  EXPECT_EQ(2u, outcome.migrations);
+  ASSERT_EQ(1u, outcome.errors.size());
+  EXPECT_EQ("m/1_typo.sql", outcome.errors[0].file);
+  EXPECT_NE(std::string::npos, outcome.errors[0].message.find("m/1_typo.sql:2:"))
+      << outcome.errors[0].message;
+  ASSERT_EQ(1u, outcome.findings.size());
+  EXPECT_EQ("m/2_drop.sql", outcome.findings[0].file);
+}
+
+TEST(MigrationLint, ValidateInTheTransactionThatAddedTheConstraintNotValid) {
+  const Ids same{"validate-in-same-transaction"};
+  EXPECT_EQ(same, Rules("ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES u NOT VALID;"
+                        "ALTER TABLE t VALIDATE CONSTRAINT fk;"));
+  EXPECT_EQ(same, Rules("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID,"
+                        " VALIDATE CONSTRAINT pos"));
+  // Another migration, another constraint, or no transaction around both.
+  EXPECT_TRUE(LintMigrations({MakeMigration("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) "
+                                            "NOT VALID"),
+                              MakeMigration("ALTER TABLE t VALIDATE CONSTRAINT pos", true, 2)},
+                             {})
+                  .empty());
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t ADD CONSTRAINT a CHECK (a > 0) NOT VALID;"
+                         "ALTER TABLE t VALIDATE CONSTRAINT b;"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE t ADD CONSTRAINT pos CHECK (a > 0) NOT VALID;"
+                         "ALTER TABLE t VALIDATE CONSTRAINT pos;", {}, false));
+}
+
+TEST(MigrationLint, ReindexDetachPartitionAndTruncateCascade) {
+  const Ids reindex{"reindex-locks-table"};
+  EXPECT_EQ(reindex, Rules("REINDEX INDEX accounts_amount_idx"));
+  EXPECT_EQ(reindex, Rules("REINDEX (VERBOSE) TABLE public.accounts"));
+  EXPECT_EQ(reindex, Rules("REINDEX DATABASE app"));
+  EXPECT_EQ(kNone, Rules("REINDEX INDEX CONCURRENTLY accounts_amount_idx", {}, false));
+  EXPECT_EQ(kNone, Rules("REINDEX (CONCURRENTLY) TABLE accounts", {}, false));
+  EXPECT_EQ(kNone, Rules("CREATE TABLE a (id int); CREATE INDEX a_id ON a (id);"
+                         "REINDEX INDEX a_id; REINDEX TABLE a"));
+  EXPECT_EQ(Ids{"detach-partition-locks-table"},
+            Rules("ALTER TABLE events DETACH PARTITION events_2023"));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY", {},
+                         false));
+  EXPECT_EQ(kNone, Rules("ALTER TABLE events DETACH PARTITION events_2023 FINALIZE"));
+  EXPECT_EQ(Ids{"truncate-cascade"}, Rules("TRUNCATE TABLE ONLY accounts RESTART IDENTITY CASCADE"));
+  EXPECT_EQ(kNone, Rules("TRUNCATE accounts"));
+  std::vector<LintFinding> f = Lint("TRUNCATE accounts, ledger CASCADE");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_NE(std::string::npos, f[0].why.find("empties accounts with CASCADE")) << f[0].why;
+}
+
+TEST(MigrationLint, SquawkIgnoreCommentsSilenceTheMappedRules) {
+  EXPECT_EQ(kNone, Rules("-- squawk-ignore changing-column-type\n"
+                         "ALTER TABLE t ALTER COLUMN c TYPE bigint;"));
+  EXPECT_EQ(kNone, Rules("-- squawk-ignore ban-drop-column, renaming-column\n"
+                         "ALTER TABLE t DROP COLUMN a, RENAME b TO c;"));
+  // Only the next statement, only the mapped rules.
+  EXPECT_EQ(Ids{"alter-column-type"},
+            Rules("-- squawk-ignore changing-column-type\nALTER TABLE t ALTER c TYPE bigint;\n"
+                  "ALTER TABLE t ALTER d TYPE bigint;"));
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore renaming-column\n"
+                                      "ALTER TABLE t DROP COLUMN a;"));
+  // A squawk rule slugwright has no counterpart for, and squawk's file-wide
+  // marker, silence nothing and are no error.
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore prefer-robust-stmts\n"
+                                      "ALTER TABLE t DROP COLUMN a;"));
+  EXPECT_EQ(Ids{"drop-column"}, Rules("-- squawk-ignore-file\nALTER TABLE t DROP COLUMN a;"));
+}
+
+TEST(MigrationLint, EverySquawkMappingNamesSlugwrightRulesAndIsInTheDocs) {
+  std::set<std::string> ids;
+  for (const LintRule& rule : LintRules()) ids.insert(rule.id);
+  for (const SquawkRule& squawk : SquawkRules())
+    for (const std::string& id : squawk.rules) EXPECT_TRUE(ids.count(id)) << squawk.name << " " << id;
+  const char* source = std::getenv("SLUGWRIGHT_SOURCE_DIR");
+  if (source == nullptr) GTEST_SKIP() << "SLUGWRIGHT_SOURCE_DIR is not set (ctest sets it)";
+  std::ifstream in(std::string(source) + "/docs/lint.md");
+  std::stringstream docs;
+  docs << in.rdbuf();
+  for (const SquawkRule& squawk : SquawkRules())
+    EXPECT_NE(std::string::npos, docs.str().find("| `" + squawk.name + "` |")) << squawk.name;
 }

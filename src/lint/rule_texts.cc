@@ -60,14 +60,14 @@ const std::vector<LintRule>& LintRules() {
        "`PRIMARY KEY USING INDEX`): a short lock. EXCLUDE has no USING INDEX: plan for the "
        "lock"},
       {"create-index-locks-writes",
-       "`CREATE INDEX` without `CONCURRENTLY` on a table the batch did not create",
+       "`CREATE INDEX` without `CONCURRENTLY` on a table its own migration did not create",
        "the build holds SHARE on the table: reads go on, every write waits until the index "
        "is built",
        "`CREATE INDEX CONCURRENTLY` in a migration of its own with `{annotation}` (it cannot "
        "run in a transaction); a failed build leaves an INVALID index, so start with `DROP "
        "INDEX CONCURRENTLY IF EXISTS`"},
       {"drop-index-locks-table",
-       "`DROP INDEX` without `CONCURRENTLY`, of an index the batch did not create",
+       "`DROP INDEX` without `CONCURRENTLY`, of an index its own migration did not create",
        "it takes ACCESS EXCLUSIVE on the index's table: quick once granted, but it waits "
        "for every query on the table to end and every query after it waits behind it",
        "`DROP INDEX CONCURRENTLY IF EXISTS name` in a migration of its own with "
@@ -91,10 +91,37 @@ const std::vector<LintRule>& LintRules() {
        "first release code that no longer uses the column (Rails `ignored_columns`, remove it "
        "from the sequelize model), then drop it in a later release"},
       {"drop-table",
-       "`DROP TABLE` of a table the batch did not create",
+       "`DROP TABLE` of a table its own migration did not create",
        "the running release may still read the table until its dynos are replaced, and "
        "fails; the data is gone with no way back but a backup",
        "first release code that no longer uses the table, then drop it in a later release"},
+      {"validate-in-same-transaction",
+       "`VALIDATE CONSTRAINT` of a constraint that the same migration, run in one "
+       "transaction, added `NOT VALID`",
+       "the lock the ADD CONSTRAINT took (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE "
+       "on both tables for a foreign key) is held until the transaction commits, so the "
+       "validation's scan of every row runs under it: NOT VALID saved nothing",
+       "validate it in a later migration (VALIDATE takes SHARE UPDATE EXCLUSIVE: reads and "
+       "writes go on), or in this one with `{annotation}`"},
+      {"reindex-locks-table",
+       "`REINDEX` without `CONCURRENTLY`",
+       "the rebuild holds ACCESS EXCLUSIVE on the index (queries that would use it wait) and "
+       "SHARE on its table (writes wait); REINDEX TABLE, SCHEMA or DATABASE does so for "
+       "every index",
+       "`REINDEX INDEX CONCURRENTLY name` (PostgreSQL 12 and later) in a migration of its "
+       "own with `{annotation}`; on 11, `CREATE INDEX CONCURRENTLY` a copy and `DROP INDEX "
+       "CONCURRENTLY` the old one"},
+      {"detach-partition-locks-table",
+       "`ALTER TABLE ... DETACH PARTITION` without `CONCURRENTLY`",
+       "it takes ACCESS EXCLUSIVE on the partitioned table: no read or write of any "
+       "partition until it is done, and it waits behind every running query",
+       "`DETACH PARTITION ... CONCURRENTLY` (PostgreSQL 14 and later) in a migration of its "
+       "own with `{annotation}` (it cannot run in a transaction block)"},
+      {"truncate-cascade",
+       "`TRUNCATE ... CASCADE`",
+       "it also empties every table with a foreign key to the named ones, and theirs in "
+       "turn, under ACCESS EXCLUSIVE: rows of tables the migration does not name are gone",
+       "name every table to empty (`TRUNCATE a, b`), so the statement says what it deletes"},
       {"enum-add-value-in-transaction",
        "`ALTER TYPE ... ADD VALUE` in a migration that runs in a transaction, on "
        "PostgreSQL older than 12",
@@ -109,6 +136,30 @@ const std::vector<LintRule>& LintRules() {
        "CONSTRAINT c_not_null` (in a later migration), then `SET NOT NULL`, which on "
        "PostgreSQL 12 and later trusts the validated check and skips the scan, then `DROP "
        "CONSTRAINT c_not_null`; on 11 the scan cannot be avoided"},
+      {"cannot-run-in-transaction",
+       "a statement PostgreSQL refuses inside a transaction block (`CREATE INDEX "
+       "CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX ... CONCURRENTLY`, `VACUUM`, "
+       "`CREATE DATABASE`...) in a migration that runs in one",
+       "the server refuses it (SQLSTATE 25001), so slugwright refuses the file before the "
+       "release runs anything (exit 2 from `migrate up` and the build)",
+       "put it in a migration of its own with `{annotation}`, so its statements are sent "
+       "one by one"},
+      {"transaction-control-in-migration",
+       "`BEGIN`, `COMMIT`, `ROLLBACK`, `START TRANSACTION`, `END` or `ABORT` in a migration "
+       "that runs in a transaction",
+       "slugwright runs the migration and its history row in one transaction: a COMMIT "
+       "inside would record part of it and leave the rest to fail, so `migrate up` refuses "
+       "the migration (exit 2)",
+       "remove the transaction control (slugwright opens and commits the transaction), or "
+       "mark the migration `{annotation}` if its statements must run one by one"},
+      {"statement-not-runnable",
+       "a statement slugwright's runner cannot send as written: `COPY ... FROM STDIN` or "
+       "`TO STDOUT`, `SET standard_conforming_strings = off` in a transaction, transaction "
+       "control in a `transaction:false` migration",
+       "slugwright refuses the file before the release runs anything (exit 2 from `migrate "
+       "up` and the build)",
+       "what the reason above says; `slugwright migrate validate --offline` shows the same "
+       "refusal"},
       {"missing-lock-timeout",
        "with `--require-lock-timeout`: a statement taking a strong lock on an existing "
        "table before the migration sets `lock_timeout`",

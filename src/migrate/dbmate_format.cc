@@ -91,7 +91,8 @@ void ParseDbmate(const std::string& path, std::string_view contents, size_t body
   // Blank (a fresh `migrate new` template): read, listed as pending and
   // empty, refused by `up` (RefuseBlankUpSections).
   m->up_blank = up_statements.empty() && !HasText(up_section.text);
-  CheckStatements(path, up_statements, m->up_in_transaction, "-- migrate:up transaction:false");
+  CheckStatements(path, up_statements, m->up_in_transaction, "-- migrate:up transaction:false",
+                  m->split_options);
   m->up_path = path;
   m->up_sql = std::string(up_section.text);
   m->up_first_line = up_section.first_line;
@@ -102,7 +103,7 @@ void ParseDbmate(const std::string& path, std::string_view contents, size_t body
     std::vector<SqlStatement> down_statements =
         SplitSqlOrThrow(down_section.text, path, down_section.first_line, m->split_options);
     CheckStatements(path, down_statements, m->down_in_transaction,
-                    "-- migrate:down transaction:false");
+                    "-- migrate:down transaction:false", m->split_options);
     if (!down_statements.empty()) {
       m->has_down = true;
       m->down_path = path;

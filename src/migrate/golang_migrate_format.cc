@@ -59,7 +59,8 @@ void ParsePlain(const std::string& path, std::string_view contents, size_t body,
   // directive, the file says how it runs.
   if (!layout.has_directive && statements.size() == 1 && CannotRunInTransaction(statements[0]))
     in_transaction = false;
-  CheckStatements(path, statements, in_transaction, "-- slugwright: transaction:false");
+  CheckStatements(path, statements, in_transaction, "-- slugwright: transaction:false",
+                  m->split_options);
   bool has_sql = !statements.empty();
   if (file_name.kind == MigrationFileKind::kUp) {
     if (!has_sql && !HasText(section.text)) FailNoSqlAfterDirective(path);

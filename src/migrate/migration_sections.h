@@ -33,9 +33,11 @@ bool HasText(std::string_view text);
 /// Refuses, naming the file and line (UserError(kExitUsage)), a statement
 /// the migration could not run as slugwright would send it
 /// (sql/statement_rules.h); `annotation` is the line that turns the
-/// transaction off in this format.
+/// transaction off in this format. Nothing is refused when `options` say
+/// not to (refuse_unrunnable_statements false: `migrate lint`).
 void CheckStatements(const std::string& path, const std::vector<SqlStatement>& statements,
-                     bool in_transaction, const std::string& annotation);
+                     bool in_transaction, const std::string& annotation,
+                     const SqlSplitOptions& options);
 
 /// The first line of a statement, cut after about 60 bytes, for messages.
 std::string StatementExcerpt(const std::string& statement);

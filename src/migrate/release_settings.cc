@@ -50,6 +50,7 @@ void to_json(nlohmann::json& j, const ReleaseSettings& s) {
       {"statement_timeout_seconds", s.statement_timeout_seconds},
       {"lock_retries", s.lock_retries},
       {"allow_out_of_order", s.allow_out_of_order},
+      {"postgres_version", s.postgres_version},
       {"command", s.command},
       {"rollback_command", s.rollback_command},
       {"skip_command_when_nothing_pending",
@@ -89,6 +90,8 @@ void from_json(const nlohmann::json& j, ReleaseSettings& s) {
   j.at("statement_timeout_seconds").get_to(s.statement_timeout_seconds);
   j.at("lock_retries").get_to(s.lock_retries);
   j.at("allow_out_of_order").get_to(s.allow_out_of_order);
+  // Absent in release.json files written before postgres_version existed.
+  if (j.contains("postgres_version")) j.at("postgres_version").get_to(s.postgres_version);
   j.at("command").get_to(s.command);
   j.at("rollback_command").get_to(s.rollback_command);
   // Absent in release.json files written before the setting existed.

@@ -63,6 +63,10 @@ struct ReleaseSettings {
   /// How often a migration that hit lock_timeout is retried.
   int lock_retries = 3;
   bool allow_out_of_order = false;
+  /// The PostgreSQL major version the app's database runs
+  /// (`postgres_version`), for `migrate lint`'s rules when no database is
+  /// given; 0 when not set.
+  int postgres_version = 0;
   /// An external migration tool run under slugwright's lock instead of the
   /// built-in runner (e.g. `npx sequelize-cli db:migrate`), and its undo.
   std::string command;

@@ -29,12 +29,18 @@ struct SqlSplitError {
   std::string message;
 };
 
-/// How the server reads string literals: with standard_conforming_strings
-/// off (a server or database set that way, or `SET
-/// standard_conforming_strings = off` earlier in the script), a backslash
-/// escapes the next character inside '...' too.
+/// How the SQL of a migration is read.
 struct SqlSplitOptions {
+  /// How the server reads string literals: with standard_conforming_strings
+  /// off (a server or database set that way, or `SET
+  /// standard_conforming_strings = off` earlier in the script), a backslash
+  /// escapes the next character inside '...' too.
   bool standard_conforming_strings = true;
+  /// Whether reading a migration file refuses a statement it could not run
+  /// as written (sql/statement_rules.h: CREATE INDEX CONCURRENTLY in a
+  /// transaction, COPY FROM STDIN...). Off only for `migrate lint`, which
+  /// reports such a statement as a finding and lints the rest.
+  bool refuse_unrunnable_statements = true;
 };
 
 /// Splits `script` at the semicolons that end statements, lexing it as

@@ -10,6 +10,7 @@
 
 #include "base/duration.h"
 #include "base/text.h"
+#include "cli/output/lint_output.h"
 #include "rehearse/rehearsal_lint.h"
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include "base/duration.h"
 #include "base/text.h"
+#include "cli/output/lint_output.h"
 #include "rehearse/rehearsal_lint.h"
 #include "testing/rehearsal_fixtures.h"
 

@@ -1,0 +1,197 @@
+// The renderings of `migrate lint`: lint_output.h.
+
+#include "cli/output/lint_output.h"
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "base/text.h"
+
+namespace {
+
+const char* OriginId(LintVersionOrigin origin) {
+  switch (origin) {
+    case LintVersionOrigin::kFlag: return "flag";
+    case LintVersionOrigin::kServer: return "server";
+    case LintVersionOrigin::kSettings: return "settings";
+    case LintVersionOrigin::kDefault: break;
+  }
+  return "default";
+}
+
+/// "Rules for PostgreSQL 16 (the server's version)."
+std::string VersionLine(const LintReport& r) {
+  std::string from;
+  switch (r.version_origin) {
+    case LintVersionOrigin::kFlag: from = "--postgres-version"; break;
+    case LintVersionOrigin::kServer: from = "the server's version"; break;
+    case LintVersionOrigin::kSettings: from = "slugwright.yml release.postgres_version"; break;
+    case LintVersionOrigin::kDefault:
+      from = "the default, the oldest the rules are for; set --postgres-version or "
+             "release.postgres_version in slugwright.yml";
+      break;
+  }
+  return "Rules for PostgreSQL " + std::to_string(r.postgres_version) + " (" + from + ").";
+}
+
+/// "Batch: ..." : which migrations were linted and, for a whole directory,
+/// how to lint only what the next release applies.
+std::string BatchLine(const LintReport& r) {
+  const LintBatchChoice& b = r.batch;
+  std::vector<std::string> parts;
+  if (!b.database.empty()) parts.push_back("pending on " + b.database);
+  if (!b.git_base.empty())
+    parts.push_back("added or changed since " + b.git_base + " (merge base " +
+                    b.merge_base.substr(0, 12) + ")");
+  if (b.since >= 0) parts.push_back("newer than version " + std::to_string(b.since));
+  std::string where = b.dir.empty() ? "the files given" : "the migrations in " + b.dir;
+  if (parts.empty() && b.dir.empty()) return "Batch: the files given.";
+  if (parts.empty())
+    return "Batch: every migration in " + b.dir + " (a table counts as new only in the "
+           "migration that creates it; --git-base REF or --database-url URL lints only what "
+           "the next release applies).";
+  std::string out = "Batch: " + where + " ";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out + ".";
+}
+
+/// "3 findings in 2 of 4 migrations", "No findings in 1 migration".
+std::string CountLine(const LintReport& r) {
+  const LintOutcome& o = r.outcome;
+  std::string migrations = Plural(static_cast<int64_t>(o.migrations), "migration");
+  std::string errors = o.errors.empty()
+                           ? ""
+                           : "; " + Plural(static_cast<int64_t>(o.errors.size()), "migration") +
+                                 " could not be linted";
+  if (o.findings.empty()) return "No findings in " + migrations + errors;
+  std::set<std::string> files;
+  for (const LintFinding& f : o.findings) files.insert(f.file);
+  return Plural(static_cast<int64_t>(o.findings.size()), "finding") + " in " +
+         std::to_string(files.size()) + " of " + migrations + errors;
+}
+
+/// Markdown table cell: `|` escaped, line breaks as spaces.
+std::string Cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+/// `text` as Markdown inline code that survives backticks inside it.
+std::string Code(const std::string& text) {
+  if (text.find('`') == std::string::npos) return "`" + Cell(text) + "`";
+  return "`` " + Cell(text) + " ``";
+}
+
+}  // namespace
+
+std::string LintFindingText(const LintFinding& f) {
+  std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
+  return where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
+         "\n    instead: " + f.instead;
+}
+
+void to_json(nlohmann::json& j, const LintFinding& f) {
+  j = {{"file", f.file},
+       {"line", f.line > 0 ? nlohmann::json(f.line) : nlohmann::json(nullptr)},
+       {"version", f.version},
+       {"rule", f.rule},
+       {"statement", f.statement},
+       {"why", f.why},
+       {"instead", f.instead}};
+}
+
+std::string LintReportText(const LintReport& r) {
+  std::string out;
+  for (const LintFinding& f : r.outcome.findings) out += LintFindingText(f) + "\n";
+  out += CountLine(r);
+  if (!r.outcome.findings.empty())
+    out += " (docs/lint.md; silence one with `-- slugwright-lint-ignore RULE`)";
+  return out + "\n" + VersionLine(r) + "\n" + BatchLine(r) + "\n";
+}
+
+nlohmann::json LintReportJson(const LintReport& r) {
+  nlohmann::json findings = nlohmann::json::array();
+  for (const LintFinding& f : r.outcome.findings) findings.push_back(f);
+  nlohmann::json errors = nlohmann::json::array();
+  for (const LintFileError& e : r.outcome.errors)
+    errors.push_back({{"file", e.file}, {"message", e.message}});
+  const LintBatchChoice& b = r.batch;
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+  };
+  return {{"migrations", r.outcome.migrations},
+          {"postgres_version", r.postgres_version},
+          {"postgres_version_from", OriginId(r.version_origin)},
+          {"batch",
+           {{"dir", or_null(b.dir)},
+            {"since", b.since >= 0 ? nlohmann::json(b.since) : nlohmann::json(nullptr)},
+            {"git_base", or_null(b.git_base)},
+            {"merge_base", or_null(b.merge_base)},
+            {"database", or_null(b.database)}}},
+          {"findings", findings},
+          {"errors", errors}};
+}
+
+std::string GithubEscape(const std::string& value, bool property) {
+  std::string out;
+  for (char c : value) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else if (property && c == ':') out += "%3A";
+    else if (property && c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string LintReportGithub(const LintReport& r) {
+  std::string out;
+  for (const LintFinding& f : r.outcome.findings) {
+    std::string properties = "file=" + GithubEscape(f.file, true);
+    if (f.line > 0) properties += ",line=" + std::to_string(f.line);
+    properties += ",title=" + GithubEscape(f.rule, true);
+    out += "::error " + properties + "::" +
+           GithubEscape(f.statement + "\nwhy: " + f.why + "\ninstead: " + f.instead, false) +
+           "\n";
+  }
+  for (const LintFileError& e : r.outcome.errors)
+    out += "::error file=" + GithubEscape(e.file, true) + ",title=" +
+           GithubEscape("migrate lint", true) + "::" + GithubEscape(e.message, false) + "\n";
+  return out + CountLine(r) + ". " + VersionLine(r) + " " + BatchLine(r) + "\n";
+}
+
+std::string LintReportMarkdown(const LintReport& r) {
+  const LintOutcome& o = r.outcome;
+  std::string out = "### slugwright migrate lint: " + CountLine(r) + "\n\n";
+  // One table per migration, in the order the findings came (version order).
+  std::vector<std::string> files;
+  for (const LintFinding& f : o.findings)
+    if (std::find(files.begin(), files.end(), f.file) == files.end()) files.push_back(f.file);
+  for (const std::string& file : files) {
+    out += "#### " + Code(file) + "\n\n| line | rule | statement | why | safe rewrite |\n"
+           "|---|---|---|---|---|\n";
+    for (const LintFinding& f : o.findings) {
+      if (f.file != file) continue;
+      out += "| " + (f.line > 0 ? std::to_string(f.line) : std::string()) + " | " +
+             Code(f.rule) + " | " + Code(f.statement) + " | " + Cell(f.why) + " | " +
+             Cell(f.instead) + " |\n";
+    }
+    out += "\n";
+  }
+  if (!o.errors.empty()) {
+    out += "#### Not linted\n\n";
+    for (const LintFileError& e : o.errors) out += "- " + Cell(e.message) + "\n";
+    out += "\n";
+  }
+  if (!o.findings.empty())
+    out += "Each rule is explained in docs/lint.md; silence one finding with "
+           "`-- slugwright-lint-ignore RULE` on or above its statement.\n\n";
+  return out + VersionLine(r) + " " + BatchLine(r) + "\n";
+}

@@ -1,0 +1,80 @@
+#ifndef SLUGWRIGHT_CLI_OUTPUT_LINT_OUTPUT_H_
+#define SLUGWRIGHT_CLI_OUTPUT_LINT_OUTPUT_H_
+
+// The renderings of `migrate lint` (lint/migration_lint.h): text for a
+// terminal, JSON, GitHub workflow annotations and a Markdown pull-request
+// comment. docs/lint.md shows each.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "lint/migration_lint.h"
+
+/// Where the PostgreSQL major version the rules were applied for came from.
+enum class LintVersionOrigin {
+  kFlag,      // --postgres-version
+  kServer,    // the server of --database-url
+  kSettings,  // slugwright.yml `release.postgres_version`
+  kDefault,   // none said: the oldest version the rules are for
+};
+
+/// Which migrations were linted, as the user chose them.
+struct LintBatchChoice {
+  /// The directory the migrations were read from; "" for FILE arguments.
+  std::string dir;
+  /// --since: only versions above this one; -1 when not given.
+  int64_t since = -1;
+  /// --git-base: the ref named and the merge base of it and HEAD that the
+  /// files were compared with; "" when not given.
+  std::string git_base;
+  std::string merge_base;
+  /// --database-url: the database (as the driver describes it, no
+  /// password) whose pending migrations were linted; "" when not given.
+  std::string database;
+};
+
+/// What `migrate lint` found, and for what.
+struct LintReport {
+  LintOutcome outcome;
+  int postgres_version = 11;
+  LintVersionOrigin version_origin = LintVersionOrigin::kDefault;
+  LintBatchChoice batch;
+};
+
+/// One finding as `migrate lint` and the `rehearse` report print it, four
+/// lines without a final newline: "file:line: rule" ("file: rule" for line
+/// 0), then the statement, "why: ..." and "instead: ..." indented.
+std::string LintFindingText(const LintFinding& finding);
+
+/// {file, line (null for 0), version, rule, statement, why, instead}: the
+/// JSON of `migrate lint --json` and `rehearse --json`.
+void to_json(nlohmann::json& j, const LintFinding& finding);
+
+/// The text report for stdout: the findings (LintFindingText), the count
+/// (with how many migrations could not be linted, whose messages the
+/// command prints on stderr), then which PostgreSQL version the rules were
+/// for and where that came from, and which batch.
+std::string LintReportText(const LintReport& report);
+
+/// {"migrations", "postgres_version", "postgres_version_from" (flag,
+/// server, settings, default), "batch": {dir, since, git_base, merge_base,
+/// database}, "findings": [...], "errors": [{file, message}]}.
+nlohmann::json LintReportJson(const LintReport& report);
+
+/// GitHub Actions workflow commands: `::error file=F,line=L,title=RULE::...`
+/// per finding (the statement, why and instead on three lines), `::error
+/// file=F::...` per migration that could not be linted, then the summary
+/// as a plain log line.
+std::string LintReportGithub(const LintReport& report);
+
+/// One pull-request comment in GitHub Markdown: a heading with the count,
+/// a table per migration (line, rule, statement, why, safe rewrite), the
+/// errors, and the version and batch line.
+std::string LintReportMarkdown(const LintReport& report);
+
+/// `value` escaped as a workflow command's message (% \r \n) or, with
+/// `property`, as a property value (also : and ,).
+std::string GithubEscape(const std::string& value, bool property);
+
+#endif  // SLUGWRIGHT_CLI_OUTPUT_LINT_OUTPUT_H_
