@@ -12,20 +12,31 @@
 namespace {
 
 // $1 is the cluster directory. `read` ends with "done" (a planned cleanup)
-// or at end-of-file (the owner is gone).
+// or at end-of-file (the owner is gone). Then, until the directory is gone
+// (at most about a minute): a server that wrote its pid file is stopped,
+// and the directory is removed. It is repeated because a process that
+// outlived the owner can still write into the directory while `rm`
+// removes it, which then fails with "Directory not empty": initdb's
+// bootstrap backend when initdb was killed, or a server still starting
+// that writes its pid file late.
 const char kGuardScript[] =
     "trap '' INT TERM HUP PIPE QUIT\n"
     "dir=$1\n"
     "IFS= read -r word\n"
     "[ \"$word\" = done ] && exit 0\n"
     "pidfile=$dir/data/postmaster.pid\n"
-    "if [ -r \"$pidfile\" ] && IFS= read -r pid <\"$pidfile\" && [ -n \"$pid\" ]; then\n"
-    "  kill -QUIT \"$pid\" 2>/dev/null\n"
-    "  i=0\n"
-    "  while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done\n"
-    "  kill -KILL \"$pid\" 2>/dev/null\n"
-    "fi\n"
-    "rm -rf -- \"$dir\"\n";
+    "turn=0\n"
+    "while [ -e \"$dir\" ] && [ $turn -lt 600 ]; do\n"
+    "  if [ -r \"$pidfile\" ] && IFS= read -r pid <\"$pidfile\" && [ -n \"$pid\" ]; then\n"
+    "    kill -QUIT \"$pid\" 2>/dev/null\n"
+    "    i=0\n"
+    "    while kill -0 \"$pid\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done\n"
+    "    kill -KILL \"$pid\" 2>/dev/null\n"
+    "  fi\n"
+    "  rm -rf -- \"$dir\" 2>/dev/null && exit 0\n"
+    "  sleep 0.1\n"
+    "  turn=$((turn + 1))\n"
+    "done\n";
 
 }  // namespace
 

@@ -17,10 +17,11 @@
 /// SIGPIPE) that reads a pipe whose only writer is this process. When the
 /// pipe reaches end-of-file without the word "done" (this process died), it
 /// stops the cluster's server (immediate shutdown, SIGQUIT; SIGKILL after
-/// 10 s) and removes the directory. A directory without a server
-/// (`slugwright simulate`'s build, `rehearse`'s archives) is only removed,
-/// so it guards any temporary directory its owner removes (or keeps, by
-/// destroying the guard first) when it ends as planned.
+/// 10 s) and removes the directory, again until it is gone, since a
+/// process that outlived the owner may still write into it. A directory
+/// without a server (`slugwright simulate`'s build, `rehearse`'s archives)
+/// is only removed, so it guards any temporary directory its owner removes
+/// (or keeps, by destroying the guard first) when it ends as planned.
 class LocalPostgresGuard {
  public:
   /// Starts the watchdog for `dir`; throws std::runtime_error when it

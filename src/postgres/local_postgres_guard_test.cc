@@ -74,3 +74,36 @@ TEST(LocalPostgresGuard, StopsTheServerAndRemovesTheDirectoryWhenTheOwnerDies) {
   }
   EXPECT_TRUE(WaitUntil([&] { return !Exists(dir); }, 15)) << dir << " was left";
 }
+
+// A process that outlived the owner can still write into the directory
+// while the guard removes it (initdb's bootstrap backend when initdb is
+// killed, a server still starting): a single `rm -rf` then fails with
+// "Directory not empty" and leaves the directory behind. The guard removes
+// it once the writer is done.
+TEST(LocalPostgresGuard, RemovesTheDirectoryEvenWhileALateWriterStillWritesIntoIt) {
+  ScopedTempDir parent;
+  const std::string dir = parent.path() + "/cluster";
+  parent.Write("cluster/data/PG_VERSION", "15\n");
+
+  // The writer: a new file in the directory on every turn, 3000 of them,
+  // stopping early once the directory is gone.
+  const std::string script =
+      "i=0; while [ $i -lt 3000 ]; do : >\"$1/data/late-$i\" 2>/dev/null || exit 0; "
+      "i=$((i + 1)); done";
+  const char* argv[] = {"/bin/sh", "-c", script.c_str(), "late-writer", dir.c_str(), nullptr};
+  pid_t writer = -1;
+  ASSERT_EQ(0, posix_spawn(&writer, "/bin/sh", nullptr, nullptr, const_cast<char* const*>(argv),
+                           environ));
+  ASSERT_TRUE(WaitUntil([&] { return Exists(dir + "/data/late-100"); }, 15));
+
+  pid_t owner = ::fork();
+  ASSERT_GE(owner, 0);
+  if (owner == 0) {
+    new LocalPostgresGuard(dir);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(owner, ::waitpid(owner, &status, 0));
+  ASSERT_EQ(writer, ::waitpid(writer, &status, 0));
+  EXPECT_TRUE(WaitUntil([&] { return !Exists(dir); }, 15)) << dir << " was left";
+}
