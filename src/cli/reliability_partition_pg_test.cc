@@ -13,7 +13,8 @@
 // its migration on a new connection. Skipped where namespaces cannot be
 // made.
 //
-// Short: one partition, healed once the waiter is done (about 75 s).
+// Short: one partition, healed once the waiter is done (about 75 s), for
+// the migration lock's holder and for a release ledger's executor.
 // SLUGWRIGHT_LONG=1 adds a partition that lasts until the holder gives up
 // checking (about 2 min), and a COMMIT that reaches the server just before
 // the link drops: the runner reports it unknown, then, the link back,
@@ -377,6 +378,72 @@ TEST_F(Reliability, PartitionedLockHolderIsReplacedAndNothingIsAppliedTwice) {
   EXPECT_TRUE(Contains(run.holder.all(), "stays applied (on_failure: stop):\n"
                                          " !       20240101000000_one\n !     Heroku"))
       << run.holder.all();
+}
+
+// One release per commit (ledger/release_coordinator.h), cut off: the
+// executor of a commit's release (service web, across the link) loses its
+// network during migration 2 while service worker waits beside the server
+// for its outcome. The server ends web's sessions through their keepalives,
+// which frees the release key's lock and the migration lock; worker takes
+// the release over, applies the rest, and the ledger says so. Once the link
+// is back, web's late exit must not change the recorded outcome, and a
+// later service of the commit finds it released and runs nothing.
+TEST_F(Reliability, PartitionedReleaseExecutorIsTakenOverAndTheLedgerSaysWho) {
+  PartitionedCluster lab(&slugwright_);
+  if (!lab.Make()) GTEST_SKIP() << lab.skip_reason();
+  WritePartitionMigrations(tmp_);
+  tmp_.Write("slugwright.yml", "release:\n  migrations: migrations\n  lock_wait: 170s\n");
+  const std::string commit = "5eedc0ffee5eedc0ffee5eedc0ffee5eedc0ffee";
+  auto service = [&](const std::string& name) {
+    return std::vector<std::string>{"release", "--commit", commit, "--service", name};
+  };
+
+  RunningProcess executor = lab.StartAcrossTheLink(service("web"));
+  ASSERT_NE(lab.checks().WaitForRunnerRunning("pg_sleep"), 0)
+      << "the executor never reached migration 2";
+  RunningProcess waiter = lab.StartBesideTheServer(service("worker"));
+  // The waiter's ledger session is open beside the executor's.
+  ASSERT_TRUE(WaitUntil([&] {
+    return lab.checks().Count("SELECT count(*) FROM pg_stat_activity WHERE application_name "
+                              "LIKE 'slugwright release ledger%'") >= 2;
+  }, 20));
+  ASSERT_TRUE(lab.net().Cut());
+  auto cut = SteadyClock::now();
+  lab.checks().Exec("UPDATE gate SET closed = false");
+
+  RunResult took_over = waiter.Wait(200);
+  double took_over_done = SecondsBetween(cut, SteadyClock::now());
+  EXPECT_TRUE(lab.net().Heal());
+  RunResult cut_off = executor.Wait(200);
+  std::cout << "[          ] the waiter took over and finished " << took_over_done
+            << " s after the cut, the partitioned executor exited "
+            << SecondsBetween(cut, SteadyClock::now()) << " s after it\n";
+
+  EXPECT_EQ(took_over.code, 0) << took_over.all();
+  EXPECT_TRUE(Contains(took_over.all(), "Taking over the release of commit 5eedc0ffee: the run "
+                                        "of web ended without an outcome"))
+      << took_over.all();
+  EXPECT_TRUE(Contains(took_over.all(), "Applied 2 migrations")) << took_over.all();
+  EXPECT_LT(took_over_done, 100) << "the server kept the partitioned executor's locks too long";
+  EXPECT_NE(cut_off.code, 0) << cut_off.all();
+  EXPECT_FALSE(Contains(cut_off.all(), "succeeded in web")) << cut_off.all();
+  lab.ExpectNoPassword(took_over);
+  lab.ExpectNoPassword(cut_off);
+  lab.ExpectAppliedOnce({"one", "two", "three"}, 3);
+  EXPECT_EQ(lab.checks().MigrationLocks(true), 0);
+
+  // The ledger, read after web exited: worker released it, taking over.
+  EXPECT_EQ(lab.checks().Count("SELECT count(*) FROM slugwright_migrations_releases"), 1);
+  EXPECT_EQ(lab.checks().Scalar("SELECT state || ' ' || service || ' ' || taken_over_from "
+                                "FROM slugwright_migrations_releases"),
+            "succeeded worker web");
+
+  // A later service of the commit, across the healed link, runs nothing.
+  RunResult later = lab.StartAcrossTheLink(service("api")).Wait(60);
+  EXPECT_EQ(later.code, 0) << later.all();
+  EXPECT_TRUE(Contains(later.all(), "succeeded in worker")) << later.all();
+  EXPECT_TRUE(Contains(later.all(), "nothing to run here")) << later.all();
+  lab.ExpectAppliedOnce({"one", "two", "three"}, 3);
 }
 
 // Long only: the link stays cut until the holder gives up checking.
