@@ -9,7 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -62,12 +64,13 @@ std::string CanonicalPath(const std::string& path) {
 }
 
 /// What a database told about the batch: its pending versions, its
-/// server's major version and the tables it has.
+/// server's major version and the tables it has, with their sizes.
 struct DatabaseFacts {
   std::string description;
   std::set<int64_t> pending;
   int major = 0;
   std::vector<SqlName> tables;
+  std::vector<LintTableSize> sizes;
 };
 
 /// Connects to the context's database, compares `index` with its history
@@ -87,11 +90,44 @@ DatabaseFacts ReadDatabase(const ReleaseContext& context, const std::vector<Migr
     for (const Migration* m : plan.pending) facts.pending.insert(m->version);
     auto version = driver.Inspect("SELECT current_setting('server_version_num')");
     facts.major = std::stoi(version.at(0).at(0)) / 10000;
+    // A partitioned table has no rows or size of its own: its leaf
+    // partitions' are summed (pg_inherits, which PostgreSQL 11 has too).
+    std::map<std::string, std::vector<std::string>> partitions;
+    for (const auto& row : driver.Inspect("SELECT inhparent::bigint, inhrelid::bigint FROM "
+                                          "pg_inherits"))
+      partitions[row.at(0)].push_back(row.at(1));
+    std::map<std::string, std::pair<int64_t, int64_t>> own;  // oid -> (rows, bytes)
+    std::vector<std::pair<SqlName, std::string>> listed;
     for (const auto& row : driver.Inspect(
-             "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+             "SELECT n.nspname, c.relname, c.oid::bigint, c.relkind, c.reltuples::bigint, "
+             "pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = "
              "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND n.nspname NOT IN "
-             "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"))
-      facts.tables.push_back({row.at(0), row.at(1), 0});
+             "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+      SqlName table{row.at(0), row.at(1), 0};
+      facts.tables.push_back(table);
+      if (row.at(3) != "p") own[row.at(2)] = {std::stoll(row.at(4)), std::stoll(row.at(5))};
+      listed.emplace_back(table, row.at(2));
+    }
+    // (rows, bytes) of one relation: its own, or its partitions' summed; a
+    // leaf never analyzed (-1 rows) leaves the sum's rows unknown.
+    std::function<std::pair<int64_t, int64_t>(const std::string&, int)> measure =
+        [&](const std::string& oid, int depth) -> std::pair<int64_t, int64_t> {
+      auto leaf = own.find(oid);
+      if (leaf != own.end()) return leaf->second;
+      std::pair<int64_t, int64_t> sum = {0, 0};
+      auto children = partitions.find(oid);
+      if (children == partitions.end() || depth > 32) return sum;
+      for (const std::string& child : children->second) {
+        auto part = measure(child, depth + 1);
+        sum.first = sum.first < 0 || part.first < 0 ? -1 : sum.first + part.first;
+        sum.second += part.second;
+      }
+      return sum;
+    };
+    for (const auto& [table, oid] : listed) {
+      auto [rows, bytes] = measure(oid, 0);
+      facts.sizes.push_back({table, rows, bytes});
+    }
   } catch (const DatabaseError& e) {
     throw UserError(kExitUsage, "migrate lint --database-url: cannot read " + facts.description +
                                     ": " + e.what());
@@ -132,6 +168,7 @@ class BatchReader {
       pending_ = facts.pending;
       server_major_ = facts.major;
       existing_tables_ = facts.tables;
+      report_->table_sizes = facts.sizes;
     }
     std::vector<Migration> batch;
     for (const Migration& m : candidates) {
@@ -268,6 +305,7 @@ int Run(const LintFlags& f) {
     report.outcome.migrations += read_errors.size();
     report.outcome.errors.insert(report.outcome.errors.begin(), read_errors.begin(),
                                  read_errors.end());
+    if (!report.table_sizes.empty()) OrderFindingsByRisk(&report);
 
     if (format == "json") {
       std::cout << LintReportJson(report).dump(2) << "\n";

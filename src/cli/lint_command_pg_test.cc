@@ -256,6 +256,64 @@ TEST_F(LintCommandTest, DatabaseUrlLintsThePendingMigrationsForTheServersVersion
       << down.err;
 }
 
+// With a database, each finding names its table's size (the planner's row
+// estimate and pg_total_relation_size), and the findings come largest table
+// first; one on a tiny or empty table is marked so, not hidden. A
+// partitioned table counts its partitions.
+TEST_F(LintCommandTest, DatabaseUrlWeighsEachFindingByItsTablesSize) {
+  WriteMigration("1_tables.sql",
+                 "-- migrate:up\nCREATE TABLE flags (id int, name text);\n"
+                 "CREATE TABLE accounts (id int, amount int);\n"
+                 "CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);\n"
+                 "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') "
+                 "TO ('2025-01-01');\nCREATE TABLE drafts (id int);\n");
+  RunResult up = Run(Up());
+  ASSERT_EQ(0, up.code) << up.all();
+  db_.Exec("INSERT INTO accounts SELECT g, g FROM generate_series(1, 100000) g");
+  db_.Exec("INSERT INTO flags SELECT g, 'f' FROM generate_series(1, 12) g");
+  db_.Exec("INSERT INTO events SELECT g, '2024-03-01' FROM generate_series(1, 5000) g");
+  db_.Exec("ANALYZE");
+  WriteMigration("2_changes.sql",
+                 "-- migrate:up\nCREATE INDEX flags_name_idx ON flags (name);\n"
+                 "ALTER TABLE drafts ADD COLUMN body text NOT NULL;\n"
+                 "ALTER TABLE events ALTER COLUMN id TYPE bigint;\n"
+                 "ALTER TABLE accounts ALTER COLUMN amount TYPE bigint;\n");
+
+  RunResult text = Run({"migrate", "lint", "--dir", Dir(), "--database-url", db_.url()});
+  EXPECT_EQ(1, text.code) << text.all();
+  size_t accounts = text.out.find("2_changes.sql:5: alter-column-type");
+  size_t events = text.out.find("2_changes.sql:4: alter-column-type");
+  size_t flags = text.out.find("2_changes.sql:2: create-index-locks-writes");
+  size_t drafts = text.out.find("2_changes.sql:3: add-column-not-null-without-default");
+  ASSERT_NE(std::string::npos, accounts) << text.out;
+  ASSERT_NE(std::string::npos, events) << text.out;
+  ASSERT_NE(std::string::npos, flags) << text.out;
+  ASSERT_NE(std::string::npos, drafts) << text.out;
+  EXPECT_LT(accounts, events) << text.out;
+  EXPECT_LT(events, flags) << text.out;
+  for (const char* expected :
+       {"table: public.accounts: ~100,000 rows, ", "table: public.events: ~5,000 rows, ",
+        "table: public.flags: tiny (12 rows, ", "table: public.drafts: empty (0 rows, "})
+    EXPECT_NE(std::string::npos, text.out.find(expected)) << expected << "\n" << text.out;
+
+  RunResult json = Run({"migrate", "lint", "--dir", Dir(), "--database-url", db_.url(), "--json"});
+  EXPECT_EQ(1, json.code) << json.all();
+  nlohmann::json findings = nlohmann::json::parse(json.out)["findings"];
+  ASSERT_EQ(4u, findings.size()) << json.out;
+  EXPECT_EQ("accounts", findings[0]["table"]);
+  EXPECT_EQ(100000, findings[0]["table_size"]["rows"]);
+  EXPECT_GT(findings[0]["table_size"]["bytes"].get<int64_t>(), 1000000);
+  EXPECT_EQ("other", findings[0]["table_size"]["size_class"]);
+  EXPECT_EQ("tiny", findings[2]["table_size"]["size_class"]) << json.out;
+  EXPECT_EQ("empty", findings[3]["table_size"]["size_class"]) << json.out;
+
+  // Without a database the findings keep the release's order and no size.
+  RunResult plain = Run({"migrate", "lint", "--dir", Dir(), "--since", "1"});
+  EXPECT_EQ(1, plain.code) << plain.all();
+  EXPECT_EQ(std::string::npos, plain.out.find("\n    table: ")) << plain.out;
+  EXPECT_LT(plain.out.find("2_changes.sql:2:"), plain.out.find("2_changes.sql:5:")) << plain.out;
+}
+
 TEST_F(LintCommandTest, PostgresVersionFromSlugwrightYml) {
   tmp_.Write("slugwright.yml", "release:\n  postgres_version: 16\n");
   WriteMigration("1_mood.sql", "-- migrate:up\nALTER TYPE mood ADD VALUE 'meh';\n");

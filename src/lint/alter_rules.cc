@@ -96,9 +96,11 @@ void StatementLinter::AlterTable(const ClassifiedStatement& s) {
       return;
     }
     takes_strong_lock_ = true;
+    subject_ = table;
     return Flag("rename-table", line, "renames " + table.Display() + " to " + renamed.name);
   }
   if (is_new) return;
+  subject_ = table;
   for (const auto& action : s.actions)
     AlterAction(table, Cursor(&tokens_, action.first, action.second));
 }

@@ -73,6 +73,7 @@ class StatementLinter {
   bool takes_strong_lock() const { return takes_strong_lock_; }
 
  private:
+  /// A finding of `rule` about subject_.
   void Flag(const std::string& rule, int line, const std::string& detail);
   bool IsNewTable(const QualifiedName& table) const;
   void CreateIndex(const ClassifiedStatement& s);
@@ -93,6 +94,8 @@ class StatementLinter {
   StatementContext context_;
   LintBatchState* batch_;
   std::vector<LintFinding> findings_;
+  /// The existing table the rule being applied is about (LintFinding::table).
+  QualifiedName subject_;
   bool takes_strong_lock_ = false;
 };
 

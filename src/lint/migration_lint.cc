@@ -47,6 +47,7 @@ void StatementLinter::Flag(const std::string& rule_id, int line, const std::stri
   f.instead = rule.instead;
   size_t at = f.instead.find("{annotation}");
   if (at != std::string::npos) f.instead.replace(at, 12, context_.annotation);
+  f.table = subject_;
   findings_.push_back(std::move(f));
 }
 
@@ -103,6 +104,7 @@ void StatementLinter::CreateIndex(const ClassifiedStatement& s) {
   }
   if (!s.BuildsIndexBlockingWrites()) return;
   takes_strong_lock_ = true;
+  subject_ = table;
   Flag("create-index-locks-writes", line, "builds an index on " + table.Display() +
                                               " without CONCURRENTLY");
 }
@@ -127,6 +129,7 @@ void StatementLinter::DropTable(const ClassifiedStatement& s) {
       Remove(&batch_->new_tables, table);
     } else {
       takes_strong_lock_ = true;
+      subject_ = table;
       Flag("drop-table", table.line, "drops " + table.Display());
     }
   }
@@ -155,6 +158,7 @@ void StatementLinter::Reindex() {
   if (kind == "index" && Contains(batch_->new_indexes, name)) return;
   if (kind == "table" && IsNewTable(name)) return;
   takes_strong_lock_ = true;
+  if (kind == "table") subject_ = name;
   Flag("reindex-locks-table", tokens_.front().line,
        "rebuilds " + (kind.empty() ? std::string("indexes") : kind + " " + name.Display()) +
            " without CONCURRENTLY");
@@ -167,6 +171,7 @@ void StatementLinter::Truncate() {
   c.Word("only");
   QualifiedName table = c.Name();
   takes_strong_lock_ = true;
+  subject_ = table;
   Flag("truncate-cascade", tokens_.front().line,
        "empties " + table.Display() + " with CASCADE");
 }
@@ -396,7 +401,7 @@ std::vector<LintFinding> MigrationLinter::LintMigrationStatements(
       found.insert(found.begin(), {file, s.line, version, rule.id, context.excerpt,
                                    "this migration takes a strong lock on an existing table "
                                    "without setting lock_timeout first: " + rule.why,
-                                   rule.instead});
+                                   rule.instead, SqlName{}});
     }
     for (LintFinding& f : found)
       if (!ignored[k].count(f.rule)) findings.push_back(std::move(f));

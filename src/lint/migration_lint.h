@@ -53,6 +53,11 @@ struct LintFinding {
   std::string why;
   /// The safe rewrite.
   std::string instead;
+  /// The existing table the statement locks, scans or rewrites, as the
+  /// statement names it (so `migrate lint --database-url` can weigh the
+  /// finding by the table's size); an empty name when the finding is about
+  /// no one table (an index dropped by name, a type, a transaction).
+  SqlName table;
 };
 
 struct LintOptions {

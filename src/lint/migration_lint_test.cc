@@ -61,6 +61,22 @@ TEST(MigrationLint, FindingNamesFileLineStatementWhyAndInstead) {
   EXPECT_NE(std::string::npos, f[0].instead.find("DEFAULT 0")) << f[0].instead;
 }
 
+// What `migrate lint --database-url` weighs a finding by: the existing
+// table it locks, as the statement names it; none for an index dropped by
+// its name.
+TEST(MigrationLint, AFindingNamesTheTableItLocks) {
+  std::vector<LintFinding> f =
+      Lint("CREATE INDEX accounts_owner ON billing.accounts (owner);\n"
+           "ALTER TABLE users ALTER COLUMN id TYPE bigint;\n"
+           "TRUNCATE events CASCADE;\nREINDEX TABLE orders;\nDROP TABLE logs;\n"
+           "DROP INDEX old_idx;\n");
+  ASSERT_EQ(6u, f.size());
+  std::vector<std::string> tables;
+  for (const LintFinding& finding : f) tables.push_back(finding.table.Display());
+  EXPECT_EQ((std::vector<std::string>{"billing.accounts", "users", "events", "orders", "logs", ""}),
+            tables);
+}
+
 TEST(MigrationLint, NotNullColumnWithoutDefault) {
   EXPECT_EQ(Ids{"add-column-not-null-without-default"},
             Rules("alter table users add age int not null"));

@@ -88,12 +88,66 @@ std::string Code(const std::string& text) {
   return "`` " + Cell(text) + " ``";
 }
 
+/// Fewer rows than this, and the rewrite or scan a finding warns of is over
+/// at once: the table is "tiny".
+constexpr int64_t kTinyTableRows = 1000;
+
+const char* SizeClass(const LintTableSize& size) {
+  if (size.rows == 0) return "empty";
+  if (size.rows > 0 && size.rows < kTinyTableRows) return "tiny";
+  return "other";
+}
+
+/// Statements the release cannot run where they are: it would fail there.
+bool CannotRun(const LintFinding& f) {
+  return f.rule == "cannot-run-in-transaction" || f.rule == "transaction-control-in-migration" ||
+         f.rule == "statement-not-runnable";
+}
+
 }  // namespace
 
-std::string LintFindingText(const LintFinding& f) {
+const LintTableSize* FindingTableSize(const LintReport& report, const LintFinding& finding) {
+  if (finding.table.name.empty()) return nullptr;
+  const LintTableSize* found = nullptr;
+  for (const LintTableSize& size : report.table_sizes) {
+    if (!SameSqlName(size.table, finding.table)) continue;
+    if (!finding.table.schema.empty() || size.table.schema == "public") return &size;
+    if (!found) found = &size;
+  }
+  return found;
+}
+
+void OrderFindingsByRisk(LintReport* report) {
+  // The rank of a finding: 0 cannot run, 1 on a table of known size, 2 the rest.
+  auto rank = [&](const LintFinding& f) {
+    if (CannotRun(f)) return 0;
+    return FindingTableSize(*report, f) ? 1 : 2;
+  };
+  std::stable_sort(report->outcome.findings.begin(), report->outcome.findings.end(),
+                   [&](const LintFinding& a, const LintFinding& b) {
+                     int ra = rank(a), rb = rank(b);
+                     if (ra != rb) return ra < rb;
+                     if (ra != 1) return false;
+                     return FindingTableSize(*report, a)->bytes > FindingTableSize(*report, b)->bytes;
+                   });
+}
+
+std::string DescribeTableSize(const LintTableSize& size) {
+  std::string name = size.table.Display() + ": ";
+  std::string bytes = FormatBytes(size.bytes);
+  if (size.rows < 0) return name + "rows not yet estimated (never analyzed), " + bytes;
+  std::string rows = Plural(size.rows, "row");
+  if (size.rows == 0) return name + "empty (0 rows, " + bytes + ")";
+  if (size.rows < kTinyTableRows) return name + "tiny (" + rows + ", " + bytes + ")";
+  return name + "~" + FormatCount(size.rows) + " rows, " + bytes;
+}
+
+std::string LintFindingText(const LintFinding& f, const LintTableSize* size) {
   std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
-  return where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
-         "\n    instead: " + f.instead;
+  std::string text = where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
+                     "\n    instead: " + f.instead;
+  if (size) text += "\n    table: " + DescribeTableSize(*size);
+  return text;
 }
 
 void to_json(nlohmann::json& j, const LintFinding& f) {
@@ -103,12 +157,14 @@ void to_json(nlohmann::json& j, const LintFinding& f) {
        {"rule", f.rule},
        {"statement", f.statement},
        {"why", f.why},
-       {"instead", f.instead}};
+       {"instead", f.instead},
+       {"table", f.table.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.table.Display())}};
 }
 
 std::string LintReportText(const LintReport& r) {
   std::string out;
-  for (const LintFinding& f : r.outcome.findings) out += LintFindingText(f) + "\n";
+  for (const LintFinding& f : r.outcome.findings)
+    out += LintFindingText(f, FindingTableSize(r, f)) + "\n";
   out += CountLine(r);
   if (!r.outcome.findings.empty())
     out += " (docs/lint.md; silence one with `-- slugwright-lint-ignore RULE`)";
@@ -117,7 +173,15 @@ std::string LintReportText(const LintReport& r) {
 
 nlohmann::json LintReportJson(const LintReport& r) {
   nlohmann::json findings = nlohmann::json::array();
-  for (const LintFinding& f : r.outcome.findings) findings.push_back(f);
+  for (const LintFinding& f : r.outcome.findings) {
+    nlohmann::json finding = f;
+    if (const LintTableSize* size = FindingTableSize(r, f))
+      finding["table_size"] = {
+          {"rows", size->rows >= 0 ? nlohmann::json(size->rows) : nlohmann::json(nullptr)},
+          {"bytes", size->bytes},
+          {"size_class", SizeClass(*size)}};
+    findings.push_back(std::move(finding));
+  }
   nlohmann::json errors = nlohmann::json::array();
   for (const LintFileError& e : r.outcome.errors)
     errors.push_back({{"file", e.file}, {"message", e.message}});
@@ -157,9 +221,10 @@ std::string LintReportGithub(const LintReport& r) {
     std::string properties = "file=" + GithubEscape(f.file, true);
     if (f.line > 0) properties += ",line=" + std::to_string(f.line);
     properties += ",title=" + GithubEscape(f.rule, true);
-    out += "::error " + properties + "::" +
-           GithubEscape(f.statement + "\nwhy: " + f.why + "\ninstead: " + f.instead, false) +
-           "\n";
+    std::string message = f.statement + "\nwhy: " + f.why + "\ninstead: " + f.instead;
+    if (const LintTableSize* size = FindingTableSize(r, f))
+      message += "\ntable: " + DescribeTableSize(*size);
+    out += "::error " + properties + "::" + GithubEscape(message, false) + "\n";
   }
   for (const LintFileError& e : r.outcome.errors)
     out += "::error file=" + GithubEscape(e.file, true) + ",title=" +
@@ -179,8 +244,10 @@ std::string LintReportMarkdown(const LintReport& r) {
            "|---|---|---|---|---|\n";
     for (const LintFinding& f : o.findings) {
       if (f.file != file) continue;
+      const LintTableSize* size = FindingTableSize(r, f);
+      std::string weight = size ? "**" + Cell(DescribeTableSize(*size)) + ".** " : "";
       out += "| " + (f.line > 0 ? std::to_string(f.line) : std::string()) + " | " +
-             Code(f.rule) + " | " + Code(f.statement) + " | " + Cell(f.why) + " | " +
+             Code(f.rule) + " | " + Code(f.statement) + " | " + weight + Cell(f.why) + " | " +
              Cell(f.instead) + " |\n";
     }
     out += "\n";

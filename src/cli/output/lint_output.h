@@ -34,21 +34,54 @@ struct LintBatchChoice {
   std::string database;
 };
 
+/// A table's size on the database lint was given, from what the server
+/// keeps without scanning: rows from the planner's estimate
+/// (pg_class.reltuples; -1 when the table was never vacuumed or analyzed),
+/// bytes from pg_total_relation_size (with its indexes and TOAST).
+struct LintTableSize {
+  SqlName table;
+  int64_t rows = -1;
+  int64_t bytes = 0;
+};
+
 /// What `migrate lint` found, and for what.
 struct LintReport {
+  /// The findings in the order they are printed: by risk when the tables'
+  /// sizes are known (OrderFindingsByRisk), otherwise as the release
+  /// applies the statements.
   LintOutcome outcome;
   int postgres_version = 11;
   LintVersionOrigin version_origin = LintVersionOrigin::kDefault;
   LintBatchChoice batch;
+  /// The sizes of the database's tables (--database-url); empty without one.
+  std::vector<LintTableSize> table_sizes;
 };
+
+/// The size of the table `finding` is about, or null when it is about no
+/// table or the database has no such table. A name without a schema is
+/// looked up in `public` first.
+const LintTableSize* FindingTableSize(const LintReport& report, const LintFinding& finding);
+
+/// Orders report->outcome.findings by risk, keeping the release's order
+/// among equals: first what cannot run at all (the release would fail
+/// there), then findings on tables by their size, largest first, then the
+/// rest (no table, or one the database does not have).
+void OrderFindingsByRisk(LintReport* report);
+
+/// "public.accounts: ~100,000 rows, 12 MB" (rows estimated by the planner),
+/// "public.accounts: empty (0 rows, 16 kB)", "...: tiny (12 rows, 16 kB)"
+/// under 1,000 rows, "...: rows not yet estimated (never analyzed), 16 kB".
+std::string DescribeTableSize(const LintTableSize& size);
 
 /// One finding as `migrate lint` and the `rehearse` report print it, four
 /// lines without a final newline: "file:line: rule" ("file: rule" for line
-/// 0), then the statement, "why: ..." and "instead: ..." indented.
-std::string LintFindingText(const LintFinding& finding);
+/// 0), then the statement, "why: ..." and "instead: ..." indented; with
+/// `size`, a fifth: "table: " and DescribeTableSize.
+std::string LintFindingText(const LintFinding& finding, const LintTableSize* size = nullptr);
 
-/// {file, line (null for 0), version, rule, statement, why, instead}: the
-/// JSON of `migrate lint --json` and `rehearse --json`.
+/// {file, line (null for 0), version, rule, statement, why, instead,
+/// table (its name, or null)}: the JSON of `migrate lint --json` and
+/// `rehearse --json`.
 void to_json(nlohmann::json& j, const LintFinding& finding);
 
 /// The text report for stdout: the findings (LintFindingText), the count
@@ -59,7 +92,10 @@ std::string LintReportText(const LintReport& report);
 
 /// {"migrations", "postgres_version", "postgres_version_from" (flag,
 /// server, settings, default), "batch": {dir, since, git_base, merge_base,
-/// database}, "findings": [...], "errors": [{file, message}]}.
+/// database}, "findings": [...], "errors": [{file, message}]}; with a
+/// database, each finding on one of its tables also has "table_size":
+/// {rows (null when not estimated), bytes, size_class ("empty", "tiny"
+/// or "other")}.
 nlohmann::json LintReportJson(const LintReport& report);
 
 /// GitHub Actions workflow commands: `::error file=F,line=L,title=RULE::...`

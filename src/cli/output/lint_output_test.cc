@@ -9,7 +9,7 @@ namespace {
 
 LintFinding Finding(const std::string& file, int line) {
   return {file, line, 20240101000000, "drop-column", "ALTER TABLE t DROP COLUMN a;",
-          "drops column a of t: the running release still reads it", "release code first"};
+          "drops column a of t: the running release still reads it", "release code first", {}};
 }
 
 LintReport Report(std::vector<LintFinding> findings, size_t migrations) {

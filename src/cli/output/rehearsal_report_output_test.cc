@@ -249,8 +249,8 @@ TEST(RehearsalReportOutput, LintTheReportShowsEachFindingAsMigrateLintPrintsIt) 
   lint.ran = true;
   lint.postgres_version = 11;
   lint.findings = {{"m/3_index.sql", 2, 3, "create-index-locks-writes", "CREATE INDEX i ON t (c);",
-                    "why it hurts", "what instead"},
-                   {"m/9_elsewhere.sql", 1, 9, "drop-table", "DROP TABLE x;", "w", "i"}};
+                    "why it hurts", "what instead", {}},
+                   {"m/9_elsewhere.sql", 1, 9, "drop-table", "DROP TABLE x;", "w", "i", {}}};
   AttachLint(lint, &report);
   ASSERT_EQ(report.migrations[1].lint.size(), 1u);
   ASSERT_EQ(report.other_lint.size(), 1u);

@@ -25,7 +25,7 @@ TEST(RehearsalStepsOutput, TheLintStepCountsFindingsFilesAndErrors) {
   RehearsalLint lint;
   lint.ran = true;
   lint.postgres_version = 15;
-  lint.findings = {{"m/3_index.sql", 2, 3, "create-index-locks-writes", "CREATE INDEX", "w", "i"}};
+  lint.findings = {{"m/3_index.sql", 2, 3, "create-index-locks-writes", "CREATE INDEX", "w", "i", {}}};
   lint.errors = {{"m/2_typo.sql", "unknown rule"}};
   EXPECT_EQ(DescribeLint(lint, 3),
             "Lint of 3 pending migrations (PostgreSQL 15 rules, docs/lint.md): 1 finding in 1 "
