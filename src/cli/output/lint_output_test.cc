@@ -143,3 +143,40 @@ TEST(LintReport, MarkdownIsOneCommentWithATablePerMigration) {
   EXPECT_EQ(0u, LintReportMarkdown(Report({}, 1))
                     .find("### slugwright migrate lint: No findings in 1 migration\n\n"));
 }
+
+// With the database's table sizes: what cannot run first, then the largest
+// table's findings, then those on no known table, each group in the
+// release's order; a name without a schema is public's.
+TEST(LintReport, FindingsByRiskWithTheirTablesSize) {
+  auto on = [](const std::string& table, int line, const std::string& rule = "drop-column") {
+    LintFinding f = Finding("m/1_a.sql", line);
+    f.rule = rule;
+    f.table = {"", table, 0};
+    return f;
+  };
+  LintReport r = Report({on("small", 1), on("", 2), on("big", 3), on("gone", 4),
+                         on("", 5, "cannot-run-in-transaction"), on("small", 6)},
+                        1);
+  r.table_sizes = {{{"other", "big", 0}, 5, 1},
+                   {{"public", "big", 0}, 2000000, int64_t{300} << 20},
+                   {{"public", "small", 0}, 12, 16384}};
+  OrderFindingsByRisk(&r);
+  std::vector<int> lines;
+  for (const LintFinding& f : r.outcome.findings) lines.push_back(f.line);
+  EXPECT_EQ((std::vector<int>{5, 3, 1, 6, 2, 4}), lines);
+
+  std::string text = LintReportText(r);
+  EXPECT_NE(std::string::npos, text.find("    table: public.big: ~2,000,000 rows, 300 MB\n")) << text;
+  EXPECT_NE(std::string::npos, text.find("    table: public.small: tiny (12 rows, 16 kB)\n")) << text;
+  nlohmann::json j = LintReportJson(r);
+  EXPECT_EQ("big", j["findings"][1]["table"]);
+  EXPECT_EQ(2000000, j["findings"][1]["table_size"]["rows"]);
+  EXPECT_EQ("other", j["findings"][1]["table_size"]["size_class"]);
+  EXPECT_EQ("tiny", j["findings"][2]["table_size"]["size_class"]);
+  EXPECT_FALSE(j["findings"][4].contains("table_size"));
+  EXPECT_TRUE(j["findings"][4]["table"].is_null());
+
+  EXPECT_EQ("public.t: empty (0 rows, 8.0 kB)", DescribeTableSize({{"public", "t", 0}, 0, 8192}));
+  EXPECT_EQ("public.t: rows not yet estimated (never analyzed), 8.0 kB",
+            DescribeTableSize({{"public", "t", 0}, -1, 8192}));
+}
