@@ -230,7 +230,7 @@ TEST_F(ReleaseLedgerTest, FinishWakesAListeningLedgerAtOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     ReleaseResult result;
     result.applied = 2;
-    executor.Finish(key, result);
+    EXPECT_TRUE(executor.Finish(key, "run1", result));
   });
   bool woken = waiter.WaitForFinish(30);
   finisher.join();
@@ -241,6 +241,36 @@ TEST_F(ReleaseLedgerTest, FinishWakesAListeningLedgerAtOnce) {
   EXPECT_EQ(record.applied, 2);
   executor.UnlockKey(key);
   EXPECT_TRUE(waiter.TryLockKey(key));
+  // A run whose row another run has since taken records nothing.
+  waiter.Start(key, "worker", "run2", "web");
+  EXPECT_FALSE(executor.Finish(key, "run1", ReleaseResult{}));
+  ASSERT_TRUE(waiter.Read(key, &record));
+  EXPECT_EQ(record.state, ReleaseState::kRunning);
+  EXPECT_EQ(record.run_id, "run2");
+}
+
+// The server ends the executor's ledger session while its migrations run
+// (a restart, an idle timeout, a DBA): the key's lock goes with it, but no
+// other run took the key over, so the outcome is recorded on a new session
+// (before, the run exited 1 with "recording the outcome: ...", although
+// its migrations had committed).
+TEST_F(ReleaseLedgerTest, AnExecutorWhoseLedgerSessionEndedRecordsItsOutcomeOnANewOne) {
+  Settings();
+  Migration(1);
+  Migration(2, "CREATE TABLE t2 (id int); SELECT pg_sleep(3);");
+  RunningProcess executor = Start({"release"}, Service("web"));
+  ASSERT_NE(db_.WaitForRunnerRunning("pg_sleep(3)"), 0);
+  EXPECT_EQ(1, db_.Count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                         "application_name LIKE 'slugwright release ledger%'"));
+  RunResult r = executor.Wait(60);
+  EXPECT_EQ(r.code, 0) << r.all();
+  EXPECT_NE(r.all().find("succeeded in web"), std::string::npos) << r.all();
+  EXPECT_EQ(db_.HistoryCount(), 2);
+  nlohmann::json releases = Releases()["releases"];
+  ASSERT_EQ(releases.size(), 1u);
+  EXPECT_EQ(releases[0]["state"], "succeeded");
+  EXPECT_EQ(releases[0]["service"], "web");
+  EXPECT_EQ(releases[0]["applied"], 2);
 }
 
 }  // namespace

@@ -120,8 +120,9 @@ ReleaseOutcome CoordinateRelease(ReleaseLedger* ledger, Clock* clock, Interrupt*
       outcome.retried_after = retried_after;
       outcome.exit_code = result.exit_code;
       const bool shared = result.exit_code == kExitOk || result.exit_code == kExitFailed;
-      if (shared) ledger->Finish(key, result);
+      const bool recorded = shared && ledger->Finish(key, request.run_id, result);
       outcome.role = !shared                  ? ReleaseRole::kExecutedWithoutOutcome
+                     : !recorded              ? ReleaseRole::kSupersededWhileExecuting
                      : taken_over_from.empty() ? ReleaseRole::kExecuted
                                                : ReleaseRole::kTookOver;
       outcome.has_record = ledger->Read(key, &outcome.record);

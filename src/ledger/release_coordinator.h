@@ -48,6 +48,10 @@ enum class ReleaseRole {
   /// shares (a refusal, a lock timeout, a signal): the key stays open and
   /// the next run executes it.
   kExecutedWithoutOutcome,
+  /// It executed, but its ledger session was lost meanwhile and another
+  /// run took the key over: the ledger holds that run's row, not this
+  /// one's outcome (the exit code is still this run's).
+  kSupersededWhileExecuting,
 };
 
 /// The facts of one run's part in a release.

@@ -58,13 +58,15 @@ class ScriptedLedger : public ReleaseLedger {
     row.run_id = run_id;
     row.taken_over_from = taken_over_from;
   }
-  void Finish(const ReleaseKey& key, const ReleaseResult& result) override {
-    EXPECT_TRUE(locked_by_me);
+  bool Finish(const ReleaseKey& key, const std::string& run_id,
+              const ReleaseResult& result) override {
     ReleaseRecord& row = rows[{key.commit, key.attempt}];
+    if (row.run_id != run_id || row.state != ReleaseState::kRunning) return false;
     row.state = result.exit_code == 0 ? ReleaseState::kSucceeded : ReleaseState::kFailed;
     row.applied = result.applied;
     row.failed_migration = result.failed_migration;
     row.error = result.error;
+    return true;
   }
   void AddWaiter(const ReleaseKey& key, const std::string& service) override {
     rows[{key.commit, key.attempt}].waiters.push_back(service);
@@ -179,6 +181,31 @@ TEST_F(ReleaseCoordinatorTest, ARunningKeyWhoseLockIsFreeIsTakenOver) {
   EXPECT_EQ("worker", outcome.record.taken_over_from);
   EXPECT_EQ("web", outcome.record.service);
   EXPECT_EQ(ReleaseState::kSucceeded, outcome.record.state);
+}
+
+// The executor's ledger session was lost while it ran, and another run took
+// the key over: its outcome must not overwrite that run's row.
+TEST_F(ReleaseCoordinatorTest, AnExecutorWhoseKeyWasTakenOverRecordsNothing) {
+  ReleaseOutcome outcome = CoordinateRelease(
+      &ledger_, &clock_, nullptr, request_,
+      [this] {
+        ReleaseRecord& row = ledger_.rows[{"abc", 1}];
+        row.service = "worker";
+        row.run_id = "run2";
+        row.taken_over_from = "web";
+        row.state = ReleaseState::kSucceeded;
+        ReleaseResult result;
+        result.exit_code = kExitFailed;
+        result.failed_migration = "2_b.sql";
+        return result;
+      },
+      &events_);
+  EXPECT_EQ(ReleaseRole::kSupersededWhileExecuting, outcome.role);
+  EXPECT_EQ(kExitFailed, outcome.exit_code);
+  ASSERT_TRUE(outcome.has_record);
+  EXPECT_EQ(ReleaseState::kSucceeded, outcome.record.state);
+  EXPECT_EQ("worker", outcome.record.service);
+  EXPECT_EQ("", outcome.record.failed_migration);
 }
 
 TEST_F(ReleaseCoordinatorTest, AnExitThatIsNoVerdictLeavesTheKeyOpen) {

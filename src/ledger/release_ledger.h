@@ -89,8 +89,13 @@ class ReleaseLedger {
   /// `taken_over_from`, the running row of a dead run.
   virtual void Start(const ReleaseKey& key, const std::string& service,
                      const std::string& run_id, const std::string& taken_over_from) = 0;
-  /// Records the outcome and wakes every waiting run in the same commit.
-  virtual void Finish(const ReleaseKey& key, const ReleaseResult& result) = 0;
+  /// Records the outcome of run `run_id` and wakes every waiting run in
+  /// the same commit. A session lost since Start is replaced by a new one
+  /// for this. False, recording nothing, when the row is no longer that
+  /// run's: its session was lost while it executed, so another run took
+  /// the key over.
+  virtual bool Finish(const ReleaseKey& key, const std::string& run_id,
+                      const ReleaseResult& result) = 0;
   /// Adds `service` to the row's waiters.
   virtual void AddWaiter(const ReleaseKey& key, const std::string& service) = 0;
   /// Blocks until some release finishes or `seconds` pass; true when one

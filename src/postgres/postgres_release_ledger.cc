@@ -241,21 +241,42 @@ void PostgresReleaseLedger::Start(const ReleaseKey& key, const std::string& serv
                 key.commit, key.attempt, service, run_id, taken_over_from);
 }
 
-void PostgresReleaseLedger::Finish(const ReleaseKey& key, const ReleaseResult& result) {
-  impl_->Guarded("recording the outcome", [&] {
-    // One transaction: the waiters are woken as the outcome commits.
-    pqxx::work work(*impl_->conn);
-    work.exec_params("UPDATE " + impl_->Table() +
-                         " SET state = $3, finished_at = now(), applied = $4, "
-                         "failed_migration = NULLIF($5, ''), error = NULLIF($6, '') "
-                         "WHERE commit = $1 AND attempt = $2",
-                     key.commit, key.attempt,
-                     result.exit_code == kExitOk ? "succeeded" : "failed", result.applied,
-                     result.failed_migration, impl_->redactor->Scrub(result.error));
-    work.exec_params("SELECT pg_notify($1, $2)", kChannel,
-                     key.commit + " " + std::to_string(key.attempt));
-    work.commit();
-  });
+bool PostgresReleaseLedger::Finish(const ReleaseKey& key, const std::string& run_id,
+                                   const ReleaseResult& result) {
+  auto record = [&] {
+    return impl_->Guarded("recording the outcome", [&] {
+      // One transaction: the waiters are woken as the outcome commits.
+      pqxx::work work(*impl_->conn);
+      pqxx::result updated = work.exec_params(
+          "UPDATE " + impl_->Table() +
+              " SET state = $3, finished_at = now(), applied = $4, "
+              "failed_migration = NULLIF($5, ''), error = NULLIF($6, '') "
+              "WHERE commit = $1 AND attempt = $2 AND run_id = $7 AND state = 'running'",
+          key.commit, key.attempt, result.exit_code == kExitOk ? "succeeded" : "failed",
+          result.applied, result.failed_migration, impl_->redactor->Scrub(result.error), run_id);
+      if (updated.affected_rows() == 0) return false;
+      work.exec_params("SELECT pg_notify($1, $2)", kChannel,
+                       key.commit + " " + std::to_string(key.attempt));
+      work.commit();
+      return true;
+    });
+  };
+  if (impl_->conn && impl_->conn->is_open()) {
+    try {
+      return record();
+    } catch (const std::runtime_error&) {
+      // A session the server ended (a restart, a timeout) fails here, or
+      // at the next statement: either way it is replaced once below.
+      if (impl_->conn->is_open()) throw;
+    }
+  }
+  // The key's lock went with the lost session, so another run may have
+  // taken the key over meanwhile: the UPDATE records only while the row is
+  // still this run's.
+  impl_->receiver.reset();
+  impl_->conn.reset();
+  impl_->Connect();
+  return record();
 }
 
 void PostgresReleaseLedger::AddWaiter(const ReleaseKey& key, const std::string& service) {

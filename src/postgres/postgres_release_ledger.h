@@ -35,7 +35,8 @@ class PostgresReleaseLedger : public ReleaseLedger {
   void UnlockKey(const ReleaseKey& key) override;
   void Start(const ReleaseKey& key, const std::string& service, const std::string& run_id,
              const std::string& taken_over_from) override;
-  void Finish(const ReleaseKey& key, const ReleaseResult& result) override;
+  bool Finish(const ReleaseKey& key, const std::string& run_id,
+              const ReleaseResult& result) override;
   void AddWaiter(const ReleaseKey& key, const std::string& service) override;
   bool WaitForFinish(double seconds) override;
 

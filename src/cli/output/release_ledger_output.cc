@@ -38,6 +38,7 @@ const char* RoleName(ReleaseRole role) {
     case ReleaseRole::kWaitTimedOut: return "wait_timed_out";
     case ReleaseRole::kWaitInterrupted: return "wait_interrupted";
     case ReleaseRole::kExecutedWithoutOutcome: return "executed_without_outcome";
+    case ReleaseRole::kSupersededWhileExecuting: return "superseded_while_executing";
   }
   return "unknown";
 }
@@ -139,6 +140,17 @@ void ReportReleaseOutcome(Console* console, const ReleaseOutcome& o,
       console->Warning("The release of " + key + " ended without an outcome (exit " +
                        std::to_string(o.exit_code) +
                        "), so none was recorded: the next service to start runs it");
+      break;
+    case ReleaseRole::kSupersededWhileExecuting:
+      console->Warning("This run's session with " + ledger + " was lost while it ran " + key +
+                       ", and " + (o.has_record ? r.service : std::string("another service")) +
+                       " took the release over" +
+                       (o.has_record && r.state != ReleaseState::kRunning
+                            ? ": it " + DescribeRecordedOutcome(r)
+                            : std::string(": it is still running it")) +
+                       ". This run's own outcome (exit " + std::to_string(o.exit_code) +
+                       ") was not recorded; `slugwright releases --commit " + o.key.commit +
+                       "` shows the ledger");
       break;
   }
   if (o.retried_after > 0)
