@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <functional>
 #include <gtest/gtest.h>
 #include <string>
 #include <vector>
@@ -227,4 +228,111 @@ TEST_F(CommandModePgTest, NothingPendingLeavesTheToolUnstartedAndOneNewFileStart
   EXPECT_TRUE(Contains(one.all(), "Sequelize CLI [")) << one.all();
   EXPECT_EQ(Meta(), 3);
   EXPECT_TRUE(db_.Exists("t3"));
+}
+
+// Issue 26 item 1 for the other tools' naming rules, with the real tools:
+// knex records a file's name with its extension, node-pg-migrate without.
+// With every file recorded the tool is not started; one unrecorded file
+// starts it, and it applies that file.
+class CommandSkipPgTest : public SlugwrightPgTest {
+ protected:
+  /// Installs `packages`, links them into the app and writes its settings
+  /// with `command`; false (the test skips) when npm cannot install them.
+  bool App(const std::string& packages, const std::string& command, std::string* why) {
+    std::string prefix = InstallNpmTools(packages, why);
+    if (prefix.empty()) return false;
+    tmp_.Write("app/migrations/.keep", "");
+    EXPECT_EQ(slugwright_.RunShell("ln -s '" + prefix + "/node_modules' '" + tmp_.path() +
+                                   "/app/node_modules'").code, 0);
+    tmp_.Write("app/slugwright.yml", "release:\n  command: " + command + "\n");
+    return true;
+  }
+  RunResult Release() {
+    ProcessOptions options;
+    options.cwd = tmp_.path() + "/app";
+    options.env["HEROKU_APP_NAME"] = "command-skip-test";
+    return slugwright_.StartSlugwright({"release"}, options).Wait(180);
+  }
+  /// Three releases: two migrations (the tool runs), nothing new (the tool
+  /// is not started), one new migration (the tool runs and applies it).
+  /// `write(n)` writes migration n, creating table t<n>; `ran` is what the
+  /// tool prints whenever it starts.
+  void ExpectSkippedOnlyWhileNothingIsPending(const std::function<void(int)>& write,
+                                              const std::string& table,
+                                              const std::string& said, const std::string& ran) {
+    write(1);
+    write(2);
+    RunResult first = Release();
+    ASSERT_EQ(first.code, 0) << first.all();
+    ASSERT_EQ(db_.Count("SELECT count(*) FROM " + table), 2);
+
+    RunResult noop = Release();
+    EXPECT_EQ(noop.code, 0) << noop.all();
+    EXPECT_TRUE(Contains(noop.all(), said)) << noop.all();
+    EXPECT_TRUE(Contains(noop.all(), "not started")) << noop.all();
+    EXPECT_FALSE(Contains(noop.all(), ran)) << noop.all();
+
+    write(3);
+    RunResult one = Release();
+    EXPECT_EQ(one.code, 0) << one.all();
+    EXPECT_TRUE(Contains(one.all(), ran)) << one.all();
+    EXPECT_EQ(db_.Count("SELECT count(*) FROM " + table), 3);
+    EXPECT_TRUE(db_.Exists("t3"));
+  }
+};
+
+// With `--knexfile`, the knexfile may name another directory and table, so
+// the tool is started, saying why and what to set; with command_history
+// naming both, it is skipped while every file is recorded.
+TEST_F(CommandSkipPgTest, RealKnexIsNotStartedWhileEveryFileIsRecorded) {
+  std::string why;
+  if (!App("knex pg", "node_modules/.bin/knex migrate:latest --knexfile knexfile.js", &why))
+    GTEST_SKIP() << why;
+  tmp_.Write("app/knexfile.js",
+             "module.exports = { client: 'pg', connection: process.env.DATABASE_URL, "
+             "migrations: { directory: './migrations' } };\n");
+  tmp_.Write("app/migrations/20240101000000_create_t0.js",
+             "exports.up = (knex) => knex.raw('CREATE TABLE t0 (id int)');\n"
+             "exports.down = (knex) => knex.raw('DROP TABLE t0');\n");
+  ASSERT_EQ(Release().code, 0);
+  RunResult started = Release();
+  EXPECT_EQ(started.code, 0) << started.all();
+  EXPECT_TRUE(Contains(started.all(), "`--knexfile` may point it at another directory or table; "
+                                      "name both with command_history.migrations and "
+                                      "command_history.table"))
+      << started.all();
+  EXPECT_TRUE(Contains(started.all(), "Already up to date")) << started.all();
+  db_.Exec("DELETE FROM knex_migrations; DROP TABLE t0");
+  ::unlink((tmp_.path() + "/app/migrations/20240101000000_create_t0.js").c_str());
+
+  tmp_.Write("app/slugwright.yml",
+             "release:\n  command: node_modules/.bin/knex migrate:latest --knexfile knexfile.js\n"
+             "  command_history:\n    table: knex_migrations\n    migrations: migrations\n");
+  ExpectSkippedOnlyWhileNothingIsPending(
+      [this](int n) {
+        std::string t = "t" + std::to_string(n);
+        tmp_.Write("app/migrations/2024010100000" + std::to_string(n) + "_create_" + t + ".js",
+                   "exports.up = (knex) => knex.raw('CREATE TABLE " + t +
+                       " (id int)');\nexports.down = (knex) => knex.raw('DROP TABLE " + t +
+                       "');\n");
+      },
+      "knex_migrations",
+      "Nothing pending for `node_modules/.bin/knex migrate:latest --knexfile knexfile.js`: 2 of "
+      "2 files in migrations recorded in knex_migrations;",
+      "Batch ");
+}
+
+TEST_F(CommandSkipPgTest, RealNodePgMigrateIsNotStartedWhileEveryFileIsRecorded) {
+  std::string why;
+  if (!App("node-pg-migrate pg", "node_modules/.bin/node-pg-migrate up -m migrations", &why))
+    GTEST_SKIP() << why;
+  ExpectSkippedOnlyWhileNothingIsPending(
+      [this](int n) {
+        std::string t = "t" + std::to_string(n);
+        tmp_.Write("app/migrations/2024010100000" + std::to_string(n) + "_create-" + t + ".sql",
+                   "-- Up Migration\nCREATE TABLE " + t + " (id int);\n-- Down Migration\n"
+                   "DROP TABLE " + t + ";\n");
+      },
+      "pgmigrations", "Nothing pending for node-pg-migrate: 2 of 2 files in migrations "
+      "recorded in pgmigrations;", "Migrating files");
 }

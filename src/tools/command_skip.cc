@@ -40,11 +40,19 @@ NothingPendingCheck CheckNothingPending(ForeignTables* tables, DiskInterface* di
   }
   check.dir = check.table.migrations_dir;
   const bool dir_named = shape.explicit_dir || !s.command_history.migrations.empty();
+  using MovedBy = NothingPendingCheck::MovedBy;
   std::string moved_by = VariableThatMovesIt(check.table.tool);
-  if (shape.configured_elsewhere && s.command_history.table.empty()) moved_by = "a flag of the command";
+  check.moved_by = MovedBy::kVariable;
+  if (shape.configured_elsewhere && s.command_history.table.empty()) {
+    moved_by = "`" + shape.config_flag + "`";
+    check.moved_by = MovedBy::kFlag;
+  }
   if (moved_by.empty() && !dir_named)
     for (const std::string& file : shape.config_files)
-      if (disk->Stat(file) != DiskInterface::Kind::kMissing) moved_by = file;
+      if (disk->Stat(file) != DiskInterface::Kind::kMissing) {
+        moved_by = file;
+        check.moved_by = MovedBy::kConfigFile;
+      }
   if (!moved_by.empty()) {
     check.result = Result::kMayBeConfiguredElsewhere;
     check.detail = moved_by;

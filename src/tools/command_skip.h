@@ -48,8 +48,11 @@ struct NothingPendingCheck {
   size_t files = 0;
   size_t recorded = 0;
   /// kPending: the first file no row records; kMayBeConfiguredElsewhere:
-  /// the config file or flag.
+  /// the config file, flag or variable.
   std::string detail;
+  /// kMayBeConfiguredElsewhere: which of the three `detail` is.
+  enum class MovedBy { kConfigFile, kFlag, kVariable };
+  MovedBy moved_by = MovedBy::kConfigFile;
 };
 
 /// Reads the tool's table and lists its directory (relative to the

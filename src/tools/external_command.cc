@@ -152,7 +152,10 @@ bool ExternalCommandRun::SkippedAsNothingIsPending() {
   if (!disk_) return false;
   NothingPendingCheck check = CheckNothingPending(c_.driver, disk_, s_);
   if (check.result != NothingPendingCheck::Result::kNothingPending) {
-    if (s_.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kAlways)
+    // Said when asked to skip, or when only the tool's configuration keeps
+    // a plain migrate from being skipped (the user can name it).
+    if (s_.skip_command_when_nothing_pending == ReleaseSettings::SkipCommand::kAlways ||
+        check.result == NothingPendingCheck::Result::kMayBeConfiguredElsewhere)
       events_->CommandNotSkipped(s_.command, check);
     return false;
   }

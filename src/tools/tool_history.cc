@@ -155,8 +155,10 @@ ToolCommandShape ReadToolCommand(const ReleaseSettings& s) {
     bool names_tool = false;
     for (const std::string& t : tool->words) names_tool |= program == t || program == t + "-cli";
     if (std::find(tool->config_flags.begin(), tool->config_flags.end(),
-                  w.substr(0, w.find('='))) != tool->config_flags.end())
+                  w.substr(0, w.find('='))) != tool->config_flags.end()) {
       shape.configured_elsewhere = true;
+      shape.config_flag = w.substr(0, w.find('='));
+    }
     if (std::find(tool->migrate_verbs.begin(), tool->migrate_verbs.end(), w) !=
         tool->migrate_verbs.end()) {
       verb = true;

@@ -42,6 +42,8 @@ struct ToolCommandShape {
   /// A flag that points the tool at a config file or another table
   /// (`--knexfile`, `--migrations-table`, ...).
   bool configured_elsewhere = false;
+  /// That flag, as written (`--knexfile`); "" when none.
+  std::string config_flag;
   /// The tool's config files in its working directory that may name
   /// another directory (`.sequelizerc`, `knexfile.js`, dbmate's `.env`).
   std::vector<std::string> config_files;

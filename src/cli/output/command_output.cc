@@ -75,8 +75,22 @@ void ConsoleCommandObserver::CommandNotSkipped(const std::string& command,
     case Result::kPending: why = check.detail + " is not recorded in " + check.table.table; break;
     case Result::kNoTable: why = "slugwright does not know which table it records them in"; break;
     case Result::kMayBeConfiguredElsewhere:
-      why = check.detail + " may point it at another directory or table; name the directory "
-                           "with command_history.migrations";
+      switch (check.moved_by) {
+        case NothingPendingCheck::MovedBy::kFlag:
+          why = check.detail + " may point it at another directory or table; name both with "
+                               "command_history.migrations and command_history.table in "
+                               "slugwright.yml to let slugwright skip it when nothing is pending";
+          break;
+        case NothingPendingCheck::MovedBy::kConfigFile:
+          why = check.detail + " may point it at another directory; name the directory with "
+                               "command_history.migrations in slugwright.yml to let slugwright "
+                               "skip it when nothing is pending";
+          break;
+        case NothingPendingCheck::MovedBy::kVariable:
+          why = check.detail + " is set, which moves its directory or table, so slugwright "
+                               "cannot tell what is pending";
+          break;
+      }
       break;
     case Result::kNoFiles: why = "no migration file is listed in " + check.dir; break;
     case Result::kNoTableYet: why = check.table.table + " does not exist yet"; break;
