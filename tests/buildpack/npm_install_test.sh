@@ -2,6 +2,8 @@
 # The npm packages of tools/make-dist (OUT/npm/: slugwright and
 # @slugwright/linux-{x64,arm64}), published to a real registry, a local
 # verdaccio 6.8.0 on loopback, and installed from it as Node teams do:
+#   - before publishing, `npm install` of the two tarballs from disk (the
+#     README's line until the packages are on npmjs.com);
 #   - `npm install slugwright` in a fresh project: node_modules/.bin/slugwright
 #     is the binary itself (install.js put it over the launcher) and runs;
 #     with --ignore-scripts the JavaScript launcher runs it, passing the
@@ -118,6 +120,16 @@ checks=$((checks + 1))
 [[ -n $token ]] || fail "verdaccio created no user"
 echo "//127.0.0.1:$port/:_authToken=$token" >"$WORK/npmrc"
 
+# The README's line for before the packages are published: both tarballs
+# from disk, while the registry has neither (as npmjs.com has not yet).
+project=$WORK/npm-from-files
+mkdir -p "$project" && (cd "$project" && npm init -y >/dev/null)
+run bash -c "cd '$project' && npm install --save-dev '$WORK/dist/npm/slugwright-linux-x64-$version.tgz' '$WORK/dist/npm/slugwright-$version.tgz'"
+expect_status 0 "npm install --save-dev of the two tarballs"
+run bash -c "cd '$project' && npx slugwright --version"
+expect_status 0 "npx slugwright --version (installed from the tarballs)"
+expect_output "slugwright $version"
+
 for tarball in slugwright-linux-x64 slugwright-linux-arm64 slugwright; do
   run npm publish "$WORK/dist/npm/$tarball-$version.tgz"
   expect_status 0 "npm publish $tarball-$version.tgz"
@@ -158,6 +170,30 @@ run "$project/node_modules/.bin/slugwright" migrat status
 expect_status 2 "a mistyped command through the launcher"
 expect_output "migrate"
 
+# The launcher's own signal handling, with a stand-in for the binary in a
+# copy of that install (what is tested is the launcher, not slugwright): a
+# binary killed by a signal makes the launcher die of it, and a SIGTERM sent
+# to the launcher alone reaches the binary.
+standin=$WORK/npm-signals
+cp -a "$project" "$standin"
+fake=$standin/node_modules/@slugwright/linux-x64/bin/slugwright
+# shellcheck disable=SC2016  # the stand-in's own $1, $$ and $0
+printf '#!/bin/sh\n[ "$1" = self ] && kill -TERM $$\necho $$ >"$0.pid"; exec sleep 60\n' >"$fake"
+run "$standin/node_modules/slugwright/bin/slugwright" self
+expect_status 143 "the launcher when its binary dies of SIGTERM"
+"$standin/node_modules/slugwright/bin/slugwright" &
+launcher_pid=$!
+for _ in $(seq 100); do [[ -s $fake.pid ]] && break; sleep 0.1; done
+kill -TERM "$launcher_pid"
+wait "$launcher_pid"
+status=$?
+expect_status 143 "the launcher after a SIGTERM sent to it alone"
+checks=$((checks + 1))
+if [[ -s $fake.pid ]] && kill -0 "$(cat "$fake.pid")" 2>/dev/null; then
+  fail "the binary still runs after the launcher's SIGTERM: $(ps -o pid,ppid,stat,args -p "$(cat "$fake.pid")" | tail -1)"
+  kill "$(cat "$fake.pid")"
+fi
+
 # pnpm in a workspace shaped like fixtures/common-monorepo.
 pnpm=$pnpm_prefix/node_modules/.bin/pnpm
 workspace=$WORK/pnpm-workspace
@@ -170,6 +206,9 @@ printf -- '-- migrate:up\nCREATE TABLE npm_users (id bigint PRIMARY KEY, email t
   >"$workspace/packages/api/migrations/20240105090000_create_npm_users.sql"
 run bash -c "cd '$workspace' && '$pnpm' add -w slugwright@$version"
 expect_status 0 "pnpm add -w slugwright"
+checks=$((checks + 1))
+[[ $(head -c 19 "$workspace/node_modules/slugwright/bin/slugwright") == "#!/usr/bin/env node" ]] ||
+  fail "under pnpm, bin/slugwright should be the JavaScript launcher (install.js acts under npm only)"
 export DATABASE_URL
 run bash -c "cd '$workspace/packages/api' && '$pnpm' exec slugwright release"
 expect_status 0 "pnpm exec slugwright release"
@@ -200,6 +239,10 @@ cmp -s "$project/node_modules/@slugwright/linux-arm64/bin/slugwright" "$packaged
   fail "--cpu=arm64 did not install @slugwright/linux-arm64's binary"
 checks=$((checks + 1))
 [[ ! -e "$project/node_modules/@slugwright/linux-x64" ]] || fail "--cpu=arm64 installed the x64 package too"
+# On this x64 machine that install has no binary for the launcher to run.
+run "$project/node_modules/.bin/slugwright" --version
+expect_status 1 "the launcher without a package for this machine"
+expect_output "@slugwright/linux-x64 is not installed"
 if command -v qemu-aarch64-static >/dev/null; then
   run qemu-aarch64-static "$project/node_modules/@slugwright/linux-arm64/bin/slugwright" --version
   expect_status 0 "the arm64 binary under qemu-aarch64-static"
