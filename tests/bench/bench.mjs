@@ -703,12 +703,11 @@ function benchRehearse(cluster, source, round, emptyDir) {
   fs.rmSync(archiveDir, { recursive: true, force: true });
 }
 
-// The npm launcher's cost per call: `slugwright --version` through the
-// launcher of packaging/npm/slugwright, laid out as `npm install` lays out
-// the packages (node_modules/slugwright/bin/slugwright beside
-// node_modules/@slugwright/linux-x64/bin/slugwright holding the binary), vs
-// the bare binary (the floor) and vs node_modules/.bin/slugwright after
-// install.js put the binary over the launcher (npm's default install).
+// The npm launcher's cost per call: `slugwright --version` through
+// node_modules/.bin/slugwright, the launcher of packaging/npm/slugwright laid
+// out as `npm install` lays out the packages (node_modules/slugwright/bin/
+// slugwright beside node_modules/@slugwright/linux-x64/bin/slugwright
+// holding the binary), vs the bare binary (the floor).
 const LAUNCHER_CALLS = 5; // calls per tool and round, each one sample
 
 function prepareLauncher(workDir) {
@@ -722,24 +721,18 @@ function prepareLauncher(workDir) {
   fs.mkdirSync(launcher, { recursive: true });
   fs.copyFileSync(path.join(ROOT, "packaging", "npm", "slugwright", "bin", "slugwright"), path.join(launcher, "slugwright"));
   fs.chmodSync(path.join(launcher, "slugwright"), 0o755);
-  // The layout after install.js: a second copy whose bin/slugwright is the binary.
-  const installed = path.join(workDir, "launcher", "installed");
-  fs.mkdirSync(path.join(installed, "node_modules", ".bin"), { recursive: true });
-  fs.mkdirSync(path.join(installed, "node_modules", "slugwright", "bin"), { recursive: true });
-  fs.linkSync(path.join(platform, "slugwright"), path.join(installed, "node_modules", "slugwright", "bin", "slugwright"));
-  fs.symlinkSync("../slugwright/bin/slugwright", path.join(installed, "node_modules", ".bin", "slugwright"));
+  fs.mkdirSync(path.join(modules, ".bin"), { recursive: true });
+  fs.symlinkSync("../slugwright/bin/slugwright", path.join(modules, ".bin", "slugwright"));
   return {
     bare: path.join(platform, "slugwright"),
-    js: path.join(launcher, "slugwright"),
-    installed: path.join(installed, "node_modules", ".bin", "slugwright"),
+    launcher: path.join(modules, ".bin", "slugwright"),
   };
 }
 
 function benchLauncher(workDir, bins, round) {
   const variants = [
     { id: "bare", label: "slugwright --version, the bare binary (floor)", floor: true, bin: bins.bare },
-    { id: "slugwright", label: "the same through the npm JavaScript launcher (pnpm, npm --ignore-scripts)", bin: bins.js },
-    { id: "installed", label: "the same through node_modules/.bin after npm's install.js (the binary)", bin: bins.installed },
+    { id: "slugwright", label: "the same through node_modules/.bin/slugwright, the npm package's launcher", bin: bins.launcher },
   ];
   for (const v of rotate(variants, round)) {
     for (let call = 0; call < LAUNCHER_CALLS; call++) {
@@ -964,11 +957,11 @@ function targets(rows, options) {
     }
   }
   const bare = get("launcher/bare");
-  for (const id of ["slugwright", "installed"]) {
+  for (const id of ["slugwright"]) {
     const r = get(`launcher/${id}`);
     if (bare && r) {
       const over = r.med - bare.med;
-      out.push(`- npm launcher, ${id === "slugwright" ? "JavaScript launcher" : "after npm's install.js"}: at most 20 ms ` +
+      out.push(`- npm launcher (node_modules/.bin/slugwright): at most 20 ms ` +
         `over the bare binary per call: ${over >= 0 ? "+" : ""}${fmtMs(over)} (${fmtMs(r.med)} vs ${fmtMs(bare.med)}): ` +
         `${verdict(over <= 20)}`);
     }
@@ -1115,8 +1108,8 @@ function notes(options, appliers, spread) {
   }
   if (has("launcher")) {
     out.push(`- launcher: \`slugwright --version\` (no database), ${LAUNCHER_CALLS} calls a round each: the bare binary, ` +
-      "packaging/npm/slugwright/bin/slugwright in an npm-shaped node_modules, and node_modules/.bin/slugwright " +
-      "after install.js replaced the launcher by the binary (npm's default).");
+      "and node_modules/.bin/slugwright, the launcher of packaging/npm/slugwright/bin/slugwright, in an " +
+      "npm-shaped node_modules.");
   }
   return out;
 }

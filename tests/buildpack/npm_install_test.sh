@@ -4,10 +4,10 @@
 # verdaccio 6.8.0 on loopback, and installed from it as Node teams do:
 #   - before publishing, `npm install` of the two tarballs from disk (the
 #     README's line until the packages are on npmjs.com);
-#   - `npm install slugwright` in a fresh project: node_modules/.bin/slugwright
-#     is the binary itself (install.js put it over the launcher) and runs;
-#     with --ignore-scripts the JavaScript launcher runs it, passing the
-#     exit code through;
+#   - `npm install slugwright` in a fresh project, and with --ignore-scripts
+#     (the package has no install script either way):
+#     node_modules/.bin/slugwright is the shell launcher, which execs the
+#     platform package's binary, so exit codes and signals are the binary's;
 #   - pnpm in a workspace shaped like fixtures/common-monorepo
 #     (`pnpm add -w slugwright`), then `pnpm exec slugwright release` from
 #     packages/api, applying a SQL migration to a throwaway PostgreSQL, and a
@@ -138,7 +138,8 @@ run npm view slugwright@"$version" optionalDependencies --json
 expect_output "\"@slugwright/linux-x64\": \"$version\""
 expect_output "\"@slugwright/linux-arm64\": \"$version\""
 
-# npm, with the install script: the binary replaces the launcher.
+# npm: node_modules/.bin/slugwright is the shell launcher, which runs the
+# linux-x64 binary.
 project=$WORK/npm-project
 mkdir -p "$project" && (cd "$project" && npm init -y >/dev/null)
 run bash -c "cd '$project' && npm install --save-dev slugwright"
@@ -147,22 +148,25 @@ run "$project/node_modules/.bin/slugwright" --version
 expect_status 0 "node_modules/.bin/slugwright --version"
 expect_output "slugwright $version"
 checks=$((checks + 1))
-cmp -s "$project/node_modules/slugwright/bin/slugwright" "$packaged/dist/slugwright" ||
-  fail "after npm install, bin/slugwright is not the linux-x64 binary (install.js did not put it in place)"
+cmp -s "$project/node_modules/@slugwright/linux-x64/bin/slugwright" "$packaged/dist/slugwright" ||
+  fail "after npm install, @slugwright/linux-x64 does not hold the linux-x64 binary"
+checks=$((checks + 1))
+[[ $(head -c 9 "$project/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
+  fail "bin/slugwright should be the shell launcher"
 checks=$((checks + 1))
 [[ ! -e "$project/node_modules/@slugwright/linux-arm64" ]] || fail "npm installed the arm64 package on x64"
 run bash -c "cd '$project' && npx slugwright --version"
 expect_status 0 "npx slugwright --version"
 expect_output "slugwright $version"
 
-# npm --ignore-scripts: the JavaScript launcher, exit codes passed through.
+# npm --ignore-scripts: the same launcher, exit codes passed through.
 project=$WORK/npm-ignore-scripts
 mkdir -p "$project" && (cd "$project" && npm init -y >/dev/null)
 run bash -c "cd '$project' && npm install --ignore-scripts slugwright"
 expect_status 0 "npm install --ignore-scripts slugwright"
 checks=$((checks + 1))
-[[ $(head -c 19 "$project/node_modules/slugwright/bin/slugwright") == "#!/usr/bin/env node" ]] ||
-  fail "with --ignore-scripts, bin/slugwright should still be the JavaScript launcher"
+[[ $(head -c 9 "$project/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
+  fail "with --ignore-scripts, bin/slugwright should be the shell launcher"
 run bash -c "cd '$project' && npx slugwright --version"
 expect_status 0 "npx slugwright --version (launcher)"
 expect_output "slugwright $version"
@@ -170,10 +174,10 @@ run "$project/node_modules/.bin/slugwright" migrat status
 expect_status 2 "a mistyped command through the launcher"
 expect_output "migrate"
 
-# The launcher's own signal handling, with a stand-in for the binary in a
-# copy of that install (what is tested is the launcher, not slugwright): a
-# binary killed by a signal makes the launcher die of it, and a SIGTERM sent
-# to the launcher alone reaches the binary.
+# The launcher's signals, with a stand-in for the binary in a copy of that
+# install (what is tested is the launcher, not slugwright): it execs the
+# binary, so a binary killed by a signal is the launcher killed by it, and a
+# SIGTERM sent to the launcher's pid reaches the binary.
 standin=$WORK/npm-signals
 cp -a "$project" "$standin"
 fake=$standin/node_modules/@slugwright/linux-x64/bin/slugwright
@@ -207,8 +211,11 @@ printf -- '-- migrate:up\nCREATE TABLE npm_users (id bigint PRIMARY KEY, email t
 run bash -c "cd '$workspace' && '$pnpm' add -w slugwright@$version"
 expect_status 0 "pnpm add -w slugwright"
 checks=$((checks + 1))
-[[ $(head -c 19 "$workspace/node_modules/slugwright/bin/slugwright") == "#!/usr/bin/env node" ]] ||
-  fail "under pnpm, bin/slugwright should be the JavaScript launcher (install.js acts under npm only)"
+[[ $(head -c 9 "$workspace/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
+  fail "under pnpm, bin/slugwright should be the shell launcher"
+run bash -c "cd '$workspace/packages/api' && '$pnpm' exec slugwright --version"
+expect_status 0 "pnpm exec slugwright --version, from a package of the workspace"
+expect_output "slugwright $version"
 export DATABASE_URL
 run bash -c "cd '$workspace/packages/api' && '$pnpm' exec slugwright release"
 expect_status 0 "pnpm exec slugwright release"
