@@ -20,7 +20,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse"];
+const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse", "launcher"];
 const CONTENTION_MIGRATIONS = 200;
 const CONTENTION_RUNS = 8;
 const DB_USER = "bench";
@@ -703,6 +703,48 @@ function benchRehearse(cluster, source, round, emptyDir) {
   fs.rmSync(archiveDir, { recursive: true, force: true });
 }
 
+// The npm launcher's cost per call: `slugwright --version` through
+// node_modules/.bin/slugwright, the launcher of packaging/npm/slugwright laid
+// out as `npm install` lays out the packages (node_modules/slugwright/bin/
+// slugwright beside node_modules/@slugwright/linux-x64/bin/slugwright
+// holding the binary), vs the bare binary (the floor).
+const LAUNCHER_CALLS = 5; // calls per tool and round, each one sample
+
+function prepareLauncher(workDir) {
+  const modules = path.join(workDir, "launcher", "node_modules");
+  fs.rmSync(path.join(workDir, "launcher"), { recursive: true, force: true });
+  const platform = path.join(modules, "@slugwright", `linux-${process.arch}`, "bin");
+  fs.mkdirSync(platform, { recursive: true });
+  fs.copyFileSync(SLUGWRIGHT, path.join(platform, "slugwright"));
+  fs.chmodSync(path.join(platform, "slugwright"), 0o755);
+  const launcher = path.join(modules, "slugwright", "bin");
+  fs.mkdirSync(launcher, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "packaging", "npm", "slugwright", "bin", "slugwright"), path.join(launcher, "slugwright"));
+  fs.chmodSync(path.join(launcher, "slugwright"), 0o755);
+  fs.mkdirSync(path.join(modules, ".bin"), { recursive: true });
+  fs.symlinkSync("../slugwright/bin/slugwright", path.join(modules, ".bin", "slugwright"));
+  return {
+    bare: path.join(platform, "slugwright"),
+    launcher: path.join(modules, ".bin", "slugwright"),
+  };
+}
+
+function benchLauncher(workDir, bins, round) {
+  const variants = [
+    { id: "bare", label: "slugwright --version, the bare binary (floor)", floor: true, bin: bins.bare },
+    { id: "slugwright", label: "the same through node_modules/.bin/slugwright, the npm package's launcher", bin: bins.launcher },
+  ];
+  for (const v of rotate(variants, round)) {
+    for (let call = 0; call < LAUNCHER_CALLS; call++) {
+      const what = `launcher ${v.id} round ${round + 1} call ${call + 1}`;
+      const m = measure([v.bin, "--version"], { cwd: workDir, what });
+      record(`launcher/${v.id}`, { phase: "launcher", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    }
+    const s = samples.get(`launcher/${v.id}`);
+    console.log(`       launcher ${v.id} round ${round + 1}: median ${fmtMs(median(s.wall.slice(-LAUNCHER_CALLS)))}`);
+  }
+}
+
 const COMPILE_APP = "commonwealth-beta";
 
 function benchCompile(workDir, round) {
@@ -914,6 +956,16 @@ function targets(rows, options) {
         `under 50 ms: ${fmtMs(c.med)}: ${verdict(c.med < 50)}`);
     }
   }
+  const bare = get("launcher/bare");
+  for (const id of ["slugwright"]) {
+    const r = get(`launcher/${id}`);
+    if (bare && r) {
+      const over = r.med - bare.med;
+      out.push(`- npm launcher (node_modules/.bin/slugwright): at most 20 ms ` +
+        `over the bare binary per call: ${over >= 0 ? "+" : ""}${fmtMs(over)} (${fmtMs(r.med)} vs ${fmtMs(bare.med)}): ` +
+        `${verdict(over <= 20)}`);
+    }
+  }
   return out.join("\n");
 }
 
@@ -1054,6 +1106,11 @@ function notes(options, appliers, spread) {
     out.push(`- compile: \`bin/compile\` on a fresh copy of fixtures/common-monorepo (app ${COMPILE_APP}) with a ` +
       "cache from an earlier build; the floor is `cp` of the chosen Procfile.");
   }
+  if (has("launcher")) {
+    out.push(`- launcher: \`slugwright --version\` (no database), ${LAUNCHER_CALLS} calls a round each: the bare binary, ` +
+      "and node_modules/.bin/slugwright, the launcher of packaging/npm/slugwright/bin/slugwright, in an " +
+      "npm-shaped node_modules.");
+  }
   return out;
 }
 
@@ -1123,7 +1180,7 @@ async function main() {
   const cleanup = () => {
     cluster.stop();
     if (!options.keepWork) {
-      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
+      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse", "launcher"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
     }
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -1137,7 +1194,7 @@ async function main() {
   }
 
   try {
-    const needDb = options.only.some((p) => p !== "compile");
+    const needDb = options.only.some((p) => p !== "compile" && p !== "launcher");
     let layout, contentionLayout, tools;
     if (needDb) {
       log(`Starting a PostgreSQL cluster (fsync on) in ${os.tmpdir()}`);
@@ -1156,6 +1213,7 @@ async function main() {
       big = prepareBig(cluster, options, workDir, emptyDir);
     }
     if (options.only.includes("compile")) prepareCompile(workDir);
+    const launcherBins = options.only.includes("launcher") ? prepareLauncher(workDir) : null;
     if (options.only.includes("rehearse")) rehearseSource = prepareRehearse(cluster, options, workDir);
 
     for (let round = 0; round < options.rounds; round++) {
@@ -1167,6 +1225,7 @@ async function main() {
       if (big) benchBig(cluster, big, options, round);
       if (contentionLayout) benchContention(cluster, contentionLayout, round, emptyDir);
       if (options.only.includes("compile")) benchCompile(workDir, round);
+      if (launcherBins) benchLauncher(workDir, launcherBins, round);
       if (rehearseSource) benchRehearse(cluster, rehearseSource, round, emptyDir);
     }
 

@@ -2,7 +2,7 @@
 # tools/make-dist (what `cmake --build B --target dist` and the release
 # workflow run), on the binaries of the packaged buildpack: it writes the
 # buildpack tarball, slugwright-<version>-linux-{amd64,arm64}.tar.gz, their
-# .sha256 files and binary.env; each tarball holds one directory with the
+# .sha256 files, binary.env and the npm tarballs in npm/; each tarball holds one directory with the
 # binary and README.md; the checksums and pins are right; and a second run
 # gives the same bytes. Exit 77 (skipped) when the packaged buildpack has no
 # arm64 binary (the cross build was skipped).
@@ -42,6 +42,7 @@ for round in one two; do
 done
 
 expected="binary.env
+npm
 slugwright-$version-linux-amd64.tar.gz
 slugwright-$version-linux-amd64.tar.gz.sha256
 slugwright-$version-linux-arm64.tar.gz
@@ -54,8 +55,18 @@ $(ls -A "$WORK/one")
 expected:
 $expected"
 
+npm_expected="npm/slugwright-$version.tgz
+npm/slugwright-linux-arm64-$version.tgz
+npm/slugwright-linux-x64-$version.tgz"
+checks=$((checks + 1))
+[[ "$(cd "$WORK/one" && ls -d npm/*)" == "$npm_expected" ]] || fail "make-dist wrote into npm/:
+$(ls -A "$WORK/one/npm")
+expected:
+$npm_expected"
+
 # Same bytes twice, and the same buildpack tarball as buildpack.package.
-for file in $expected; do
+for file in $expected $npm_expected; do
+  [[ $file == npm ]] && continue
   checks=$((checks + 1))
   cmp -s "$WORK/one/$file" "$WORK/two/$file" || fail "$file differs between two runs"
 done
