@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every shell script of the tree passes Debian's shellcheck at severity
-# warning and above: bin/*, lib/*, tools/*, github-action/*.sh, tests/**/*.sh, tests/run,
+# warning and above: bin/*, lib/*, tools/*, github-action/*.sh, the npm
+# launcher, tests/**/*.sh, tests/run,
 # tests/fuzz/run, tests/bench/run and .ci/run. Runs from the source root with
 # -x, so that `# shellcheck source=PATH` directives (relative to the root)
 # let it follow what the scripts source. Fails listing every finding.
@@ -15,7 +16,7 @@ if ! command -v shellcheck >/dev/null; then
 fi
 
 shopt -s globstar nullglob
-scripts=(bin/* lib/* tools/* github-action/*.sh tests/run tests/fuzz/run tests/bench/run .ci/run)
+scripts=(bin/* lib/* tools/* github-action/*.sh packaging/npm/slugwright/bin/slugwright tests/run tests/fuzz/run tests/bench/run .ci/run)
 for script in tests/**/*.sh; do
   # tests/bench/tools/ and tests/bench/work/ hold what the benchmarks
   # install and write (git-ignored), not this project's scripts.
