@@ -20,6 +20,19 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+/// A forked owner of a guard for `dir` that exits without destroying it, as
+/// a process killed by SIGPIPE or SIGKILL would; true once it has exited.
+bool OwnerDiesWithoutCleaningUp(const std::string& dir) {
+  pid_t owner = ::fork();
+  if (owner < 0) return false;
+  if (owner == 0) {
+    new LocalPostgresGuard(dir);
+    ::_exit(0);
+  }
+  int status = 0;
+  return ::waitpid(owner, &status, 0) == owner;
+}
+
 /// A child `sleep 60`, standing in for the postmaster.
 pid_t StartSleeper() {
   pid_t pid = -1;
@@ -52,16 +65,8 @@ TEST(LocalPostgresGuard, StopsTheServerAndRemovesTheDirectoryWhenTheOwnerDies) {
   ASSERT_GT(server, 0);
   parent.Write("cluster/data/postmaster.pid", std::to_string(server) + "\n" + dir + "/data\n");
 
-  // The owner: starts the guard and exits without destroying it, as a
-  // process killed by SIGPIPE or SIGKILL would.
-  pid_t owner = ::fork();
-  ASSERT_GE(owner, 0);
-  if (owner == 0) {
-    new LocalPostgresGuard(dir);
-    ::_exit(0);
-  }
+  ASSERT_TRUE(OwnerDiesWithoutCleaningUp(dir));
   int status = 0;
-  ASSERT_EQ(owner, ::waitpid(owner, &status, 0));
 
   bool server_ended = WaitUntil([&] { return ::waitpid(server, &status, WNOHANG) == server; }, 15);
   EXPECT_TRUE(server_ended);
@@ -96,14 +101,8 @@ TEST(LocalPostgresGuard, RemovesTheDirectoryEvenWhileALateWriterStillWritesIntoI
                            environ));
   ASSERT_TRUE(WaitUntil([&] { return Exists(dir + "/data/late-100"); }, 15));
 
-  pid_t owner = ::fork();
-  ASSERT_GE(owner, 0);
-  if (owner == 0) {
-    new LocalPostgresGuard(dir);
-    ::_exit(0);
-  }
+  ASSERT_TRUE(OwnerDiesWithoutCleaningUp(dir));
   int status = 0;
-  ASSERT_EQ(owner, ::waitpid(owner, &status, 0));
   ASSERT_EQ(writer, ::waitpid(writer, &status, 0));
   EXPECT_TRUE(WaitUntil([&] { return !Exists(dir); }, 15)) << dir << " was left";
 }
