@@ -1,0 +1,85 @@
+#ifndef SLUGWRIGHT_MIGRATE_MIGRATIONS_MANIFEST_H_
+#define SLUGWRIGHT_MIGRATE_MIGRATIONS_MANIFEST_H_
+
+// The migrations manifest (`.slugwright/migrations.manifest`): what
+// DirectorySource::ReadIndex keeps of each migration file, with the file's
+// size and modification time when it was recorded. bin/compile and
+// bin/build write it into the slug, `slugwright migrate manifest` into an
+// image; a release then reads no file whose listing entry and metadata
+// still match it. The format is JSON:
+//
+//   {"format": "slugwright-migrations-manifest", "version": 1,
+//    "directory": "migrations",
+//    "files": [{"name": "20240101_a.sql", "size": 120,
+//               "mtime": 1704067200, "mtime_ns": 5000,
+//               "up": true, "down": true, "checksum": "sha256:...",
+//               "up_in_transaction": true, "down_in_transaction": true,
+//               "up_first_line": 2, "up_blank": false}, ...]}
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/disk_interface.h"
+#include "migrate/migration.h"
+#include "migrate/migration_file_name.h"
+
+/// The path of the manifest relative to the app root.
+constexpr char kMigrationsManifestPath[] = ".slugwright/migrations.manifest";
+
+/// One migration file as the manifest records it.
+struct MigrationsManifestFile {
+  /// The file's name within the directory.
+  std::string name;
+  DiskInterface::FileMetadata metadata;
+  /// What IndexMigrationFile made of the file, but for version and name,
+  /// which the file name says: whether it holds the up and the down
+  /// section, and the fields it sets.
+  bool holds_up = false;
+  bool holds_down = false;
+  std::string checksum;
+  bool up_in_transaction = true;
+  bool down_in_transaction = true;
+  int up_first_line = 1;
+  bool up_blank = false;
+};
+
+/// A directory's manifest: its files sorted by name.
+struct MigrationsManifest {
+  /// The migrations directory as the settings (or --dir) name it, e.g.
+  /// "migrations": a manifest of another directory is not used.
+  std::string directory;
+  std::vector<MigrationsManifestFile> files;
+
+  /// The entry for `name`, or null.
+  const MigrationsManifestFile* Find(const std::string& name) const;
+};
+
+/// The record of the file `name` whose metadata is `metadata` and which
+/// IndexMigrationFile read as `indexed` from `path`.
+MigrationsManifestFile RecordManifestFile(const std::string& name, const std::string& path,
+                                          const DiskInterface::FileMetadata& metadata,
+                                          const Migration& indexed);
+
+/// What IndexMigrationFile would make of `path` (named `file_name`) if it
+/// still holds what `recorded` says: the same Migration, field by field.
+Migration IndexedFromManifest(const MigrationsManifestFile& recorded, const std::string& path,
+                              const MigrationFileName& file_name);
+
+/// Whether a file whose stat says `now` is still the file recorded as
+/// `recorded`: same size and modification time. Nanoseconds of 0 now match
+/// any recorded nanoseconds, since an archive (Heroku's slug tarball) keeps
+/// whole seconds.
+bool ManifestMetadataMatches(const DiskInterface::FileMetadata& recorded,
+                             const DiskInterface::FileMetadata& now);
+
+/// The manifest as JSON text, ending in a newline.
+std::string FormatMigrationsManifest(const MigrationsManifest& manifest);
+
+/// Parses manifest text. False, with `problem` saying what is wrong (e.g.
+/// "files[3].size: expected a non-negative integer"), for anything that is
+/// not a manifest this version writes; *manifest is then unspecified.
+bool ParseMigrationsManifest(std::string_view text, MigrationsManifest* manifest,
+                             std::string* problem);
+
+#endif  // SLUGWRIGHT_MIGRATE_MIGRATIONS_MANIFEST_H_
