@@ -479,8 +479,10 @@ TEST(DirectorySourceManifestTest, WithoutAUsableManifestEveryFileIsRead) {
   using State = DirectorySource::ManifestLoad::State;
   for (const Case& c : std::vector<Case>{
            {"", "m", State::kMissing, ""},
-           {"{\"format\": ", "m", State::kRejected, "not valid JSON"},
-           {"[]", "m", State::kRejected, "expected a JSON object"},
+           {"{\"format\": ", "m", State::kRejected,
+            "line 1: expected `# slugwright-migrations-manifest 1`"},
+           {good.substr(0, good.rfind('\t')), "m", State::kRejected,
+            "line 10: expected 11 tab-separated fields, found 10"},
            {good, "db/migrations", State::kOtherDirectory, ""},
        }) {
     SCOPED_TRACE(c.manifest);

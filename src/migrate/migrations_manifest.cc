@@ -1,48 +1,44 @@
 #include "migrate/migrations_manifest.h"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
-
-#include <nlohmann/json.hpp>
 
 namespace {
 
-constexpr char kFormat[] = "slugwright-migrations-manifest";
-constexpr int kVersion = 1;
+constexpr char kFormatLine[] = "# slugwright-migrations-manifest 1";
+constexpr char kDirectoryPrefix[] = "# directory: ";
+constexpr char kColumnsLine[] =
+    "# name\tsize\tmtime\tmtime_ns\tup\tdown\tup_in_transaction\tdown_in_transaction\t"
+    "up_first_line\tup_blank\tchecksum";
+constexpr size_t kColumns = 11;
 
-/// A manifest field that is missing or of the wrong type.
-struct BadField {
+/// A manifest line that is not what this version writes.
+struct BadLine {
   std::string what;
 };
 
-const nlohmann::json& Field(const nlohmann::json& object, const std::string& where,
-                            const char* key) {
-  auto it = object.find(key);
-  if (it == object.end()) throw BadField{where + key + ": missing"};
-  return *it;
-}
-
-std::string StringField(const nlohmann::json& object, const std::string& where, const char* key) {
-  const nlohmann::json& v = Field(object, where, key);
-  if (!v.is_string()) throw BadField{where + key + ": expected a string"};
-  return v.get<std::string>();
-}
-
-bool BoolField(const nlohmann::json& object, const std::string& where, const char* key) {
-  const nlohmann::json& v = Field(object, where, key);
-  if (!v.is_boolean()) throw BadField{where + key + ": expected true or false"};
-  return v.get<bool>();
-}
-
-int64_t IntegerField(const nlohmann::json& object, const std::string& where, const char* key,
-                     int64_t min, int64_t max) {
-  const nlohmann::json& v = Field(object, where, key);
-  if (!v.is_number_integer()) throw BadField{where + key + ": expected an integer"};
-  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(max))
-    throw BadField{where + key + ": out of range"};
-  int64_t n = v.get<int64_t>();
-  if (n < min || n > max) throw BadField{where + key + ": out of range"};
+int64_t Integer(std::string_view field, const std::string& where, const char* column,
+                int64_t min, int64_t max) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), n);
+  if (field.empty() || ec != std::errc() || end != field.data() + field.size())
+    throw BadLine{where + column + ": expected an integer, not `" + std::string(field) + "`"};
+  if (n < min || n > max) throw BadLine{where + column + ": out of range"};
   return n;
+}
+
+bool Flag(std::string_view field, const std::string& where, const char* column) {
+  if (field == "1") return true;
+  if (field == "0") return false;
+  throw BadLine{where + column + ": expected 0 or 1, not `" + std::string(field) + "`"};
+}
+
+std::string_view NextLine(std::string_view* text) {
+  size_t newline = text->find('\n');
+  std::string_view line = text->substr(0, newline);
+  text->remove_prefix(newline == std::string_view::npos ? text->size() : newline + 1);
+  return line;
 }
 
 }  // namespace
@@ -94,81 +90,73 @@ bool ManifestMetadataMatches(const DiskInterface::FileMetadata& recorded,
 }
 
 std::string FormatMigrationsManifest(const MigrationsManifest& manifest) {
-  nlohmann::json files = nlohmann::json::array();
-  for (const MigrationsManifestFile& f : manifest.files)
-    files.push_back({{"name", f.name},
-                     {"size", f.metadata.size},
-                     {"mtime", f.metadata.mtime_seconds},
-                     {"mtime_ns", f.metadata.mtime_nanoseconds},
-                     {"up", f.holds_up},
-                     {"down", f.holds_down},
-                     {"checksum", f.checksum},
-                     {"up_in_transaction", f.up_in_transaction},
-                     {"down_in_transaction", f.down_in_transaction},
-                     {"up_first_line", f.up_first_line},
-                     {"up_blank", f.up_blank}});
-  nlohmann::json j = {{"format", kFormat},
-                      {"version", kVersion},
-                      {"directory", manifest.directory},
-                      {"files", std::move(files)}};
-  // One file a line: a manifest of 10,000 files stays readable and diffable.
-  std::string text = "{\"format\": " + j["format"].dump() + ", \"version\": " +
-                     j["version"].dump() + ", \"directory\": " + j["directory"].dump() +
-                     ",\n \"files\": [";
-  for (size_t i = 0; i < j["files"].size(); ++i)
-    text += (i ? ",\n  " : "\n  ") + j["files"][i].dump();
-  text += "\n]}\n";
+  std::string text = std::string(kFormatLine) + "\n" + kDirectoryPrefix + manifest.directory +
+                     "\n" + kColumnsLine + "\n";
+  text.reserve(text.size() + manifest.files.size() * 160);
+  auto flag = [](bool b) { return b ? "1\t" : "0\t"; };
+  for (const MigrationsManifestFile& f : manifest.files) {
+    // A name the format cannot hold is left out: that file is read.
+    if (f.name.find_first_of("\t\n") != std::string::npos) continue;
+    text += f.name + "\t" + std::to_string(f.metadata.size) + "\t" +
+            std::to_string(f.metadata.mtime_seconds) + "\t" +
+            std::to_string(f.metadata.mtime_nanoseconds) + "\t" + flag(f.holds_up) +
+            flag(f.holds_down) + flag(f.up_in_transaction) + flag(f.down_in_transaction) +
+            std::to_string(f.up_first_line) + "\t" + flag(f.up_blank) + f.checksum + "\n";
+  }
   return text;
 }
 
 bool ParseMigrationsManifest(std::string_view text, MigrationsManifest* manifest,
                              std::string* problem) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    *problem = "not valid JSON";
-    return false;
-  }
+  manifest->files.clear();
   try {
-    if (!j.is_object()) throw BadField{"expected a JSON object"};
-    if (StringField(j, "", "format") != kFormat)
-      throw BadField{std::string("format: expected \"") + kFormat + "\""};
-    int64_t version = IntegerField(j, "", "version", 0, std::numeric_limits<int>::max());
-    if (version != kVersion)
-      throw BadField{"version " + std::to_string(version) + ": this slugwright reads version " +
-                     std::to_string(kVersion)};
-    manifest->directory = StringField(j, "", "directory");
-    const nlohmann::json& files = Field(j, "", "files");
-    if (!files.is_array()) throw BadField{"files: expected an array"};
-    manifest->files.clear();
-    manifest->files.reserve(files.size());
+    if (NextLine(&text) != kFormatLine)
+      throw BadLine{std::string("line 1: expected `") + kFormatLine + "`"};
+    std::string_view directory = NextLine(&text);
+    if (directory.substr(0, sizeof(kDirectoryPrefix) - 1) != kDirectoryPrefix)
+      throw BadLine{std::string("line 2: expected `") + kDirectoryPrefix + "DIR`"};
+    manifest->directory = std::string(directory.substr(sizeof(kDirectoryPrefix) - 1));
+    if (NextLine(&text) != kColumnsLine)
+      throw BadLine{"line 3: expected the column names"};
     constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-    for (size_t i = 0; i < files.size(); ++i) {
-      const nlohmann::json& e = files[i];
-      std::string where = "files[" + std::to_string(i) + "].";
-      if (!e.is_object()) throw BadField{"files[" + std::to_string(i) + "]: expected an object"};
+    for (size_t number = 4; !text.empty(); ++number) {
+      std::string_view line = NextLine(&text);
+      std::string where = "line " + std::to_string(number) + ", ";
+      std::string_view fields[kColumns];
+      size_t count = 0;
+      for (std::string_view rest = line;; ++count) {
+        size_t tab = rest.find('\t');
+        if (count < kColumns) fields[count] = rest.substr(0, tab);
+        if (tab == std::string_view::npos) break;
+        rest.remove_prefix(tab + 1);
+      }
+      if (count + 1 != kColumns)
+        throw BadLine{"line " + std::to_string(number) + ": expected " +
+                      std::to_string(kColumns) + " tab-separated fields, found " +
+                      std::to_string(count + 1)};
       MigrationsManifestFile f;
-      f.name = StringField(e, where, "name");
+      f.name = std::string(fields[0]);
       if (f.name.empty() || f.name.find('/') != std::string::npos)
-        throw BadField{where + "name: expected a file name"};
-      f.metadata.size = IntegerField(e, where, "size", 0, kMax);
-      f.metadata.mtime_seconds = IntegerField(e, where, "mtime", -kMax, kMax);
-      f.metadata.mtime_nanoseconds = IntegerField(e, where, "mtime_ns", 0, 999999999);
-      f.holds_up = BoolField(e, where, "up");
-      f.holds_down = BoolField(e, where, "down");
-      f.checksum = StringField(e, where, "checksum");
-      if (f.holds_up && f.checksum.rfind("sha256:", 0) != 0)
-        throw BadField{where + "checksum: expected \"sha256:<hex>\""};
-      f.up_in_transaction = BoolField(e, where, "up_in_transaction");
-      f.down_in_transaction = BoolField(e, where, "down_in_transaction");
+        throw BadLine{where + "name: expected a file name"};
+      f.metadata.size = Integer(fields[1], where, "size", 0, kMax);
+      f.metadata.mtime_seconds = Integer(fields[2], where, "mtime", -kMax, kMax);
+      f.metadata.mtime_nanoseconds = Integer(fields[3], where, "mtime_ns", 0, 999999999);
+      f.holds_up = Flag(fields[4], where, "up");
+      f.holds_down = Flag(fields[5], where, "down");
+      f.up_in_transaction = Flag(fields[6], where, "up_in_transaction");
+      f.down_in_transaction = Flag(fields[7], where, "down_in_transaction");
       f.up_first_line = static_cast<int>(
-          IntegerField(e, where, "up_first_line", 1, std::numeric_limits<int>::max()));
-      f.up_blank = BoolField(e, where, "up_blank");
+          Integer(fields[8], where, "up_first_line", 1, std::numeric_limits<int>::max()));
+      f.up_blank = Flag(fields[9], where, "up_blank");
+      f.checksum = std::string(fields[10]);
+      if (f.holds_up && f.checksum.rfind("sha256:", 0) != 0)
+        throw BadLine{where + "checksum: expected sha256:<hex>"};
       if (!manifest->files.empty() && manifest->files.back().name >= f.name)
-        throw BadField{where + "name: `" + f.name + "` is out of order or repeated; expected "
-                       "the files sorted by name, each once"};
+        throw BadLine{where + "name: `" + f.name + "` is out of order or repeated; expected "
+                      "the files sorted by name, each once"};
       manifest->files.push_back(std::move(f));
     }
-  } catch (const BadField& bad) {
+  } catch (const BadLine& bad) {
     *problem = bad.what;
     return false;
   }

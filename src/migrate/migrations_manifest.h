@@ -6,15 +6,19 @@
 // size and modification time when it was recorded. bin/compile and
 // bin/build write it into the slug, `slugwright migrate manifest` into an
 // image; a release then reads no file whose listing entry and metadata
-// still match it. The format is JSON:
+// still match it. The format is text, one file a line, with tabs between
+// the fields (a name holding a tab or newline is left out: that file is
+// read), so a release parses 10,000 lines without building a document:
 //
-//   {"format": "slugwright-migrations-manifest", "version": 1,
-//    "directory": "migrations",
-//    "files": [{"name": "20240101_a.sql", "size": 120,
-//               "mtime": 1704067200, "mtime_ns": 5000,
-//               "up": true, "down": true, "checksum": "sha256:...",
-//               "up_in_transaction": true, "down_in_transaction": true,
-//               "up_first_line": 2, "up_blank": false}, ...]}
+//   # slugwright-migrations-manifest 1
+//   # directory: migrations
+//   # name<TAB>size<TAB>mtime<TAB>mtime_ns<TAB>up<TAB>down<TAB>up_in_transaction
+//     <TAB>down_in_transaction<TAB>up_first_line<TAB>up_blank<TAB>checksum
+//   20240101_a.sql<TAB>120<TAB>1704067200<TAB>5000<TAB>1<TAB>1<TAB>1<TAB>1<TAB>2<TAB>0
+//     <TAB>sha256:...
+//
+// (each file on one line; 0 and 1 for false and true; the checksum is
+// empty for a `.down.sql` file).
 
 #include <string>
 #include <string_view>
@@ -73,11 +77,11 @@ Migration IndexedFromManifest(const MigrationsManifestFile& recorded, const std:
 bool ManifestMetadataMatches(const DiskInterface::FileMetadata& recorded,
                              const DiskInterface::FileMetadata& now);
 
-/// The manifest as JSON text, ending in a newline.
+/// The manifest as text, ending in a newline.
 std::string FormatMigrationsManifest(const MigrationsManifest& manifest);
 
 /// Parses manifest text. False, with `problem` saying what is wrong (e.g.
-/// "files[3].size: expected a non-negative integer"), for anything that is
+/// "line 7, size: expected an integer, not `12x`"), for anything that is
 /// not a manifest this version writes; *manifest is then unspecified.
 bool ParseMigrationsManifest(std::string_view text, MigrationsManifest* manifest,
                              std::string* problem);

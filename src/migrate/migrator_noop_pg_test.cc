@@ -216,7 +216,8 @@ TEST_F(NoOpTest, AFreshManifestIsUsedAndABrokenOneOnlyCostsTheReading) {
   EXPECT_EQ(broken.code, 4) << broken.all();
   EXPECT_TRUE(Contains(broken.err, "was changed after it was applied")) << broken.err;
   const std::string warning = "the migrations manifest .slugwright/migrations.manifest is not "
-                              "usable (not valid JSON); reading every migration file instead";
+                              "usable (line 1: expected `# slugwright-migrations-manifest 1`); reading every "
+                              "migration file instead";
   size_t at = broken.all().find(warning);
   EXPECT_NE(std::string::npos, at) << broken.all();
   EXPECT_EQ(std::string::npos, broken.all().find(warning, at + 1)) << broken.all();
