@@ -244,3 +244,14 @@ bool RealDiskInterface::RemoveAll(const std::string& path, std::string* err) {
   }
   return true;
 }
+
+bool DiskInterface::StatMetadata(const std::string&, FileMetadata*) { return false; }
+
+bool RealDiskInterface::StatMetadata(const std::string& path, FileMetadata* metadata) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  metadata->size = static_cast<int64_t>(st.st_size);
+  metadata->mtime_seconds = static_cast<int64_t>(st.st_mtim.tv_sec);
+  metadata->mtime_nanoseconds = static_cast<int64_t>(st.st_mtim.tv_nsec);
+  return true;
+}

@@ -1,6 +1,7 @@
 #ifndef SLUGWRIGHT_BASE_DISK_INTERFACE_H_
 #define SLUGWRIGHT_BASE_DISK_INTERFACE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,20 @@ struct DiskInterface {
   /// Removes `path` and everything under it; a missing path is no error.
   /// Refused by default, as MakeTempDir.
   virtual bool RemoveAll(const std::string& path, std::string* err);
+  /// What a stat tells of a file without opening it: enough to notice that
+  /// it changed since a manifest recorded it (migrate/migrations_manifest.h).
+  struct FileMetadata {
+    int64_t size = 0;
+    /// The modification time: seconds since the epoch, and nanoseconds
+    /// within that second (0 where the file system or an archive keeps
+    /// whole seconds only).
+    int64_t mtime_seconds = 0;
+    int64_t mtime_nanoseconds = 0;
+  };
+  /// The metadata of the file at `path`, following symlinks. False when it
+  /// is unknown; the default knows none, so a fake that does not tell it
+  /// makes every reader read the file.
+  virtual bool StatMetadata(const std::string& path, FileMetadata* metadata);
 };
 
 /// The real file system.
@@ -83,6 +98,7 @@ struct RealDiskInterface : public DiskInterface {
   bool MakeTempDir(const std::string& prefix, std::string* path,
                    std::string* err) override;
   bool RemoveAll(const std::string& path, std::string* err) override;
+  bool StatMetadata(const std::string& path, FileMetadata* metadata) override;
 };
 
 #endif  // SLUGWRIGHT_BASE_DISK_INTERFACE_H_

@@ -1,5 +1,6 @@
 #include "base/disk_interface.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -161,4 +162,20 @@ TEST(RealDiskInterfaceTest, ListsEntriesWithTheKindsTheListingKnows) {
   EXPECT_EQ((std::vector<std::string>{"a", "b.sql", "c.fifo", "d.link"}), names);
   EXPECT_FALSE(disk.ListDirectoryEntries(dir.path() + "/missing", &entries, &err));
   EXPECT_NE(std::string::npos, err.find("missing: No such file or directory")) << err;
+}
+
+TEST(RealDiskInterfaceTest, StatMetadataTellsAFilesSizeAndTimeToTheNanosecond) {
+  ScopedTempDir dir;
+  std::string path = dir.Write("a.sql", "SELECT 1;\n");
+  struct timespec times[2] = {{0, UTIME_NOW}, {1700000000, 123456789}};
+  ASSERT_EQ(0, utimensat(AT_FDCWD, path.c_str(), times, 0));
+  RealDiskInterface disk;
+  DiskInterface::FileMetadata metadata;
+  ASSERT_TRUE(disk.StatMetadata(path, &metadata));
+  EXPECT_EQ(10, metadata.size);
+  EXPECT_EQ(1700000000, metadata.mtime_seconds);
+  EXPECT_EQ(123456789, metadata.mtime_nanoseconds);
+  // Nothing to tell of a directory or a missing file.
+  EXPECT_FALSE(disk.StatMetadata(dir.path(), &metadata));
+  EXPECT_FALSE(disk.StatMetadata(dir.path() + "/missing.sql", &metadata));
 }

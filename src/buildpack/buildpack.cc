@@ -13,6 +13,7 @@
 #include "buildpack/heroku_procfile_readers.h"
 #include "buildpack/procfile_selector.h"
 #include "buildpack/release_yaml.h"
+#include "migrate/migrations_manifest.h"
 
 const char kSlugRunnerPath[] = ".slugwright/bin/slugwright";
 const char kProcfileCheckVar[] = "SLUGWRIGHT_PROCFILE_CHECK";
@@ -246,6 +247,8 @@ int Buildpack::Compile(const std::string& build_dir,
   Write(build_dir + "/" + kSlugRunnerPath, runner, 0755);
   Write(build_dir + "/" + kProfileScriptPath, kProfileScript, 0644);
   Write(build_dir + "/" + kSlugReleaseSettingsPath, ReleaseSettingsJson(s).dump(2) + "\n", 0644);
+  if (v.release_phase.migrations_checked)
+    Write(build_dir + "/" + kMigrationsManifestPath, v.release_phase.manifest_text, 0644);
   out.Detail(DescribeReleasePhase(v.release_phase, s.release));
 
   if (!s.app_json.empty()) {

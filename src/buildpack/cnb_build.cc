@@ -9,6 +9,7 @@
 #include "base/version.h"
 #include "buildpack/buildpack.h"
 #include "buildpack/env_dir.h"
+#include "migrate/migrations_manifest.h"
 
 const char kCnbRunnerLayer[] = "slugwright";
 const char kCnbCacheLayer[] = "slugwright-cache";
@@ -166,6 +167,8 @@ int CnbBuildpack::Build(const CnbBuildContext& context) {
         "[types]\nlaunch = true\nbuild = false\ncache = false\n\n[metadata]\n"
         "slugwright_version = " + TomlQuote(SLUGWRIGHT_VERSION) + "\n", 0644);
   Write(app + "/" + kSlugReleaseSettingsPath, ReleaseSettingsJson(s).dump(2) + "\n", 0644);
+  if (v.release_phase.migrations_checked)
+    Write(app + "/" + kMigrationsManifestPath, v.release_phase.manifest_text, 0644);
   out.Detail(DescribeReleasePhase(v.release_phase, s.release));
   if (!app_json.empty()) {
     out.Step("Copying " + s.app_json + " to app.json");

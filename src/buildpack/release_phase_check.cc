@@ -5,6 +5,7 @@
 #include "base/disk_interface.h"
 #include "migrate/directory_source.h"
 #include "migrate/migrations_dir_check.h"
+#include "migrate/migrations_manifest.h"
 #include "migrate/validate.h"
 #include "tools/tool_history.h"
 
@@ -51,6 +52,9 @@ class AppRootDisk : public DiskInterface {
   }
   std::vector<std::string> FindFiles(const std::string& root, const std::string& name) override {
     return disk_->FindFiles(At(root), name);
+  }
+  bool StatMetadata(const std::string& path, FileMetadata* metadata) override {
+    return disk_->StatMetadata(At(path), metadata);
   }
 
  private:
@@ -124,5 +128,7 @@ ReleasePhaseFacts CheckReleasePhase(DiskInterface* disk, const std::string& app_
   CheckEveryFile(files);
   facts.migrations_checked = true;
   facts.migrations = files.size();
+  facts.manifest_text =
+      FormatMigrationsManifest(source.RecordManifest(facts.migrations_dir));
   return facts;
 }

@@ -36,6 +36,10 @@ struct ReleasePhaseFacts {
   bool migrations_checked = false;
   /// Migrations checked, when migrations_checked.
   size_t migrations = 0;
+  /// When migrations_checked: the migrations manifest the slug carries
+  /// (migrate/migrations_manifest.h), so the release reads no file that
+  /// did not change since this build.
+  std::string manifest_text;
   /// `command:` mode: the tool's migrations directory as slugwright infers
   /// it (tools/tool_history.h; "" when it cannot), and whether it is
   /// missing from the slug, so `migrate status` could not know which

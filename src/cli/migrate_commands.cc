@@ -41,6 +41,7 @@
 #include "migrate/migration_lock.h"
 #include "migrate/migration_progress.h"
 #include "migrate/migrations_dir_check.h"
+#include "migrate/migrations_manifest.h"
 #include "migrate/migrator.h"
 #include "migrate/release_file.h"
 #include "migrate/run_error.h"
@@ -70,6 +71,7 @@ struct MigrateFlags {
   bool accept_checksums = false;
   bool offline = false;
   std::string name;
+  std::string out;  // `migrate manifest --out`
   std::string adopt_from;
   std::vector<int64_t> adopt_version;
   // `migrate wait` (--timeout) and --wait on up/release (--wait-timeout).
@@ -94,7 +96,9 @@ void AddCommonFlags(CLI::App* cmd, MigrateFlags* f, unsigned groups) {
                   "stderr, for log drains (also SLUGWRIGHT_LOG_FORMAT)");
 }
 
-enum class Action { kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, kNew, kWait };
+enum class Action {
+  kRelease, kUp, kDown, kStatus, kValidate, kRepair, kAdopt, kNew, kManifest, kWait
+};
 
 /// The app for messages: --app, SLUGWRIGHT_APP, HEROKU_APP_NAME, else the
 /// app the release settings were chosen for.
@@ -225,6 +229,7 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
     }
     case Action::kAdopt:
     case Action::kNew:
+    case Action::kManifest:
     case Action::kWait: break;
   }
   return kExitOk;
@@ -250,6 +255,23 @@ class OutcomeLogger {
   double start_;
 };
 
+/// `migrate manifest`: records the migrations of `dir` (named
+/// `directory` in the settings or by --dir) into the manifest at `out`.
+int WriteMigrationsManifest(DiskInterface* disk, const std::string& dir,
+                            const std::string& directory, const std::string& out) {
+  DirectorySource source(disk, dir);
+  MigrationsManifest manifest = source.RecordManifest(directory);
+  std::string err;
+  size_t slash = out.rfind('/');
+  if (slash != std::string::npos && slash > 0 && !disk->MakeDirs(out.substr(0, slash), &err))
+    throw UserError(kExitUsage, "cannot write the migrations manifest: " + err);
+  if (!disk->WriteFileAtomically(out, FormatMigrationsManifest(manifest), 0644, &err))
+    throw UserError(kExitUsage, "cannot write the migrations manifest: " + err);
+  std::cout << "-----> Wrote " << out << ": " << Plural(manifest.files.size(), "migration file")
+            << " of " << directory << "\n";
+  return kExitOk;
+}
+
 /// Everything a Migrator needs, built from flags, settings and environment.
 int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealDiskInterface disk;
@@ -259,7 +281,13 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   const std::string& root = release_context.app_root;
   const std::string& dir = release_context.migrations_dir;
   if (f.settings.dir.empty()) RefuseMigrationsDirOutsideApp(&disk, root, s.migrations_dir, dir);
+  // The directory as a manifest records it: as the settings or --dir name it.
+  const std::string manifest_directory = f.settings.dir.empty() ? s.migrations_dir : f.settings.dir;
+  const std::string manifest_path = JoinAppPath(root, kMigrationsManifestPath);
 
+  if (action == Action::kManifest)
+    return WriteMigrationsManifest(&disk, dir, manifest_directory,
+                                   f.out.empty() ? manifest_path : f.out);
   if (action == Action::kNew) {
     std::string path = CreateMigrationFile(&disk, dir, f.name, std::time(nullptr));
     std::cout << "-----> Created " << path << "\n";
@@ -298,6 +326,12 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   RealClock clock(&interrupt);
   ShellCommandRunner runner(&console, &interrupt);
   DirectorySource source(&disk, dir);
+  // A manifest (a slug's, or an image's) spares reading the files that
+  // did not change since it was written.
+  std::string manifest_not_used =
+      ManifestNotUsedMessage(source.UseManifest(manifest_path, manifest_directory),
+                             manifest_directory);
+  if (!manifest_not_used.empty()) console.Warning(manifest_not_used);
   // What the release applied and where it failed, for the release ledger.
   ReleaseResult release_facts;
   ReleaseFactsRunObserver events(&console, &release_facts);
@@ -495,6 +529,18 @@ void RegisterMigrateCommands(CLI::App* app, int* status) {
   create->add_option("name", flags->name, "What the migration does, e.g. add_users_email")
       ->required();
   create->callback([status, flags] { *status = Run(Action::kNew, *flags, "migrate new"); });
+
+  CLI::App* manifest = Command(
+      migrate, "manifest",
+      "Write the migrations manifest (each file's name, size, time and checksum) that "
+      "bin/compile and bin/build put into a slug, for an image build step: a release then "
+      "reads only the migration files that changed since",
+      flags, kSettingsFileFlags | kDirFlag);
+  manifest->add_option("--out", flags->out,
+                       "Where to write it (default: .slugwright/migrations.manifest in the "
+                       "app root, where the release looks for it)");
+  manifest->callback(
+      [status, flags] { *status = Run(Action::kManifest, *flags, "migrate manifest"); });
 
   CLI::App* wait = Command(migrate, "wait",
                            "Wait until the database accepts a connection (as dbmate's "

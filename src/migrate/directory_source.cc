@@ -44,7 +44,62 @@ void DirectorySource::MergeDown(const Migration& d, Migration* m) {
   m->down_first_line = d.down_first_line;
 }
 
-std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
+DirectorySource::ManifestLoad DirectorySource::UseManifest(const std::string& path,
+                                                           const std::string& directory) {
+  ManifestLoad load;
+  load.path = path;
+  manifest_ = MigrationsManifest();
+  if (disk_->Stat(path) == DiskInterface::Kind::kMissing) return load;
+  std::string text, err;
+  // A manifest of 10,000 files is about 2.5 MB.
+  constexpr size_t kMaxManifestBytes = 64 * 1024 * 1024;
+  MigrationsManifest manifest;
+  if (!disk_->ReadFile(path, kMaxManifestBytes, &text, &err)) {
+    load.state = ManifestLoad::State::kRejected;
+    load.problem = err;
+    return load;
+  }
+  if (!ParseMigrationsManifest(text, &manifest, &load.problem)) {
+    load.state = ManifestLoad::State::kRejected;
+    return load;
+  }
+  if (manifest.directory != directory) {
+    load.state = ManifestLoad::State::kOtherDirectory;
+    load.recorded_directory = manifest.directory;
+    return load;
+  }
+  load.state = ManifestLoad::State::kUsed;
+  manifest_ = std::move(manifest);
+  return load;
+}
+
+MigrationsManifest DirectorySource::RecordManifest(const std::string& directory) {
+  MigrationsManifest record;
+  record.directory = directory;
+  std::vector<File> files = ReadFiles(/*check=*/false, &record);
+  AssembleAll(&files);  // for its errors: duplicates, pairs
+  std::sort(record.files.begin(), record.files.end(),
+            [](const MigrationsManifestFile& a, const MigrationsManifestFile& b) {
+              return a.name < b.name;
+            });
+  return record;
+}
+
+bool DirectorySource::IndexFromManifest(const std::string& path, const std::string& file_name,
+                                        const MigrationFileName& name, Migration* migration) {
+  if (manifest_.files.empty()) return false;
+  const MigrationsManifestFile* recorded = manifest_.Find(file_name);
+  DiskInterface::FileMetadata now;
+  if (!recorded || !disk_->StatMetadata(path, &now) ||
+      !ManifestMetadataMatches(recorded->metadata, now) ||
+      now.size > static_cast<int64_t>(kMaxMigrationFileBytes))
+    return false;
+  *migration = IndexedFromManifest(*recorded, path, name);
+  return true;
+}
+
+std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check,
+                                                              MigrationsManifest* record) {
   switch (disk_->Stat(dir_)) {
     case DiskInterface::Kind::kDirectory:
       break;
@@ -82,9 +137,18 @@ std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
         FailMigrationFile(path + ": not a regular file; expected a migration file");
     }
     MigrationFileName name = ParseMigrationFileName(path);
-    std::string contents = ReadFileOrFail(path);
-    Migration migration = check ? ParseMigrationFile(path, contents, split_options_)
-                                : IndexMigrationFile(path, contents, name);
+    Migration migration;
+    if (check || record || !IndexFromManifest(path, entry.name, name, &migration)) {
+      // Stat before the read: a file changed in between is recorded with
+      // an older time than it has, so it is read again next time.
+      DiskInterface::FileMetadata metadata;
+      bool recordable = record && disk_->StatMetadata(path, &metadata);
+      std::string contents = ReadFileOrFail(path);
+      migration = check ? ParseMigrationFile(path, contents, split_options_)
+                        : IndexMigrationFile(path, contents, name);
+      if (recordable)
+        record->files.push_back(RecordManifestFile(entry.name, path, metadata, migration));
+    }
     files.push_back({std::move(path), std::move(name), std::move(migration)});
   }
   // In listing order within a version, so the messages below name the
@@ -97,6 +161,11 @@ std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check) {
 
 std::vector<Migration> DirectorySource::Read(bool check) {
   std::vector<File> files = ReadFiles(check);
+  return AssembleAll(&files);
+}
+
+std::vector<Migration> DirectorySource::AssembleAll(std::vector<File>* all) {
+  std::vector<File>& files = *all;
   std::vector<Migration> migrations;
   migrations.reserve(files.size());
   for (size_t begin = 0; begin < files.size();) {

@@ -14,6 +14,7 @@
 // parsing, and `migrate new`.
 #include "migrate/migration_file.h"
 #include "migrate/migration_file_name.h"
+#include "migrate/migrations_manifest.h"
 #include "migrate/new_migration.h"
 
 struct DiskInterface;
@@ -22,7 +23,8 @@ struct DiskInterface;
 /// files and subdirectories are ignored. ReadAll reads and checks every
 /// file, so a broken migration is reported before any database work;
 /// ReadIndex reads every file but only lays it out and hashes it, for a
-/// run that checks in full (ReadChecked) only what it will apply.
+/// run that checks in full (ReadChecked) only what it will apply; given a
+/// manifest (UseManifest), it reads only the files that changed since.
 class DirectorySource : public MigrationSource {
  public:
   /// `dir` is used as given in paths and messages (e.g. "migrations").
@@ -48,6 +50,29 @@ class DirectorySource : public MigrationSource {
   /// The directory with a trailing slash: "migrations/".
   std::string Describe() const override;
 
+  /// What UseManifest found at its path.
+  struct ManifestLoad {
+    enum class State {
+      kUsed,            // ReadIndex takes what it can from it
+      kMissing,         // no file: every file is read, as without one
+      kRejected,        // unreadable or malformed: `problem` says how
+      kOtherDirectory,  // of `recorded_directory`, not this one
+    };
+    State state = State::kMissing;
+    std::string path;
+    std::string problem;
+    std::string recorded_directory;
+  };
+  /// From now on ReadIndex takes each file whose name, size and
+  /// modification time match the manifest at `path` from it, unread, if
+  /// that manifest is of `directory` (the directory as the settings or
+  /// --dir name it). Any other manifest is not used; nothing here throws.
+  ManifestLoad UseManifest(const std::string& path, const std::string& directory);
+  /// Every file indexed as ReadIndex does (and with its errors), recorded
+  /// with its metadata as a manifest of `directory`. Reads every file; a
+  /// file whose metadata the disk does not tell is left out.
+  MigrationsManifest RecordManifest(const std::string& directory);
+
  private:
   /// A file read, with what its name says.
   struct File {
@@ -55,9 +80,17 @@ class DirectorySource : public MigrationSource {
     MigrationFileName name;
     Migration migration;
   };
-  /// Every migration file, parsed (`check`) or indexed, sorted by version.
-  std::vector<File> ReadFiles(bool check);
+  /// Every migration file, parsed (`check`) or indexed, sorted by version;
+  /// when indexing, each file the manifest still describes is not read.
+  /// With `record`, every file is read (the manifest is not used) and
+  /// recorded into it.
+  std::vector<File> ReadFiles(bool check, MigrationsManifest* record = nullptr);
+  /// The index of `path` from the manifest, if its metadata still matches.
+  bool IndexFromManifest(const std::string& path, const std::string& file_name,
+                         const MigrationFileName& name, Migration* migration);
   std::vector<Migration> Read(bool check);
+  /// The migrations of `files`, which share versions as ReadFiles sorts them.
+  static std::vector<Migration> AssembleAll(std::vector<File>* files);
   /// The migration of files [begin, end) of `all`, which share a version.
   static Migration Assemble(std::vector<File>* all, size_t begin, size_t end);
   /// Takes the down fields of the parsed `.down.sql` `d` into *m.
@@ -66,6 +99,8 @@ class DirectorySource : public MigrationSource {
 
   DiskInterface* disk_;
   std::string dir_;
+  /// The manifest UseManifest accepted; empty files when none.
+  MigrationsManifest manifest_;
 };
 
 #endif  // SLUGWRIGHT_MIGRATE_DIRECTORY_SOURCE_H_

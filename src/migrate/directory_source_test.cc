@@ -23,6 +23,13 @@ struct FakeDisk : public DiskInterface {
   std::set<std::string> dangling;
   std::set<std::string> unreadable;
   int reads = 0;
+  /// Every path ReadFile was asked for, in order.
+  std::vector<std::string> read_paths;
+  /// Modification times by path (default kDefaultMtime); sizes are the
+  /// contents'. With tells_metadata false, StatMetadata knows nothing.
+  std::map<std::string, FileMetadata> mtimes;
+  bool tells_metadata = true;
+  static constexpr int64_t kDefaultMtime = 1700000000;
 
   void AddFile(const std::string& path, const std::string& contents) {
     files[path] = contents;
@@ -47,6 +54,7 @@ struct FakeDisk : public DiskInterface {
   bool ReadFile(const std::string& path, size_t limit, std::string* contents,
                 std::string* err) override {
     ++reads;
+    read_paths.push_back(path);
     auto it = files.find(path);
     if (it == files.end() || unreadable.count(path)) {
       *err = path + ": Permission denied";
@@ -97,6 +105,19 @@ struct FakeDisk : public DiskInterface {
   std::vector<std::string> FindFiles(const std::string&,
                                      const std::string&) override {
     return {};
+  }
+  bool StatMetadata(const std::string& path, FileMetadata* metadata) override {
+    auto it = files.find(path);
+    if (!tells_metadata || it == files.end()) return false;
+    auto time = mtimes.find(path);
+    *metadata = time != mtimes.end() ? time->second : FileMetadata{0, kDefaultMtime, 123456789};
+    metadata->size = static_cast<int64_t>(it->second.size());
+    return true;
+  }
+  /// Rewrites `path` as an editor does: new contents, a later time.
+  void Edit(const std::string& path, const std::string& contents) {
+    files[path] = contents;
+    mtimes[path] = FileMetadata{0, kDefaultMtime + 60, 5};
   }
 };
 
@@ -342,4 +363,176 @@ TEST(DirectorySourceIndexTest, IndexStillRefusesWhatTheChecksumDependsOn) {
   }
   disk.files["m/1_a.sql"] = "-- migrate:up\n\n-- migrate:down\nSELECT 1;\n";
   EXPECT_TRUE(source.ReadIndex()[0].up_blank);
+}
+
+// --- The migrations manifest ---
+
+namespace {
+
+/// Every field of two indexed migrations is the same.
+void ExpectSameIndex(const Migration& read, const Migration& from_manifest) {
+  SCOPED_TRACE(read.up_path);
+  EXPECT_EQ(read.version, from_manifest.version);
+  EXPECT_EQ(read.name, from_manifest.name);
+  EXPECT_EQ(read.up_path, from_manifest.up_path);
+  EXPECT_EQ(read.down_path, from_manifest.down_path);
+  EXPECT_EQ(read.up_sql, from_manifest.up_sql);
+  EXPECT_EQ(read.down_sql, from_manifest.down_sql);
+  EXPECT_EQ(read.has_down, from_manifest.has_down);
+  EXPECT_EQ(read.up_in_transaction, from_manifest.up_in_transaction);
+  EXPECT_EQ(read.down_in_transaction, from_manifest.down_in_transaction);
+  EXPECT_EQ(read.up_blank, from_manifest.up_blank);
+  EXPECT_EQ(read.up_first_line, from_manifest.up_first_line);
+  EXPECT_EQ(read.down_first_line, from_manifest.down_first_line);
+  EXPECT_EQ(read.checksum, from_manifest.checksum);
+  EXPECT_EQ(read.sql_checked, from_manifest.sql_checked);
+  EXPECT_EQ(read.split_options.standard_conforming_strings,
+            from_manifest.split_options.standard_conforming_strings);
+}
+
+/// Every layout, a blank up section among them, and its manifest at
+/// "app/.slugwright/migrations.manifest".
+void AddLayoutsAndManifest(FakeDisk* disk) {
+  AddEveryLayout(disk);
+  disk->AddFile("m/6_blank.sql", "-- migrate:up\n\n-- migrate:down\nSELECT 1;\n");
+  disk->AddFile("app/.slugwright/migrations.manifest",
+                FormatMigrationsManifest(DirectorySource(disk, "m").RecordManifest("m")));
+}
+
+constexpr char kManifest[] = "app/.slugwright/migrations.manifest";
+
+/// The migration files read since `from` (the manifest aside).
+std::vector<std::string> MigrationFilesRead(const FakeDisk& disk, size_t from) {
+  std::vector<std::string> read;
+  for (size_t i = from; i < disk.read_paths.size(); ++i)
+    if (disk.read_paths[i] != kManifest) read.push_back(disk.read_paths[i]);
+  return read;
+}
+
+}  // namespace
+
+TEST(DirectorySourceManifestTest, AFreshManifestGivesTheSameIndexWithoutReadingAFile) {
+  FakeDisk disk;
+  AddLayoutsAndManifest(&disk);
+  std::vector<Migration> read = DirectorySource(&disk, "m").ReadIndex();
+
+  DirectorySource source(&disk, "m");
+  EXPECT_EQ(DirectorySource::ManifestLoad::State::kUsed,
+            source.UseManifest(kManifest, "m").state);
+  size_t before = disk.read_paths.size();
+  std::vector<Migration> index = source.ReadIndex();
+  EXPECT_EQ(std::vector<std::string>{}, MigrationFilesRead(disk, before));
+  ASSERT_EQ(read.size(), index.size());
+  for (size_t i = 0; i < read.size(); ++i) ExpectSameIndex(read[i], index[i]);
+  // A pending migration is still read and checked in full.
+  Migration checked = source.ReadChecked(index[2]);
+  EXPECT_EQ("SELECT 3;", checked.up_sql);
+  EXPECT_EQ("SELECT -3;", checked.down_sql);
+  EXPECT_EQ((std::vector<std::string>{"m/3_pair.up.sql", "m/3_pair.down.sql"}),
+            MigrationFilesRead(disk, before));
+}
+
+TEST(DirectorySourceManifestTest, AFileEditedAfterTheManifestIsReadWithTheSameSize) {
+  FakeDisk disk;
+  AddLayoutsAndManifest(&disk);
+  const std::string path = "m/4_plain.up.sql";
+  std::string edited = disk.files[path];
+  edited.replace(edited.find("4"), 1, "5");  // same size, a later time
+  disk.Edit(path, edited);
+  DirectorySource source(&disk, "m");
+  source.UseManifest(kManifest, "m");
+  size_t before = disk.read_paths.size();
+  std::vector<Migration> index = source.ReadIndex();
+  EXPECT_EQ(std::vector<std::string>{path}, MigrationFilesRead(disk, before));
+  EXPECT_EQ(DirectorySource(&disk, "m").ReadIndex()[3].checksum, index[3].checksum);
+  EXPECT_NE(MigrationChecksum("SELECT 4;"), index[3].checksum);
+}
+
+TEST(DirectorySourceManifestTest, OnlyFilesTheManifestDoesNotDescribeAreRead) {
+  FakeDisk disk;
+  AddLayoutsAndManifest(&disk);
+  disk.AddFile("m/7_new.sql", "-- migrate:up\nSELECT 7;\n");        // not in it
+  disk.files["m/1_dbmate.sql"] += "-- more\n";                        // another size
+  disk.mtimes["m/2_crlf_bom.sql"] = {0, FakeDisk::kDefaultMtime, 0};  // whole seconds
+  disk.files.erase("m/5_comments_only.sql");                           // gone: no matter
+  DirectorySource source(&disk, "m");
+  source.UseManifest(kManifest, "m");
+  size_t before = disk.read_paths.size();
+  std::vector<Migration> index = source.ReadIndex();
+  EXPECT_EQ((std::vector<std::string>{"m/1_dbmate.sql", "m/7_new.sql"}),
+            MigrationFilesRead(disk, before));
+  std::vector<Migration> read = DirectorySource(&disk, "m").ReadIndex();
+  ASSERT_EQ(read.size(), index.size());
+  for (size_t i = 0; i < read.size(); ++i) ExpectSameIndex(read[i], index[i]);
+}
+
+TEST(DirectorySourceManifestTest, WithoutAUsableManifestEveryFileIsRead) {
+  struct Case {
+    std::string manifest;  // "" none
+    std::string directory;
+    DirectorySource::ManifestLoad::State state;
+    std::string problem;
+  };
+  FakeDisk recorded;
+  AddLayoutsAndManifest(&recorded);
+  const std::string good = recorded.files[kManifest];
+  using State = DirectorySource::ManifestLoad::State;
+  for (const Case& c : std::vector<Case>{
+           {"", "m", State::kMissing, ""},
+           {"{\"format\": ", "m", State::kRejected,
+            "line 1: expected `# slugwright-migrations-manifest 1`"},
+           {good.substr(0, good.rfind('\t')), "m", State::kRejected,
+            "line 10: expected 11 tab-separated fields, found 10"},
+           {good, "db/migrations", State::kOtherDirectory, ""},
+       }) {
+    SCOPED_TRACE(c.manifest);
+    FakeDisk disk;
+    AddEveryLayout(&disk);
+    disk.AddFile("m/6_blank.sql", "-- migrate:up\n\n-- migrate:down\nSELECT 1;\n");
+    if (!c.manifest.empty()) disk.AddFile(kManifest, c.manifest);
+    DirectorySource source(&disk, "m");
+    DirectorySource::ManifestLoad load = source.UseManifest(kManifest, c.directory);
+    EXPECT_EQ(c.state, load.state);
+    EXPECT_EQ(c.problem, load.problem);
+    EXPECT_EQ(kManifest, load.path);
+    if (c.state == State::kOtherDirectory) {
+      EXPECT_EQ("m", load.recorded_directory);
+    }
+    size_t before = disk.read_paths.size();
+    EXPECT_EQ(6u, source.ReadIndex().size());
+    EXPECT_EQ(7u, MigrationFilesRead(disk, before).size());  // 3_pair is two files
+  }
+  // An unreadable manifest is only a reason to read the files.
+  FakeDisk disk;
+  AddLayoutsAndManifest(&disk);
+  disk.unreadable.insert(kManifest);
+  DirectorySource source(&disk, "m");
+  DirectorySource::ManifestLoad load = source.UseManifest(kManifest, "m");
+  EXPECT_EQ(State::kRejected, load.state);
+  EXPECT_EQ(std::string(kManifest) + ": Permission denied", load.problem);
+  EXPECT_EQ(6u, source.ReadIndex().size());
+}
+
+TEST(DirectorySourceManifestTest, ADiskThatDoesNotTellMetadataReadsEveryFile) {
+  FakeDisk disk;
+  AddLayoutsAndManifest(&disk);
+  disk.tells_metadata = false;
+  DirectorySource source(&disk, "m");
+  ASSERT_EQ(DirectorySource::ManifestLoad::State::kUsed,
+            source.UseManifest(kManifest, "m").state);
+  size_t before = disk.read_paths.size();
+  source.ReadIndex();
+  EXPECT_EQ(7u, MigrationFilesRead(disk, before).size());
+  // Nor can such a disk's files be recorded.
+  EXPECT_TRUE(DirectorySource(&disk, "m").RecordManifest("m").files.empty());
+}
+
+TEST(DirectorySourceManifestTest, RecordingReportsABrokenDirectoryAsReadIndexDoes) {
+  FakeDisk disk;
+  disk.dirs = {"m"};
+  disk.AddFile("m/1_a.sql", "-- migrate:up\nSELECT 1;\n");
+  disk.AddFile("m/01_b.sql", "-- migrate:up\nSELECT 1;\n");
+  EXPECT_NE(std::string::npos,
+            UsageError([&] { DirectorySource(&disk, "m").RecordManifest("m"); })
+                .find("version 1 is also the version of"));
 }

@@ -4,8 +4,13 @@
 // the history is read again under the lock, so a runner that waited for
 // another finds nothing left and applies nothing twice.
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <chrono>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -29,6 +34,27 @@ class NoOpTest : public SlugwrightPgTest {
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+/// The line of `text` holding `part`, or "".
+std::string LineWith(const std::string& text, const std::string& part) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);)
+    if (Contains(line, part)) return line;
+  return "";
+}
+
+/// The modification time of `path`.
+struct timespec ModificationTime(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(0, stat(path.c_str(), &st)) << path;
+  return st.st_mtim;
+}
+
+/// Sets the modification time of `path` (and its access time to now).
+void SetModificationTime(const std::string& path, struct timespec mtime) {
+  struct timespec times[2] = {{0, UTIME_NOW}, mtime};
+  ASSERT_EQ(0, utimensat(AT_FDCWD, path.c_str(), times, 0)) << path;
 }
 
 }  // namespace
@@ -135,4 +161,64 @@ TEST_F(NoOpTest, OnADatabaseWithStandardConformingStringsOffAPendingFileIsSplitA
   RunResult again = Run(Up());
   EXPECT_EQ(again.code, 0) << again.all();
   EXPECT_TRUE(Contains(again.out, "up to date")) << again.out;
+}
+
+// The migrations manifest (`migrate manifest`, as bin/compile writes into a
+// slug): a file edited after it, to the same size, is read and its checksum
+// mismatch reported exactly as without a manifest.
+TEST_F(NoOpTest, AnAppliedFileEditedAfterTheManifestIsCaughtAsWithoutOne) {
+  WriteTwo();
+  ASSERT_EQ(Run(Up()).code, 0);
+  RunResult manifest = Run({"migrate", "manifest", "--dir", Dir()});
+  ASSERT_EQ(manifest.code, 0) << manifest.all();
+  EXPECT_TRUE(Contains(manifest.out, "Wrote .slugwright/migrations.manifest: 2 migration files"))
+      << manifest.out;
+  RunResult fresh = Run(Up());
+  EXPECT_EQ(fresh.code, 0) << fresh.all();
+  EXPECT_TRUE(Contains(fresh.out, "up to date")) << fresh.out;
+  EXPECT_FALSE(Contains(fresh.all(), "manifest")) << fresh.all();
+
+  // The same size, and a later time, as an edit gives it.
+  const std::string a = Dir() + "/20240101000000_a.sql";
+  struct timespec built = ModificationTime(a);
+  WriteMigration("20240101000000_a.sql",
+                 "-- migrate:up\nCREATE TABLE a (ix int);\n\n-- migrate:down\nDROP TABLE a;\n");
+  SetModificationTime(a, {built.tv_sec + 7, built.tv_nsec});
+  RunResult with_manifest = Run(Up());
+  EXPECT_EQ(with_manifest.code, 4) << with_manifest.all();
+  std::string mismatch = LineWith(with_manifest.err, "was changed after it was applied");
+  EXPECT_NE("", mismatch) << with_manifest.err;
+  ASSERT_EQ(0, std::remove((tmp_.path() + "/.slugwright/migrations.manifest").c_str()));
+  RunResult without = Run(Up());
+  EXPECT_EQ(without.code, 4) << without.all();
+  EXPECT_EQ(mismatch, LineWith(without.err, "was changed after it was applied"));
+  EXPECT_EQ(db_.HistoryCount(), 2);
+}
+
+// The manifest is what the no-op reads: a same-size edit that also keeps
+// the file's time (no editor does) is taken from it unread; a broken
+// manifest costs only the reading, said once.
+TEST_F(NoOpTest, AFreshManifestIsUsedAndABrokenOneOnlyCostsTheReading) {
+  WriteTwo();
+  ASSERT_EQ(Run(Up()).code, 0);
+  ASSERT_EQ(Run({"migrate", "manifest", "--dir", Dir()}).code, 0);
+  const std::string a = Dir() + "/20240101000000_a.sql";
+  struct timespec built = ModificationTime(a);
+  WriteMigration("20240101000000_a.sql",
+                 "-- migrate:up\nCREATE TABLE a (ix int);\n\n-- migrate:down\nDROP TABLE a;\n");
+  SetModificationTime(a, built);
+  RunResult trusted = Run(Up());
+  EXPECT_EQ(trusted.code, 0) << trusted.all();
+  EXPECT_TRUE(Contains(trusted.out, "up to date")) << trusted.out;
+
+  tmp_.Write(".slugwright/migrations.manifest", "{\"format\": \"slugwright-migrations-manifest\"");
+  RunResult broken = Run(Up());
+  EXPECT_EQ(broken.code, 4) << broken.all();
+  EXPECT_TRUE(Contains(broken.err, "was changed after it was applied")) << broken.err;
+  const std::string warning = "the migrations manifest .slugwright/migrations.manifest is not "
+                              "usable (line 1: expected `# slugwright-migrations-manifest 1`); reading every "
+                              "migration file instead";
+  size_t at = broken.all().find(warning);
+  EXPECT_NE(std::string::npos, at) << broken.all();
+  EXPECT_EQ(std::string::npos, broken.all().find(warning, at + 1)) << broken.all();
 }

@@ -45,6 +45,7 @@ expect_output "No earlier build in the cache layer"
 cmp -s "$LAYERS/slugwright/bin/slugwright" "$SLUGWRIGHT_BIN" || fail "runner differs from the binary"
 [[ -f "$T/app/.slugwright/release.json" ]] || fail "no .slugwright/release.json in the app"
 [[ ! -e "$T/app/.profile.d" ]] || fail ".profile.d written on CNB"
+[[ ! -e "$T/app/.slugwright/migrations.manifest" ]] || fail "a migrations manifest without a release phase"
 run "$PYTHON" -c 'import sys, tomllib; d = tomllib.load(open(sys.argv[1], "rb"))
 print(" ".join(p["type"] + ("*" if p.get("default") else "") for p in d["processes"]))' \
   "$LAYERS/launch.toml"
@@ -97,4 +98,12 @@ cnb_build amd64
 expect_status 2 "CNB build broken-procfile"
 expect_output "Build failed; the app's files were left unchanged."
 [[ -z "$(ls -A "$LAYERS")" ]] || fail "the failed build wrote layers"
+# The release runs slugwright on the app's migrations: the build writes
+# their manifest beside release.json, as bin/compile does.
+cnb_layout common-monorepo SLUGWRIGHT_APP=commonwealth-beta
+cnb_detect
+cnb_build amd64
+expect_status 0 "CNB build common-monorepo"
+[[ $(grep -c '^2024' "$T/app/.slugwright/migrations.manifest") -eq 7 ]] \
+  || fail "no manifest of the 7 migrations: $(cat "$T/app/.slugwright/migrations.manifest")"
 finish

@@ -30,6 +30,22 @@ run "$ROOT/bin/compile" "$app" "$WORK/c1" "$(env_dir SLUGWRIGHT_APP=commonwealth
 expect_status 0 "compile commonwealth-frack-eu"
 grep -q '"lock_wait_seconds": 1200' "$app/.slugwright/release.json" || fail "lock_wait of frack-eu not stored"
 
+# The slug carries the migrations manifest of the app's migrations, as
+# `migrate manifest` in the slug writes it (same files, same times).
+manifest="$app/.slugwright/migrations.manifest"
+[[ -f "$manifest" ]] || fail "compile wrote no migrations manifest"
+grep -qx '# directory: packages/commonwealth/migrations' "$manifest" || fail "manifest of another directory:
+$(cat "$manifest")"
+[[ $(grep -c '^2024' "$manifest") -eq 7 ]] || fail "manifest lacks the 7 migrations:
+$(cat "$manifest")"
+grep -qP '^20240105090000_create_users\.sql\t\d+\t\d+\t\d+\t1\t.*\tsha256:[0-9a-f]{64}$' "$manifest" \
+  || fail "manifest entry of 20240105090000_create_users.sql:
+$(cat "$manifest")"
+run bash -c "cd '$app' && .slugwright/bin/slugwright migrate manifest --out '$WORK/manifest-again'"
+expect_status 0 "migrate manifest in the slug"
+expect_output "Wrote $WORK/manifest-again: 7 migration files of packages/commonwealth/migrations"
+expect_same_file "$WORK/manifest-again" "$manifest"
+
 # heroku-buildpack-multi-procfile compatibility: PROCFILE, PROCFILE_APPEND, app.json.
 app=$(app_copy multi-procfile)
 run "$ROOT/bin/compile" "$app" "$WORK/c2" \

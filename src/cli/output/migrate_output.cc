@@ -94,6 +94,25 @@ std::string RunErrorMessage(const RunError& error) {
 // ---------------------------------------------------------------------------
 // the lock and lock_timeout retries
 
+std::string ManifestNotUsedMessage(const DirectorySource::ManifestLoad& load,
+                                   const std::string& directory) {
+  using State = DirectorySource::ManifestLoad::State;
+  switch (load.state) {
+    case State::kUsed:
+    case State::kMissing:
+      return "";
+    case State::kRejected:
+      return "the migrations manifest " + load.path + " is not usable (" + load.problem +
+             "); reading every migration file instead. `slugwright migrate manifest` "
+             "writes a new one.";
+    case State::kOtherDirectory:
+      return "the migrations manifest " + load.path + " is of the directory `" +
+             load.recorded_directory + "`, not `" + directory +
+             "`; reading every migration file instead.";
+  }
+  return "";
+}
+
 void ConsoleRunObserver::LockWaiting(const LockWaitEvent& e) {
   std::string holder = DescribeLockHolders(e.holders);
   console_->Event("lock_waiting", {{"holder", holder}, {"waited_ms", e.waited_seconds * 1000}});

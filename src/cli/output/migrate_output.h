@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "migrate/directory_source.h"
 #include "migrate/run_error.h"
 #include "migrate/run_observer.h"
 
@@ -21,6 +22,12 @@ std::string RunErrorMessage(const RunError& error);
 /// "pid 123 (slugwright release v41 my-app), connected since
 /// 2024-05-01T10:00:00Z, idle": who holds the lock, for messages.
 std::string DescribeLockHolders(const std::vector<LockHolder>& holders);
+
+/// Why the migrations manifest found is not used and every migration file
+/// is read instead (a rejected manifest, or one of another directory);
+/// empty when it is used or there is none, which needs no word.
+std::string ManifestNotUsedMessage(const DirectorySource::ManifestLoad& load,
+                                   const std::string& directory);
 
 /// Writes every event of a run to `console`.
 class ConsoleRunObserver : public RunObserver {
