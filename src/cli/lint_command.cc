@@ -69,8 +69,7 @@ struct DatabaseFacts {
   std::string description;
   std::set<int64_t> pending;
   int major = 0;
-  std::vector<SqlName> tables;
-  std::vector<LintTableSize> sizes;
+  std::vector<LintTableSize> tables;
 };
 
 /// Connects to the context's database, compares `index` with its history
@@ -104,7 +103,6 @@ DatabaseFacts ReadDatabase(const ReleaseContext& context, const std::vector<Migr
              "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND n.nspname NOT IN "
              "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
       SqlName table{row.at(0), row.at(1), 0};
-      facts.tables.push_back(table);
       if (row.at(3) != "p") own[row.at(2)] = {std::stoll(row.at(4)), std::stoll(row.at(5))};
       listed.emplace_back(table, row.at(2));
     }
@@ -126,7 +124,7 @@ DatabaseFacts ReadDatabase(const ReleaseContext& context, const std::vector<Migr
     };
     for (const auto& [table, oid] : listed) {
       auto [rows, bytes] = measure(oid, 0);
-      facts.sizes.push_back({table, rows, bytes});
+      facts.tables.push_back({table, rows, bytes});
     }
   } catch (const DatabaseError& e) {
     throw UserError(kExitUsage, "migrate lint --database-url: cannot read " + facts.description +
@@ -167,8 +165,8 @@ class BatchReader {
       report_->batch.database = facts.description;
       pending_ = facts.pending;
       server_major_ = facts.major;
-      existing_tables_ = facts.tables;
-      report_->table_sizes = facts.sizes;
+      for (const LintTableSize& table : facts.tables) existing_tables_.push_back(table.table);
+      report_->table_sizes = facts.tables;
     }
     std::vector<Migration> batch;
     for (const Migration& m : candidates) {

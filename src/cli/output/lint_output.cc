@@ -118,27 +118,34 @@ const LintTableSize* FindingTableSize(const LintReport& report, const LintFindin
 }
 
 void OrderFindingsByRisk(LintReport* report) {
-  // The rank of a finding: 0 cannot run, 1 on a table of known size, 2 the rest.
-  auto rank = [&](const LintFinding& f) {
-    if (CannotRun(f)) return 0;
-    return FindingTableSize(*report, f) ? 1 : 2;
+  // Each finding's place, looked up once: its rank (0 cannot run, 1 on a
+  // table of known size, 2 the rest), then its table's bytes, largest first.
+  struct Place {
+    int rank;
+    int64_t bytes;
+    LintFinding finding;
   };
-  std::stable_sort(report->outcome.findings.begin(), report->outcome.findings.end(),
-                   [&](const LintFinding& a, const LintFinding& b) {
-                     int ra = rank(a), rb = rank(b);
-                     if (ra != rb) return ra < rb;
-                     if (ra != 1) return false;
-                     return FindingTableSize(*report, a)->bytes > FindingTableSize(*report, b)->bytes;
-                   });
+  std::vector<Place> places;
+  places.reserve(report->outcome.findings.size());
+  for (LintFinding& f : report->outcome.findings) {
+    const LintTableSize* size = CannotRun(f) ? nullptr : FindingTableSize(*report, f);
+    places.push_back({CannotRun(f) ? 0 : size ? 1 : 2, size ? size->bytes : 0, std::move(f)});
+  }
+  std::stable_sort(places.begin(), places.end(), [](const Place& a, const Place& b) {
+    if (a.rank != b.rank) return a.rank < b.rank;
+    return a.bytes > b.bytes;
+  });
+  report->outcome.findings.clear();
+  for (Place& p : places) report->outcome.findings.push_back(std::move(p.finding));
 }
 
 std::string DescribeTableSize(const LintTableSize& size) {
   std::string name = size.table.Display() + ": ";
   std::string bytes = FormatBytes(size.bytes);
   if (size.rows < 0) return name + "rows not yet estimated (never analyzed), " + bytes;
-  std::string rows = Plural(size.rows, "row");
-  if (size.rows == 0) return name + "empty (0 rows, " + bytes + ")";
-  if (size.rows < kTinyTableRows) return name + "tiny (" + rows + ", " + bytes + ")";
+  const std::string size_class = SizeClass(size);
+  if (size_class != "other")
+    return name + size_class + " (" + Plural(size.rows, "row") + ", " + bytes + ")";
   return name + "~" + FormatCount(size.rows) + " rows, " + bytes;
 }
 
