@@ -42,7 +42,7 @@ NothingPendingCheck CheckNothingPending(ForeignTables* tables, DiskInterface* di
   const bool dir_named = shape.explicit_dir || !s.command_history.migrations.empty();
   using MovedBy = NothingPendingCheck::MovedBy;
   std::string moved_by = VariableThatMovesIt(check.table.tool);
-  check.moved_by = MovedBy::kVariable;
+  if (!moved_by.empty()) check.moved_by = MovedBy::kVariable;
   if (shape.configured_elsewhere && s.command_history.table.empty()) {
     moved_by = "`" + shape.config_flag + "`";
     check.moved_by = MovedBy::kFlag;
