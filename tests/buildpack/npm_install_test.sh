@@ -46,6 +46,14 @@ npm_tool() {
   echo "$prefix"
 }
 
+# expect_shell_launcher DIR WHAT: DIR/node_modules/slugwright/bin/slugwright
+# is the package's shell launcher (packaging/npm/slugwright/bin/slugwright).
+expect_shell_launcher() {
+  checks=$((checks + 1))
+  [[ $(head -c 9 "$1/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
+    fail "$2, bin/slugwright should be the shell launcher"
+}
+
 packaged=$WORK/packaged
 mkdir -p "$packaged"
 tar -xzf "$tgz" -C "$packaged"
@@ -150,9 +158,7 @@ expect_output "slugwright $version"
 checks=$((checks + 1))
 cmp -s "$project/node_modules/@slugwright/linux-x64/bin/slugwright" "$packaged/dist/slugwright" ||
   fail "after npm install, @slugwright/linux-x64 does not hold the linux-x64 binary"
-checks=$((checks + 1))
-[[ $(head -c 9 "$project/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
-  fail "bin/slugwright should be the shell launcher"
+expect_shell_launcher "$project" "after npm install"
 checks=$((checks + 1))
 [[ ! -e "$project/node_modules/@slugwright/linux-arm64" ]] || fail "npm installed the arm64 package on x64"
 run bash -c "cd '$project' && npx slugwright --version"
@@ -164,9 +170,7 @@ project=$WORK/npm-ignore-scripts
 mkdir -p "$project" && (cd "$project" && npm init -y >/dev/null)
 run bash -c "cd '$project' && npm install --ignore-scripts slugwright"
 expect_status 0 "npm install --ignore-scripts slugwright"
-checks=$((checks + 1))
-[[ $(head -c 9 "$project/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
-  fail "with --ignore-scripts, bin/slugwright should be the shell launcher"
+expect_shell_launcher "$project" "with --ignore-scripts"
 run bash -c "cd '$project' && npx slugwright --version"
 expect_status 0 "npx slugwright --version (launcher)"
 expect_output "slugwright $version"
@@ -210,9 +214,7 @@ printf -- '-- migrate:up\nCREATE TABLE npm_users (id bigint PRIMARY KEY, email t
   >"$workspace/packages/api/migrations/20240105090000_create_npm_users.sql"
 run bash -c "cd '$workspace' && '$pnpm' add -w slugwright@$version"
 expect_status 0 "pnpm add -w slugwright"
-checks=$((checks + 1))
-[[ $(head -c 9 "$workspace/node_modules/slugwright/bin/slugwright") == "#!/bin/sh" ]] ||
-  fail "under pnpm, bin/slugwright should be the shell launcher"
+expect_shell_launcher "$workspace" "under pnpm"
 run bash -c "cd '$workspace/packages/api' && '$pnpm' exec slugwright --version"
 expect_status 0 "pnpm exec slugwright --version, from a package of the workspace"
 expect_output "slugwright $version"
