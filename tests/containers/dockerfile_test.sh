@@ -25,8 +25,8 @@
 # The FROM images cannot be pulled here: each Dockerfile's FROM name is
 # tagged, in the test's own podman storage, on a local stand-in built from
 # the bare bookworm root of tests/buildpack/bare_root.sh (debian:bookworm-
-# slim's distribution; for node:22-slim, that root plus Debian's nodejs 18
-# and npm 9, cached as a tarball under /var/cache/slugwright).
+# slim's distribution; for node:22-slim, that root plus this machine's
+# node and npm in /usr/local, where the official image has them).
 # podman runs with vfs storage, runc, cgroupfs, --network=host and explicit
 # ulimits (what works on this machine: /work/shared/reference/containers.md),
 # with --root/--runroot in $WORK, so nothing is left in the machine's podman
@@ -242,24 +242,28 @@ if [[ -z $npm_dockerfile ]]; then
   fail "no \`\`\`dockerfile block under docs/install.md's ## npm and pnpm"
 else
   node_from=$(awk 'toupper($1) == "FROM" { print $2; exit }' <<<"$npm_dockerfile")
-  # The stand-in for node:22-slim: the bare root and Debian's nodejs and
-  # npm, built once per machine (apt from the mirror takes minutes) and
-  # kept as a root file system tarball, under the cache's lock.
-  node_tar=$BARE_ROOT_CACHE/bookworm-nodejs-npm.tar
-  (
-    flock 9
-    [[ -f $node_tar ]] && exit 0
-    echo "-----> Building $node_tar once (Debian's nodejs and npm on the bare root)"
-    "${P[@]}" run "${R[@]}" --name node-stand-in "$base" bash -c \
-      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm && apt-get clean' \
-      >"$WORK/node-stand-in.log" 2>&1 || { tail -20 "$WORK/node-stand-in.log"; exit 1; }
-    "${P[@]}" export node-stand-in >"$node_tar.partial" && mv "$node_tar.partial" "$node_tar"
-    status=$?
-    "${P[@]}" rm -f node-stand-in >/dev/null
-    exit "$status"
-  ) 9>"$BARE_ROOT_CACHE/bookworm-nodejs-npm.lock" || fail "building the node stand-in $node_tar"
-  "${P[@]}" import "$node_tar" localhost/slugwright-test-node:1 >"$WORK/import-node.log" 2>&1 ||
-    fail "podman import $node_tar: $(cat "$WORK/import-node.log")"
+  # The stand-in for node:22-slim, which is bookworm-slim with Node.js's
+  # own build in /usr/local: the bare root with this machine's node binary
+  # (linked against glibc and libstdc++ only) and npm copied to the same
+  # places. Seconds, and nothing fetched.
+  node_bin=$(readlink -f "$(command -v node)")
+  npm_dir=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
+  node_context=$WORK/node-stand-in
+  mkdir -p "$node_context"
+  cp "$node_bin" "$node_context/node"
+  cp -a "$npm_dir" "$node_context/npm"
+  cat >"$node_context/Containerfile" <<CONTAINERFILE
+FROM $base
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
+ && node --version && npm --version
+CONTAINERFILE
+  "${P[@]}" build "${R[@]}" --pull=never -t localhost/slugwright-test-node:1 "$node_context" \
+    >"$WORK/node-stand-in.log" 2>&1 ||
+    fail "the node stand-in (this machine's $node_bin on the bare root): $(tail -5 "$WORK/node-stand-in.log")"
+  rm -rf "$node_context"
   tag_stand_in localhost/slugwright-test-node:1 "$node_from"
 
   # The registry, and an app whose lockfile resolves slugwright from it
