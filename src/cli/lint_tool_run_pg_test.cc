@@ -7,7 +7,6 @@
 // UPDATE backfill) with some migrations already applied, and knex. The
 // source is unchanged and nothing is left behind.
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
 #include "testing/pg_test_environment.h"
+#include "testing/test_util.h"
 
 namespace {
 
@@ -137,25 +137,8 @@ class LintToolRunPgTest : public SlugwrightPgTest {
   /// No file left in TMPDIR (the copy's cluster and archives), no process
   /// started there.
   void ExpectNothingLeft() {
-    std::vector<std::string> left;
-    if (DIR* d = ::opendir(Tmp().c_str())) {
-      while (dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
-          left.push_back(e->d_name);
-      ::closedir(d);
-    }
-    EXPECT_EQ(left, std::vector<std::string>{});
-    if (DIR* d = ::opendir("/proc")) {
-      while (dirent* e = ::readdir(d)) {
-        std::string pid = e->d_name;
-        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
-        for (char& c : cmdline)
-          if (c == '\0') c = ' ';
-        EXPECT_FALSE(Contains(cmdline, Tmp())) << "still running: " << cmdline;
-      }
-      ::closedir(d);
-    }
+    EXPECT_EQ(DirectoryEntries(Tmp()), std::vector<std::string>{});
+    EXPECT_EQ(ProcessesMentioning(Tmp()), std::vector<std::string>{});
   }
 };
 

@@ -6,7 +6,6 @@
 // one failing (a NOT NULL column on a table with rows). The source's
 // schema, rows and history tables are unchanged, and nothing is left.
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -150,25 +149,8 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   /// Nothing left: no file in TMPDIR, no process started there, and the
   /// tool never saw the source.
   void ExpectNothingLeftAndTheSourceUnseen() {
-    std::vector<std::string> left;
-    if (DIR* d = ::opendir(Tmp().c_str())) {
-      while (dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
-          left.push_back(e->d_name);
-      ::closedir(d);
-    }
-    EXPECT_EQ(left, std::vector<std::string>{});
-    if (DIR* d = ::opendir("/proc")) {
-      while (dirent* e = ::readdir(d)) {
-        std::string pid = e->d_name;
-        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
-        for (char& c : cmdline)
-          if (c == '\0') c = ' ';
-        EXPECT_FALSE(Contains(cmdline, Tmp())) << "still running: " << cmdline;
-      }
-      ::closedir(d);
-    }
+    EXPECT_EQ(DirectoryEntries(Tmp()), std::vector<std::string>{});
+    EXPECT_EQ(ProcessesMentioning(Tmp()), std::vector<std::string>{});
     std::string env = ReadWholeFile(tmp_.path() + "/env.out");
     EXPECT_TRUE(Contains(env, "DATABASE_URL=postgres")) << env;
     EXPECT_FALSE(Contains(env, db_.url())) << env;
