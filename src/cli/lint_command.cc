@@ -25,9 +25,7 @@
 #include "base/interrupt.h"
 #include "base/subprocess.h"
 #include "base/text.h"
-#include "cli/output/command_output.h"
 #include "cli/output/lint_output.h"
-#include "cli/output/migrate_output.h"
 #include "cli/output/rehearsal_steps_output.h"
 #include "cli/release_context.h"
 #include "cli/settings_flags.h"
@@ -316,13 +314,9 @@ LintOutcome LintToolRun(ReleaseContext& context, const LintOptions& options) {
   o.run = context.run;
   Console console(std::cerr, std::cerr, &context.redactor);
   console.set_data_mode(true);
-  ConsoleRunObserver run_events(&console);
-  ConsoleCommandObserver command_events(&console);
-  // On a copy: no command is advised (it would run against the source).
-  run_events.set_on_copy(true);
-  command_events.set_on_copy(true);
-  o.run_events = &run_events;
-  o.command_events = &command_events;
+  CopyReleaseObservers events(&console);
+  o.run_events = &events.run;
+  o.command_events = &events.command;
   o.progress_out = &std::cerr;
   o.progress_terminal = ::isatty(STDERR_FILENO) == 1;
   Interrupt interrupt;

@@ -21,6 +21,7 @@
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
 #include "testing/pg_test_environment.h"
+#include "testing/sequelize_migrations.h"
 #include "testing/test_util.h"
 
 namespace {
@@ -50,11 +51,6 @@ const char* kCreateDrafts =
     "  down: (qi) => qi.dropTable('drafts'),\n"
     "};\n";
 // Pending.
-const char* kWidenAmount =
-    "module.exports = {\n"
-    "  up: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.BIGINT}),\n"
-    "  down: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.INTEGER}),\n"
-    "};\n";
 const char* kAddRegion =
     "module.exports = {\n"
     "  up: (qi, S) => qi.addColumn('accounts', 'region', {type: S.TEXT}),\n"
@@ -65,11 +61,6 @@ const char* kBackfillRegion =
     "  up: (qi) => qi.sequelize.query(\"UPDATE accounts SET region = 'eu' WHERE region IS "
     "NULL\"),\n"
     "  down: async () => {},\n"
-    "};\n";
-const char* kIndexStatus =
-    "module.exports = {\n"
-    "  up: (qi) => qi.addIndex('accounts', ['status']),\n"
-    "  down: (qi) => qi.removeIndex('accounts', ['status']),\n"
     "};\n";
 // Not DDL (no event trigger fires for TRUNCATE): seen only in what the
 // tool sent.
@@ -163,10 +154,10 @@ TEST_F(LintToolRunPgTest, SequelizesPendingMigrationsAreLintedByTheirJsFiles) {
   ApplyOnSource(kSequelize);
   db_.Exec("INSERT INTO accounts SELECT g, 'open', g % 100 FROM generate_series(1, 5000) g; "
            "ANALYZE accounts");
-  tmp_.Write("app/migrations/20240301000000-widen-amount.js", kWidenAmount);
+  tmp_.Write("app/migrations/20240301000000-widen-amount.js", kSequelizeWidenAmount);
   tmp_.Write("app/migrations/20240302000000-add-region.js", kAddRegion);
   tmp_.Write("app/migrations/20240303000000-backfill-region.js", kBackfillRegion);
-  tmp_.Write("app/migrations/20240304000000-index-status.js", kIndexStatus);
+  tmp_.Write("app/migrations/20240304000000-index-status.js", kSequelizeIndexStatus);
   tmp_.Write("app/migrations/20240305000000-clear-drafts.js", kClearDrafts);
   std::string before = SourceState("SequelizeMeta");
 

@@ -17,6 +17,7 @@
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
 #include "testing/pg_test_environment.h"
+#include "testing/sequelize_migrations.h"
 #include "testing/test_util.h"
 
 namespace {
@@ -36,16 +37,6 @@ const char* kCreateTables =
     "      name: S.TEXT});\n"
     "  },\n"
     "  down: async (qi) => { await qi.dropTable('users'); await qi.dropTable('accounts'); },\n"
-    "};\n";
-const char* kWidenAmount =
-    "module.exports = {\n"
-    "  up: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.BIGINT}),\n"
-    "  down: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.INTEGER}),\n"
-    "};\n";
-const char* kIndexStatus =
-    "module.exports = {\n"
-    "  up: (qi) => qi.addIndex('accounts', ['status']),\n"
-    "  down: (qi) => qi.removeIndex('accounts', ['status']),\n"
     "};\n";
 const char* kCreateProjects =
     "module.exports = {\n"
@@ -184,8 +175,8 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   if (!NpmInstall(&why)) GTEST_SKIP() << why;
   CreateSource();
   std::string before = SourceState();
-  WriteMigrations("passing", {{"20240201000000-widen-amount.js", kWidenAmount},
-                              {"20240202000000-index-status.js", kIndexStatus},
+  WriteMigrations("passing", {{"20240201000000-widen-amount.js", kSequelizeWidenAmount},
+                              {"20240202000000-index-status.js", kSequelizeIndexStatus},
                               {"20240203000000-create-projects.js", kCreateProjects}});
   RunResult r = Rehearse("passing");
   ASSERT_EQ(r.code, 0) << r.all();
@@ -277,8 +268,8 @@ TEST_F(RehearseCommandPgTest, RollbackReleaseRevertsAreChargedToTheRevertsNotThe
   if (!NpmInstall(&why)) GTEST_SKIP() << why;
   CreateSource();
   std::string before = SourceState();
-  WriteMigrations("rollback", {{"20240201000000-index-status.js", kIndexStatus},
-                               {"20240202000000-widen-amount.js", kWidenAmount},
+  WriteMigrations("rollback", {{"20240201000000-index-status.js", kSequelizeIndexStatus},
+                               {"20240202000000-widen-amount.js", kSequelizeWidenAmount},
                                {"20240203000000-require-email.js", kRequireEmail}});
   std::string undo = "cd '" + Npm() + "' && node_modules/.bin/sequelize-cli db:migrate:undo "
                      "--url \"$DATABASE_URL\" --migrations-path rollback";
