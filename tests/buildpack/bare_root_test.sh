@@ -9,7 +9,7 @@
 # steps print outside the chroot (temporary paths, port and timings
 # normalised), and leave the same slugs and the same migration history.
 #
-# The root is built once per machine with
+# The root is built once per machine (tests/buildpack/bare_root.sh) with
 #   debootstrap --variant=minbase --include=libpq5 bookworm DIR MIRROR
 # into /var/cache/slugwright/bookworm-minbase-libpq5 (about a minute and
 # 220 MB; MIRROR from /etc/apt/sources.list.d/debian.sources), then reused.
@@ -40,57 +40,10 @@ for tool in debootstrap unshare chroot flock mount psql runuser; do
 done
 
 # ---- The cached bare root ----------------------------------------------------
-cache_dir=${SLUGWRIGHT_BARE_ROOT_CACHE:-/var/cache/slugwright}
-root=$cache_dir/bookworm-minbase-libpq5
-stamp=$root/.slugwright-bare-root
-
-debian_mirror() {
-  if [[ -n "${SLUGWRIGHT_DEBIAN_MIRROR:-}" ]]; then
-    echo "$SLUGWRIGHT_DEBIAN_MIRROR"
-    return
-  fi
-  local uri=
-  if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
-    # deb822: the first URI of the stanza whose Suites include `bookworm`.
-    uri=$(awk 'BEGIN { RS = "" }
-      { suites = ""; uris = ""; n = split($0, lines, "\n")
-        for (i = 1; i <= n; i++) {
-          if (lines[i] ~ /^Suites:/) suites = " " substr(lines[i], 8) " "
-          if (lines[i] ~ /^URIs:/) { split(substr(lines[i], 6), u, " "); uris = u[1] } }
-        if (suites ~ / bookworm / && uris != "") { print uris; exit } }' \
-      /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [[ -z "$uri" && -f /etc/apt/sources.list ]]; then
-    uri=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
-  fi
-  echo "${uri:-http://deb.debian.org/debian}"
-}
-
-ensure_root() {
-  mkdir -p "$cache_dir"
-  exec 9>"$cache_dir/bookworm-minbase-libpq5.lock"
-  flock 9
-  if [[ ! -f "$stamp" ]]; then
-    local mirror partial=$root.partial t0
-    t0=$(date +%s)
-    mirror=$(debian_mirror)
-    echo "-----> Building the bare root once: debootstrap --variant=minbase --include=libpq5 bookworm $root $mirror"
-    rm -rf "$partial" "$root"
-    if ! debootstrap --variant=minbase --include=libpq5 bookworm "$partial" "$mirror" \
-         >"$cache_dir/debootstrap.log" 2>&1; then
-      tail -20 "$cache_dir/debootstrap.log" >&2
-      echo "FAIL: debootstrap failed; its log is $cache_dir/debootstrap.log" >&2
-      exit 1
-    fi
-    date -u +%FT%TZ >"$partial/.slugwright-bare-root"
-    mv "$partial" "$root"
-    echo "       Built in $(( $(date +%s) - t0 ))s ($(du -sh "$root" | cut -f1))"
-  else
-    echo "-----> Reusing the bare root $root (built $(cat "$stamp"))"
-  fi
-  flock -u 9
-}
-ensure_root
+# shellcheck source=tests/buildpack/bare_root.sh
+source "$(dirname "$0")/bare_root.sh"
+ensure_bare_root
+root=$BARE_ROOT
 
 # ---- What the root holds -----------------------------------------------------
 # Like a Heroku stack image for our purpose: glibc and libpq5, and none of

@@ -25,26 +25,11 @@
 source "$(dirname "$0")/../e2e/lib.sh"
 # shellcheck source=tests/e2e/throwaway_postgres.sh
 source "$(dirname "$0")/../e2e/throwaway_postgres.sh"
+# shellcheck source=tests/buildpack/verdaccio.sh
+source "$(dirname "$0")/verdaccio.sh"
 unset SLUGWRIGHT_BIN
 tgz=${SLUGWRIGHT_BUILDPACK_TGZ:?run from CTest, which sets SLUGWRIGHT_BUILDPACK_TGZ}
 command -v npm >/dev/null || { echo "SKIPPED: npm is not installed"; exit 77; }
-
-# npm_tool SPEC: installs the npm package SPEC (e.g. verdaccio@6.8.0) once
-# per machine, under a lock, published by rename; prints its prefix.
-npm_tool() {
-  local cache=${SLUGWRIGHT_NPM_CACHE:-/var/tmp/slugwright-npm} name prefix
-  name=$(tr -c 'A-Za-z0-9-\n' '_' <<<"$1")
-  prefix=$cache/$name
-  mkdir -p "$cache" || return 1
-  (
-    flock 9
-    [[ -d $prefix/node_modules/.bin ]] && exit 0
-    rm -rf "$prefix.partial" && mkdir -p "$prefix.partial" &&
-      timeout 180 npm install --prefix "$prefix.partial" --no-audit --no-fund --loglevel=error "$1" >&2 &&
-      mv "$prefix.partial" "$prefix" || { rm -rf "$prefix.partial"; exit 1; }
-  ) 9>"$prefix.lock" || return 1
-  echo "$prefix"
-}
 
 # expect_shell_launcher DIR WHAT: DIR/node_modules/slugwright/bin/slugwright
 # is the package's shell launcher (packaging/npm/slugwright/bin/slugwright).
@@ -61,8 +46,6 @@ if [[ ! -f "$packaged/dist/linux-arm64/slugwright" ]]; then
   echo "SKIPPED: the packaged buildpack has no linux/arm64 binary (buildpack.cross_build was skipped)"
   exit 77
 fi
-verdaccio_prefix=$(npm_tool verdaccio@6.8.0) ||
-  { echo "SKIPPED: verdaccio@6.8.0 could not be installed from the npm registry"; exit 77; }
 pnpm_prefix=$(npm_tool pnpm@10.34.9) ||
   { echo "SKIPPED: pnpm@10.34.9 could not be installed from the npm registry"; exit 77; }
 
@@ -73,60 +56,13 @@ expect_status 0 "make-dist"
 version=$(basename "$tgz" .tgz)
 version=${version#slugwright-buildpack-}
 
-# The registry: storage in $WORK, users from a throwaway htpasswd file, no
-# uplink (only the three packages are installed from it).
-verdaccio_pid=
-stop_verdaccio() {
-  [[ -n $verdaccio_pid ]] || return 0
-  kill "$verdaccio_pid" 2>/dev/null
-  wait "$verdaccio_pid" 2>/dev/null
-  verdaccio_pid=
-}
+# The registry (tests/buildpack/verdaccio.sh), and npm's settings for
+# every command below.
 start_postgres
 trap 'stop_verdaccio; stop_postgres; rm -rf "$WORK"' EXIT
 trap 'exit 143' TERM INT HUP
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-registry=http://127.0.0.1:$port/
-mkdir -p "$WORK/verdaccio"
-cat >"$WORK/verdaccio/config.yaml" <<EOF
-storage: $WORK/verdaccio/storage
-auth:
-  htpasswd:
-    file: $WORK/verdaccio/htpasswd
-    max_users: 1
-uplinks: {}
-packages:
-  '**':
-    access: \$all
-    publish: \$authenticated
-log: { type: stdout, format: pretty, level: warn }
-EOF
-"$verdaccio_prefix/node_modules/.bin/verdaccio" --config "$WORK/verdaccio/config.yaml" \
-  --listen "127.0.0.1:$port" >"$WORK/verdaccio/log" 2>&1 &
-verdaccio_pid=$!
-for _ in $(seq 100); do
-  curl -fs "${registry}-/ping" >/dev/null 2>&1 && break
-  kill -0 "$verdaccio_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if ! curl -fs "${registry}-/ping" >/dev/null 2>&1; then
-  echo "SKIPPED: verdaccio did not start on 127.0.0.1:$port:"
-  tail -20 "$WORK/verdaccio/log"
-  exit 77
-fi
-
-# npm's settings for every command below: this registry, a cache of the
-# test's own (so every install really fetches from verdaccio), and the
-# token of a throwaway user (never printed).
-export npm_config_userconfig=$WORK/npmrc npm_config_cache=$WORK/npm-cache npm_config_registry=$registry
-export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
-token=$(curl -fs -X PUT -H 'content-type: application/json' \
-  -d '{"name":"slugwright-test","password":"throwaway-'"$RANDOM$RANDOM"'"}' \
-  "${registry}-/user/org.couchdb.user:slugwright-test" |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token||""))')
-checks=$((checks + 1))
-[[ -n $token ]] || fail "verdaccio created no user"
-echo "//127.0.0.1:$port/:_authToken=$token" >"$WORK/npmrc"
+start_verdaccio
+registry=$VERDACCIO_REGISTRY
 
 # The README's line for before the packages are published: both tarballs
 # from disk, while the registry has neither (as npmjs.com has not yet).
@@ -138,10 +74,7 @@ run bash -c "cd '$project' && npx slugwright --version"
 expect_status 0 "npx slugwright --version (installed from the tarballs)"
 expect_output "slugwright $version"
 
-for tarball in slugwright-linux-x64 slugwright-linux-arm64 slugwright; do
-  run npm publish "$WORK/dist/npm/$tarball-$version.tgz"
-  expect_status 0 "npm publish $tarball-$version.tgz"
-done
+publish_npm_tarballs "$WORK/dist" "$version"
 run npm view slugwright@"$version" optionalDependencies --json
 expect_output "\"@slugwright/linux-x64\": \"$version\""
 expect_output "\"@slugwright/linux-arm64\": \"$version\""
