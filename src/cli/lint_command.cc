@@ -6,6 +6,8 @@
 
 #include "cli/lint_command.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
@@ -15,12 +17,16 @@
 #include <memory>
 #include <set>
 
+#include "base/child_environment.h"
+#include "base/console.h"
 #include "base/disk_interface.h"
 #include "base/exit_codes.h"
 #include "base/git_changes.h"
+#include "base/interrupt.h"
 #include "base/subprocess.h"
 #include "base/text.h"
 #include "cli/output/lint_output.h"
+#include "cli/output/rehearsal_steps_output.h"
 #include "cli/release_context.h"
 #include "cli/settings_flags.h"
 #include "migrate/database_error.h"
@@ -29,6 +35,9 @@
 #include "postgres/database_url.h"
 #include "postgres/history_table.h"
 #include "postgres/postgres_driver.h"
+#include "rehearse/rehearsal.h"
+#include "rehearse/rehearsal_lint.h"
+#include "tools/tool_history.h"
 
 namespace {
 
@@ -245,20 +254,115 @@ class BatchReader {
   std::vector<SqlName> existing_tables_;
 };
 
-/// Refuses a `command:` release linted from its settings: its migrations are
-/// the tool's own files, which slugwright does not read.
-void RefuseCommandMode(const LintFlags& f, const ReleaseContext& context) {
-  const std::string& command = context.settings.command;
-  if (command.empty() || !f.files.empty() || !f.settings.dir.empty()) return;
+/// Whether the release's own tool is what lint must run: a `command:`
+/// release linted from its settings (no FILEs, no --dir), whose migrations
+/// are the tool's own files, which slugwright does not read.
+bool LintsToolRun(const LintFlags& f, const ReleaseContext& context) {
+  return !context.settings.command.empty() && f.files.empty() && f.settings.dir.empty();
+}
+
+/// Refuses a `command:` release without a database to run its tool on:
+/// lint cannot see what the tool will run.
+void RefuseToolRunWithoutDatabase(const ReleaseContext& context) {
   throw UserError(
       kExitUsage,
-      "migrate lint: this release runs `" + command + "` (release.command, " +
+      "migrate lint: this release runs `" + context.settings.command + "` (release.command, " +
           context.resolved.origin + "), whose migrations are the tool's own files (such as "
-          "sequelize's .js), not SQL that slugwright reads: lint cannot see what they will "
-          "run, so it checks nothing and says so rather than report no findings. "
-          "`slugwright rehearse` runs the tool on a copy of the database and lints the "
-          "statements it sends; `migrate lint --dir DIR` or `migrate lint FILE...` lints SQL "
-          "files (docs/lint.md#command-mode-releases)");
+          "sequelize's .js), not SQL that slugwright reads: without a database to run the "
+          "tool on, lint cannot see the statements they send, so it checks nothing and says "
+          "so rather than report no findings. Pass --database-url URL (or --database-url-env "
+          "VAR): the tool then runs its pending migrations on a throwaway schema-only copy of "
+          "that database and lint checks every statement it sent. `migrate lint --dir DIR` "
+          "or `migrate lint FILE...` lints SQL files (docs/lint.md#command-mode-releases)");
+}
+
+/// The migration file each of the tool's history rows records, by the
+/// tool's naming rule, in its migrations directory; a row whose file is
+/// not there keeps its name.
+std::map<std::string, std::string> ToolFilesOfRows(const ReleaseContext& context,
+                                                   const std::vector<MigrationRehearsal>& ran) {
+  std::map<std::string, std::string> file_of_row;
+  ToolHistoryTable table;
+  if (!ResolveToolHistoryTable(context.settings, &table) || table.migrations_dir.empty())
+    return file_of_row;
+  ToolHistorySnapshot rows;
+  for (const MigrationRehearsal& m : ran) rows.names.push_back(m.name);
+  std::string dir = context.app_root.empty() ? table.migrations_dir
+                                             : context.app_root + "/" + table.migrations_dir;
+  RealDiskInterface disk;
+  std::vector<std::string> unrecorded;
+  std::string error;
+  ToolPendingFiles(&disk, dir, rows, &unrecorded, &error, &file_of_row);
+  return file_of_row;
+}
+
+/// A `command:` release with a database: the tool runs its pending
+/// migrations on a throwaway schema-only copy of it (rehearse's machinery:
+/// the history tables keep their rows, so only what is pending runs), and
+/// the statements the server saw it send for each migration are linted,
+/// each finding naming the file the tool recorded. The rehearsal's steps
+/// and the tool's output go to stderr. What could not be run or observed
+/// is an error of the outcome (exit 2).
+LintOutcome LintToolRun(ReleaseContext& context, const LintOptions& options) {
+  RehearsalOptions o;
+  o.migrations_dir = context.migrations_dir;
+  o.source_url = context.database_url;
+  o.schema_only = true;
+  o.jobs = 2;
+  o.environment = ChildEnvironmentVariables({});
+  o.settings = context.settings;
+  o.run = context.run;
+  Console console(std::cerr, std::cerr, &context.redactor);
+  console.set_data_mode(true);
+  CopyReleaseObservers events(&console);
+  o.run_events = &events.run;
+  o.command_events = &events.command;
+  o.progress_out = &std::cerr;
+  o.progress_terminal = ::isatty(STDERR_FILENO) == 1;
+  Interrupt interrupt;
+  interrupt.Install();
+  ConsoleRehearsalSteps steps(&console);
+  RealDiskInterface disk;
+  RehearsalOutcome outcome;
+  try {
+    outcome = Rehearse(o, &disk, &console, &steps, &context.redactor, &interrupt);
+  } catch (const UserError& e) {
+    // A copy that failed is "could not check" (2), never findings (1).
+    if (e.code() != kExitFailed) throw;
+    throw UserError(kExitUsage, "migrate lint: could not run `" + context.settings.command +
+                                    "` on a schema-only copy, so nothing was linted: " +
+                                    e.what());
+  }
+  const RehearsalReport& run = outcome.report;
+
+  RehearsalLint lint = LintObservedStatements(run.migrations, options);
+  std::map<std::string, std::string> file_of_row = ToolFilesOfRows(context, run.migrations);
+  auto file_of = [&](const std::string& row) {
+    auto it = file_of_row.find(row);
+    return it == file_of_row.end() ? row : it->second;
+  };
+  LintOutcome linted;
+  linted.migrations = run.migrations.size();
+  linted.findings = lint.findings;
+  for (LintFinding& finding : linted.findings) finding.file = file_of(finding.file);
+  for (const auto& [row, why] : lint.errors) linted.errors.push_back({file_of(row), why});
+  const std::string& command = context.settings.command;
+  for (const std::string& note : run.notes)
+    linted.errors.push_back({command, "not all it ran was seen: " + note});
+  if (!run.tool_connect_error.empty()) {
+    linted.errors.push_back({command, "the tool could not connect to the copy, so nothing it "
+                                      "would run was seen: " + run.tool_connect_error});
+  } else if (run.exit_code != kExitOk) {
+    std::string failed = run.failure;
+    for (const MigrationRehearsal& m : run.migrations)
+      if (m.status == MigrationRehearsal::Status::kFailed)
+        failed = file_of(m.name) + " failed on the schema-only copy" +
+                 (m.sqlstate.empty() ? "" : " (SQLSTATE " + m.sqlstate + ")") + ": " + m.error;
+    linted.errors.push_back({command, "the tool exited " + std::to_string(run.exit_code) +
+                                          " on the copy, so what it would run after that was "
+                                          "not seen" + (failed.empty() ? "" : ": " + failed)});
+  }
+  return linted;
 }
 
 int Run(const LintFlags& f) {
@@ -272,22 +376,38 @@ int Run(const LintFlags& f) {
   RealDiskInterface disk;
   ReleaseContext context = ResolveReleaseContext(f.settings, &disk, "migrate lint");
   return RunScrubbed(context.redactor, [&] {
-    RefuseCommandMode(f, context);
     LintReport report;
     BatchReader batch_reader(f, context, &report);
+    bool tool_run = LintsToolRun(f, context);
+    if (tool_run && !batch_reader.UsesDatabase()) RefuseToolRunWithoutDatabase(context);
     if (batch_reader.UsesDatabase() && context.database_url.empty())
       throw UserError(kExitUsage, "--database-url-env " + f.settings.database_url_env +
                                       ": the variable is not set");
-    std::vector<Migration> batch = batch_reader.Read();
+    std::vector<Migration> batch;
+    int server_major = 0;
+    std::vector<SqlName> existing_tables;
+    if (tool_run) {
+      // The tool knows what it has pending: the database gives the version
+      // and the tables' sizes.
+      DatabaseFacts facts = ReadDatabase(context, {});
+      report.batch.tool = context.settings.command;
+      report.batch.database = facts.description;
+      report.table_sizes = facts.tables;
+      server_major = facts.major;
+    } else {
+      batch = batch_reader.Read();
+      server_major = batch_reader.server_major();
+      existing_tables = batch_reader.existing_tables();
+    }
 
     LintOptions options;
     options.require_lock_timeout = f.require_lock_timeout;
-    options.existing_tables = batch_reader.existing_tables();
+    options.existing_tables = existing_tables;
     if (f.postgres_version >= 0) {
       report.postgres_version = f.postgres_version;
       report.version_origin = LintVersionOrigin::kFlag;
-    } else if (batch_reader.server_major() > 0) {
-      report.postgres_version = batch_reader.server_major();
+    } else if (server_major > 0) {
+      report.postgres_version = server_major;
       report.version_origin = LintVersionOrigin::kServer;
     } else if (context.settings.postgres_version > 0) {
       report.postgres_version = context.settings.postgres_version;
@@ -299,7 +419,7 @@ int Run(const LintFlags& f) {
     options.postgres_major = report.postgres_version;
 
     std::vector<LintFileError> read_errors = std::move(report.outcome.errors);
-    report.outcome = LintBatch(batch, options);
+    report.outcome = tool_run ? LintToolRun(context, options) : LintBatch(batch, options);
     report.outcome.migrations += read_errors.size();
     report.outcome.errors.insert(report.outcome.errors.begin(), read_errors.begin(),
                                  read_errors.end());
@@ -335,7 +455,10 @@ void RegisterMigrateLintCommand(CLI::App* migrate, int* status) {
       "changed), --database-url (the migrations pending there) or --since. Silence a "
       "finding with `-- slugwright-lint-ignore RULE` on or above its statement.\n"
       "Exit: 0 no findings, 1 findings, 2 usage/input (also a migration that could not be "
-      "linted, or a command: release, whose migrations lint cannot read).");
+      "linted, a command: release without --database-url, or a tool that failed on the "
+      "copy). With release.command and --database-url, the tool runs its pending "
+      "migrations on a throwaway schema-only copy of that database and every statement it "
+      "sent is linted, named by the migration file it recorded.");
   cmd->add_option("files", f->files, "Lint these migration files instead of the directory");
   AddSettingsFlags(cmd, &f->settings, kSettingsFileFlags | kDirFlag | kDatabaseFlags | kTableFlag);
   cmd->add_option("--since", f->since, "Only migrations with a later version than this");

@@ -113,14 +113,9 @@ int Run(const RehearseFlags& f) {
   Redactor& redactor = context.redactor;
   Console console(std::cout, std::cerr, &redactor);
   if (f.json) console.set_data_mode(true);
-  ConsoleRunObserver run_events(&console);
-  ConsoleCommandObserver command_events(&console);
-  // The release runs on a copy: it must advise no command (which would
-  // run against the source).
-  run_events.set_on_copy(true);
-  command_events.set_on_copy(true);
-  o.run_events = &run_events;
-  o.command_events = &command_events;
+  CopyReleaseObservers events(&console);
+  o.run_events = &events.run;
+  o.command_events = &events.command;
   // Progress goes where the steps go: stderr when stdout carries JSON.
   o.progress_out = f.json ? &std::cerr : &std::cout;
   o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;

@@ -32,6 +32,13 @@ std::string ProblemLines(const ToolResult& result) {
   return details;
 }
 
+/// `name` as a double-quoted identifier, for a pg_dump pattern.
+std::string QuotedIdentifier(const std::string& name) {
+  std::string quoted = "\"";
+  for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
 bool WentPastErrors(const ToolResult& result) {
   for (const std::string& line : result.problems)
     if (line.find("errors ignored on restore") != std::string::npos) return true;
@@ -159,14 +166,22 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
   // The history table's rows go into the same archive unless some rows
   // are left out: then a second, data-only dump below copies them (a
   // pattern might match the history table, as pg_dump reads patterns).
-  bool separate_history =
-      facts.history_exists && (options_.schema_only || !options_.exclude_table_data.empty());
+  // A `command:` tool's history table is copied the same way, so that on
+  // a schema-only copy the tool finds what it applied and runs only what
+  // is pending.
+  std::vector<std::string> history_patterns;
+  if (facts.history_exists) history_patterns.push_back(HistoryPattern());
+  if (!facts.tool_history_table.empty())
+    history_patterns.push_back(QuotedIdentifier(facts.tool_history_table));
+  bool separate_history = !history_patterns.empty() &&
+                          (options_.schema_only || !options_.exclude_table_data.empty());
   if (options_.schema_only) {
     args.push_back("--schema-only");
   } else {
     for (const std::string& p : options_.exclude_table_data)
       args.push_back("--exclude-table-data=" + p);
-    if (separate_history) args.push_back("--exclude-table-data=" + HistoryPattern());
+    if (separate_history)
+      for (const std::string& p : history_patterns) args.push_back("--exclude-table-data=" + p);
   }
   events_->Dumping(source.Describe(), facts.version, facts.tables, facts.bytes, tools_.pg_dump,
                    tools_.dump_version);
@@ -180,17 +195,18 @@ DumpedArchive PgDumpRestore::Dump(const DatabaseTarget& source, const SourceFact
   if (!r.ok()) Fail(r, "pg_dump of " + source.Describe());
   if (separate_history) {
     dumped.history_archive = dir + "/history.dump";
+    dumped.history_tables = static_cast<int>(history_patterns.size());
     std::vector<std::string> hargs = {"--format=custom", "--data-only", "--no-sync",
-                                      "--table=" + HistoryPattern(),
                                       "--file=" + dumped.history_archive,
                                       "--dbname=" + conninfo};
+    for (const std::string& p : history_patterns) hargs.push_back("--table=" + p);
     if (!facts.snapshot.empty()) hargs.push_back("--snapshot=" + facts.snapshot);
     ToolResult h = RunTool(tools_.pg_dump, hargs, env, false, nullptr, nullptr, interrupt_);
     ThrowIfRehearsalInterrupted(interrupt_, "during the dump");
-    if (!h.ok()) Fail(h, "pg_dump of the history table " + options_.table.Qualified());
+    if (!h.ok()) Fail(h, "pg_dump of the history tables");
   }
   copy->dump_seconds = clock_->Now() - start;
-  events_->Dumped(progress.tables() + (separate_history ? 1 : 0), FileSize(dumped.archive),
+  events_->Dumped(progress.tables() + dumped.history_tables, FileSize(dumped.archive),
                   copy->dump_seconds, !facts.snapshot.empty());
   return dumped;
 }
@@ -237,10 +253,10 @@ void PgDumpRestore::RestoreHistory(const RestoreRequest& request, const std::str
                          env, false, nullptr, nullptr, interrupt_);
   ThrowIfRehearsalInterrupted(interrupt_, "during the restore");
   if (!h.ok())
-    throw UserError(kExitFailed, "restoring the history table " + options_.table.Qualified() +
-                                     " into the scratch database failed; nothing was "
-                                     "rehearsed:" + redactor_->Scrub(ProblemLines(h)));
-  ++copy->tables;
+    throw UserError(kExitFailed, "restoring the history tables into the scratch database "
+                                 "failed; nothing was rehearsed:" +
+                                     redactor_->Scrub(ProblemLines(h)));
+  copy->tables += request.history_tables;
 }
 
 void PgDumpRestore::Restore(const RestoreRequest& request, const ScratchDatabase& scratch,

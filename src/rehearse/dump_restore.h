@@ -3,7 +3,8 @@
 
 // The copy of `slugwright rehearse`: pg_dump of the source (read only, in
 // its exported snapshot; with --schema-only or --exclude-table-data the
-// history table's rows come from a second data-only dump) and pg_restore
+// history tables' rows, slugwright's and a `command:` tool's, come from a
+// second data-only dump) and pg_restore
 // into the scratch database, with progress, then ANALYZE in --jobs
 // sessions. The tools themselves are found and run by rehearsal_copy.h.
 
@@ -30,9 +31,12 @@ struct DumpedArchive {
   /// The source's schema and rows (with the history table's rows unless
   /// `history_archive` holds them).
   std::string archive;
-  /// The history table's rows, with --schema-only or --exclude-table-data;
-  /// empty otherwise and when the source has no history table.
+  /// The history tables' rows (slugwright's, and a `command:` tool's),
+  /// with --schema-only or --exclude-table-data; empty otherwise and when
+  /// the source has no history table.
   std::string history_archive;
+  /// How many tables `history_archive` holds.
+  int history_tables = 0;
 };
 
 /// An archive to restore into the scratch database.
@@ -40,6 +44,8 @@ struct RestoreRequest {
   std::string archive;
   /// Restored data-only after `archive`; may be empty.
   std::string history_archive;
+  /// How many tables `history_archive` holds.
+  int history_tables = 0;
   /// `archive`'s table of contents when known (--from-dump); read from the
   /// archive otherwise.
   const Toc* toc = nullptr;

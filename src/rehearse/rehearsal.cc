@@ -12,6 +12,7 @@
 #include "postgres/local_postgres_guard.h"
 #include "rehearse/rehearsal_interrupt.h"
 #include "tools/external_command.h"
+#include "tools/tool_history.h"
 
 namespace {
 
@@ -208,6 +209,7 @@ void Rehearser::Copy() {
     services_.source->Close();
     request.archive = dumped.archive;
     request.history_archive = dumped.history_archive;
+    request.history_tables = dumped.history_tables;
   } else {
     services_.events->RestoringArchive(o_.from_dump, source_version_);
     request.archive = o_.from_dump;
@@ -308,7 +310,12 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
                           RehearsalEvents* events, Redactor* redactor, Interrupt* interrupt) {
   RealClock clock(interrupt);
   HistoryTableName table = HistoryTableName::Parse(options.settings.table);
-  PostgresSourceSnapshot source(options.source_url, table, redactor);
+  // A `command:` tool's history table is copied with slugwright's, rows
+  // included, on a schema-only copy too (dump_restore.h).
+  ToolHistoryTable tool_table;
+  if (options.settings.command.empty() || !ResolveToolHistoryTable(options.settings, &tool_table))
+    tool_table.table.clear();
+  PostgresSourceSnapshot source(options.source_url, table, redactor, tool_table.table);
   EmbeddedScratchServer embedded(events, redactor);
   IntoScratchServer into(options.into_url, options.keep, events, redactor);
   PgDumpRestoreOptions copy_options;

@@ -6,7 +6,6 @@
 // one failing (a NOT NULL column on a table with rows). The source's
 // schema, rows and history tables are unchanged, and nothing is left.
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -18,6 +17,7 @@
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
 #include "testing/pg_test_environment.h"
+#include "testing/sequelize_migrations.h"
 #include "testing/test_util.h"
 
 namespace {
@@ -37,16 +37,6 @@ const char* kCreateTables =
     "      name: S.TEXT});\n"
     "  },\n"
     "  down: async (qi) => { await qi.dropTable('users'); await qi.dropTable('accounts'); },\n"
-    "};\n";
-const char* kWidenAmount =
-    "module.exports = {\n"
-    "  up: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.BIGINT}),\n"
-    "  down: (qi, S) => qi.changeColumn('accounts', 'amount', {type: S.INTEGER}),\n"
-    "};\n";
-const char* kIndexStatus =
-    "module.exports = {\n"
-    "  up: (qi) => qi.addIndex('accounts', ['status']),\n"
-    "  down: (qi) => qi.removeIndex('accounts', ['status']),\n"
     "};\n";
 const char* kCreateProjects =
     "module.exports = {\n"
@@ -150,25 +140,8 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   /// Nothing left: no file in TMPDIR, no process started there, and the
   /// tool never saw the source.
   void ExpectNothingLeftAndTheSourceUnseen() {
-    std::vector<std::string> left;
-    if (DIR* d = ::opendir(Tmp().c_str())) {
-      while (dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
-          left.push_back(e->d_name);
-      ::closedir(d);
-    }
-    EXPECT_EQ(left, std::vector<std::string>{});
-    if (DIR* d = ::opendir("/proc")) {
-      while (dirent* e = ::readdir(d)) {
-        std::string pid = e->d_name;
-        if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
-        for (char& c : cmdline)
-          if (c == '\0') c = ' ';
-        EXPECT_FALSE(Contains(cmdline, Tmp())) << "still running: " << cmdline;
-      }
-      ::closedir(d);
-    }
+    EXPECT_EQ(DirectoryEntries(Tmp()), std::vector<std::string>{});
+    EXPECT_EQ(ProcessesMentioning(Tmp()), std::vector<std::string>{});
     std::string env = ReadWholeFile(tmp_.path() + "/env.out");
     EXPECT_TRUE(Contains(env, "DATABASE_URL=postgres")) << env;
     EXPECT_FALSE(Contains(env, db_.url())) << env;
@@ -202,8 +175,8 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   if (!NpmInstall(&why)) GTEST_SKIP() << why;
   CreateSource();
   std::string before = SourceState();
-  WriteMigrations("passing", {{"20240201000000-widen-amount.js", kWidenAmount},
-                              {"20240202000000-index-status.js", kIndexStatus},
+  WriteMigrations("passing", {{"20240201000000-widen-amount.js", kSequelizeWidenAmount},
+                              {"20240202000000-index-status.js", kSequelizeIndexStatus},
                               {"20240203000000-create-projects.js", kCreateProjects}});
   RunResult r = Rehearse("passing");
   ASSERT_EQ(r.code, 0) << r.all();
@@ -295,8 +268,8 @@ TEST_F(RehearseCommandPgTest, RollbackReleaseRevertsAreChargedToTheRevertsNotThe
   if (!NpmInstall(&why)) GTEST_SKIP() << why;
   CreateSource();
   std::string before = SourceState();
-  WriteMigrations("rollback", {{"20240201000000-index-status.js", kIndexStatus},
-                               {"20240202000000-widen-amount.js", kWidenAmount},
+  WriteMigrations("rollback", {{"20240201000000-index-status.js", kSequelizeIndexStatus},
+                               {"20240202000000-widen-amount.js", kSequelizeWidenAmount},
                                {"20240203000000-require-email.js", kRequireEmail}});
   std::string undo = "cd '" + Npm() + "' && node_modules/.bin/sequelize-cli db:migrate:undo "
                      "--url \"$DATABASE_URL\" --migrations-path rollback";

@@ -62,28 +62,48 @@ RehearsalLint LintPendingMigrations(const std::vector<const Migration*>& pending
   });
 }
 
+namespace {
+
+/// Each migration's observed statements, as one batch in run order.
+void LintObserved(const std::vector<MigrationRehearsal>& migrations, MigrationLinter& linter,
+                  RehearsalLint& lint) {
+  for (const MigrationRehearsal& m : migrations) {
+    std::vector<SqlStatement> statements;
+    for (const std::string& query : m.statements) {
+      std::vector<SqlStatement> split;
+      SqlSplitError error;
+      if (!SplitSql(query, 1, &split, &error)) {
+        lint.errors.push_back({LintFileOf(m), "could not split a statement it ran (" +
+                                                  error.message + "): not linted"});
+        continue;
+      }
+      statements.insert(statements.end(), split.begin(), split.end());
+    }
+    if (statements.empty()) continue;
+    std::vector<LintFinding> found = linter.LintStatements(
+        LintFileOf(m), m.version, statements, "", m.in_transaction, kToolAnnotation);
+    for (LintFinding& f : found) f.line = 0;
+    lint.findings.insert(lint.findings.end(), found.begin(), found.end());
+  }
+}
+
+}  // namespace
+
 RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
                                      int version_key) {
   return RunLint(version_key, [&](MigrationLinter& linter, RehearsalLint& lint) {
-    for (const MigrationRehearsal& m : migrations) {
-      std::vector<SqlStatement> statements;
-      for (const std::string& query : m.statements) {
-        std::vector<SqlStatement> split;
-        SqlSplitError error;
-        if (!SplitSql(query, 1, &split, &error)) {
-          lint.errors.push_back({LintFileOf(m), "could not split a statement it ran (" +
-                                                    error.message + "): not linted"});
-          continue;
-        }
-        statements.insert(statements.end(), split.begin(), split.end());
-      }
-      if (statements.empty()) continue;
-      std::vector<LintFinding> found = linter.LintStatements(
-          LintFileOf(m), m.version, statements, "", m.in_transaction, kToolAnnotation);
-      for (LintFinding& f : found) f.line = 0;
-      lint.findings.insert(lint.findings.end(), found.begin(), found.end());
-    }
+    LintObserved(migrations, linter, lint);
   });
+}
+
+RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
+                                     const LintOptions& options) {
+  RehearsalLint lint;
+  lint.ran = true;
+  lint.postgres_version = options.postgres_major;
+  MigrationLinter linter(options);
+  LintObserved(migrations, linter, lint);
+  return lint;
 }
 
 std::string LintFileOf(const MigrationRehearsal& m) {

@@ -45,6 +45,10 @@ RehearsalLint LintPendingMigrations(const std::vector<const Migration*>& pending
 /// (its history row) as its file, with no line.
 RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
                                      int version_key);
+/// The same with `options` as given (`migrate lint` of a `command:`
+/// release: its --postgres-version and --require-lock-timeout).
+RehearsalLint LintObservedStatements(const std::vector<MigrationRehearsal>& migrations,
+                                     const LintOptions& options);
 
 /// The file a migration's findings name: its migration file, or its
 /// history row when observed on the server.

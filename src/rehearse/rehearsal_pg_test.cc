@@ -5,7 +5,6 @@
 // counts, history rows) and that no server, scratch database or temporary
 // file is left behind.
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -107,8 +106,9 @@ class RehearseTest : public ::testing::Test {
     EXPECT_EQ(after.history, before_.history);
     // Nothing left: no temporary files (the runs' TMPDIR is empty), no
     // server started there, no scratch database on the cluster.
-    EXPECT_EQ(Entries(Tmp()), std::vector<std::string>{}) << "left in " << Tmp();
-    EXPECT_FALSE(AProcessMentions(Tmp())) << "a process still runs in " << Tmp();
+    EXPECT_EQ(DirectoryEntries(Tmp()), std::vector<std::string>{}) << "left in " << Tmp();
+    EXPECT_EQ(ProcessesMentioning(Tmp()), std::vector<std::string>{})
+        << "a process still runs in " << Tmp();
     EXPECT_EQ(ScratchDatabases(), std::vector<std::string>{});
   }
 
@@ -161,28 +161,6 @@ class RehearseTest : public ::testing::Test {
                        "SELECT string_agg(version || ':' || checksum || ':' || state || ':' || "
                        "applied_at, ',' ORDER BY version) FROM slugwright_migrations");
     return s;
-  }
-
-  static std::vector<std::string> Entries(const std::string& dir) {
-    std::vector<std::string> names;
-    if (DIR* d = ::opendir(dir.c_str())) {
-      while (dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
-          names.push_back(e->d_name);
-      ::closedir(d);
-    }
-    return names;
-  }
-
-  static bool AProcessMentions(const std::string& text) {
-    for (const std::string& pid : Entries("/proc")) {
-      if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::string cmdline = ReadWholeFile("/proc/" + pid + "/cmdline");
-      for (char& c : cmdline)
-        if (c == '\0') c = ' ';
-      if (cmdline.find(text) != std::string::npos) return true;
-    }
-    return false;
   }
 
   static std::vector<std::string> ScratchDatabases() {

@@ -152,7 +152,65 @@ void AddProbes(const ServerObservationInput& in, std::vector<Span>* spans) {
   }
 }
 
+/// The statements the log says each migration sent: those before the
+/// k-th history row's INSERT (since the previous one) are the k-th
+/// migration's, those after the last the failed one's. False, with a note,
+/// when the INSERTs and the rows do not pair up; the spans keep the DDL's
+/// statements then.
+bool DivideSentStatements(const ServerObservationInput& in, size_t rows, size_t failed_span,
+                          std::vector<Span>* spans, std::vector<std::string>* notes) {
+  size_t inserts = 0;
+  for (const SentStatement& s : in.sent) inserts += s.history_row ? 1 : 0;
+  if (inserts != rows) {
+    if (notes)
+      notes->push_back("the server's log shows " + std::to_string(inserts) +
+                       " history rows inserted and the table gained " + std::to_string(rows) +
+                       ", so only the DDL of each migration is known, not its other "
+                       "statements (such as data changes)");
+    return false;
+  }
+  size_t k = 0;
+  std::vector<std::vector<std::string>> sent(rows + 1);
+  for (const SentStatement& s : in.sent) {
+    if (s.history_row) {
+      ++k;
+      continue;
+    }
+    if (!s.bookkeeping) sent[k].push_back(s.text);
+  }
+  for (size_t i = 0; i < rows; ++i) (*spans)[i].result.statements = sent[i];
+  // No history table: the whole run is one.
+  if (rows == 0 && !in.failed && !spans->empty() && failed_span == 1)
+    (*spans)[0].result.statements = sent[0];
+  // After the last row: the failed migration's, or the tool's own ending.
+  if (in.failed && failed_span < spans->size()) (*spans)[failed_span].result.statements = sent[rows];
+  return true;
+}
+
 }  // namespace
+
+SentStatement ClassifySentStatement(const std::string& text, const std::string& history_table) {
+  SentStatement s;
+  s.text = text;
+  if (history_table.empty()) return s;
+  std::string lower = text;
+  std::string table = history_table;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : table) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s.bookkeeping = lower.find(table) != std::string::npos;
+  if (!s.bookkeeping) return s;
+  // INSERT INTO [schema.]table (the history table itself, not one whose
+  // name only starts like it, as knex_migrations_lock).
+  static const std::regex kInsert(R"(^\s*insert\s+into\s+(?:(?:"[^"]*"|[^\s."(]+)\.)?("[^"]*"|[^\s."(]+))",
+                                  std::regex::icase);
+  std::smatch m;
+  if (std::regex_search(lower, m, kInsert)) {
+    std::string name = m[1];
+    if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
+    s.history_row = name == table;
+  }
+  return s;
+}
 
 std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& in,
                                                            std::vector<std::string>* notes) {
@@ -215,8 +273,10 @@ std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservati
   }
   for (const ServerEvent& e : in.events)
     if (Span* s = SpanAt(&spans, e.at)) AddEvent(in, e, s);
-  if (in.failed && !in.failed_statement.empty())
-    spans[failed_span].result.statements.push_back(in.failed_statement);
+  if (!in.sent_logged || !DivideSentStatements(in, rows.size(), failed_span, &spans, notes)) {
+    if (in.failed && !in.failed_statement.empty())
+      spans[failed_span].result.statements.push_back(in.failed_statement);
+  }
   AddLocks(in, &spans);
   if (in.probed) AddProbes(in, &spans);
 

@@ -5,7 +5,10 @@
 // ran on the copy, as timestamped values, and how it is attributed to the
 // tool's migrations: each new row of the tool's history table closes one
 // migration, and everything seen before it (since the previous row)
-// belongs to it. Pure: server_observer.h collects the values.
+// belongs to it. The statements a migration sent come, when the server
+// logged them all, from that log, divided by the INSERTs of the history
+// rows (exact, whatever the clock); otherwise from the DDL the event
+// triggers saw. Pure: server_observer.h collects the values.
 
 #include <cstdint>
 #include <string>
@@ -61,9 +64,25 @@ struct RelationFacts {
   int64_t rows = -1;
 };
 
+/// One statement a session of the tool sent, as the server's log quotes
+/// it (log_statement = mod: DDL and data changes, in the order the server
+/// received them).
+struct SentStatement {
+  std::string text;
+  /// It inserted the tool's history row that closes a migration.
+  bool history_row = false;
+  /// It is the tool's bookkeeping (it names the tool's history table or
+  /// its lock table), not a migration's.
+  bool bookkeeping = false;
+};
+
 /// Everything observed, and what the run ended with.
 struct ServerObservationInput {
   std::vector<ServerEvent> events;
+  /// Whether the server logged every statement the tool sent (`sent`);
+  /// false: only its DDL is known, from the event triggers.
+  bool sent_logged = false;
+  std::vector<SentStatement> sent;
   std::vector<LockSample> locks;
   double lock_interval_seconds = 0.05;
   bool probed = false;
@@ -97,13 +116,21 @@ struct ServerObservationInput {
 };
 
 /// One MigrationRehearsal per history row, in order, then the failed one;
-/// all marked server_observed. A row `input.reverts` names is kReverted,
+/// all marked server_observed. With `sent_logged`, each one's statements
+/// are what the tool sent before its history row's INSERT (since the
+/// previous one), bookkeeping left out, and the failed one's what it sent
+/// after the last; when the INSERTs do not match the rows one to one, the
+/// DDL's statements, with a note. A row `input.reverts` names is kReverted,
 /// with what its revert did; DDL seen after the last revert (one that did
 /// not complete) goes to `notes`, never to a migration. Risks are not
 /// evaluated (EvaluateRisks).
 std::vector<MigrationRehearsal> AttributeServerObservation(const ServerObservationInput& input,
                                                            std::vector<std::string>* notes =
                                                                nullptr);
+
+/// A SentStatement of `text` for the tool whose history table is
+/// `history_table` (its bare name, as the tool creates it; "" unknown).
+SentStatement ClassifySentStatement(const std::string& text, const std::string& history_table);
 
 /// "column type change" for pg_event_trigger_table_rewrite_reason()'s bits.
 std::string RewriteReasonText(int reason_bits);

@@ -234,3 +234,60 @@ TEST_F(ServerObservationTest, RevertsAfterTheToolExitedAreTheRevertsOwn) {
   for (const MigrationRehearsal& m : ms)
     for (const RelationLock& l : m.locks) EXPECT_LT(l.held_seconds, 1.1) << m.name;
 }
+
+namespace {
+
+// Issue 25, item 6: what the server's log says the tool sent, divided by
+// the INSERTs of its history rows, data changes included.
+TEST_F(ServerObservationTest, LoggedStatementsAreDividedByTheHistoryRowsInserts) {
+  input.sent_logged = true;
+  const std::string meta = "SequelizeMeta";
+  for (const char* text :
+       {"CREATE TABLE IF NOT EXISTS \"SequelizeMeta\" (\"name\" VARCHAR(255) PRIMARY KEY)",
+        "ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"x\" TYPE BIGINT;",
+        "INSERT INTO \"SequelizeMeta\" (\"name\") VALUES ($1) RETURNING \"name\";",
+        "CREATE INDEX orders_x ON orders (x)", "UPDATE orders SET x = 0 WHERE x IS NULL",
+        "INSERT INTO \"public\".\"SequelizeMeta\" (\"name\") VALUES ($1)",
+        "CREATE TABLE projects (id int)",
+        "insert into SequelizeMeta (name) values ('20240103000000-create-projects.js')"})
+    input.sent.push_back(ClassifySentStatement(text, meta));
+  std::vector<std::string> notes;
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input, &notes);
+  ASSERT_EQ(3u, ms.size());
+  EXPECT_EQ(ms[0].statements,
+            std::vector<std::string>{"ALTER TABLE \"public\".\"orders\" ALTER COLUMN \"x\" TYPE "
+                                     "BIGINT;"});
+  EXPECT_EQ(ms[1].statements, (std::vector<std::string>{"CREATE INDEX orders_x ON orders (x)",
+                                                        "UPDATE orders SET x = 0 WHERE x IS "
+                                                        "NULL"}));
+  EXPECT_EQ(ms[2].statements, std::vector<std::string>{"CREATE TABLE projects (id int)"});
+  EXPECT_TRUE(notes.empty());
+}
+
+TEST_F(ServerObservationTest, ATablesNameThatOnlyStartsLikeTheHistoryTableInsertsNoRow) {
+  SentStatement lock = ClassifySentStatement(
+      "insert into \"knex_migrations_lock\" (\"is_locked\") values ($1)", "knex_migrations");
+  EXPECT_FALSE(lock.history_row);
+  EXPECT_TRUE(lock.bookkeeping);
+  SentStatement row = ClassifySentStatement(
+      "insert into \"knex_migrations\" (\"batch\", \"migration_time\", \"name\") values ($1, $2, "
+      "$3)",
+      "knex_migrations");
+  EXPECT_TRUE(row.history_row);
+  SentStatement update = ClassifySentStatement("UPDATE orders SET x = 1", "knex_migrations");
+  EXPECT_FALSE(update.history_row);
+  EXPECT_FALSE(update.bookkeeping);
+}
+
+TEST_F(ServerObservationTest, InsertsThatDoNotPairWithTheRowsLeaveTheDdlsStatements) {
+  input.sent_logged = true;
+  input.sent.push_back(ClassifySentStatement("UPDATE orders SET x = 1", "SequelizeMeta"));
+  std::vector<std::string> notes;
+  std::vector<MigrationRehearsal> ms = AttributeServerObservation(input, &notes);
+  ASSERT_EQ(3u, ms.size());
+  EXPECT_EQ(ms[1].statements, std::vector<std::string>{"CREATE INDEX orders_x ON orders (x)"});
+  ASSERT_EQ(1u, notes.size());
+  EXPECT_NE(std::string::npos, notes[0].find("0 history rows inserted")) << notes[0];
+}
+
+}  // namespace

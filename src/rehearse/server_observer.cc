@@ -1,5 +1,7 @@
 #include "rehearse/server_observer.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -118,6 +120,14 @@ void PostgresServerObserver::Install() {
   try {
     main_->Query(kInstallSql);
     installed_ = true;
+    // Sessions that start from now on (the tool's, not these) log every
+    // statement that changes the schema or data; only where the log is
+    // read (the embedded cluster).
+    if (!options_.server_log_path.empty()) {
+      main_->Query("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET log_statement = ''mod''', "
+                   "current_database()); END $$");
+      statements_logged_ = true;
+    }
   } catch (const std::exception& e) {
     notes_.push_back(std::string("the DDL it ran and its rewrites were not observed (event "
                                  "triggers need a superuser on the copy): ") + e.what());
@@ -151,6 +161,7 @@ bool PostgresServerObserver::WatchHistoryTable(SqlSession* session) {
                  " FOR EACH ROW EXECUTE PROCEDURE slugwright_rehearse.on_history_row(" +
                  session->Quote(info.columns.front()) + ")");
   history_table_ = table;
+  history_name_ = info.table;
   ignored_.insert(table);
   return true;
 }
@@ -269,8 +280,15 @@ std::vector<RelationFacts> PostgresServerObserver::ReadFacts(
     std::lock_guard<std::mutex> lock(mutex_);
     names = touched_;
   }
+  // Relations only: a column's identity ("public.orders.status", of a
+  // RENAME COLUMN) is no name to_regclass takes.
   for (const ServerEvent& e : events)
-    if (e.kind != ServerEvent::Kind::kHistoryRow && !e.object.empty()) names.insert(e.object);
+    if (!e.object.empty() &&
+        (e.kind == ServerEvent::Kind::kRewrite ||
+         (e.kind == ServerEvent::Kind::kDdl &&
+          (e.object_type == "table" || e.object_type == "index" ||
+           e.object_type == "materialized view"))))
+      names.insert(e.object);
   std::vector<RelationFacts> facts;
   if (names.empty()) return facts;
   std::string array;
@@ -332,6 +350,61 @@ void PostgresServerObserver::ReadServerLog(ServerObservationInput* input) {
   }
 }
 
+long long PostgresServerObserver::LogMarkerOffset() {
+  // The server's log collector writes what the backends sent it in order,
+  // but later than they sent it: a line logged now follows every line of
+  // the tool's, which has exited, once it is in the file.
+  std::string marker = "slugwright rehearse: the tool exited " + std::to_string(::getpid()) +
+                       "." + std::to_string(log_offset_);
+  main_->Query("DO $$ BEGIN RAISE LOG '%', " + main_->Quote(marker) + "; END $$");
+  for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
+    std::ifstream log(options_.server_log_path, std::ios::binary);
+    log.seekg(log_offset_);
+    std::string line;
+    for (long long at = log_offset_; std::getline(log, line);
+         at = static_cast<long long>(log.tellg()))
+      if (line.find(marker) != std::string::npos) return at;
+    SleepFor(0.01);
+  }
+  std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
+  return log ? static_cast<long long>(log.tellg()) : -1;
+}
+
+void PostgresServerObserver::ReadSentStatements(ServerObservationInput* input) {
+  if (!statements_logged_) return;
+  std::ifstream log(options_.server_log_path, std::ios::binary);
+  if (!log) return;
+  log.seekg(log_offset_);
+  // "... [pid] application LOG:  00000: statement: ..." (simple query) or
+  // "execute <unnamed>: ..." (extended protocol); the SQLSTATE is there
+  // with log_error_verbosity = verbose. A statement's further lines start
+  // with a tab.
+  static const std::regex kSent(
+      R"(\[(\d+)\] (.*?)LOG:  (?:[0-9A-Z]{5}: )?(?:statement|execute [^:]*): (.*))");
+  std::vector<std::pair<int, std::string>> sent;
+  bool in_statement = false;
+  std::string line;
+  for (;;) {
+    long long at = static_cast<long long>(log.tellg());
+    if ((tool_log_end_ >= 0 && at >= tool_log_end_) || !std::getline(log, line)) break;
+    if (in_statement && !line.empty() && line[0] == '\t') {
+      sent.back().second += "\n" + line.substr(1);
+      continue;
+    }
+    in_statement = false;
+    std::smatch m;
+    if (!std::regex_search(line, m, kSent)) continue;
+    int pid = std::stoi(m[1]);
+    if (own_pids_.count(pid) || m[2].str().rfind(options_.own_application_prefix, 0) == 0)
+      continue;
+    sent.emplace_back(pid, m[3]);
+    in_statement = true;
+  }
+  input->sent_logged = true;
+  for (const auto& [pid, text] : sent)
+    input->sent.push_back(ClassifySentStatement(text, history_name_));
+}
+
 int PostgresServerObserver::CountToolSessions() const {
   if (options_.server_log_path.empty()) return -1;
   std::ifstream log(options_.server_log_path, std::ios::binary);
@@ -352,7 +425,9 @@ void PostgresServerObserver::ToolExited() {
   if (!main_) return;
   try {
     tool_ended_at_ = Epoch(main_.get());
-    if (!options_.server_log_path.empty()) {
+    if (statements_logged_) {
+      tool_log_end_ = LogMarkerOffset();
+    } else if (!options_.server_log_path.empty()) {
       std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
       tool_log_end_ = log ? static_cast<long long>(log.tellg()) : -1;
     }
@@ -394,6 +469,7 @@ std::vector<MigrationRehearsal> PostgresServerObserver::Finish(
   input.tool_ended_at = tool_ended_at_;
   input.reverts = reverts_;
   tool_sessions_ = CountToolSessions();
+  ReadSentStatements(&input);
   if (failed) {
     std::vector<std::string> recorded;
     for (const ServerEvent& e : input.events)
@@ -415,6 +491,9 @@ void PostgresServerObserver::Uninstall() noexcept {
   try {
     if (!history_table_.empty())
       main_->Query("DROP TRIGGER IF EXISTS slugwright_rehearse_history ON " + history_table_);
+    if (statements_logged_)
+      main_->Query("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET log_statement', "
+                   "current_database()); END $$");
     main_->Query(kUninstallSql);
   } catch (const std::exception&) {
     // A throwaway copy: what is left goes with it.

@@ -4,7 +4,8 @@
 // Watching a release's own migration tool (`command:`) on the throwaway
 // copy from the server side, whatever the tool: event triggers log every
 // DDL command, dropped object and table rewrite into a private schema of
-// the copy, a
+// the copy, the embedded server logs every statement the tool sends (DDL
+// and data changes: log_statement = mod on the copy's database), a
 // trigger on the tool's history table logs each new row (which closes one
 // migration), a monitoring session samples the tool's relation locks, and
 // with --probe a probe session reads and writes each touched table every
@@ -91,6 +92,12 @@ class PostgresServerObserver : public ServerObserver {
   std::vector<ServerEvent> ReadEvents();
   std::vector<RelationFacts> ReadFacts(const std::vector<ServerEvent>& events);
   void ReadServerLog(ServerObservationInput* input);
+  /// Every statement the tool's sessions sent until it exited, from the
+  /// log (log_statement = mod, set on the copy's database by Install()).
+  void ReadSentStatements(ServerObservationInput* input);
+  /// Where in the log the tool's run ends: the offset of a line this
+  /// observer logs now, once the log collector wrote it.
+  long long LogMarkerOffset();
   /// Sessions authorized since Start() that are not slugwright's own.
   int CountToolSessions() const;
   void Stop();
@@ -102,6 +109,9 @@ class PostgresServerObserver : public ServerObserver {
   std::unique_ptr<SqlSession> sampler_session_;
   std::unique_ptr<SqlSession> probe_session_;
   std::string history_table_;  // quoted, schema-qualified; "" until found
+  std::string history_name_;   // as the tool names it; "" until found
+  /// The copy's database logs every statement its new sessions send.
+  bool statements_logged_ = false;
   std::set<std::string> ignored_;
   std::set<int> own_pids_;
   long long log_offset_ = 0;

@@ -17,8 +17,9 @@ std::string ReadOnlyApplicationName() {
 }  // namespace
 
 PostgresSourceSnapshot::PostgresSourceSnapshot(std::string url, HistoryTableName table,
-                                               Redactor* redactor)
-    : url_(std::move(url)), table_(std::move(table)), redactor_(redactor) {}
+                                               Redactor* redactor, std::string tool_table)
+    : url_(std::move(url)), table_(std::move(table)), redactor_(redactor),
+      tool_table_(std::move(tool_table)) {}
 
 PostgresSourceSnapshot::~PostgresSourceSnapshot() = default;
 
@@ -74,6 +75,12 @@ void PostgresSourceSnapshot::ReadFacts(SourceFacts* facts) {
   std::string pattern = "\"" + table_.schema + "\".\"" + table_.table + "\"";
   facts->history_exists =
       c.Scalar("SELECT to_regclass(" + c.Quote(pattern) + ") IS NOT NULL") == "t";
+  // The tool creates its table in the current schema, as the copy's tool
+  // will look for it there.
+  if (!tool_table_.empty() &&
+      c.Scalar("SELECT to_regclass(quote_ident(" + c.Quote(tool_table_) + ")) IS NOT NULL") ==
+          "t")
+    facts->tool_history_table = tool_table_;
 }
 
 std::vector<HistoryRow> PostgresSourceSnapshot::ReadHistory() {

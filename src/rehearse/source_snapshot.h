@@ -28,6 +28,9 @@ struct SourceFacts {
   int tables = 0;
   int64_t bytes = 0;
   bool history_exists = false;
+  /// `command:` mode: the tool's history table (as the tool names it, in
+  /// the source's current schema), when it exists there; "" otherwise.
+  std::string tool_history_table;
   /// pg_export_snapshot(); empty when the server (or a pooler in between)
   /// cannot export one.
   std::string snapshot;
@@ -52,10 +55,12 @@ class SourceSnapshot {
 };
 
 /// The source as PostgreSQL reaches it: `url` is the database URL or
-/// conninfo; its password is added to `redactor`.
+/// conninfo; its password is added to `redactor`. `tool_table`: a
+/// `command:` tool's history table to look for ("" for none).
 class PostgresSourceSnapshot : public SourceSnapshot {
  public:
-  PostgresSourceSnapshot(std::string url, HistoryTableName table, Redactor* redactor);
+  PostgresSourceSnapshot(std::string url, HistoryTableName table, Redactor* redactor,
+                         std::string tool_table = "");
   ~PostgresSourceSnapshot() override;
 
   SourceFacts Open() override;
@@ -70,6 +75,7 @@ class PostgresSourceSnapshot : public SourceSnapshot {
   std::string url_;
   HistoryTableName table_;
   Redactor* redactor_;
+  std::string tool_table_;
   DatabaseTarget target_;
   std::unique_ptr<SqlSession> session_;
 };

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 /// A fresh directory under $TMPDIR for one test, removed with everything in
 /// it when the object goes away.
@@ -30,5 +31,12 @@ bool WaitUntil(const std::function<bool()>& condition, double seconds);
 
 /// Sleeps for `seconds` (fractions allowed).
 void SleepSeconds(double seconds);
+
+/// The names in `dir` (not . and ..); empty when it cannot be listed.
+std::vector<std::string> DirectoryEntries(const std::string& dir);
+
+/// The command lines (NULs as spaces) of the running processes that
+/// mention `text`: what a command started in a directory left running.
+std::vector<std::string> ProcessesMentioning(const std::string& text);
 
 #endif  // SLUGWRIGHT_TESTING_TEST_UTIL_H_

@@ -39,6 +39,10 @@ std::string VersionLine(const LintReport& r) {
 /// how to lint only what the next release applies.
 std::string BatchLine(const LintReport& r) {
   const LintBatchChoice& b = r.batch;
+  if (!b.tool.empty())
+    return "Batch: the migrations `" + b.tool + "` applied on a throwaway schema-only copy of " +
+           b.database + " (those pending there), every statement it sent, by the migration "
+           "file it recorded.";
   std::vector<std::string> parts;
   if (!b.database.empty()) parts.push_back("pending on " + b.database);
   if (!b.git_base.empty())
@@ -204,7 +208,8 @@ nlohmann::json LintReportJson(const LintReport& r) {
             {"since", b.since >= 0 ? nlohmann::json(b.since) : nlohmann::json(nullptr)},
             {"git_base", or_null(b.git_base)},
             {"merge_base", or_null(b.merge_base)},
-            {"database", or_null(b.database)}}},
+            {"database", or_null(b.database)},
+            {"tool", or_null(b.tool)}}},
           {"findings", findings},
           {"errors", errors}};
 }

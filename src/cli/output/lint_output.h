@@ -32,6 +32,10 @@ struct LintBatchChoice {
   /// --database-url: the database (as the driver describes it, no
   /// password) whose pending migrations were linted; "" when not given.
   std::string database;
+  /// A `command:` release: the tool's command, which ran the migrations
+  /// pending on `database` on a throwaway schema-only copy of it; "" when
+  /// slugwright read the files.
+  std::string tool;
 };
 
 /// A table's size on the database lint was given, from what the server
@@ -92,7 +96,7 @@ std::string LintReportText(const LintReport& report);
 
 /// {"migrations", "postgres_version", "postgres_version_from" (flag,
 /// server, settings, default), "batch": {dir, since, git_base, merge_base,
-/// database}, "findings": [...], "errors": [{file, message}]}; with a
+/// database, tool}, "findings": [...], "errors": [{file, message}]}; with a
 /// database, each finding on one of its tables also has "table_size":
 /// {rows (null when not estimated), bytes, size_class ("empty", "tiny"
 /// or "other")}.

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string>
 
+#include "cli/output/command_output.h"
+#include "cli/output/migrate_output.h"
 #include "rehearse/rehearsal_events.h"
 
 class Console;
@@ -16,6 +18,18 @@ struct RehearsalLint;
 /// pending migrations (PostgreSQL 15 rules, docs/lint.md): 3 findings in 2
 /// of them, in the report".
 std::string DescribeLint(const RehearsalLint& lint, size_t migrations);
+
+/// The release phase's events on the copy, worded as the release words
+/// them (its Migrator's, or its `command:`'s), but advising no command:
+/// one would run against the source.
+struct CopyReleaseObservers {
+  explicit CopyReleaseObservers(Console* console) : run(console), command(console) {
+    run.set_on_copy(true);
+    command.set_on_copy(true);
+  }
+  ConsoleRunObserver run;
+  ConsoleCommandObserver command;
+};
 
 /// Prints each event of a rehearsal as a step, a detail or a warning on
 /// `console`.
