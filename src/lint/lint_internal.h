@@ -82,6 +82,8 @@ class StatementLinter {
   void AlterType(const ClassifiedStatement& s);
   void Reindex();
   void Truncate();
+  /// UPDATE or DELETE (after a WITH's queries) from token `at`.
+  void RowChange(size_t at);
   // alter_rules.cc
   void AlterTable(const ClassifiedStatement& s);
   void AlterAction(const QualifiedName& table, Cursor c);

@@ -58,6 +58,9 @@ bool StatementLinter::IsNewTable(const QualifiedName& table) const {
 void StatementLinter::Run() {
   if (!tokens_.empty() && tokens_.front().IsWord("reindex")) return Reindex();
   if (!tokens_.empty() && tokens_.front().IsWord("truncate")) return Truncate();
+  if (!tokens_.empty() && (tokens_.front().IsWord("update") || tokens_.front().IsWord("delete") ||
+                           tokens_.front().IsWord("with")))
+    return RowChange(0);
   ClassifiedStatement s = ClassifyStatement(tokens_);
   switch (s.kind) {
     case StatementKind::kAlterTable:
@@ -174,6 +177,43 @@ void StatementLinter::Truncate() {
   subject_ = table;
   Flag("truncate-cascade", tokens_.front().line,
        "empties " + table.Display() + " with CASCADE");
+}
+
+void StatementLinter::RowChange(size_t at) {
+  // WITH name [(columns)] AS [[NOT] MATERIALIZED] (query) [, ...] then the
+  // statement: its verb is the first word outside the queries' parentheses.
+  int depth = 0;
+  if (tokens_[at].IsWord("with")) {
+    for (++at; at < tokens_.size(); ++at) {
+      const SqlToken& t = tokens_[at];
+      if (t.IsSymbol("(")) ++depth;
+      if (t.IsSymbol(")")) --depth;
+      if (depth == 0 && (t.IsWord("update") || t.IsWord("delete") || t.IsWord("select") ||
+                         t.IsWord("insert") || t.IsWord("merge")))
+        break;
+    }
+    if (at == tokens_.size()) return;
+  }
+  // UPDATE [ONLY] table [*] [[AS] alias] SET ... [FROM ...] [WHERE ...]
+  // DELETE FROM [ONLY] table [*] [[AS] alias] [USING ...] [WHERE ...]
+  Cursor c(&tokens_, at, tokens_.size());
+  bool update = c.Word("update");
+  if (!update && !(c.Word("delete") && c.Word("from"))) return;
+  c.Word("only");
+  QualifiedName table = c.Name();
+  if (table.name.empty() || IsNewTable(table)) return;
+  // A WHERE of the statement itself, not of a subquery in SET, FROM or
+  // USING; WHERE CURRENT OF a cursor changes one row.
+  depth = 0;
+  for (size_t i = c.pos(); i < tokens_.size(); ++i) {
+    if (tokens_[i].IsSymbol("(")) ++depth;
+    if (tokens_[i].IsSymbol(")")) --depth;
+    if (depth == 0 && tokens_[i].IsWord("where")) return;
+  }
+  subject_ = table;
+  Flag("unbatched-backfill", table.line,
+       (update ? "updates every row of " : "deletes every row of ") + table.Display() +
+           " in one statement");
 }
 
 }  // namespace lint_internal

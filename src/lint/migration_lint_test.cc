@@ -324,7 +324,8 @@ TEST(MigrationLint, IgnoreCommentsNamingNoKnownRuleAreUsageErrors) {
 TEST(MigrationLint, StatementsOfAllKindsAreQuiet) {
   EXPECT_EQ(kNone, Rules("CREATE TABLE t (id bigserial PRIMARY KEY, a int NOT NULL REFERENCES u,"
                          " CHECK (a > 0), UNIQUE (a));"
-                         "INSERT INTO t (a) VALUES (1); UPDATE u SET a = 1; DELETE FROM u;"
+                         "INSERT INTO t (a) VALUES (1); UPDATE u SET a = 1 WHERE id < 100;"
+                         "DELETE FROM u WHERE a IS NULL; UPDATE t SET a = 2; DELETE FROM t;"
                          "CREATE VIEW v AS SELECT * FROM u; CREATE FUNCTION f() RETURNS int "
                          "LANGUAGE sql AS $$ ALTER TABLE u DROP COLUMN a $$;"
                          "COMMENT ON TABLE u IS 'DROP TABLE u'; GRANT SELECT ON u TO r;"
@@ -492,6 +493,59 @@ TEST(MigrationLint, ReindexDetachPartitionAndTruncateCascade) {
   std::vector<LintFinding> f = Lint("TRUNCATE accounts, ledger CASCADE");
   ASSERT_EQ(1u, f.size());
   EXPECT_NE(std::string::npos, f[0].why.find("empties accounts with CASCADE")) << f[0].why;
+}
+
+TEST(MigrationLint, UpdatesAndDeletesOfEveryRowOfAnExistingTable) {
+  const Ids flagged{"unbatched-backfill"};
+  EXPECT_EQ(flagged, Rules("UPDATE accounts SET plan = 'free'"));
+  EXPECT_EQ(flagged, Rules("UPDATE ONLY public.accounts AS a SET plan = p.name FROM plans p"));
+  EXPECT_EQ(flagged, Rules("DELETE FROM sessions"));
+  EXPECT_EQ(flagged, Rules("DELETE FROM ONLY sessions s USING users u"));
+  // A WHERE inside a subquery does not bound the rows changed.
+  EXPECT_EQ(flagged,
+            Rules("UPDATE accounts SET plan = (SELECT name FROM plans WHERE plans.id = 1)"));
+  EXPECT_EQ(flagged, Rules("WITH p AS (SELECT id FROM plans WHERE free) "
+                           "UPDATE accounts SET plan_id = (SELECT id FROM p)"));
+  // Bounded: a WHERE of its own, a batch, a cursor's row.
+  EXPECT_EQ(kNone, Rules("UPDATE accounts SET plan = 'free' WHERE plan IS NULL"));
+  EXPECT_EQ(kNone, Rules("UPDATE accounts SET plan = p.name FROM plans p WHERE p.id = plan_id"));
+  EXPECT_EQ(kNone, Rules("DELETE FROM sessions WHERE id >= 1 AND id < 10001"));
+  EXPECT_EQ(kNone, Rules("WITH b AS (SELECT id FROM accounts WHERE plan IS NULL LIMIT 1000) "
+                         "UPDATE accounts SET plan = 'free' FROM b WHERE accounts.id = b.id"));
+  EXPECT_EQ(kNone, Rules("UPDATE accounts SET plan = 'free' WHERE CURRENT OF c"));
+  EXPECT_EQ(kNone, Rules("WITH p AS (SELECT 1) SELECT * FROM p"));
+  EXPECT_EQ(kNone, Rules("UPDATE"));
+  EXPECT_EQ(kNone, Rules("DELETE"));
+  // A table its own migration created has no one else's rows yet; a later
+  // migration's backfill of it does.
+  EXPECT_EQ(kNone, Rules("CREATE TABLE plans (id int, name text);"
+                         "INSERT INTO plans VALUES (1, 'free'); UPDATE plans SET name = 'Free';"
+                         "DELETE FROM plans"));
+  std::vector<LintFinding> later =
+      LintMigrations({MakeMigration("CREATE TABLE plans (id int, name text);", true, 1),
+                      MakeMigration("UPDATE plans SET name = 'Free';", true, 2)},
+                     {});
+  ASSERT_EQ(1u, later.size());
+  EXPECT_EQ(2, later[0].version);
+  // What it says: the statement, the table, why and what to write.
+  std::vector<LintFinding> f = Lint("SELECT 1;\nUPDATE accounts\n  SET plan = 'free';");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_EQ("unbatched-backfill", f[0].rule);
+  EXPECT_EQ(3, f[0].line);
+  EXPECT_EQ("accounts", f[0].table.Display());
+  EXPECT_EQ("UPDATE accounts SET plan = 'free';", f[0].statement);
+  EXPECT_NE(std::string::npos, f[0].why.find("updates every row of accounts")) << f[0].why;
+  EXPECT_NE(std::string::npos, f[0].why.find("locked until the commit")) << f[0].why;
+  EXPECT_NE(std::string::npos, f[0].why.find("bloat")) << f[0].why;
+  EXPECT_NE(std::string::npos, f[0].instead.find("by primary-key range")) << f[0].instead;
+  EXPECT_NE(std::string::npos, f[0].instead.find("-- migrate:up transaction:false"))
+      << f[0].instead;
+  f = Lint("DELETE FROM sessions");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_NE(std::string::npos, f[0].why.find("deletes every row of sessions")) << f[0].why;
+  // Silenced like the others (squawk has no such rule, so no squawk-ignore).
+  EXPECT_EQ(kNone, Rules("-- slugwright-lint-ignore unbatched-backfill -- a 10-row table\n"
+                         "UPDATE settings SET v = 'x';"));
 }
 
 TEST(MigrationLint, SquawkIgnoreCommentsSilenceTheMappedRules) {

@@ -160,6 +160,19 @@ const std::vector<LintRule>& LintRules() {
        "up` and the build)",
        "what the reason above says; `slugwright migrate validate --offline` shows the same "
        "refusal"},
+      {"unbatched-backfill",
+       "`UPDATE` or `DELETE` without a `WHERE` clause, of a table its own migration did not "
+       "create",
+       "it changes every row in one statement and one transaction: each row stays locked "
+       "until the commit, so every concurrent write to any of them waits as long as the "
+       "whole table takes, and every changed row leaves a dead copy behind (the table and "
+       "its indexes bloat until vacuum catches up); on a big table it can also outlast "
+       "statement_timeout and fail the release",
+       "backfill in batches by primary-key range (`UPDATE t SET c = ... WHERE id >= $1 AND "
+       "id < $1 + 10000`, or `DELETE` likewise), each batch committed on its own: in a "
+       "migration with `{annotation}`, whose statements commit one by one, or in a script "
+       "run outside the release; a backfill the new code does not need before it starts "
+       "belongs after the release"},
       {"missing-lock-timeout",
        "with `--require-lock-timeout`: a statement taking a strong lock on an existing "
        "table before the migration sets `lock_timeout`",
