@@ -163,7 +163,7 @@ const std::vector<LintRule>& LintRules() {
       {"unbatched-backfill",
        "`UPDATE` or `DELETE` without a `WHERE` clause, of a table its own migration did not "
        "create",
-       "it changes every row in one statement and one transaction: each row stays locked "
+       "all in one transaction: each row stays locked "
        "until the commit, so every concurrent write to any of them waits as long as the "
        "whole table takes, and every changed row leaves a dead copy behind (the table and "
        "its indexes bloat until vacuum catches up); on a big table it can also outlast "
