@@ -109,6 +109,18 @@ class LintToolRunPgTest : public SlugwrightPgTest {
     return slugwright_.StartSlugwright(args, options).Wait(300);
   }
 
+  /// `migrate lint --json` (*run) with findings: exit 1 and a report that
+  /// lists them (*report).
+  ::testing::AssertionResult LintJsonWithFindings(RunResult* run, json* report) {
+    *run = Lint({"--json"});
+    if (run->code != 1)
+      return ::testing::AssertionFailure() << "exit " << run->code << ": " << run->all();
+    *report = json::parse(run->out);
+    if (!report->contains("findings"))
+      return ::testing::AssertionFailure() << "no findings in: " << run->all();
+    return ::testing::AssertionSuccess();
+  }
+
   /// Everything the lint must not change on the source: its schema, its
   /// rows and the tool's history.
   std::string SourceState(const std::string& history) const {
@@ -133,8 +145,10 @@ class LintToolRunPgTest : public SlugwrightPgTest {
 };
 
 /// (file, rule) of each finding of `migrate lint --json`.
-std::vector<std::pair<std::string, std::string>> Findings(const json& report) {
-  std::vector<std::pair<std::string, std::string>> out;
+using Found = std::vector<std::pair<std::string, std::string>>;
+
+Found Findings(const json& report) {
+  Found out;
   for (const json& f : report.at("findings")) out.emplace_back(f.at("file"), f.at("rule"));
   std::sort(out.begin(), out.end());
   return out;
@@ -160,11 +174,9 @@ TEST_F(LintToolRunPgTest, SequelizesPendingMigrationsAreLintedByTheirJsFiles) {
   tmp_.Write("app/migrations/20240305000000-clear-drafts.js", kClearDrafts);
   std::string before = SourceState("SequelizeMeta");
 
-  RunResult r = Lint({"--json"});
-  ASSERT_EQ(1, r.code) << r.all();
-  json report = json::parse(r.out);
-  ASSERT_TRUE(report.contains("findings")) << r.all();
-  using Found = std::vector<std::pair<std::string, std::string>>;
+  RunResult r;
+  json report;
+  ASSERT_TRUE(LintJsonWithFindings(&r, &report));
   EXPECT_EQ(Findings(report),
             (Found{{"migrations/20240301000000-widen-amount.js", "alter-column-type"},
                    {"migrations/20240303000000-backfill-region.js", "unbatched-backfill"},
@@ -243,11 +255,9 @@ TEST_F(LintToolRunPgTest, KnexsPendingMigrationsAreLintedByTheirFiles) {
              "t.dropIndex(['status']));\n");
   std::string before = SourceState("knex_migrations");
 
-  RunResult r = Lint({"--json"});
-  ASSERT_EQ(1, r.code) << r.all();
-  json report = json::parse(r.out);
-  ASSERT_TRUE(report.contains("findings")) << r.all();
-  using Found = std::vector<std::pair<std::string, std::string>>;
+  RunResult r;
+  json report;
+  ASSERT_TRUE(LintJsonWithFindings(&r, &report));
   EXPECT_EQ(Findings(report),
             (Found{{"migrations/20240301000000_rename_state.js", "rename-column"},
                    {"migrations/20240302000000_index_status.js", "create-index-locks-writes"}}))

@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "base/ascii.h"
+
 namespace {
 
 /// pg_locks modes, weakest first (the table of conflicting modes).
@@ -193,10 +195,8 @@ SentStatement ClassifySentStatement(const std::string& text, const std::string& 
   SentStatement s;
   s.text = text;
   if (history_table.empty()) return s;
-  std::string lower = text;
-  std::string table = history_table;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (char& c : table) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = AsciiLower(text);
+  std::string table = AsciiLower(history_table);
   s.bookkeeping = lower.find(table) != std::string::npos;
   if (!s.bookkeeping) return s;
   // INSERT INTO [schema.]table (the history table itself, not one whose

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -11,6 +12,13 @@
 #include "tools/foreign_history.h"
 
 namespace {
+
+/// The size of the file at `path` (where a log reader starts or stops);
+/// -1 when it cannot be opened.
+long long FileEnd(const std::string& path) {
+  std::ifstream file(path, std::ios::ate | std::ios::binary);
+  return file ? static_cast<long long>(file.tellg()) : -1;
+}
 
 // The log table, and the functions the event triggers and the history
 // table's row trigger run: every row names the session's pid and
@@ -103,10 +111,7 @@ void PostgresServerObserver::Start() {
   own_pids_ = {main_->BackendPid(), sampler_session_->BackendPid()};
   ignored_ = options_.own_tables;
   Install();
-  if (!options_.server_log_path.empty()) {
-    std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
-    log_offset_ = log ? static_cast<long long>(log.tellg()) : 0;
-  }
+  if (!options_.server_log_path.empty()) log_offset_ = std::max(0LL, FileEnd(options_.server_log_path));
   started_at_ = Epoch(main_.get());
   sampler_ = std::thread([this] { SampleLocks(); });
   if (options_.probe) {
@@ -366,8 +371,7 @@ long long PostgresServerObserver::LogMarkerOffset() {
       if (line.find(marker) != std::string::npos) return at;
     SleepFor(0.01);
   }
-  std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
-  return log ? static_cast<long long>(log.tellg()) : -1;
+  return FileEnd(options_.server_log_path);
 }
 
 void PostgresServerObserver::ReadSentStatements(ServerObservationInput* input) {
@@ -428,8 +432,7 @@ void PostgresServerObserver::ToolExited() {
     if (statements_logged_) {
       tool_log_end_ = LogMarkerOffset();
     } else if (!options_.server_log_path.empty()) {
-      std::ifstream log(options_.server_log_path, std::ios::ate | std::ios::binary);
-      tool_log_end_ = log ? static_cast<long long>(log.tellg()) : -1;
+      tool_log_end_ = FileEnd(options_.server_log_path);
     }
     // The sizes and rows as the tool left them: a revert may drop what it
     // built (an index, a table) before Finish() could read them.
