@@ -18,6 +18,7 @@
 const char kSlugRunnerPath[] = ".slugwright/bin/slugwright";
 const char kProcfileCheckVar[] = "SLUGWRIGHT_PROCFILE_CHECK";
 const char kSlugReleaseSettingsPath[] = ".slugwright/release.json";
+const size_t kMaxRunnerBytes = 512u << 20;
 
 namespace {
 
@@ -26,8 +27,8 @@ const char kProfileScript[] =
     "# Added by the slugwright buildpack: puts `slugwright` on PATH so the\n"
     "# Procfile's `release: slugwright release` finds it.\n"
     "export PATH=\"$HOME/.slugwright/bin:$PATH\"\n";
-const char kLastBuildFile[] = "slugwright/last-build.json";
-const size_t kMaxRunnerBytes = 512u << 20;
+/// The last build's record, relative to the cache dir.
+const char kCacheLastBuildFile[] = "slugwright/last-build.json";
 
 }  // namespace
 
@@ -227,7 +228,7 @@ int Buildpack::Compile(const std::string& build_dir,
   const std::string& procfile_text = v.procfile_text;
 
   // Reusable state: the previous build's process types, to report changes.
-  std::string last_path = cache_dir + "/" + kLastBuildFile;
+  std::string last_path = cache_dir + "/" + kCacheLastBuildFile;
   std::string last_text, err;
   if (disk_->Stat(last_path) == DiskInterface::Kind::kFile &&
       disk_->ReadFile(last_path, 1 << 20, &last_text, &err)) {

@@ -47,6 +47,8 @@ class Buildpack {
 /// Where compile installs the runner and its settings, relative to the app.
 extern const char kSlugRunnerPath[];
 extern const char kSlugReleaseSettingsPath[];
+/// The largest runner binary compile and build copy into the slug.
+extern const size_t kMaxRunnerBytes;
 
 // The steps bin/compile (classic) and bin/build (CNB, buildpack/cnb_build.h)
 // share, so that both generations select and validate alike.

@@ -16,8 +16,8 @@ const char kCnbCacheLayer[] = "slugwright-cache";
 
 namespace {
 
-const char kLastBuildFile[] = "last-build.json";
-const size_t kMaxRunnerBytes = 512u << 20;
+/// The last build's record, relative to the cache layer.
+const char kLayerLastBuildFile[] = "last-build.json";
 
 /// The config vars as the platform gives them: one file per variable in
 /// platform_dir/env (none when the directory is absent).
@@ -120,7 +120,7 @@ void CnbBuildpack::Write(const std::string& path, const std::string& contents, i
 void CnbBuildpack::ReportChangesSinceLastBuild(const std::string& layers_dir,
                                                const Procfile& now) {
   BuildOutput out(out_);
-  std::string path = layers_dir + "/" + kCnbCacheLayer + "/" + kLastBuildFile, text, err;
+  std::string path = layers_dir + "/" + kCnbCacheLayer + "/" + kLayerLastBuildFile, text, err;
   if (disk_->Stat(path) != DiskInterface::Kind::kFile) {
     out.Detail("No earlier build in the cache layer");
     return;
@@ -190,7 +190,7 @@ int CnbBuildpack::Build(const CnbBuildContext& context) {
   // The cache layer's [types] must be written on every build: the lifecycle
   // restores its metadata without them.
   const std::string cache_layer = layers + "/" + kCnbCacheLayer;
-  Write(cache_layer + "/" + kLastBuildFile, LastBuildRecord(s).dump(2) + "\n", 0644);
+  Write(cache_layer + "/" + kLayerLastBuildFile, LastBuildRecord(s).dump(2) + "\n", 0644);
   Write(cache_layer + ".toml", "[types]\nlaunch = false\nbuild = false\ncache = true\n", 0644);
   return kExitOk;
 }

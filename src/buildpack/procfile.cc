@@ -15,7 +15,8 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 const size_t kMaxProcessTypeLength = 63;
 
-std::string Trim(const std::string& s) {
+/// Trims spaces and tabs only, as Heroku's Procfile readers do.
+std::string TrimBlanks(const std::string& s) {
   size_t begin = 0, end = s.size();
   while (begin < end && IsBlank(s[begin])) ++begin;
   while (end > begin && IsBlank(s[end - 1])) --end;
@@ -245,7 +246,7 @@ std::string ParseProcessLine(const std::string& trimmed, ProcfilePlatform platfo
   size_t name_end = 0;
   while (name_end < trimmed.size() && IsNameChar(trimmed[name_end])) ++name_end;
   std::string word = trimmed.substr(0, name_end);
-  std::string rest = Trim(trimmed.substr(name_end));
+  std::string rest = TrimBlanks(trimmed.substr(name_end));
   size_t colon = trimmed.find(':');
   if (colon == std::string::npos) {
     if (!word.empty() && name_end < trimmed.size() && IsBlank(trimmed[name_end]))
@@ -264,7 +265,7 @@ std::string ParseProcessLine(const std::string& trimmed, ProcfilePlatform platfo
   if (!reading.error.empty()) return reading.error;
   *name = reading.name;
   *name_warning = reading.warning;
-  *command = Trim(trimmed.substr(colon + 1));
+  *command = TrimBlanks(trimmed.substr(colon + 1));
   if (command->empty())
     return "process type `" + Shorten(trimmed.substr(0, colon)) +
            "` has no command (Cedar skips such a line or runs nothing; Fir refuses it)";
@@ -339,7 +340,7 @@ bool ParseProcfile(const std::string& raw, ProcfilePlatform platform, Procfile* 
       warn(line_no, "", "ends with a lone carriage return (old Mac line ends): Cedar reads it "
                         "as a line break, Fir does not; written with LF line ends");
     }
-    std::string trimmed = Trim(line);
+    std::string trimmed = TrimBlanks(line);
     if (trimmed.empty() || trimmed[0] == '#') continue;
     error->text = trimmed;
 

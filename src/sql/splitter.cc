@@ -4,21 +4,9 @@
 
 #include "base/ascii.h"
 #include "base/exit_codes.h"
+#include "sql/identifier_bytes.h"
 
 namespace {
-
-/// A byte that may begin an identifier or a dollar-quote tag: a letter, an
-/// underscore or any byte of a non-ASCII character.
-bool IsIdentStart(char c) {
-  return IsAsciiLetter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-/// A byte that may continue a dollar-quote tag.
-bool IsTagCont(char c) { return IsIdentStart(c) || IsAsciiDigit(c); }
-
-/// A byte that may continue an identifier: unlike a tag, `$` is allowed, so
-/// `a$b$` is one identifier and not the start of a dollar quote.
-bool IsIdentCont(char c) { return IsTagCont(c) || c == '$'; }
 
 /// Walks a script once, token by token, collecting statements.
 class Splitter {

@@ -1,13 +1,10 @@
 #include "sql/tokens.h"
 
 #include "base/ascii.h"
+#include "sql/identifier_bytes.h"
 
 namespace {
 
-bool IsIdentStart(char c) {
-  return IsAsciiLetter(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-}
-bool IsIdentCont(char c) { return IsIdentStart(c) || IsAsciiDigit(c) || c == '$'; }
 bool IsOperatorChar(char c) {
   return std::string_view("+-*/<>=~!@#%^&|`?").find(c) != std::string_view::npos;
 }
