@@ -15,12 +15,9 @@
 
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
+#include "testing/test_util.h"
 
 namespace {
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 /// Three migrations: each creates tN (idempotently, as peers' files often
 /// do) and logs its version in `applied_log`, so a re-apply shows as a

@@ -28,10 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // Applied before the lint: the table, and an index built without
 // CONCURRENTLY (flagged if it were linted again).
 const char* kCreateAccounts =

@@ -21,12 +21,9 @@
 
 #include "testing/npm_tools.h"
 #include "testing/pg_fixture.h"
+#include "testing/test_util.h"
 
 namespace {
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 class PeerParityPgTest : public SlugwrightPgTest {
  protected:

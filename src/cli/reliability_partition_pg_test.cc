@@ -41,7 +41,7 @@
 
 namespace {
 
-using reliability::Contains;
+using reliability::WithHost;
 using SteadyClock = std::chrono::steady_clock;
 
 const char kServerAddress[] = "10.213.0.1";
@@ -184,13 +184,6 @@ class InNetworkNamespace {
   int home_ = -1;
   bool entered_ = false;
 };
-
-/// `url` (postgres://user:pw@127.0.0.1:PORT/db) with its host replaced.
-std::string WithHost(const std::string& url, const std::string& host) {
-  size_t at = url.rfind('@');
-  size_t colon = url.find(':', at);
-  return url.substr(0, at + 1) + host + url.substr(colon);
-}
 
 double SecondsBetween(SteadyClock::time_point from, SteadyClock::time_point to) {
   return std::chrono::duration<double>(to - from).count();

@@ -46,7 +46,6 @@ int Scaled(int short_count, int long_count, const char* override_env) {
   return LongMode() ? long_count : short_count;
 }
 
-using reliability::Contains;
 using reliability::kReconnectedSymptom;
 
 // ---------------------------------------------------------------------------

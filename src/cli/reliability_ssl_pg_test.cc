@@ -17,7 +17,7 @@
 
 namespace {
 
-using reliability::Contains;
+using reliability::WithHost;
 
 /// A directory the `postgres` user can read, holding a CA, a server
 /// certificate for localhost/127.0.0.1 signed by it, and an hba file.
@@ -74,13 +74,6 @@ class SslFiles {
   }
   std::string dir_;
 };
-
-/// `url` (postgres://user:pw@127.0.0.1:PORT/db) with its host replaced.
-std::string WithHost(const std::string& url, const std::string& host) {
-  size_t at = url.rfind('@');
-  size_t colon = url.find(':', at);
-  return url.substr(0, at + 1) + host + url.substr(colon);
-}
 
 TEST_F(Reliability, SslOnlyServerWorksWithEveryUrlFormAndRefusesPlaintext) {
   SslFiles files;

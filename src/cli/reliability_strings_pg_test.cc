@@ -9,7 +9,6 @@
 
 namespace {
 
-using reliability::Contains;
 
 // A transaction:false file is split by slugwright and its statements sent
 // one by one: `('a\'; b')` is one string on this database, and cut at the

@@ -7,7 +7,7 @@
 
 namespace {
 
-ReleaseIdentity Resolve(const std::map<std::string, std::string>& env,
+ReleaseIdentity ResolveWithEnv(const std::map<std::string, std::string>& env,
                         ReleaseKeyInputs inputs = {}) {
   return ResolveReleaseIdentity(inputs, [&env](const std::string& name) {
     auto it = env.find(name);
@@ -16,7 +16,7 @@ ReleaseIdentity Resolve(const std::map<std::string, std::string>& env,
 }
 
 TEST(ReleaseKeyTest, RailwaysCommitAndServiceNameTheRelease) {
-  ReleaseIdentity id = Resolve({{"RAILWAY_GIT_COMMIT_SHA", "d0beb8f5c55b36df7d674d55965a23b8d54ad69b"},
+  ReleaseIdentity id = ResolveWithEnv({{"RAILWAY_GIT_COMMIT_SHA", "d0beb8f5c55b36df7d674d55965a23b8d54ad69b"},
                                 {"RAILWAY_SERVICE_NAME", "consumer"}});
   EXPECT_TRUE(id.coordinated);
   EXPECT_EQ("d0beb8f5c55b36df7d674d55965a23b8d54ad69b", id.key.commit);
@@ -31,7 +31,7 @@ TEST(ReleaseKeyTest, FlagsComeFirstThenSlugwrightsVariablesThenThePlatforms) {
   ReleaseKeyInputs inputs;
   inputs.commit_flag = "v1.2.3";
   inputs.service_flag = "web";
-  ReleaseIdentity id = Resolve({{"SLUGWRIGHT_COMMIT", "x"}, {"RENDER_GIT_COMMIT", "y"},
+  ReleaseIdentity id = ResolveWithEnv({{"SLUGWRIGHT_COMMIT", "x"}, {"RENDER_GIT_COMMIT", "y"},
                                 {"SLUGWRIGHT_ATTEMPT", "2"}, {"RENDER_SERVICE_NAME", "api"}},
                                inputs);
   EXPECT_EQ("v1.2.3", id.key.commit);
@@ -39,9 +39,9 @@ TEST(ReleaseKeyTest, FlagsComeFirstThenSlugwrightsVariablesThenThePlatforms) {
   EXPECT_EQ("SLUGWRIGHT_ATTEMPT", id.attempt_origin);
   EXPECT_EQ("web", id.service);
   EXPECT_EQ("v1.2.3 attempt 2", DescribeReleaseKey(id.key));
-  id = Resolve({{"SLUGWRIGHT_COMMIT", "x"}, {"RENDER_GIT_COMMIT", "y"}});
+  id = ResolveWithEnv({{"SLUGWRIGHT_COMMIT", "x"}, {"RENDER_GIT_COMMIT", "y"}});
   EXPECT_EQ("x", id.key.commit);
-  id = Resolve({{"RENDER_GIT_COMMIT", "y"}, {"GITHUB_SHA", "z"}, {"SLUGWRIGHT_APP", "bot"},
+  id = ResolveWithEnv({{"RENDER_GIT_COMMIT", "y"}, {"GITHUB_SHA", "z"}, {"SLUGWRIGHT_APP", "bot"},
                 {"RENDER_SERVICE_NAME", "api"}});
   EXPECT_EQ("y", id.key.commit);
   EXPECT_EQ("bot", id.service);
@@ -50,31 +50,31 @@ TEST(ReleaseKeyTest, FlagsComeFirstThenSlugwrightsVariablesThenThePlatforms) {
 TEST(ReleaseKeyTest, HerokuKeepsOneReleasePhasePerReleaseUnlessAskedToCoordinate) {
   ReleaseKeyInputs inputs;
   inputs.build_commit = "abc";
-  ReleaseIdentity id = Resolve({{"HEROKU_APP_NAME", "web-eu"}}, inputs);
+  ReleaseIdentity id = ResolveWithEnv({{"HEROKU_APP_NAME", "web-eu"}}, inputs);
   EXPECT_FALSE(id.coordinated);
   EXPECT_NE(std::string::npos, id.not_coordinated_because.find("coordinate: commit"));
   EXPECT_EQ("abc", id.key.commit);
   EXPECT_EQ("the build's SOURCE_VERSION", id.commit_origin);
-  EXPECT_FALSE(Resolve({{"HEROKU_SLUG_COMMIT", "abc"}}).coordinated);
+  EXPECT_FALSE(ResolveWithEnv({{"HEROKU_SLUG_COMMIT", "abc"}}).coordinated);
   inputs.coordinate = ReleaseSettings::Coordinate::kCommit;
-  id = Resolve({{"HEROKU_APP_NAME", "web-eu"}}, inputs);
+  id = ResolveWithEnv({{"HEROKU_APP_NAME", "web-eu"}}, inputs);
   EXPECT_TRUE(id.coordinated);
   EXPECT_EQ("web-eu", id.service);
   // An explicit commit coordinates on Heroku too.
   inputs.coordinate = ReleaseSettings::Coordinate::kAuto;
   inputs.commit_flag = "abc";
-  EXPECT_TRUE(Resolve({}, inputs).coordinated);
+  EXPECT_TRUE(ResolveWithEnv({}, inputs).coordinated);
 }
 
 TEST(ReleaseKeyTest, NoCommitOrCoordinateOffMeansTheRunReleasesAlone) {
-  ReleaseIdentity id = Resolve({});
+  ReleaseIdentity id = ResolveWithEnv({});
   EXPECT_FALSE(id.coordinated);
   EXPECT_NE(std::string::npos, id.not_coordinated_because.find("no commit is known"));
   EXPECT_FALSE(id.service.empty());
   EXPECT_EQ("the host name", id.service_origin);
   ReleaseKeyInputs inputs;
   inputs.coordinate = ReleaseSettings::Coordinate::kOff;
-  EXPECT_FALSE(Resolve({{"GITHUB_SHA", "abc"}}, inputs).coordinated);
+  EXPECT_FALSE(ResolveWithEnv({{"GITHUB_SHA", "abc"}}, inputs).coordinated);
 }
 
 TEST(ReleaseKeyTest, ACommitOrAttemptThatIsNoneIsAUsageErrorNamingItsOrigin) {
@@ -90,7 +90,7 @@ TEST(ReleaseKeyTest, ACommitOrAttemptThatIsNoneIsAUsageErrorNamingItsOrigin) {
   };
   for (const Case& c : cases) {
     try {
-      Resolve(c.env);
+      ResolveWithEnv(c.env);
       ADD_FAILURE() << c.expected;
     } catch (const UserError& e) {
       EXPECT_EQ(kExitUsage, e.code());

@@ -9,7 +9,7 @@
 
 namespace {
 
-Migration File(int64_t version, const std::string& checksum = "c") {
+Migration StatusFile(int64_t version, const std::string& checksum = "c") {
   Migration m;
   m.version = version;
   m.name = "m" + std::to_string(version);
@@ -18,7 +18,7 @@ Migration File(int64_t version, const std::string& checksum = "c") {
   return m;
 }
 
-HistoryRow Row(int64_t version, MigrationState state = MigrationState::kApplied,
+HistoryRow StatusRow(int64_t version, MigrationState state = MigrationState::kApplied,
                const std::string& checksum = "c") {
   HistoryRow r;
   r.version = version;
@@ -33,9 +33,9 @@ using State = MigrationStatus::State;
 }  // namespace
 
 TEST(MigrationStatusTest, EveryFileAndFileLessRowInVersionOrder) {
-  std::vector<Migration> files = {File(1), File(2, "new"), File(4), File(5), File(7)};
-  std::vector<HistoryRow> history = {Row(1), Row(2), Row(3), Row(5, MigrationState::kFailed),
-                                     Row(6)};
+  std::vector<Migration> files = {StatusFile(1), StatusFile(2, "new"), StatusFile(4), StatusFile(5), StatusFile(7)};
+  std::vector<HistoryRow> history = {StatusRow(1), StatusRow(2), StatusRow(3), StatusRow(5, MigrationState::kFailed),
+                                     StatusRow(6)};
   MigrationPlan plan = MakePlan(files, history);
   MigrationStatus status = MakeMigrationStatus(files, plan, false);
   ASSERT_EQ(status.entries.size(), 7u);
@@ -56,11 +56,11 @@ TEST(MigrationStatusTest, EveryFileAndFileLessRowInVersionOrder) {
 }
 
 TEST(MigrationStatusTest, ExitCodeOneOnlyWhenAskedAndPending) {
-  std::vector<Migration> files = {File(1), File(2)};
-  MigrationPlan plan = MakePlan(files, {Row(1)});
+  std::vector<Migration> files = {StatusFile(1), StatusFile(2)};
+  MigrationPlan plan = MakePlan(files, {StatusRow(1)});
   MigrationStatus status = MakeMigrationStatus(files, plan, false);
   EXPECT_EQ(status.ExitCode(true), kExitFailed);
   EXPECT_EQ(status.ExitCode(false), kExitOk);
-  plan = MakePlan(files, {Row(1), Row(2)});
+  plan = MakePlan(files, {StatusRow(1), StatusRow(2)});
   EXPECT_EQ(MakeMigrationStatus(files, plan, false).ExitCode(true), kExitOk);
 }

@@ -10,6 +10,7 @@
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
 #include "testing/migrator_fixture.h"
+#include "testing/test_util.h"
 
 namespace {
 
@@ -21,10 +22,6 @@ struct LostCommitTest : public MigratorFixture {
   }
   std::string All() const { return out.str() + err.str(); }
 };
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "testing/pg_fixture.h"
+#include "testing/test_util.h"
 
 namespace {
 
@@ -31,10 +32,6 @@ class NoOpTest : public SlugwrightPgTest {
                      event + "'");
   }
 };
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 /// The line of `text` holding `part`, or "".
 std::string LineWith(const std::string& text, const std::string& part) {

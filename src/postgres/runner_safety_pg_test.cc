@@ -16,12 +16,9 @@
 #include "postgres/database_url.h"
 #include "postgres/postgres_driver.h"
 #include "testing/pg_fixture.h"
+#include "testing/test_util.h"
 
 namespace {
-
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 class RunnerSafetyTest : public SlugwrightPgTest {
  protected:

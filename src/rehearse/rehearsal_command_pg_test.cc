@@ -24,11 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-const char* kCreateTables =
+const char* kCreateTablesJs =
     "module.exports = {\n"
     "  up: async (qi, S) => {\n"
     "    await qi.createTable('accounts', {id: {type: S.INTEGER, primaryKey: true},\n"
@@ -73,7 +69,7 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   /// The source: accounts (200,000 rows) and users (with rows), created by
   /// sequelize-cli itself, so its SequelizeMeta has one row.
   void CreateSource() {
-    tmp_.Write("npm/initial/20240101000000-create-tables.js", kCreateTables);
+    tmp_.Write("npm/initial/20240101000000-create-tables.js", kCreateTablesJs);
     RunResult r = slugwright_.RunShell("DATABASE_URL='" + db_.url() + "' && export "
                                        "DATABASE_URL && " + Sequelize("initial"));
     ASSERT_EQ(r.code, 0) << r.all();
@@ -84,7 +80,7 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
 
   /// Migrations: the initial one and `pending` (file -> source).
   void WriteMigrations(const std::string& dir, const std::map<std::string, const char*>& pending) {
-    tmp_.Write("npm/" + dir + "/20240101000000-create-tables.js", kCreateTables);
+    tmp_.Write("npm/" + dir + "/20240101000000-create-tables.js", kCreateTablesJs);
     for (const auto& [file, js] : pending) tmp_.Write("npm/" + dir + "/" + file, js);
   }
 
@@ -151,7 +147,7 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   }
 };
 
-const json* Migration(const json& report, const std::string& name) {
+const json* ReportedMigration(const json& report, const std::string& name) {
   for (const json& m : report.at("migrations"))
     if (m.at("name") == name) return &m;
   return nullptr;
@@ -183,7 +179,7 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   json report = json::parse(r.out);
   ASSERT_EQ(3u, report.at("migrations").size()) << report.dump(2);
 
-  const json* widen = Migration(report, "20240201000000-widen-amount.js");
+  const json* widen = ReportedMigration(report, "20240201000000-widen-amount.js");
   ASSERT_NE(widen, nullptr) << report.dump(2);
   EXPECT_TRUE(Contains(widen->at("ddl").dump(), "ALTER TABLE public.accounts")) << *widen;
   EXPECT_TRUE(Contains(widen->at("locks").dump(), "\"ACCESS EXCLUSIVE\"")) << *widen;
@@ -195,12 +191,12 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   EXPECT_GT(widen->at("probe")[0].at("read_blocked_seconds").get<double>(), 0) << *widen;
   EXPECT_GT(widen->at("probe")[0].at("write_blocked_seconds").get<double>(), 0) << *widen;
 
-  const json* index = Migration(report, "20240202000000-index-status.js");
+  const json* index = ReportedMigration(report, "20240202000000-index-status.js");
   ASSERT_NE(index, nullptr);
   EXPECT_TRUE(Contains(index->at("ddl").dump(), "CREATE INDEX")) << *index;
   EXPECT_TRUE(HasRisk(*index, "blocking_index_build")) << *index;
 
-  const json* projects = Migration(report, "20240203000000-create-projects.js");
+  const json* projects = ReportedMigration(report, "20240203000000-create-projects.js");
   ASSERT_NE(projects, nullptr);
   EXPECT_TRUE(Contains(projects->at("created").dump(), "public.projects")) << *projects;
   EXPECT_TRUE(projects->at("risks").empty()) << *projects;
@@ -229,7 +225,7 @@ TEST_F(RehearseCommandPgTest, AFailingSequelizeMigrationIsNamedWithItsSqlstate) 
   json report = json::parse(r.out);
   EXPECT_EQ("20240204000000-require-email", report.at("summary").at("failed_migration"))
       << report.dump(2);
-  const json* failed = Migration(report, "20240204000000-require-email");
+  const json* failed = ReportedMigration(report, "20240204000000-require-email");
   ASSERT_NE(failed, nullptr) << report.dump(2);
   EXPECT_EQ("23502", failed->at("error").at("sqlstate")) << *failed;
   EXPECT_TRUE(Contains(failed->at("error").at("message"), "contains null values")) << *failed;
@@ -287,9 +283,9 @@ TEST_F(RehearseCommandPgTest, RollbackReleaseRevertsAreChargedToTheRevertsNotThe
   EXPECT_EQ(2, summary.value("reverted", -1)) << summary;
   EXPECT_EQ(2, summary.at("rolled_back")) << summary;
 
-  const json* failed = Migration(report, "20240203000000-require-email");
-  const json* index = Migration(report, "20240201000000-index-status.js");
-  const json* widen = Migration(report, "20240202000000-widen-amount.js");
+  const json* failed = ReportedMigration(report, "20240203000000-require-email");
+  const json* index = ReportedMigration(report, "20240201000000-index-status.js");
+  const json* widen = ReportedMigration(report, "20240202000000-widen-amount.js");
   ASSERT_TRUE(failed && index && widen) << report.dump(2);
   // The failed migration: its own statement only, its own time.
   EXPECT_EQ(LintRules(*failed), std::vector<std::string>{"add-column-not-null-without-default"})

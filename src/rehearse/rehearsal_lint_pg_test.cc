@@ -20,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-const char* kCreateTables =
+const char* kCreateTablesSql =
     "-- migrate:up\nCREATE TABLE accounts (id integer PRIMARY KEY, status text, amount integer, "
     "padding text);\nCREATE TABLE users (id integer PRIMARY KEY, name text);\n"
     "-- migrate:down\nDROP TABLE users;\nDROP TABLE accounts;\n";
@@ -42,10 +42,6 @@ const std::map<std::string, std::string> kPending = {
      "-- migrate:down\nDROP TABLE projects;\n"},
 };
 
-bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 /// (file, line, rule) of each finding, in order.
 std::vector<std::string> Keys(const json& findings) {
   std::vector<std::string> keys;
@@ -62,7 +58,7 @@ class RehearsalLintPgTest : public SlugwrightPgTest {
   /// The source: the tables applied by `migrate up`, then 200,000 accounts
   /// and 50 users; the four pending files written after.
   void CreateSource() {
-    WriteMigration("20240101000000_create_tables.sql", kCreateTables);
+    WriteMigration("20240101000000_create_tables.sql", kCreateTablesSql);
     RunResult up = Run(Up());
     ASSERT_EQ(up.code, 0) << up.all();
     db_.Exec("INSERT INTO accounts SELECT g, (ARRAY['new', 'open', 'closed'])[1 + g % 3], "

@@ -19,7 +19,7 @@
 
 namespace {
 
-const char* kDir = "/app/migrations";
+const char* kMigrationsDir = "/app/migrations";
 
 struct RehearserTest : public ::testing::Test {
   RehearsalLog log;
@@ -34,11 +34,11 @@ struct RehearserTest : public ::testing::Test {
   RehearsalOptions options;
 
   RehearserTest() {
-    disk.AddFile(std::string(kDir) + "/20240101000000_create_orders.sql",
+    disk.AddFile(std::string(kMigrationsDir) + "/20240101000000_create_orders.sql",
                  "-- migrate:up\nCREATE TABLE orders (id bigint);\n");
-    disk.AddFile(std::string(kDir) + "/20240201000000_add_status.sql",
+    disk.AddFile(std::string(kMigrationsDir) + "/20240201000000_add_status.sql",
                  "-- migrate:up\nALTER TABLE orders ADD COLUMN status text;\n");
-    options.migrations_dir = kDir;
+    options.migrations_dir = kMigrationsDir;
     options.source_url = "postgres://app@prod.example:5432/app";
     options.run.release = "rehearsal";
     // The source has applied the first migration; the copy too.
@@ -50,7 +50,7 @@ struct RehearserTest : public ::testing::Test {
 
   /// The history row of the `index`th migration file, as applied.
   HistoryRow Applied(size_t index) {
-    std::vector<Migration> files = DirectorySource(&disk, kDir).ReadAll();
+    std::vector<Migration> files = DirectorySource(&disk, kMigrationsDir).ReadAll();
     HistoryRow row;
     row.version = files.at(index).version;
     row.name = files.at(index).name;

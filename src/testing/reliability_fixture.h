@@ -11,11 +11,15 @@
 #include <vector>
 
 #include "testing/pg_fixture.h"
+#include "testing/test_util.h"
 
 namespace reliability {
 
-inline bool Contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
+/// `url` (postgres://user:pw@127.0.0.1:PORT/db) with its host replaced.
+inline std::string WithHost(const std::string& url, const std::string& host) {
+  size_t at = url.rfind('@');
+  size_t colon = url.find(':', at);
+  return url.substr(0, at + 1) + host + url.substr(colon);
 }
 
 /// SLUGWRIGHT_LONG=1 (tests/run --long): the long versions of the suite.

@@ -26,6 +26,11 @@ class ScopedTempDir {
   std::string path_;
 };
 
+/// Whether `text` holds `part` anywhere (what most output checks ask).
+inline bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// Polls `condition` every 20 ms for up to `seconds`; whether it held.
 bool WaitUntil(const std::function<bool()>& condition, double seconds);
 
