@@ -23,11 +23,6 @@ const TableRows* FindTable(const MigrationRehearsal& m, const std::string& relat
   return nullptr;
 }
 
-bool Contains(const std::vector<RelationChange>& list, const std::string& relation) {
-  return std::any_of(list.begin(), list.end(),
-                     [&](const RelationChange& c) { return c.relation == relation; });
-}
-
 std::string StrongestModeOn(const MigrationRehearsal& m, const std::string& relation) {
   std::string best;
   for (const RelationLock& l : m.locks)
@@ -42,6 +37,11 @@ bool HasRows(const TableRows* t) {
 }
 
 }  // namespace
+
+bool ListsRelation(const std::vector<RelationChange>& list, const std::string& relation) {
+  return std::any_of(list.begin(), list.end(),
+                     [&](const RelationChange& c) { return c.relation == relation; });
+}
 
 int LockModeStrength(const std::string& mode) {
   if (mode == "AccessExclusiveLock") return 4;
@@ -150,7 +150,7 @@ void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m) {
   if (m->in_transaction || m->plain_create_index) {
     for (const RelationChange& c : m->created) {
       if (!IsIndexKind(c.kind) || c.table.empty()) continue;
-      if (Contains(m->created, c.table) || Contains(m->rewrites, c.table)) continue;
+      if (ListsRelation(m->created, c.table) || ListsRelation(m->rewrites, c.table)) continue;
       if (!HasRows(FindTable(*m, c.table))) continue;
       Risk r = risk("blocking_index_build", c.table);
       r.index = c.relation;

@@ -44,6 +44,9 @@ struct RelationChange {
   std::string reason = "";
 };
 
+/// Whether `list` holds a change of `relation`.
+bool ListsRelation(const std::vector<RelationChange>& list, const std::string& relation);
+
 /// `--probe`: the longest a cheap read and a cheap write of a table waited
 /// (seconds; 0 when never blocked).
 struct BlockedTable {

@@ -22,11 +22,6 @@ std::string FirstLine(const std::string& text) {
   return end == std::string::npos ? text : text.substr(0, end);
 }
 
-bool Contains(const std::vector<RelationChange>& list, const std::string& relation) {
-  return std::any_of(list.begin(), list.end(),
-                     [&](const RelationChange& c) { return c.relation == relation; });
-}
-
 /// "300,000 rows, 21 MB" from what is known of a table.
 std::string TableFacts(const TableRows& t, int64_t fallback_bytes) {
   std::vector<std::string> facts;
@@ -193,7 +188,7 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
   // Rewrites: tables with their indexes folded in, then lone indexes.
   std::vector<std::string> rewritten;
   for (const RelationChange& r : m.rewrites) {
-    if (IsIndexKind(r.kind) && Contains(m.rewrites, r.table)) continue;
+    if (IsIndexKind(r.kind) && ListsRelation(m.rewrites, r.table)) continue;
     std::string text = (IsIndexKind(r.kind) ? "index " : "") + r.relation;
     if (r.bytes_before >= 0) text += " " + FormatBytes(r.bytes_before) + " ->";
     if (r.bytes >= 0) text += " " + FormatBytes(r.bytes);
@@ -221,7 +216,7 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
 
   // New relations; the indexes of a new table are folded into it.
   for (const RelationChange& c : m.created) {
-    if (IsIndexKind(c.kind) && Contains(m.created, c.table)) continue;
+    if (IsIndexKind(c.kind) && ListsRelation(m.created, c.table)) continue;
     std::string text = "new " + RelationKindName(c.kind) + " " + c.relation;
     if (c.bytes > 0 && IsIndexKind(c.kind)) text += " " + FormatBytes(c.bytes);
     int64_t indexes = 0;
