@@ -20,13 +20,13 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse", "launcher"];
+const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse", "launcher", "lint"];
 const CONTENTION_MIGRATIONS = 200;
 const CONTENTION_RUNS = 8;
 const DB_USER = "bench";
 
 function usage() {
-  return `usage: tests/bench/run [--n N] [--big N] [--rounds R] [--rehearse-orders N] [--only PHASES] [--tools TOOLS]
+  return `usage: tests/bench/run [--n N] [--big N] [--rounds R] [--rehearse-orders N] [--lint-files N] [--only PHASES] [--tools TOOLS]
                        [--no-results] [--keep-work] [--generate DIR]
   --n N          migrations in the apply and no-op set (default 1000)
   --big N        migrations in the noop-big set (default 10000), applied once
@@ -39,6 +39,7 @@ function usage() {
                  the packaged buildpack's binary, only when there is one)
   --rehearse-orders N  rows of the rehearse source's orders table (default
                  1000000: about 120 MB with its indexes and two smaller tables)
+  --lint-files N migration files the lint phase lints (default 10000)
   --no-results   print the table but leave tests/bench/results.md alone
   --keep-work    keep the generated migrations in tests/bench/work/
   --generate DIR only write the N migrations in every tool's layout into DIR
@@ -48,7 +49,7 @@ function usage() {
 // ---------------------------------------------------------------- options
 
 function parseOptions(argv) {
-  const o = { n: 1000, big: 10000, rehearseOrders: 1000000, rounds: 5, only: [...PHASES], tools: null, results: true, keepWork: false };
+  const o = { n: 1000, big: 10000, rehearseOrders: 1000000, lintFiles: 10000, rounds: 5, only: [...PHASES], tools: null, results: true, keepWork: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -63,6 +64,7 @@ function parseOptions(argv) {
     else if (a === "--big") o.big = positive(value());
     else if (a === "--rounds") o.rounds = positive(value());
     else if (a === "--rehearse-orders") o.rehearseOrders = positive(value());
+    else if (a === "--lint-files") o.lintFiles = positive(value());
     else if (a === "--only") o.only = value().split(",").filter(Boolean);
     else if (a === "--tools") o.tools = value().split(",").filter(Boolean);
     else if (a === "--no-results") o.results = false;
@@ -102,6 +104,10 @@ const DBMATE = path.join(TOOLS, "node_modules", "@dbmate", "linux-x64", "bin", "
 const DBMATE_NPM = path.join(TOOLS, "node_modules", "dbmate", "dist", "cli.js");
 const NODE_PG_MIGRATE = path.join(TOOLS, "node_modules", "node-pg-migrate", "bin", "node-pg-migrate.js");
 const SEQUELIZE_CLI = path.join(TOOLS, "node_modules", "sequelize-cli", "lib", "sequelize");
+// squawk's native binary, and the command `npm install squawk-cli` puts on
+// the PATH (a Node.js launcher that spawns it).
+const SQUAWK = path.join(TOOLS, "node_modules", "@squawk-cli", "linux-x64", "bin", "squawk");
+const SQUAWK_NPM = path.join(TOOLS, "node_modules", ".bin", "squawk");
 
 // A child ended by a signal: the run was interrupted (Ctrl-C reaches the
 // whole foreground process group).
@@ -394,13 +400,13 @@ function sampleBackground() {
 }
 
 // Runs cmd (count copies released together) through the measure helper.
-function measure(cmd, { cwd, env: extraEnv = {}, count = 1, what }) {
+function measure(cmd, { cwd, env: extraEnv = {}, count = 1, what, exitCodes = [0] }) {
   sampleLoad();
   fs.appendFileSync(logFile, `\n===== ${what}: ${cmd.join(" ")}\n`);
   const out = run(MEASURE, ["-n", String(count), "-l", logFile, "-C", cwd, "--", ...cmd],
     { env: { ...process.env, ...extraEnv } });
   const m = JSON.parse(out);
-  const bad = m.exit.filter((code) => code !== 0);
+  const bad = m.exit.filter((code) => !exitCodes.includes(code));
   if (bad.length) {
     const tail = fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
     throw new Error(`${what} failed (exit ${m.exit.join(",")}); the end of ${logFile}:\n${tail}`);
@@ -602,6 +608,7 @@ function benchContention(cluster, layout, round, emptyDir) {
 }
 const contentionChecks = [];
 let rehearseSource = null;
+let lintSet = null;
 
 // rehearse: `slugwright rehearse` of one ~100 MB source with one pending
 // migration, against the copy alone: pg_dump | pg_restore of the same
@@ -742,6 +749,62 @@ function benchLauncher(workDir, bins, round) {
     }
     const s = samples.get(`launcher/${v.id}`);
     console.log(`       launcher ${v.id} round ${round + 1}: median ${fmtMs(median(s.wall.slice(-LAUNCHER_CALLS)))}`);
+  }
+}
+
+// lint: `slugwright migrate lint` of a directory of LINT_FILES migrations
+// beside squawk on the same files, against reading them (cat, the floor).
+// Each file creates a table and indexes it (new in its file: no finding);
+// every 10th also indexes an earlier table without CONCURRENTLY and every
+// 25th changes an earlier column's type, which both tools flag.
+function prepareLint(workDir, count) {
+  const dir = path.join(workDir, "lint-set");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (let i = 1; i <= count; i++) {
+    const m = migration(i);
+    const up = [m.up];
+    const earlier = `bench_${pad(Math.max(1, i - 5))}`;
+    if (i % 10 === 0) up.push(`CREATE INDEX ${earlier}_name_${pad(i)}_idx ON ${earlier} (name);`);
+    if (i % 25 === 0) up.push(`ALTER TABLE ${earlier} ALTER COLUMN name TYPE varchar(200);`);
+    const file = path.join(dir, `${m.version}_${m.name}.sql`);
+    fs.writeFileSync(file, `-- migrate:up\n${up.join("\n")}\n`);
+    files.push(file);
+  }
+  return { dir, files, risky: Math.floor(count / 10) + Math.floor(count / 25) };
+}
+
+function benchLint(lintSet, round, emptyDir) {
+  const n = lintSet.files.length.toLocaleString("en-US");
+  const variants = [
+    { id: "cat", label: `cat of the ${n} files (floor)`, floor: true,
+      cmd: ["sh", "-c", 'cat "$0"/*.sql >/dev/null', lintSet.dir], exitCodes: [0] },
+    { id: "slugwright", label: `slugwright migrate lint --dir, ${n} files`,
+      cmd: [SLUGWRIGHT, "migrate", "lint", "--dir", lintSet.dir, "--postgres-version", "16"], exitCodes: [1] },
+    { id: "squawk", label: "squawk (its native binary) on the same files",
+      cmd: [SQUAWK, "--pg-version=16", ...lintSet.files], exitCodes: [1] },
+    { id: "squawk-npm", label: "squawk through the npm package's launcher (node_modules/.bin/squawk)",
+      cmd: [SQUAWK_NPM, "--pg-version=16", ...lintSet.files], exitCodes: [1] },
+  ];
+  for (const v of rotate(variants, round)) {
+    const what = `lint ${v.id} round ${round + 1}`;
+    const m = measure(v.cmd, { cwd: emptyDir, what, exitCodes: v.exitCodes });
+    record(`lint/${v.id}`, { phase: "lint", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+  }
+  // The findings themselves, once: slugwright flags every risky statement
+  // (so the time is for real work, not an early exit).
+  if (round === 0) {
+    const r = spawnSync(SLUGWRIGHT, ["migrate", "lint", "--dir", lintSet.dir, "--postgres-version", "16", "--json"],
+      { cwd: emptyDir, encoding: "utf8", maxBuffer: 256 << 20 });
+    const findings = JSON.parse(r.stdout).findings || [];
+    const flagged = new Set(findings.map((f) => `${f.file}:${f.line}`));
+    if (r.status !== 1 || flagged.size !== lintSet.risky) {
+      throw new Error(`lint: expected exit 1 and ${lintSet.risky} flagged statements; exit ${r.status}, ` +
+        `${flagged.size} flagged`);
+    }
+    lintSet.flagged = flagged.size;
   }
 }
 
@@ -956,6 +1019,20 @@ function targets(rows, options) {
         `under 50 ms: ${fmtMs(c.med)}: ${verdict(c.med < 50)}`);
     }
   }
+  const lint = get("lint/slugwright");
+  if (lint) {
+    const n = lintSet.files.length;
+    const files = n.toLocaleString("en-US");
+    out.push(`- lint of ${files} files: at most 1 s: ${fmtMs(lint.med)}: ${verdict(lint.med <= 1000)}` +
+      (n === 10000 ? "" : ` (this run linted ${files}; the target is stated for 10,000)`));
+    for (const id of ["squawk", "squawk-npm"]) {
+      const other = get(`lint/${id}`);
+      if (other) {
+        out.push(`- lint, ${other.label}: its time ÷ slugwright's: ${fmtRatio(other.med / lint.med)} ` +
+          `(${fmtMs(other.med)} vs ${fmtMs(lint.med)})`);
+      }
+    }
+  }
   const bare = get("launcher/bare");
   for (const id of ["slugwright"]) {
     const r = get(`launcher/${id}`);
@@ -1040,7 +1117,8 @@ function machine() {
 }
 
 function versions(cluster) {
-  if (!cluster) return `${firstLine(run(SLUGWRIGHT, ["--version"]))}`;
+  const squawk = lintSet ? [firstLine(run(SQUAWK, ["--version"]))] : [];
+  if (!cluster) return [firstLine(run(SLUGWRIGHT, ["--version"])), ...squawk].join("; ");
   const pkg = (name) => JSON.parse(fs.readFileSync(path.join(TOOLS, "node_modules", name, "package.json"), "utf8")).version;
   return [
     `${firstLine(run(SLUGWRIGHT, ["--version"]))}, a Release build` +
@@ -1052,6 +1130,7 @@ function versions(cluster) {
     `node-pg-migrate ${pkg("node-pg-migrate")}`,
     `sequelize-cli ${pkg("sequelize-cli")}, sequelize ${pkg("sequelize")}`,
     `pg ${pkg("pg")}`,
+    ...squawk,
     `Node.js ${process.version}`,
   ].join("; ");
 }
@@ -1105,6 +1184,14 @@ function notes(options, appliers, spread) {
   if (has("compile")) {
     out.push(`- compile: \`bin/compile\` on a fresh copy of fixtures/common-monorepo (app ${COMPILE_APP}) with a ` +
       "cache from an earlier build; the floor is `cp` of the chosen Procfile.");
+  }
+  if (has("lint") && lintSet) {
+    out.push(`- lint: \`slugwright migrate lint --dir DIR --postgres-version 16\` and \`squawk --pg-version=16 FILE...\` ` +
+      `on the same ${lintSet.files.length.toLocaleString("en-US")} files (each creates and indexes a table; ` +
+      `${lintSet.risky.toLocaleString("en-US")} statements index an earlier table without CONCURRENTLY or change ` +
+      `an earlier column's type, and slugwright flagged each of them` +
+      (lintSet.flagged === lintSet.risky ? "" : ` (it flagged ${lintSet.flagged})`) + `); both exit 1, their ` +
+      "reports going to a log file. The floor is `cat` of the files.");
   }
   if (has("launcher")) {
     out.push(`- launcher: \`slugwright --version\` (no database), ${LAUNCHER_CALLS} calls a round each: the bare binary, ` +
@@ -1180,7 +1267,7 @@ async function main() {
   const cleanup = () => {
     cluster.stop();
     if (!options.keepWork) {
-      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse", "launcher"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
+      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse", "launcher", "lint-set"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
     }
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -1194,7 +1281,7 @@ async function main() {
   }
 
   try {
-    const needDb = options.only.some((p) => p !== "compile" && p !== "launcher");
+    const needDb = options.only.some((p) => !["compile", "launcher", "lint"].includes(p));
     let layout, contentionLayout, tools;
     if (needDb) {
       log(`Starting a PostgreSQL cluster (fsync on) in ${os.tmpdir()}`);
@@ -1215,6 +1302,10 @@ async function main() {
     if (options.only.includes("compile")) prepareCompile(workDir);
     const launcherBins = options.only.includes("launcher") ? prepareLauncher(workDir) : null;
     if (options.only.includes("rehearse")) rehearseSource = prepareRehearse(cluster, options, workDir);
+    if (options.only.includes("lint")) {
+      log(`Writing ${options.lintFiles} migration files to lint`);
+      lintSet = prepareLint(workDir, options.lintFiles);
+    }
 
     for (let round = 0; round < options.rounds; round++) {
       sampleBackground();
@@ -1227,6 +1318,7 @@ async function main() {
       if (options.only.includes("compile")) benchCompile(workDir, round);
       if (launcherBins) benchLauncher(workDir, launcherBins, round);
       if (rehearseSource) benchRehearse(cluster, rehearseSource, round, emptyDir);
+      if (lintSet) benchLint(lintSet, round, emptyDir);
     }
 
     const rows = summarize();
