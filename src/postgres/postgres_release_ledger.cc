@@ -41,14 +41,6 @@ ReleaseRecord RecordOf(const pqxx::row& row) {
   return record;
 }
 
-/// Wakes WaitForFinish.
-class FinishedReceiver : public pqxx::notification_receiver {
- public:
-  FinishedReceiver(pqxx::connection_base& conn) : pqxx::notification_receiver(conn, kChannel) {}
-  void operator()(const std::string&, int) override { ++received; }
-  int received = 0;
-};
-
 }  // namespace
 
 AdvisoryLockKeys ReleaseLockKeysFor(const HistoryTableName& history, const ReleaseKey& key) {
@@ -62,6 +54,16 @@ AdvisoryLockKeys ReleaseLockKeysFor(const HistoryTableName& history, const Relea
 }
 
 struct PostgresReleaseLedger::Impl {
+  /// Wakes WaitForFinish. A member type, not a file-local one: Impl has
+  /// external linkage, and a field of a file-local type in it is what GCC
+  /// warns about (-Wsubobject-linkage) once a unity build includes this file.
+  class FinishedReceiver : public pqxx::notification_receiver {
+   public:
+    FinishedReceiver(pqxx::connection_base& conn) : pqxx::notification_receiver(conn, kChannel) {}
+    void operator()(const std::string&, int) override { ++received; }
+    int received = 0;
+  };
+
   DatabaseTarget target;
   HistoryTableName history;
   std::string application_name;
@@ -172,7 +174,7 @@ void PostgresReleaseLedger::Open() {
     }
   }
   impl_->Guarded("listening", [this] {
-    impl_->receiver = std::make_unique<FinishedReceiver>(*impl_->conn);
+    impl_->receiver = std::make_unique<Impl::FinishedReceiver>(*impl_->conn);
     impl_->conn->get_notifs();
   });
 }
