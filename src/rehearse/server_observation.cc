@@ -6,6 +6,8 @@
 #include <set>
 
 #include "base/ascii.h"
+#include "sql/token_cursor.h"
+#include "sql/tokens.h"
 
 namespace {
 
@@ -200,15 +202,12 @@ SentStatement ClassifySentStatement(const std::string& text, const std::string& 
   s.bookkeeping = lower.find(table) != std::string::npos;
   if (!s.bookkeeping) return s;
   // INSERT INTO [schema.]table (the history table itself, not one whose
-  // name only starts like it, as knex_migrations_lock).
-  static const std::regex kInsert(R"(^\s*insert\s+into\s+(?:(?:"[^"]*"|[^\s."(]+)\.)?("[^"]*"|[^\s."(]+))",
-                                  std::regex::icase);
-  std::smatch m;
-  if (std::regex_search(lower, m, kInsert)) {
-    std::string name = m[1];
-    if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
-    s.history_row = name == table;
-  }
+  // name only starts like it, as knex_migrations_lock), read from the
+  // statement's first tokens: `insert into db.schema.table` is seven.
+  SqlTokens tokens = TokenizeSql(text, 1, 7);
+  SqlTokenCursor cursor(&tokens.tokens, 0, tokens.tokens.size());
+  if (cursor.Word("insert") && cursor.Word("into"))
+    s.history_row = AsciiLower(cursor.Name().name) == table;
   return s;
 }
 

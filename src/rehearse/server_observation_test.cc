@@ -274,6 +274,14 @@ TEST_F(ServerObservationTest, ATablesNameThatOnlyStartsLikeTheHistoryTableInsert
       "$3)",
       "knex_migrations");
   EXPECT_TRUE(row.history_row);
+  // sequelize-cli's, schema-qualified and quoted in its own case.
+  EXPECT_TRUE(ClassifySentStatement(
+                  "INSERT INTO \"public\".\"SequelizeMeta\" (\"name\") VALUES ($1) RETURNING \"name\";",
+                  "SequelizeMeta")
+                  .history_row);
+  EXPECT_FALSE(ClassifySentStatement("DELETE FROM \"SequelizeMeta\" WHERE \"name\" = $1",
+                                     "SequelizeMeta")
+                   .history_row);
   SentStatement update = ClassifySentStatement("UPDATE orders SET x = 1", "knex_migrations");
   EXPECT_FALSE(update.history_row);
   EXPECT_FALSE(update.bookkeeping);
