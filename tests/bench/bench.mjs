@@ -304,11 +304,22 @@ function generate(dir, count) {
 // How each tool applies the set, how its no-op run looks, and which table
 // records what it applied. cwd is where the command runs.
 function applyTools(layout, emptyDir, options) {
-  const slugwrightTool = (id, bin) => ({
-    id, label: id === "slugwright" ? "slugwright" : "slugwright, packaged (dist/slugwright)",
-    cmd: [bin, "migrate", "up", "--dir", layout.dbmate], cwd: emptyDir,
-    history: "slugwright_migrations",
-  });
+  const slugwrightTool = (id, bin) => {
+    const tool = {
+      id, label: id === "slugwright" ? "slugwright" : "slugwright, packaged (dist/slugwright)",
+      cmd: [bin, "migrate", "up", "--dir", layout.dbmate], cwd: emptyDir,
+      history: "slugwright_migrations",
+    };
+    // The no-op as a slug runs it: beside the migrations manifest that
+    // bin/compile writes (here `slugwright migrate manifest`, in the app
+    // root the run starts in), which spares reading the applied files.
+    const app = path.join(path.dirname(layout.dbmate), `manifest-app-${id}`);
+    fs.mkdirSync(app, { recursive: true });
+    run(bin, ["migrate", "manifest", "--dir", layout.dbmate], { cwd: app });
+    tool.extraNoop = [{ id: `${id}-manifest`, label: `${tool.label} with the migrations manifest (as in a slug)`,
+      cmd: tool.cmd, cwd: app }];
+    return tool;
+  };
   const all = [
     { id: "psql", label: "psql, 1 tx per migration (floor)", floor: true,
       cmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", layout.psql],
@@ -531,6 +542,8 @@ function prepareBig(cluster, options, workDir, emptyDir) {
     }
     const cmd = tool.noopCmd || tool.cmd;
     big.push({ tool, db, url, cmd });
+    for (const extra of tool.id.startsWith("slugwright") ? tool.extraNoop || [] : [])
+      big.push({ tool: { ...tool, id: extra.id, label: extra.label, cwd: extra.cwd }, db, url, cmd: extra.cmd });
   }
   return big;
 }
@@ -982,6 +995,7 @@ function targets(rows, options) {
       }
     }
     out.push(...noopTargets(get, sid, name, options, note));
+    out.push(...noopTargets(get, `${sid}-manifest`, `${name} with the migrations manifest`, options, note));
   }
   const single = get("contention/single");
   const eight = get("contention/eight");
@@ -1171,6 +1185,8 @@ function notes(options, appliers, spread) {
     out.push("- no-op: the same command again over the applied set; dbmate also through the `dbmate` " +
       "command that `npm install dbmate` provides (a Node.js launcher that spawns the binary), and without " +
       "`--no-dump-schema` (its default: pg_dump rewrites db/schema.sql after every run, no-ops included). " +
+      "slugwright also from an app root holding the migrations manifest that `slugwright migrate manifest` " +
+      "wrote (as `bin/compile` does in a slug), so it takes the applied files' checksums from it. " +
       "The floor is psql connecting and sending `SELECT 1`.");
   }
   if (has("contention")) {
