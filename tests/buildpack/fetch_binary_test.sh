@@ -28,14 +28,9 @@ good_sha=$(sha256sum "$www/v$version/$name.tar.gz" | cut -d' ' -f1)
 bad_sha=$(printf '%064d' 0)
 
 # The loopback server, its request log, stopped at exit.
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$PYTHON" -m http.server --bind 127.0.0.1 --directory "$www" "$port" >"$WORK/http.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-  "$PYTHON" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
-  sleep 0.1
-done
+serve_directory "$www"
+port=$HTTP_PORT
+trap 'kill "$HTTP_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 requests() { grep -c "GET /v$version/$name.tar.gz" "$WORK/http.log"; }
 base_url="http://127.0.0.1:$port/v{version}/slugwright-{version}-linux-{arch}.tar.gz"
 

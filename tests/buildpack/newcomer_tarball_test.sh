@@ -27,12 +27,10 @@ started=$(date +%s)
 run "$ROOT/tools/make-dist" --binary "$packaged/dist/slugwright" \
   --arm64-binary "$packaged/dist/linux-arm64/slugwright" --out "$WORK/release"
 expect_status 0 "make-dist"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$WORK/release" "$port" >"$WORK/http.log" 2>&1 &
-server=$!
+serve_directory "$WORK/release"
+port=$HTTP_PORT
 start_postgres
-trap 'kill "$server" 2>/dev/null; stop_postgres; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
+trap 'kill "$HTTP_PID" 2>/dev/null; stop_postgres; rm -rf "$WORK"' EXIT
 
 # The README's install lines (Install: Containers / Anywhere).
 name=slugwright-$version-linux-amd64

@@ -112,10 +112,9 @@ run "$ROOT/tools/make-dist" --binary "$packaged/dist/slugwright" \
   --arm64-binary "$packaged/dist/linux-arm64/slugwright" --out "$WORK/release"
 expect_status 0 "make-dist"
 [[ $status -eq 0 ]] || { finish; exit 1; }
-http_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server --bind 127.0.0.1 --directory "$WORK/release" "$http_port" >"$WORK/http.log" 2>&1 &
-http_pid=$!
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$http_port/" >/dev/null && break; sleep 0.1; done
+serve_directory "$WORK/release"
+http_port=$HTTP_PORT
+http_pid=$HTTP_PID
 tarball=slugwright-$version-linux-amd64.tar.gz
 sha256=$(cut -d' ' -f1 "$WORK/release/$tarball.sha256")
 

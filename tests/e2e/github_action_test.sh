@@ -22,14 +22,9 @@ mkdir -p "$www/slugwright-$version-linux-amd64"
 cp "$SLUGWRIGHT_BIN" "$www/slugwright-$version-linux-amd64/slugwright"
 tar -czf "$www/slugwright-$version-linux-amd64.tar.gz" -C "$www" "slugwright-$version-linux-amd64"
 sha=$(sha256sum "$www/slugwright-$version-linux-amd64.tar.gz" | cut -d' ' -f1)
-port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$PYTHON" -m http.server --bind 127.0.0.1 --directory "$www" "$port" >"$WORK/http.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-  curl -fs "http://127.0.0.1:$port/" >/dev/null && break
-  sleep 0.1
-done
+serve_directory "$www"
+port=$HTTP_PORT
+trap 'kill "$HTTP_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 # origin: main creates accounts; the pull request's branch widens a column
 # of it in one file and indexes it safely in another.

@@ -18,6 +18,24 @@ fail() {
   failures=$((failures + 1))
 }
 
+# serve_directory DIR: serves DIR over HTTP on a free loopback port
+# (python3 -m http.server; its request log in $WORK/http.log) and waits
+# until it accepts connections. Sets HTTP_PORT and HTTP_PID; the caller's
+# EXIT trap kills HTTP_PID.
+serve_directory() {
+  HTTP_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" >"$WORK/http.log" 2>&1 &
+  HTTP_PID=$!
+  local attempt
+  for attempt in $(seq 50); do
+    /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $HTTP_PORT), 1)" 2>/dev/null &&
+      return 0
+    sleep 0.1
+  done
+  fail "python3 -m http.server on 127.0.0.1:$HTTP_PORT did not accept connections in 5 s (tries: $attempt): $(cat "$WORK/http.log")"
+  return 1
+}
+
 # run CMD...: runs a command, keeping its exit status in $status and its
 # stdout+stderr in $output.
 run() {
