@@ -25,6 +25,7 @@ fail() {
 serve_directory() {
   HTTP_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" >"$WORK/http.log" 2>&1 &
+  # shellcheck disable=SC2034  # for the caller's trap
   HTTP_PID=$!
   local attempt
   for attempt in $(seq 50); do
