@@ -20,7 +20,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse", "launcher", "lint"];
+const PHASES = ["apply", "noop", "noop-big", "contention", "compile", "rehearse", "launcher", "lint", "command-noop"];
+const COMMAND_MIGRATIONS = 550; // Common's sequelize migrations
 const CONTENTION_MIGRATIONS = 200;
 const CONTENTION_RUNS = 8;
 const DB_USER = "bench";
@@ -826,6 +827,54 @@ function benchLint(lintSet, round, emptyDir) {
   }
 }
 
+// command-noop: a `command:` release with nothing pending, Common's shape:
+// COMMAND_MIGRATIONS sequelize migrations, all recorded in SequelizeMeta.
+// `npx sequelize-cli db:migrate` by itself, against `slugwright release`
+// running it as its `command:` (which sees that every file is recorded and
+// does not start the tool), against psql's connect (the floor).
+function prepareCommandNoop(cluster, workDir) {
+  const dir = path.join(workDir, "command-set");
+  const layout = generate(dir, COMMAND_MIGRATIONS);
+  // npx finds sequelize-cli in the app's node_modules, as in a project.
+  fs.symlinkSync(path.join(TOOLS, "node_modules"), path.join(dir, "node_modules"));
+  const tool = "npx sequelize-cli db:migrate --env bench --config sequelize/config.js --migrations-path sequelize/migrations";
+  fs.writeFileSync(path.join(dir, "slugwright.yml"), [
+    "release:",
+    `  command: ${tool}`,
+    "  command_history:",
+    "    table: SequelizeMeta",
+    "    migrations: sequelize/migrations",
+    "",
+  ].join("\n"));
+  const db = "command_noop";
+  const url = cluster.createDatabase(db);
+  const names = fs.readdirSync(layout.seq).filter((f) => f.endsWith(".js")).sort();
+  cluster.sql(db, 'CREATE TABLE "SequelizeMeta" (name varchar(255) NOT NULL PRIMARY KEY); ' +
+    `INSERT INTO "SequelizeMeta" (name) VALUES ${names.map((n) => `('${n}')`).join(", ")}`);
+  // The skip itself, once: slugwright says it did not start the tool.
+  const out = run(SLUGWRIGHT, ["release"], { cwd: dir, env: { ...process.env, DATABASE_URL: url } });
+  if (!/not started/.test(out)) throw new Error(`command-noop: slugwright release started the tool:\n${out}`);
+  return { dir, url, tool, names: names.length };
+}
+
+function benchCommandNoop(cluster, set, round) {
+  const variants = [
+    { id: "psql", label: "psql, connect + SELECT 1 (floor)", floor: true,
+      cmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-c", "SELECT 1", set.url] },
+    { id: "sequelize-cli", label: `${set.tool.split(" --")[0]} (${set.names} recorded, none pending)`,
+      cmd: ["sh", "-c", set.tool] },
+    { id: "slugwright", label: `slugwright release with that as its command: (the tool not started)`,
+      cmd: [SLUGWRIGHT, "release"] },
+  ];
+  for (const v of rotate(variants, round)) {
+    cluster.settle();
+    const what = `command no-op ${v.id} round ${round + 1}`;
+    const m = measure(v.cmd, { cwd: set.dir, env: { DATABASE_URL: set.url }, what });
+    record(`command-noop/${v.id}`, { phase: "command no-op", label: v.label, floor: !!v.floor, tool: v.id }, m);
+    console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
+  }
+}
+
 const COMPILE_APP = "commonwealth-beta";
 
 function benchCompile(workDir, round) {
@@ -1044,6 +1093,14 @@ function targets(rows, options) {
         `under 50 ms: ${fmtMs(c.med)}: ${verdict(c.med < 50)}`);
     }
   }
+  const commandNoop = get("command-noop/slugwright");
+  const plainTool = get("command-noop/sequelize-cli");
+  if (commandNoop) {
+    out.push(`- command: no-op release over ${COMMAND_MIGRATIONS} sequelize migrations: at most 60 ms: ` +
+      `${fmtMs(commandNoop.med)}: ${verdict(commandNoop.med <= 60)}` +
+      (plainTool ? ` (plain sequelize-cli: ${fmtMs(plainTool.med)}, ${fmtRatio(plainTool.med / commandNoop.med)} ` +
+        "slugwright's)" : ""));
+  }
   const lint = get("lint/slugwright");
   if (lint) {
     const n = lintSet.files.length;
@@ -1212,6 +1269,13 @@ function notes(options, appliers, spread) {
     out.push(`- compile: \`bin/compile\` on a fresh copy of fixtures/common-monorepo (app ${COMPILE_APP}) with a ` +
       "cache from an earlier build; the floor is `cp` of the chosen Procfile.");
   }
+  if (has("command-noop")) {
+    out.push(`- command no-op: ${COMMAND_MIGRATIONS} sequelize migrations (JS files, the apply set's shape), ` +
+      "every one recorded in SequelizeMeta; the app root's slugwright.yml runs `npx sequelize-cli db:migrate` " +
+      "(with --config and --migrations-path) as its `command:` and names the table and directory in " +
+      "`command_history`; npx finds sequelize-cli in the app's node_modules. slugwright's row was checked " +
+      "to say the tool was not started.");
+  }
   if (has("lint") && lintSet) {
     out.push(`- lint: \`slugwright migrate lint --dir DIR --postgres-version 16\` and \`squawk --pg-version=16 FILE...\` ` +
       `on the same ${lintSet.files.length.toLocaleString("en-US")} files (each creates and indexes a table; ` +
@@ -1294,7 +1358,7 @@ async function main() {
   const cleanup = () => {
     cluster.stop();
     if (!options.keepWork) {
-      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse", "launcher", "lint-set"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
+      for (const d of ["set", "big-set", "contention-set", "compile", "packaged", "dbmate-cwd", "rehearse", "launcher", "lint-set", "command-set"]) fs.rmSync(path.join(workDir, d), { recursive: true, force: true });
     }
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -1329,6 +1393,7 @@ async function main() {
     if (options.only.includes("compile")) prepareCompile(workDir);
     const launcherBins = options.only.includes("launcher") ? prepareLauncher(workDir) : null;
     if (options.only.includes("rehearse")) rehearseSource = prepareRehearse(cluster, options, workDir);
+    const commandSet = options.only.includes("command-noop") ? prepareCommandNoop(cluster, workDir) : null;
     if (options.only.includes("lint")) {
       log(`Writing ${options.lintFiles} migration files to lint`);
       lintSet = prepareLint(workDir, options.lintFiles);
@@ -1346,6 +1411,7 @@ async function main() {
       if (launcherBins) benchLauncher(workDir, launcherBins, round);
       if (rehearseSource) benchRehearse(cluster, rehearseSource, round, emptyDir);
       if (lintSet) benchLint(lintSet, round, emptyDir);
+      if (commandSet) benchCommandNoop(cluster, commandSet, round);
     }
 
     const rows = summarize();
