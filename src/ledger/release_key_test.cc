@@ -8,7 +8,7 @@
 namespace {
 
 ReleaseIdentity ResolveWithEnv(const std::map<std::string, std::string>& env,
-                        ReleaseKeyInputs inputs = {}) {
+                               ReleaseKeyInputs inputs = {}) {
   return ResolveReleaseIdentity(inputs, [&env](const std::string& name) {
     auto it = env.find(name);
     return it == env.end() ? std::string() : it->second;
@@ -16,8 +16,9 @@ ReleaseIdentity ResolveWithEnv(const std::map<std::string, std::string>& env,
 }
 
 TEST(ReleaseKeyTest, RailwaysCommitAndServiceNameTheRelease) {
-  ReleaseIdentity id = ResolveWithEnv({{"RAILWAY_GIT_COMMIT_SHA", "d0beb8f5c55b36df7d674d55965a23b8d54ad69b"},
-                                {"RAILWAY_SERVICE_NAME", "consumer"}});
+  ReleaseIdentity id =
+      ResolveWithEnv({{"RAILWAY_GIT_COMMIT_SHA", "d0beb8f5c55b36df7d674d55965a23b8d54ad69b"},
+                      {"RAILWAY_SERVICE_NAME", "consumer"}});
   EXPECT_TRUE(id.coordinated);
   EXPECT_EQ("d0beb8f5c55b36df7d674d55965a23b8d54ad69b", id.key.commit);
   EXPECT_EQ(1, id.key.attempt);

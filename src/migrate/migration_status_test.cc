@@ -19,7 +19,7 @@ Migration StatusFile(int64_t version, const std::string& checksum = "c") {
 }
 
 HistoryRow StatusRow(int64_t version, MigrationState state = MigrationState::kApplied,
-               const std::string& checksum = "c") {
+                     const std::string& checksum = "c") {
   HistoryRow r;
   r.version = version;
   r.name = "m" + std::to_string(version);
@@ -33,9 +33,10 @@ using State = MigrationStatus::State;
 }  // namespace
 
 TEST(MigrationStatusTest, EveryFileAndFileLessRowInVersionOrder) {
-  std::vector<Migration> files = {StatusFile(1), StatusFile(2, "new"), StatusFile(4), StatusFile(5), StatusFile(7)};
-  std::vector<HistoryRow> history = {StatusRow(1), StatusRow(2), StatusRow(3), StatusRow(5, MigrationState::kFailed),
-                                     StatusRow(6)};
+  std::vector<Migration> files = {StatusFile(1), StatusFile(2, "new"), StatusFile(4),
+                                  StatusFile(5), StatusFile(7)};
+  std::vector<HistoryRow> history = {StatusRow(1), StatusRow(2), StatusRow(3),
+                                     StatusRow(5, MigrationState::kFailed), StatusRow(6)};
   MigrationPlan plan = MakePlan(files, history);
   MigrationStatus status = MakeMigrationStatus(files, plan, false);
   ASSERT_EQ(status.entries.size(), 7u);

@@ -276,7 +276,8 @@ TEST_F(ServerObservationTest, ATablesNameThatOnlyStartsLikeTheHistoryTableInsert
   EXPECT_TRUE(row.history_row);
   // sequelize-cli's, schema-qualified and quoted in its own case.
   EXPECT_TRUE(ClassifySentStatement(
-                  "INSERT INTO \"public\".\"SequelizeMeta\" (\"name\") VALUES ($1) RETURNING \"name\";",
+                  "INSERT INTO \"public\".\"SequelizeMeta\" (\"name\") VALUES ($1) "
+                  "RETURNING \"name\";",
                   "SequelizeMeta")
                   .history_row);
   EXPECT_FALSE(ClassifySentStatement("DELETE FROM \"SequelizeMeta\" WHERE \"name\" = $1",
