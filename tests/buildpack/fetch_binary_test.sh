@@ -91,7 +91,7 @@ checks=$((checks + 1))
 [[ "$(snapshot "$app")" == "$before" ]] || fail "the refused build changed the app"
 
 # ---- Unreachable: a clear error ----
-closed=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+closed=$(free_loopback_port)
 checkout "$good_sha" "http://127.0.0.1:$closed/v{version}/slugwright-{version}-linux-{arch}.tar.gz"
 run "${clean_env[@]}" "$CHECKOUT/bin/compile" "$(app_copy single-procfile)" "$WORK/cache-down" "$envdir"
 expect_status 2 "bin/compile with the server unreachable"

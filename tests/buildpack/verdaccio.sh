@@ -45,7 +45,7 @@ start_verdaccio() {
   local prefix port token
   prefix=$(npm_tool verdaccio@6.8.0) ||
     { echo "SKIPPED: verdaccio@6.8.0 could not be installed from the npm registry"; exit 77; }
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_loopback_port)
   VERDACCIO_REGISTRY=http://127.0.0.1:$port/
   mkdir -p "$WORK/verdaccio"
   cat >"$WORK/verdaccio/config.yaml" <<YAML

@@ -18,12 +18,17 @@ fail() {
   failures=$((failures + 1))
 }
 
+# free_loopback_port: prints a TCP port on 127.0.0.1 that nothing listens on.
+free_loopback_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # serve_directory DIR: serves DIR over HTTP on a free loopback port
 # (python3 -m http.server; its request log in $WORK/http.log) and waits
 # until it accepts connections. Sets HTTP_PORT and HTTP_PID; the caller's
 # EXIT trap kills HTTP_PID.
 serve_directory() {
-  HTTP_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  HTTP_PORT=$(free_loopback_port)
   /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" >"$WORK/http.log" 2>&1 &
   # shellcheck disable=SC2034  # for the caller's trap
   HTTP_PID=$!

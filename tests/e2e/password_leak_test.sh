@@ -11,7 +11,7 @@ mkdir "$app/migrations"
 printf 'CREATE TABLE t (id int);\n' >"$app/migrations/20240101000000_t.sql"
 cd "$app" || exit 1
 # A loopback port with nothing behind it: connections are refused at once.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_loopback_port)
 
 for password in 'Top/Secret42' 'Sec@ret99x' 'Sec?ret99x' 'Sec#ret99x' 'p:ss/w@rd#1?x' \
                 '50%off!Sale' 'a%zzSecret' "quo'te\\Secret"; do

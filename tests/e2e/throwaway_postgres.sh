@@ -14,7 +14,7 @@ start_postgres() {
     chown postgres: "$PG_DIR"
     as=(setpriv --reuid=postgres --regid=postgres --init-groups)
   fi
-  port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_loopback_port)
   trap 'stop_postgres; rm -rf "$WORK"' EXIT
   "${as[@]}" "$bin_dir/initdb" -D "$PG_DIR/data" -U slugwright -A trust >"$PG_DIR/initdb.log" 2>&1 ||
     { cat "$PG_DIR/initdb.log" >&2; fail "initdb"; return 1; }
