@@ -40,15 +40,15 @@ namespace simulate_steps {
 
 TempBuild::TempBuild() {
   const char* tmp = getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/slugwright-simulate-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  if (!mkdtemp(buf.data()))
-    throw UserError(kExitFailed, "cannot create a temporary directory in " + tmpl);
-  dir_ = buf.data();
-  // Removes it if this process dies without the destructor (SIGPIPE,
-  // SIGHUP, SIGKILL, ...).
-  guard_ = std::make_unique<LocalPostgresGuard>(dir_);
+  // The guard makes the directory and removes it if this process dies
+  // without the destructor (SIGPIPE, SIGHUP, SIGKILL, ...), at any moment.
+  try {
+    guard_ = LocalPostgresGuard::ForNewDirectory(tmp && *tmp ? tmp : "/tmp",
+                                                 "slugwright-simulate-");
+  } catch (const std::runtime_error& e) {
+    throw UserError(kExitFailed, e.what());
+  }
+  dir_ = guard_->dir();
 }
 
 TempBuild::~TempBuild() {

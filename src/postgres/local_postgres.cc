@@ -151,16 +151,12 @@ LocalPostgres::LocalPostgres(const LocalPostgresOptions& options)
     const char* tmp = std::getenv("TMPDIR");
     parent = tmp && *tmp ? tmp : "/tmp";
   }
-  std::string pattern = parent + "/slugwright-pg-XXXXXX";
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  if (!::mkdtemp(buffer.data()))
-    throw std::runtime_error("creating a temporary directory in " + parent +
-                             ": " + strerror(errno));
-  dir_ = buffer.data();
+  // The guard makes the directory: a signal on another thread (the dump's
+  // progress hitting SIGPIPE) cannot leave it behind.
+  guard_ = LocalPostgresGuard::ForNewDirectory(parent, "slugwright-pg-");
+  dir_ = guard_->dir();
 
   try {
-    guard_ = std::make_unique<LocalPostgresGuard>(dir_);
     if (drop_privileges_) ChownTree(dir_, run_as_uid_, run_as_gid_);
     Initdb(options);
     if (options.ssl) MakeCertificate();

@@ -8,8 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "testing/test_util.h"
 
@@ -105,4 +109,67 @@ TEST(LocalPostgresGuard, RemovesTheDirectoryEvenWhileALateWriterStillWritesIntoI
   int status = 0;
   ASSERT_EQ(writer, ::waitpid(writer, &status, 0));
   EXPECT_TRUE(WaitUntil([&] { return !Exists(dir); }, 15)) << dir << " was left";
+}
+
+TEST(LocalPostgresGuard, MakesAPrivateDirectoryOfItsOwnAndLeavesItToAPlannedCleanup) {
+  ScopedTempDir parent;
+  std::string dir;
+  {
+    std::unique_ptr<LocalPostgresGuard> guard =
+        LocalPostgresGuard::ForNewDirectory(parent.path(), "slugwright-pg-");
+    dir = guard->dir();
+    EXPECT_EQ(0u, dir.rfind(parent.path() + "/slugwright-pg-", 0)) << dir;
+    EXPECT_EQ(parent.path().size() + 1 + 14 + 6, dir.size()) << dir;
+    struct stat st;
+    ASSERT_EQ(0, ::stat(dir.c_str(), &st)) << dir;
+    EXPECT_TRUE(S_ISDIR(st.st_mode));
+    EXPECT_EQ(0700u, st.st_mode & 0777);
+  }
+  EXPECT_TRUE(Exists(dir)) << "a planned end leaves the directory to its owner";
+}
+
+TEST(LocalPostgresGuard, SaysWhyItCouldNotMakeTheDirectory) {
+  ScopedTempDir parent;
+  const std::string missing = parent.path() + "/missing";
+  try {
+    LocalPostgresGuard::ForNewDirectory(missing, "slugwright-pg-");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_TRUE(Contains(e.what(), missing + "/slugwright-pg-XXXXXX")) << e.what();
+    EXPECT_TRUE(Contains(e.what(), "No such file or directory")) << e.what();
+  }
+  EXPECT_FALSE(Exists(missing));
+}
+
+// The owner can die at any moment, e.g. from a SIGPIPE on another thread
+// while it makes the directory. Making the directory first and starting its
+// guard afterwards left the directory behind when the owner died between
+// the two; the guard that makes it leaves nothing, wherever the kill falls.
+TEST(LocalPostgresGuard, AnOwnerKilledWhileTheGuardMakesTheDirectoryLeavesNothing) {
+  ScopedTempDir parent;
+  for (int round = 0; round < 40; ++round) {
+    pid_t owner = ::fork();
+    ASSERT_GE(owner, 0);
+    if (owner == 0) {
+      new std::unique_ptr<LocalPostgresGuard>(
+          LocalPostgresGuard::ForNewDirectory(parent.path(), "owned-"));
+      ::pause();
+      ::_exit(0);
+    }
+    // From before the fork's child runs to after the directory exists.
+    ::usleep(static_cast<useconds_t>(round * 50));
+    ::kill(owner, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(owner, ::waitpid(owner, &status, 0));
+  }
+  std::vector<std::string> left;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        left.clear();
+        for (const auto& entry : std::filesystem::directory_iterator(parent.path()))
+          left.push_back(entry.path().filename().string());
+        return left.empty();
+      },
+      30))
+      << left.size() << " directories were left, e.g. " << (left.empty() ? "" : left[0]);
 }

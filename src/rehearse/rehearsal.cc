@@ -25,7 +25,10 @@ class ScopedWorkDir {
     if (!disk_->MakeTempDir("slugwright-rehearse-", &path_, &err))
       throw UserError(kExitFailed, err);
     // Removes it if this process dies without the destructor (SIGPIPE,
-    // SIGHUP, SIGKILL, ...).
+    // SIGHUP, SIGKILL, ...). A SIGPIPE cannot fall between these two
+    // lines: only this thread writes progress, and it writes none here. The
+    // throwaway cluster, started on another thread while this one writes,
+    // has its guard make its directory (LocalPostgresGuard::ForNewDirectory).
     guard_ = std::make_unique<LocalPostgresGuard>(path_);
   }
   ~ScopedWorkDir() {
