@@ -82,8 +82,15 @@ class StatementLinter {
   void AlterType(const ClassifiedStatement& s);
   void Reindex();
   void Truncate();
-  /// UPDATE or DELETE (after a WITH's queries) from token `at`.
+  /// UPDATE, DELETE, MERGE or INSERT (after a WITH's queries) from token
+  /// `at`: a change of every row of an existing table.
   void RowChange(size_t at);
+  /// RowChange's MERGE and INSERT ... ON CONFLICT DO UPDATE, after the verb.
+  void Merge(Cursor c);
+  void Upsert(Cursor c);
+  /// The first `word` in tokens [from, end) outside parentheses opened
+  /// there; `end` when there is none.
+  size_t FindOutsideParentheses(size_t from, size_t end, const char* word) const;
   // alter_rules.cc
   void AlterTable(const ClassifiedStatement& s);
   void AlterAction(const QualifiedName& table, Cursor c);

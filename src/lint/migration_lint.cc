@@ -59,6 +59,7 @@ void StatementLinter::Run() {
   if (!tokens_.empty() && tokens_.front().IsWord("reindex")) return Reindex();
   if (!tokens_.empty() && tokens_.front().IsWord("truncate")) return Truncate();
   if (!tokens_.empty() && (tokens_.front().IsWord("update") || tokens_.front().IsWord("delete") ||
+                           tokens_.front().IsWord("merge") || tokens_.front().IsWord("insert") ||
                            tokens_.front().IsWord("with")))
     return RowChange(0);
   ClassifiedStatement s = ClassifyStatement(tokens_);
@@ -194,9 +195,11 @@ void StatementLinter::RowChange(size_t at) {
     }
     if (at == tokens_.size()) return;
   }
+  Cursor c(&tokens_, at, tokens_.size());
+  if (c.Word("merge")) return Merge(c);
+  if (c.Word("insert")) return Upsert(c);
   // UPDATE [ONLY] table [*] [[AS] alias] SET ... [FROM ...] [WHERE ...]
   // DELETE FROM [ONLY] table [*] [[AS] alias] [USING ...] [WHERE ...]
-  Cursor c(&tokens_, at, tokens_.size());
   bool update = c.Word("update");
   if (!update && !(c.Word("delete") && c.Word("from"))) return;
   c.Word("only");
@@ -204,16 +207,86 @@ void StatementLinter::RowChange(size_t at) {
   if (table.name.empty() || IsNewTable(table)) return;
   // A WHERE of the statement itself, not of a subquery in SET, FROM or
   // USING; WHERE CURRENT OF a cursor changes one row.
-  depth = 0;
-  for (size_t i = c.pos(); i < tokens_.size(); ++i) {
-    if (tokens_[i].IsSymbol("(")) ++depth;
-    if (tokens_[i].IsSymbol(")")) --depth;
-    if (depth == 0 && tokens_[i].IsWord("where")) return;
-  }
+  if (FindOutsideParentheses(c.pos(), tokens_.size(), "where") < tokens_.size()) return;
   subject_ = table;
   Flag("unbatched-backfill", table.line,
        (update ? "updates every row of " : "deletes every row of ") + table.Display() +
            " in one statement");
+}
+
+size_t StatementLinter::FindOutsideParentheses(size_t from, size_t end, const char* word) const {
+  int depth = 0;
+  for (size_t i = from; i < end; ++i) {
+    if (tokens_[i].IsSymbol("(")) ++depth;
+    if (tokens_[i].IsSymbol(")")) --depth;
+    if (depth == 0 && tokens_[i].IsWord(word)) return i;
+  }
+  return end;
+}
+
+void StatementLinter::Merge(Cursor c) {
+  // MERGE INTO [ONLY] table [*] [[AS] alias] USING source ON condition
+  //   WHEN MATCHED [AND condition] THEN {UPDATE SET ... | DELETE | DO NOTHING}
+  //   WHEN NOT MATCHED ... THEN INSERT ...
+  if (!c.Word("into")) return;
+  c.Word("only");
+  QualifiedName table = c.Name();
+  if (table.name.empty() || IsNewTable(table)) return;
+  const size_t end = tokens_.size();
+  // Only a matched branch changes existing rows.
+  bool changes_matched_rows = false;
+  for (size_t i = FindOutsideParentheses(c.pos(), end, "when"); i + 1 < end;
+       i = FindOutsideParentheses(i + 1, end, "when")) {
+    if (!tokens_[i + 1].IsWord("matched")) continue;
+    size_t then = FindOutsideParentheses(i + 2, end, "then");
+    if (then + 1 < end && (tokens_[then + 1].IsWord("update") || tokens_[then + 1].IsWord("delete")))
+      changes_matched_rows = true;
+  }
+  if (!changes_matched_rows) return;
+  // A source that is a subquery with a WHERE or LIMIT of its own is a batch;
+  // a table, or a subquery of all its rows, matches every row it can.
+  size_t using_at = FindOutsideParentheses(c.pos(), end, "using");
+  if (using_at + 1 < end && tokens_[using_at + 1].IsSymbol("(")) {
+    size_t from = using_at + 2;
+    size_t close = from;
+    for (int depth = 1; close < end; ++close) {
+      if (tokens_[close].IsSymbol("(")) ++depth;
+      if (tokens_[close].IsSymbol(")") && --depth == 0) break;
+    }
+    if (FindOutsideParentheses(from, close, "where") < close ||
+        FindOutsideParentheses(from, close, "limit") < close)
+      return;
+  }
+  subject_ = table;
+  Flag("unbatched-backfill", table.line,
+       "merges into every matching row of " + table.Display() + " in one statement");
+}
+
+void StatementLinter::Upsert(Cursor c) {
+  // INSERT INTO table [AS alias] [(columns)] [OVERRIDING ...] query
+  //   ON CONFLICT [target] DO UPDATE SET ... [WHERE ...]
+  if (!c.Word("into")) return;
+  QualifiedName table = c.Name();
+  if (table.name.empty() || IsNewTable(table)) return;
+  const size_t end = tokens_.size();
+  size_t on = FindOutsideParentheses(c.pos(), end, "on");
+  while (on + 1 < end && !tokens_[on + 1].IsWord("conflict"))
+    on = FindOutsideParentheses(on + 1, end, "on");
+  if (on + 1 >= end) return;
+  size_t action = FindOutsideParentheses(on + 2, end, "do");
+  if (action + 1 >= end || !tokens_[action + 1].IsWord("update")) return;
+  // Rows given as VALUES are as many as written; a SELECT with no WHERE or
+  // LIMIT of its own brings every row of its source.
+  size_t select = FindOutsideParentheses(c.pos(), on, "select");
+  if (select == on) return;
+  if (FindOutsideParentheses(select, on, "where") < on ||
+      FindOutsideParentheses(select, on, "limit") < on)
+    return;
+  subject_ = table;
+  Flag("unbatched-backfill", table.line,
+       "updates every row of " + table.Display() +
+           " that a row of the whole SELECT conflicts with (ON CONFLICT DO UPDATE), in one "
+           "statement");
 }
 
 }  // namespace lint_internal

@@ -543,6 +543,51 @@ TEST(MigrationLint, UpdatesAndDeletesOfEveryRowOfAnExistingTable) {
   f = Lint("DELETE FROM sessions");
   ASSERT_EQ(1u, f.size());
   EXPECT_NE(std::string::npos, f[0].why.find("deletes every row of sessions")) << f[0].why;
+  // MERGE changes existing rows through a matched branch; its source bounds
+  // them only when it is a subquery with a WHERE or LIMIT of its own.
+  EXPECT_EQ(flagged, Rules("MERGE INTO accounts a USING plans p ON a.plan_id = p.id "
+                           "WHEN MATCHED THEN UPDATE SET plan = p.name"));
+  EXPECT_EQ(flagged, Rules("MERGE INTO ONLY public.accounts USING (SELECT id FROM old) o "
+                           "ON accounts.id = o.id WHEN MATCHED AND o.gone THEN DELETE "
+                           "WHEN NOT MATCHED THEN DO NOTHING"));
+  EXPECT_EQ(flagged, Rules("WITH p AS (SELECT * FROM plans) MERGE INTO accounts USING p "
+                           "ON accounts.plan_id = p.id WHEN MATCHED THEN UPDATE SET plan = p.name"));
+  EXPECT_EQ(kNone, Rules("MERGE INTO accounts USING (SELECT * FROM plans WHERE id < 1000) p "
+                         "ON accounts.plan_id = p.id WHEN MATCHED THEN UPDATE SET plan = p.name"));
+  EXPECT_EQ(kNone, Rules("MERGE INTO accounts USING (SELECT * FROM plans LIMIT 500) p "
+                         "ON accounts.plan_id = p.id WHEN MATCHED THEN DELETE"));
+  EXPECT_EQ(kNone, Rules("MERGE INTO accounts USING plans p ON accounts.plan_id = p.id "
+                         "WHEN NOT MATCHED THEN INSERT (plan) VALUES (p.name)"));
+  EXPECT_EQ(kNone, Rules("MERGE INTO accounts USING plans p ON accounts.plan_id = p.id "
+                         "WHEN MATCHED THEN DO NOTHING"));
+  EXPECT_EQ(kNone, Rules("CREATE TABLE plans2 (id int); MERGE INTO plans2 USING plans p "
+                         "ON plans2.id = p.id WHEN MATCHED THEN DELETE"));
+  // An upsert from a whole SELECT updates every row it conflicts with; rows
+  // given as VALUES, a bounded SELECT or DO NOTHING do not.
+  EXPECT_EQ(flagged, Rules("INSERT INTO accounts (id, plan) SELECT a.id, p.name FROM legacy a "
+                           "JOIN plans p ON p.id = a.plan_id "
+                           "ON CONFLICT (id) DO UPDATE SET plan = excluded.plan"));
+  EXPECT_EQ(flagged, Rules("WITH l AS (SELECT * FROM legacy) INSERT INTO accounts SELECT * "
+                           "FROM l ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET "
+                           "plan = excluded.plan WHERE accounts.plan IS DISTINCT FROM "
+                           "excluded.plan"));
+  EXPECT_EQ(kNone, Rules("INSERT INTO accounts (id, plan) VALUES (1, 'a'), (2, 'b') "
+                         "ON CONFLICT (id) DO UPDATE SET plan = excluded.plan"));
+  EXPECT_EQ(kNone, Rules("INSERT INTO accounts SELECT * FROM legacy WHERE id < 10000 "
+                         "ON CONFLICT (id) DO UPDATE SET plan = excluded.plan"));
+  EXPECT_EQ(kNone, Rules("INSERT INTO accounts SELECT * FROM legacy ON CONFLICT DO NOTHING"));
+  EXPECT_EQ(kNone, Rules("INSERT INTO accounts SELECT * FROM legacy"));
+  EXPECT_EQ(kNone, Rules("INSERT"));
+  EXPECT_EQ(kNone, Rules("MERGE"));
+  f = Lint("MERGE INTO accounts USING plans p ON accounts.plan_id = p.id "
+           "WHEN MATCHED THEN UPDATE SET plan = p.name");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_EQ("accounts", f[0].table.Display());
+  EXPECT_NE(std::string::npos, f[0].why.find("merges into every matching row of accounts"))
+      << f[0].why;
+  f = Lint("INSERT INTO accounts SELECT * FROM legacy ON CONFLICT (id) DO UPDATE SET plan = 1");
+  ASSERT_EQ(1u, f.size());
+  EXPECT_NE(std::string::npos, f[0].why.find("ON CONFLICT DO UPDATE")) << f[0].why;
   // Silenced like the others (squawk has no such rule, so no squawk-ignore).
   EXPECT_EQ(kNone, Rules("-- slugwright-lint-ignore unbatched-backfill -- a 10-row table\n"
                          "UPDATE settings SET v = 'x';"));

@@ -161,8 +161,10 @@ const std::vector<LintRule>& LintRules() {
        "what the reason above says; `slugwright migrate validate --offline` shows the same "
        "refusal"},
       {"unbatched-backfill",
-       "`UPDATE` or `DELETE` without a `WHERE` clause, of a table its own migration did not "
-       "create",
+       "`UPDATE` or `DELETE` without a `WHERE` clause, `MERGE` that updates or deletes the "
+       "rows matching a whole table (or a subquery without `WHERE` or `LIMIT`), or `INSERT "
+       "... SELECT ... ON CONFLICT DO UPDATE` from a `SELECT` without `WHERE` or `LIMIT`, of "
+       "a table its own migration did not create",
        "all in one transaction: each row stays locked "
        "until the commit, so every concurrent write to any of them waits as long as the "
        "whole table takes, and every changed row leaves a dead copy behind (the table and "
