@@ -83,6 +83,7 @@ int Run(const RehearseFlags& f) {
   RehearsalOptions o;
   o.migrations_dir = context.migrations_dir;
   o.from_dump = f.from_dump;
+  o.release_url = context.database_url;
   if (o.from_dump.empty()) {
     o.source_url = context.database_url;
     if (o.source_url.empty())

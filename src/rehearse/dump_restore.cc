@@ -270,10 +270,11 @@ void PgDumpRestore::Restore(const RestoreRequest& request, const ScratchDatabase
     listed = ParseToc(list.out);
   }
   const Toc& toc = request.toc ? *request.toc : listed;
-  const HistoryTableName& t = options_.table;
+  std::vector<KeptTableData> kept = {{options_.table.schema, options_.table.table}};
+  if (!options_.tool_history_table.empty()) kept.push_back({"", options_.tool_history_table});
   FilteredToc filtered = request.filter ? FilterToc(toc, options_.schema_only,
-                                                    options_.exclude_table_data, t.schema, t.table)
-                                        : FilterToc(toc, false, {}, t.schema, t.table);
+                                                    options_.exclude_table_data, kept)
+                                        : FilterToc(toc, false, {}, kept);
   std::string conninfo = scratch.RestoreConninfo();
   std::vector<std::string> args = RestoreArgs(request, filtered, conninfo);
   std::map<std::string, std::string> env;

@@ -84,6 +84,10 @@ struct PgDumpRestoreOptions {
   std::vector<std::string> exclude_table_data;
   int jobs = 2;
   HistoryTableName table;
+  /// `command:` mode: the tool's history table (as the tool names it), whose
+  /// rows an archive restored --schema-only keeps, as the dump does;
+  /// "" otherwise.
+  std::string tool_history_table;
   std::ostream* progress_out = nullptr;
   bool progress_terminal = false;
   double progress_interval_seconds = 10;

@@ -262,9 +262,10 @@ std::map<std::string, std::string> Rehearser::CommandEnvironment() const {
   for (const char* libpq : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER",
                             "PGPASSWORD", "PGSERVICE", "PGSERVICEFILE", "PGPASSFILE"})
     env[libpq] = "";
-  if (!o_.source_url.empty())
-    for (const auto& [name, value] : o_.environment)
-      if (value.find(o_.source_url) != std::string::npos) env[name] = "";
+  for (const std::string& hidden : {o_.source_url, o_.release_url})
+    if (!hidden.empty())
+      for (const auto& [name, value] : o_.environment)
+        if (value.find(hidden) != std::string::npos) env[name] = "";
   std::string url = scratch_->Url();
   env["DATABASE_URL"] = url;
   env[s.database_url_env] = url;
@@ -327,6 +328,7 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   copy_options.exclude_table_data = options.exclude_table_data;
   copy_options.jobs = options.jobs;
   copy_options.table = table;
+  copy_options.tool_history_table = tool_table.table;
   copy_options.progress_out = options.progress_out;
   copy_options.progress_terminal = options.progress_terminal;
   copy_options.progress_interval_seconds = options.progress_interval_seconds;

@@ -34,6 +34,10 @@ struct RehearsalOptions {
   /// The database the release would migrate; read only. Empty with
   /// `from_dump`.
   std::string source_url;
+  /// The database the release would migrate, also with `from_dump` (then
+  /// it is never connected to): every variable holding it is removed from
+  /// a `command:` tool's environment on the copy. Empty when none is set.
+  std::string release_url;
   /// A `pg_dump -Fc` archive to restore instead of dumping a database.
   std::string from_dump;
   /// Restore into a new database on this server instead of a throwaway

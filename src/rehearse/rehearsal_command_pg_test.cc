@@ -87,11 +87,15 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
   /// `rehearse --probe --json` with release.command running sequelize on
   /// `dir` after saving its environment to env.out; `release` replaces
   /// settings of the release (e.g. on_failure, rollback_command).
-  RunResult Rehearse(const std::string& dir, const json& release = json::object()) {
-    return RehearseCommand("env > '" + tmp_.path() + "/env.out' && " + Sequelize(dir), release);
+  /// `args` replace --probe (e.g. --from-dump FILE --schema-only).
+  RunResult Rehearse(const std::string& dir, const json& release = json::object(),
+                     const std::vector<std::string>& args = {"--probe"}) {
+    return RehearseCommand("env > '" + tmp_.path() + "/env.out' && " + Sequelize(dir), release,
+                           args);
   }
 
-  RunResult RehearseCommand(const std::string& command, const json& release = json::object()) {
+  RunResult RehearseCommand(const std::string& command, const json& release = json::object(),
+                            const std::vector<std::string>& args = {"--probe"}) {
     json settings = {{"release",
                       {{"migrations", "migrations"}, {"database_url_env", "DATABASE_URL"},
                        {"table", "public.slugwright_migrations"},
@@ -109,9 +113,10 @@ class RehearseCommandPgTest : public SlugwrightPgTest {
     ::chmod(tmp_.path().c_str(), 0711);
     ::mkdir(Tmp().c_str(), 0711);
     ::chmod(Tmp().c_str(), 0711);
-    return Run({"rehearse", "--probe", "--json"},
-               {{"TMPDIR", Tmp()}, {"HEROKU_POSTGRESQL_RED_URL", db_.url()},
-                {"PGDATABASE", db_.name()}});
+    std::vector<std::string> argv = {"rehearse", "--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv, {{"TMPDIR", Tmp()}, {"HEROKU_POSTGRESQL_RED_URL", db_.url()},
+                      {"PGDATABASE", db_.name()}});
   }
 
   /// Everything a rehearsal must not change on the source.
@@ -210,6 +215,32 @@ TEST_F(RehearseCommandPgTest, RealSequelizeCliIsRehearsedAndWatchedFromTheServer
   EXPECT_TRUE(Contains(r.err, "20240202000000-index-status.js: create-index-locks-writes"))
       << r.err;
 
+  EXPECT_EQ(before, SourceState());
+  ExpectNothingLeftAndTheSourceUnseen();
+}
+
+// An archive restored --schema-only keeps SequelizeMeta's rows, as a dump
+// of the database does: sequelize-cli on the copy runs only the pending
+// migration. Without them it re-ran the first, whose tables the copy has.
+TEST_F(RehearseCommandPgTest, AnArchiveRestoredSchemaOnlyKeepsTheToolsHistory) {
+  std::string why;
+  if (!NpmInstall(&why)) GTEST_SKIP() << why;
+  CreateSource();
+  const std::string archive = tmp_.path() + "/latest.dump";
+  ToolResult dump = RunTool(LocalPostgres::FindServerBinDir() + "/pg_dump",
+                            {"--format=custom", "--file=" + archive,
+                             "--dbname=" + TestCluster().SocketConninfo(db_.name())},
+                            {}, true, nullptr, nullptr, nullptr);
+  ASSERT_EQ(dump.exit_code, 0) << dump.out;
+  std::string before = SourceState();
+  WriteMigrations("pending", {{"20240203000000-create-projects.js", kCreateProjects}});
+  RunResult r = Rehearse("pending", json::object(), {"--from-dump", archive, "--schema-only"});
+  ASSERT_EQ(r.code, 0) << r.all();
+  json report = json::parse(r.out);
+  ASSERT_EQ(1u, report.at("migrations").size()) << report.dump(2);
+  const json* projects = ReportedMigration(report, "20240203000000-create-projects.js");
+  ASSERT_NE(projects, nullptr) << report.dump(2);
+  EXPECT_TRUE(Contains(projects->at("created").dump(), "public.projects")) << *projects;
   EXPECT_EQ(before, SourceState());
   ExpectNothingLeftAndTheSourceUnseen();
 }

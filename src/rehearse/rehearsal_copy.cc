@@ -192,12 +192,16 @@ bool MatchesTablePattern(const std::string& pattern, const std::string& schema,
 
 FilteredToc FilterToc(const Toc& toc, bool schema_only,
                       const std::vector<std::string>& exclude_patterns,
-                      const std::string& history_schema, const std::string& history_table) {
+                      const std::vector<KeptTableData>& kept) {
+  auto is_kept = [&kept](const TocEntry& e) {
+    for (const KeptTableData& k : kept)
+      if (e.name == k.table && (k.schema.empty() || e.schema == k.schema)) return true;
+    return false;
+  };
   FilteredToc out;
   for (const TocEntry& e : toc.entries) {
     bool drop = false;
-    if (e.desc == "TABLE DATA" &&
-        !(e.schema == history_schema && e.name == history_table)) {
+    if (e.desc == "TABLE DATA" && !is_kept(e)) {
       if (schema_only) drop = true;
       for (const std::string& p : exclude_patterns)
         if (MatchesTablePattern(p, e.schema, e.name)) drop = true;

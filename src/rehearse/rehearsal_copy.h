@@ -82,10 +82,20 @@ bool IsPostDataIndexItem(const std::string& desc);
 bool MatchesTablePattern(const std::string& pattern, const std::string& schema,
                          const std::string& table);
 
+/// A table whose rows a filtered restore always keeps: slugwright's history
+/// table, and a `command:` tool's, whose schema an archive's reader does not
+/// know (the tool uses its connection's current one): an empty `schema`
+/// matches the name in any schema.
+struct KeptTableData {
+  std::string schema;
+  std::string table;
+};
+
 /// A --use-list file for restoring an archive without some table data:
-/// with `schema_only` every TABLE DATA entry but the history table's is
-/// commented out, and those of tables matching `exclude_patterns` are too
-/// (the history table's data is always restored). Counts what is left.
+/// with `schema_only` every TABLE DATA entry but those `kept` is commented
+/// out, and those of tables matching `exclude_patterns` are too (the kept
+/// tables' data is always restored, so on the copy each tool finds what it
+/// applied). Counts what is left.
 struct FilteredToc {
   std::string list;
   int tables_with_data = 0;
@@ -94,7 +104,7 @@ struct FilteredToc {
 };
 FilteredToc FilterToc(const Toc& toc, bool schema_only,
                       const std::vector<std::string>& exclude_patterns,
-                      const std::string& history_schema, const std::string& history_table);
+                      const std::vector<KeptTableData>& kept);
 
 /// A libpq connection string for a child process: the target's settings
 /// with `settings` applied, without the password (pass it as PGPASSWORD).

@@ -75,6 +75,9 @@ const char* kListing =
     "3206; 2606 16400 FK CONSTRAINT public orders orders_customer_id_fkey app\n"
     "3207; 0 0 COMMENT - EXTENSION plpgsql \n";
 
+/// slugwright's history table, whose rows every filtered restore keeps.
+const std::vector<KeptTableData> kSlugwrightHistoryKept = {{"public", "slugwright_migrations"}};
+
 }  // namespace
 
 TEST(RehearsalCopy, ParsesAnArchiveListing) {
@@ -106,14 +109,37 @@ TEST(RehearsalCopy, TablePatternsMatchLikePgDump) {
   EXPECT_FALSE(MatchesTablePattern("orders", "public", "orders_archive"));
 }
 
+// A `command:` tool's history (sequelize-cli's SequelizeMeta) keeps its rows
+// in a schema-only restore of an archive, in whatever schema it was dumped
+// from, so the tool on the copy runs only what is pending.
+TEST(RehearsalCopy, FilteredListingKeepsAToolsHistoryRowsInAnySchema) {
+  Toc toc = ParseToc(std::string(kListing) +
+                     "3353; 0 16410 TABLE DATA public SequelizeMeta app\n"
+                     "3354; 0 16411 TABLE DATA app SequelizeMeta app\n"
+                     "3355; 0 16412 TABLE DATA public SequelizeData app\n");
+  std::vector<KeptTableData> kept = kSlugwrightHistoryKept;
+  kept.push_back({"", "SequelizeMeta"});
+  FilteredToc schema = FilterToc(toc, true, {"Sequelize*"}, kept);
+  EXPECT_EQ(schema.tables_with_data, 3);
+  EXPECT_NE(schema.list.find("\n3353; 0 16410 TABLE DATA public SequelizeMeta app\n"),
+            std::string::npos)
+      << schema.list;
+  EXPECT_NE(schema.list.find("\n3354; 0 16411 TABLE DATA app SequelizeMeta app\n"),
+            std::string::npos);
+  EXPECT_NE(schema.list.find(";3355; 0 16412 TABLE DATA public SequelizeData app\n"),
+            std::string::npos);
+  // Without it, as before the tool's table was named: the rows are dropped.
+  EXPECT_NE(FilterToc(toc, true, {}, kSlugwrightHistoryKept).list.find(";3353;"), std::string::npos);
+}
+
 TEST(RehearsalCopy, FilteredListingKeepsTheHistoryRowsAlways) {
   Toc toc = ParseToc(kListing);
-  FilteredToc all = FilterToc(toc, false, {}, "public", "slugwright_migrations");
+  FilteredToc all = FilterToc(toc, false, {}, kSlugwrightHistoryKept);
   EXPECT_EQ(all.excluded, 0);
   EXPECT_EQ(all.tables_with_data, 4);
   EXPECT_EQ(all.post_data_items, 3);
 
-  FilteredToc schema = FilterToc(toc, true, {}, "public", "slugwright_migrations");
+  FilteredToc schema = FilterToc(toc, true, {}, kSlugwrightHistoryKept);
   EXPECT_EQ(schema.excluded, 3);
   EXPECT_EQ(schema.tables_with_data, 1);
   EXPECT_NE(schema.list.find("\n3351; 0 16400 TABLE DATA public slugwright_migrations app\n"),
@@ -122,8 +148,7 @@ TEST(RehearsalCopy, FilteredListingKeepsTheHistoryRowsAlways) {
             std::string::npos);
   EXPECT_NE(schema.list.find("\n215; 1259 16392 TABLE public orders app\n"), std::string::npos);
 
-  FilteredToc some = FilterToc(toc, false, {"audit.*", "slugwright_*"}, "public",
-                               "slugwright_migrations");
+  FilteredToc some = FilterToc(toc, false, {"audit.*", "slugwright_*"}, kSlugwrightHistoryKept);
   EXPECT_EQ(some.excluded, 1);  // event_log; never the history
   EXPECT_EQ(some.tables_with_data, 3);
   EXPECT_NE(some.list.find(";3352; 0 16401 TABLE DATA audit event_log app"), std::string::npos);

@@ -292,6 +292,27 @@ TEST_F(RehearserTest, UsageErrorsComeBeforeAnyWork) {
   EXPECT_TRUE(log.events.empty());
 }
 
+// From an archive nothing connects to the database the release would
+// migrate, but the tool must not be handed its URL either.
+TEST_F(RehearserTest, AReleaseCommandOnAnArchivesCopyIsNotGivenTheReleasesDatabase) {
+  const std::string release_url = options.source_url;
+  options.from_dump = "/app/latest.dump";
+  options.source_url.clear();
+  options.release_url = release_url;
+  options.settings.command = "npx sequelize-cli db:migrate";
+  options.migrations_dir = "/nowhere";
+  options.environment = {{"DATABASE_URL", release_url},
+                         {"HEROKU_POSTGRESQL_RED_URL", release_url},
+                         {"HOME", "/app"}};
+  disk.AddFile(options.from_dump, "PGDMP");
+  dump_restore.archive_toc.dumped_from = "15.6";
+  Run();
+  ASSERT_EQ(1u, release.applied.size());
+  const MigratorOptions& run = release.applied[0];
+  EXPECT_EQ(FakeScratchDatabase::kUrl, run.command_env.at("DATABASE_URL"));
+  EXPECT_EQ("", run.command_env.at("HEROKU_POSTGRESQL_RED_URL"));
+}
+
 TEST_F(RehearserTest, AReleaseCommandRunsOnTheCopyAndNeverSeesTheSource) {
   const std::string source_url = options.source_url;
   options.settings.command = "npx sequelize-cli db:migrate";
