@@ -297,6 +297,7 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   RiskSettings risk;
   risk.lock_timeout_seconds = s.lock_timeout_seconds;
   for (MigrationRehearsal& m : report.migrations) EvaluateRisks(risk, &m);
+  report.rewrite_rate = MeasureRewriteRate(report.migrations);
   // A tool's statements are known once it ran them.
   if (command_mode()) lint_ = LintObservedStatements(report.migrations, source_key_);
   AttachLint(lint_, &report);

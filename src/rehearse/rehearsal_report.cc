@@ -94,6 +94,32 @@ bool HasNonConcurrentIndexBuild(const std::vector<std::string>& statements) {
   });
 }
 
+std::optional<MeasuredRewriteRate> MeasureRewriteRate(
+    const std::vector<MigrationRehearsal>& migrations) {
+  using Status = MigrationRehearsal::Status;
+  std::optional<MeasuredRewriteRate> best;
+  for (const MigrationRehearsal& m : migrations) {
+    if (m.status == Status::kNotRun || m.status == Status::kFailed || m.seconds <= 0) continue;
+    MeasuredRewriteRate rate;
+    int64_t largest = -1;
+    for (const RelationChange& c : m.rewrites) {
+      if (!IsTableKind(c.kind)) continue;
+      int64_t bytes = c.bytes_before >= 0 ? c.bytes_before : c.bytes;
+      if (bytes <= 0) continue;
+      rate.bytes += bytes;
+      if (bytes > largest) {
+        largest = bytes;
+        rate.relation = c.relation;
+      }
+    }
+    if (rate.bytes < kMinRewriteRateBytes || (best && rate.bytes <= best->bytes)) continue;
+    rate.migration = m.Label();
+    rate.seconds = m.seconds;
+    best = rate;
+  }
+  return best;
+}
+
 void EvaluateRisks(const RiskSettings& settings, MigrationRehearsal* m) {
   m->risks.clear();
   // A reverted migration was applied first: production would hold its

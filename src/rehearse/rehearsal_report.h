@@ -7,6 +7,7 @@
 // words them, as text and as JSON.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,31 @@ std::string LockModeBlocks(const std::string& mode);
 /// "table", "index", "materialized view", ...
 std::string RelationKindName(char kind);
 
+/// The rate the copy rewrote tables at, from the applied migration that
+/// rewrote the most table bytes (pg_table_size: heap and TOAST, before the
+/// rewrite when known, else after) over that migration's whole time. Its
+/// other statements and the rebuilt indexes count against the rate, so it
+/// errs slow. `migrate lint --rate-from` estimates lock times with it.
+struct MeasuredRewriteRate {
+  /// The migration's label, as the report names it.
+  std::string migration;
+  /// The largest table it rewrote.
+  std::string relation;
+  /// All the table bytes it rewrote, and how long it ran.
+  int64_t bytes = 0;
+  double seconds = 0;
+  double BytesPerSecond() const { return static_cast<double>(bytes) / seconds; }
+};
+
+/// Rewrites smaller than this measure fixed costs more than a rate.
+constexpr int64_t kMinRewriteRateBytes = int64_t{4} << 20;
+
+/// The rate of the migration (applied, reverted or rolled back after) that
+/// rewrote the most, at least kMinRewriteRateBytes, in more than no time;
+/// none otherwise.
+std::optional<MeasuredRewriteRate> MeasureRewriteRate(
+    const std::vector<MigrationRehearsal>& migrations);
+
 /// How the copy was made, for the report.
 struct CopyInfo {
   /// "user@host:port/db" (never a password), or the dump file.
@@ -280,6 +306,8 @@ struct RehearsalReport {
   /// Findings of files no migration entry stands for (none in practice:
   /// every pending file has an entry); shown after the others.
   std::vector<LintFinding> other_lint;
+  /// MeasureRewriteRate of `migrations`.
+  std::optional<MeasuredRewriteRate> rewrite_rate;
 };
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_REPORT_H_

@@ -101,6 +101,36 @@ TEST(RehearsalReport, RewriteOfALargeTableIsFlagged) {
   EXPECT_FALSE(HasRisk(reindex, "large_rewrite"));
 }
 
+TEST(RehearsalReport, TheRewriteRateComesFromTheMigrationThatRewroteTheMost) {
+  MigrationRehearsal small = TypeChange(300000, 0.5);
+  small.rewrites[0].bytes = 8 << 20;
+  MigrationRehearsal big = TypeChange(300000, 0.25);
+  big.name = "widen_total";
+  big.rewrites[0].relation = "public.ledger";
+  big.rewrites[0].bytes_before = 20 << 20;  // before the rewrite, preferred
+  big.rewrites.push_back({"public.notes", 'r', "", 1 << 20});
+  std::optional<MeasuredRewriteRate> rate = MeasureRewriteRate({small, big});
+  ASSERT_TRUE(rate.has_value());
+  EXPECT_EQ("2_widen_total", rate->migration);
+  EXPECT_EQ("public.ledger", rate->relation);
+  // Table bytes only: the rewritten index of TypeChange does not count.
+  EXPECT_EQ(21 << 20, rate->bytes);
+  EXPECT_DOUBLE_EQ(0.25, rate->seconds);
+  EXPECT_DOUBLE_EQ(84.0 * (1 << 20), rate->BytesPerSecond());
+
+  // None from a rewrite under 4 MiB, an index alone, a failed or unrun
+  // migration, or no time.
+  MigrationRehearsal tiny = TypeChange(10, 0.01);
+  tiny.rewrites[0].bytes = 1 << 20;
+  MigrationRehearsal index = Applied(5, "reindex", 1);
+  index.rewrites = {{"public.orders_pkey", 'i', "public.orders", 1 << 30}};
+  MigrationRehearsal failed = TypeChange(300000, 1);
+  failed.status = MigrationRehearsal::Status::kFailed;
+  MigrationRehearsal instant = TypeChange(300000, 0);
+  EXPECT_FALSE(MeasureRewriteRate({tiny, index, failed, instant}).has_value());
+  EXPECT_FALSE(MeasureRewriteRate({}).has_value());
+}
+
 TEST(RehearsalReport, NonConcurrentIndexBuildOnATableWithRowsIsFlagged) {
   RiskSettings settings;
   MigrationRehearsal build = IndexBuild(300000);

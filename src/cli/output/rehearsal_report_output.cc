@@ -248,6 +248,14 @@ std::string DescribeMigration(const MigrationRehearsal& m) {
   return out;
 }
 
+std::string RewriteRateText(const MeasuredRewriteRate& rate) {
+  return "Rewrite rate on the copy: " + FormatBytes(static_cast<int64_t>(rate.BytesPerSecond())) +
+         "/s (" + rate.migration + " rewrote " + FormatBytes(rate.bytes) + " of tables, " +
+         rate.relation + " the largest, in " + FormatDuration(rate.seconds) +
+         "); `slugwright migrate lint --rate-from` this run's --json report estimates lock "
+         "times with it";
+}
+
 std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
   using Kind = ReportLine::Kind;
   std::vector<ReportLine> lines;
@@ -325,6 +333,9 @@ std::vector<ReportLine> FormatReport(const RehearsalReport& report) {
       text += "\n(" + std::to_string(report.copy.warnings.size() - kMax) + " more)";
     lines.push_back({Kind::kWarning, text});
   }
+
+  if (const auto& rate = report.rewrite_rate)
+    lines.push_back({Kind::kDetail, RewriteRateText(*rate)});
 
   const CopyInfo& c = report.copy;
   double copy_seconds = c.dump_seconds + c.restore_seconds + c.analyze_seconds;
@@ -527,6 +538,14 @@ nlohmann::json ReportJson(const RehearsalReport& report) {
         {"migration_seconds", migration_seconds},
         {"release_phase_seconds", report.release_seconds}}},
       {"lint", LintSummaryJson(report)},
+      {"rewrite_rate",
+       report.rewrite_rate
+           ? json{{"bytes_per_second", report.rewrite_rate->BytesPerSecond()},
+                  {"bytes", report.rewrite_rate->bytes},
+                  {"seconds", report.rewrite_rate->seconds},
+                  {"relation", report.rewrite_rate->relation},
+                  {"migration", report.rewrite_rate->migration}}
+           : json(nullptr)},
       {"interrupted", report.interrupted},
       {"exit_code", report.exit_code},
   };

@@ -28,6 +28,10 @@ std::string RiskText(const Risk& risk);
 /// public.orders (+2 indexes); rewrote public.orders 21 MB; ...".
 std::string DescribeMigration(const MigrationRehearsal& m);
 
+/// "Rewrite rate on the copy: 72 MB/s (M rewrote 45 MB of tables,
+/// public.accounts the largest, in 620ms); ...": the report's line for it.
+std::string RewriteRateText(const MeasuredRewriteRate& rate);
+
 /// The text report: a step, one detail line per migration (flagged
 /// `[RISK]`), one warning per risk, the lint's part, and a summary step.
 std::vector<ReportLine> FormatReport(const RehearsalReport& report);

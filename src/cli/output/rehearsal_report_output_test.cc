@@ -212,6 +212,30 @@ TEST(RehearsalReportOutput, JsonCarriesEveryMeasurement) {
   EXPECT_EQ(j["summary"]["release_phase_seconds"], 2.0);
 }
 
+TEST(RehearsalReportOutput, TheRewriteRateIsReportedForLintToEstimateWith) {
+  RehearsalReport report;
+  report.copy.source = "app@db:5432/d1";
+  nlohmann::json none = ReportJson(report);
+  ASSERT_TRUE(none.contains("rewrite_rate"));
+  EXPECT_TRUE(none["rewrite_rate"].is_null());
+  report.rewrite_rate = MeasuredRewriteRate{"2_widen_amount", "public.orders", 40 << 20, 0.5};
+  nlohmann::json j = ReportJson(report);
+  EXPECT_DOUBLE_EQ(80.0 * (1 << 20), j["rewrite_rate"]["bytes_per_second"].get<double>());
+  EXPECT_EQ(40 << 20, j["rewrite_rate"]["bytes"]);
+  EXPECT_EQ(0.5, j["rewrite_rate"]["seconds"]);
+  EXPECT_EQ("public.orders", j["rewrite_rate"]["relation"]);
+  EXPECT_EQ("2_widen_amount", j["rewrite_rate"]["migration"]);
+  bool found = false;
+  for (const ReportLine& line : FormatReport(report))
+    if (line.text == "Rewrite rate on the copy: " + FormatBytes(80 << 20) +
+                         "/s (2_widen_amount rewrote " + FormatBytes(40 << 20) +
+                         " of tables, public.orders the largest, in " + FormatDuration(0.5) +
+                         "); `slugwright migrate lint --rate-from` this run's --json report "
+                         "estimates lock times with it")
+      found = true;
+  EXPECT_TRUE(found);
+}
+
 TEST(RehearsalReportOutput, TheCopysPhasesAreReportedApartFromTheReleasePhase) {
   RehearsalReport report;
   report.copy.source = "app@db:5432/d1";
