@@ -10,11 +10,15 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "base/child_environment.h"
@@ -55,7 +59,47 @@ struct LintFlags {
   bool json = false;
   std::string format = "text";
   std::string git_base;
+  std::string rate_from;
 };
+
+/// --rate-from FILE: the "rewrite_rate" of a `slugwright rehearse --json`
+/// report. Exit 2 when the file cannot be read, is not such a report, or
+/// its rehearsal measured no rate.
+LintRewriteRate ReadRewriteRate(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw UserError(kExitUsage, "--rate-from " + file + ": " + strerror(errno));
+  nlohmann::json report;
+  try {
+    report = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(kExitUsage, "--rate-from " + file +
+                                    ": not JSON (expected the output of `slugwright rehearse "
+                                    "--json`): " + e.what());
+  }
+  if (!report.is_object() || !report.contains("rewrite_rate"))
+    throw UserError(kExitUsage, "--rate-from " + file +
+                                    ": no \"rewrite_rate\" in it; expected the output of "
+                                    "`slugwright rehearse --json`");
+  const nlohmann::json& rate = report["rewrite_rate"];
+  if (rate.is_null())
+    throw UserError(kExitUsage, "--rate-from " + file +
+                                    ": that rehearsal measured no rewrite rate (no migration "
+                                    "rewrote at least 4 MB of tables on its copy)");
+  LintRewriteRate out;
+  try {
+    out.bytes_per_second = rate.at("bytes_per_second").get<double>();
+    out.migration = rate.at("migration").get<std::string>();
+    out.relation = rate.at("relation").get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    throw UserError(kExitUsage, "--rate-from " + file + ": \"rewrite_rate\" is not as "
+                                "`slugwright rehearse --json` writes it: " + e.what());
+  }
+  if (!(out.bytes_per_second > 0))
+    throw UserError(kExitUsage, "--rate-from " + file +
+                                    ": \"rewrite_rate.bytes_per_second\" is not above 0");
+  out.report_file = file;
+  return out;
+}
 
 /// How lint reads a migration file: a statement the runner would refuse is
 /// left for the linter to report as a finding.
@@ -104,36 +148,42 @@ DatabaseFacts ReadDatabase(const ReleaseContext& context, const std::vector<Migr
     for (const auto& row : driver.Inspect("SELECT inhparent::bigint, inhrelid::bigint FROM "
                                           "pg_inherits"))
       partitions[row.at(0)].push_back(row.at(1));
-    std::map<std::string, std::pair<int64_t, int64_t>> own;  // oid -> (rows, bytes)
+    std::map<std::string, LintTableSize> own;  // oid -> its size
     std::vector<std::pair<SqlName, std::string>> listed;
     for (const auto& row : driver.Inspect(
              "SELECT n.nspname, c.relname, c.oid::bigint, c.relkind, c.reltuples::bigint, "
-             "pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = "
-             "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND n.nspname NOT IN "
-             "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'")) {
+             "pg_total_relation_size(c.oid), pg_table_size(c.oid) FROM pg_class c JOIN "
+             "pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') "
+             "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE "
+             "'pg_toast%'")) {
       SqlName table{row.at(0), row.at(1), 0};
-      if (row.at(3) != "p") own[row.at(2)] = {std::stoll(row.at(4)), std::stoll(row.at(5))};
+      if (row.at(3) != "p")
+        own[row.at(2)] = {table, std::stoll(row.at(4)), std::stoll(row.at(5)),
+                          std::stoll(row.at(6))};
       listed.emplace_back(table, row.at(2));
     }
-    // (rows, bytes) of one relation: its own, or its partitions' summed; a
-    // leaf never analyzed (-1 rows) leaves the sum's rows unknown.
-    std::function<std::pair<int64_t, int64_t>(const std::string&, int)> measure =
-        [&](const std::string& oid, int depth) -> std::pair<int64_t, int64_t> {
+    // The size of one relation: its own, or its partitions' summed; a leaf
+    // never analyzed (-1 rows) leaves the sum's rows unknown.
+    std::function<LintTableSize(const std::string&, int)> measure =
+        [&](const std::string& oid, int depth) -> LintTableSize {
       auto leaf = own.find(oid);
       if (leaf != own.end()) return leaf->second;
-      std::pair<int64_t, int64_t> sum = {0, 0};
+      LintTableSize sum;
+      sum.rows = 0;
       auto children = partitions.find(oid);
       if (children == partitions.end() || depth > 32) return sum;
       for (const std::string& child : children->second) {
-        auto part = measure(child, depth + 1);
-        sum.first = sum.first < 0 || part.first < 0 ? -1 : sum.first + part.first;
-        sum.second += part.second;
+        LintTableSize part = measure(child, depth + 1);
+        sum.rows = sum.rows < 0 || part.rows < 0 ? -1 : sum.rows + part.rows;
+        sum.bytes += part.bytes;
+        sum.table_bytes += part.table_bytes;
       }
       return sum;
     };
     for (const auto& [table, oid] : listed) {
-      auto [rows, bytes] = measure(oid, 0);
-      facts.tables.push_back({table, rows, bytes});
+      LintTableSize size = measure(oid, 0);
+      size.table = table;
+      facts.tables.push_back(size);
     }
   } catch (const DatabaseError& e) {
     throw UserError(kExitUsage, "migrate lint --database-url: cannot read " + facts.description +
@@ -377,9 +427,14 @@ int Run(const LintFlags& f) {
   ReleaseContext context = ResolveReleaseContext(f.settings, &disk, "migrate lint");
   return RunScrubbed(context.redactor, [&] {
     LintReport report;
+    if (!f.rate_from.empty()) report.rewrite_rate = ReadRewriteRate(f.rate_from);
     BatchReader batch_reader(f, context, &report);
     bool tool_run = LintsToolRun(f, context);
     if (tool_run && !batch_reader.UsesDatabase()) RefuseToolRunWithoutDatabase(context);
+    if (report.rewrite_rate && !batch_reader.UsesDatabase())
+      throw UserError(kExitUsage, "--rate-from " + f.rate_from +
+                                      " needs --database-url: a lock time is estimated from the "
+                                      "size of the table on that database");
     if (batch_reader.UsesDatabase() && context.database_url.empty())
       throw UserError(kExitUsage, "--database-url-env " + f.settings.database_url_env +
                                       ": the variable is not set");
@@ -468,6 +523,10 @@ void RegisterMigrateLintCommand(CLI::App* migrate, int* status) {
   cmd->add_option("--postgres-version", f->postgres_version,
                   "The server's major version (default: the server's with --database-url, "
                   "else release.postgres_version, else 11, the oldest the rules are for)");
+  cmd->add_option("--rate-from", f->rate_from,
+                  "A `slugwright rehearse --json` report: with --database-url, estimate how "
+                  "long each rewrite or validation holds its lock at the rewrite rate that "
+                  "rehearsal measured");
   cmd->add_flag("--require-lock-timeout", f->require_lock_timeout,
                 "Also flag migrations that take a strong lock before setting lock_timeout "
                 "(for SQL another tool runs; slugwright's runner sets one)");

@@ -60,6 +60,13 @@ struct LintFinding {
   SqlName table;
 };
 
+/// What a rule's statement makes PostgreSQL do to the whole existing table
+/// while it holds the lock: write every row anew (a rewrite, its indexes
+/// rebuilt), read every row (a validation), or nothing in proportion to its
+/// size. Lock-time estimates are made for the first two.
+enum class LintTableWork { kNone, kRewrite, kScan };
+LintTableWork RuleTableWork(const std::string& rule);
+
 struct LintOptions {
   /// The PostgreSQL major version the release runs on; the rules hold
   /// from 11 (earlier servers are refused by the command).

@@ -186,3 +186,12 @@ const std::vector<LintRule>& LintRules() {
   };
   return kRules;
 }
+
+LintTableWork RuleTableWork(const std::string& rule) {
+  if (rule == "alter-column-type" || rule == "add-column-rewrites-table")
+    return LintTableWork::kRewrite;
+  if (rule == "add-foreign-key-validates" || rule == "add-check-validates" ||
+      rule == "set-not-null-scans" || rule == "validate-in-same-transaction")
+    return LintTableWork::kScan;
+  return LintTableWork::kNone;
+}

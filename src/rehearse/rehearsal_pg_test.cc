@@ -225,6 +225,12 @@ TEST_F(RehearseTest, ReportsTheLocksAndRewritesOfEachPendingMigration) {
   EXPECT_EQ((*rows)["rows"], kOrders);
   EXPECT_EQ((*rows)["rows_exact"], true);
   EXPECT_NE(Find(widen["risks"], "kind", "large_rewrite"), nullptr) << widen.dump(2);
+  // The rate it rewrote orders at, for `migrate lint --rate-from`.
+  ASSERT_FALSE(j["rewrite_rate"].is_null()) << r.out;
+  EXPECT_EQ(j["rewrite_rate"]["migration"], "20240301000000_widen_amount");
+  EXPECT_EQ(j["rewrite_rate"]["relation"], "public.orders");
+  EXPECT_EQ(j["rewrite_rate"]["bytes"], (*rewrite)["bytes"]);
+  EXPECT_EQ(j["rewrite_rate"]["seconds"], widen["seconds"]);
 
   // CREATE INDEX: SHARE on orders (blocks writes), a new index, flagged.
   const nlohmann::json& index = j["migrations"][1];
@@ -308,6 +314,69 @@ TEST_F(RehearseTest, AFailureOnTheCopyAdvisesNoCommandAgainstTheSource) {
   EXPECT_NE(r.all().find("1 migration committed by this run stay applied on the copy"),
             std::string::npos)
       << r.all();
+}
+
+// `migrate lint --rate-from` a rehearsal's report estimates a rewrite's
+// lock time at the rate that rehearsal measured: for the migration it
+// rehearsed, close to the time it took on the copy.
+TEST_F(RehearseTest, LintEstimatesLockTimesAtTheRateARehearsalMeasured) {
+  std::string dir = Migrations({{"20240301000000_widen_amount.sql", kWiden},
+                                {"20240302000000_orders_not_null.sql",
+                                 "-- migrate:up\nALTER TABLE orders ALTER COLUMN status SET NOT "
+                                 "NULL;\n"}});
+  RunResult rehearsal = Run({"rehearse", "--dir", dir, "--json"});
+  ASSERT_EQ(rehearsal.code, 0) << rehearsal.all();
+  const double rehearsed = nlohmann::json::parse(rehearsal.out)["migrations"][0]["seconds"];
+  const std::string report = tmp_.Write("rehearsal.json", rehearsal.out);
+
+  RunResult lint = Run({"migrate", "lint", "--dir", dir, "--database-url", *source_url_,
+                        "--rate-from", report, "--json"});
+  ASSERT_EQ(lint.code, 1) << lint.all();
+  nlohmann::json j = nlohmann::json::parse(lint.out);
+  EXPECT_EQ(j["rewrite_rate"]["report_file"], report);
+  EXPECT_EQ(j["rewrite_rate"]["relation"], "public.orders");
+  const nlohmann::json* widen = Find(j["findings"], "rule", "alter-column-type");
+  ASSERT_NE(widen, nullptr) << lint.out;
+  double estimate = (*widen)["estimated_lock_seconds"];
+  EXPECT_GT(estimate, rehearsed / 5) << lint.out;
+  EXPECT_LT(estimate, rehearsed * 5) << lint.out;
+  const nlohmann::json* scan = Find(j["findings"], "rule", "set-not-null-scans");
+  ASSERT_NE(scan, nullptr) << lint.out;
+  EXPECT_GT((*scan)["estimated_lock_seconds"].get<double>(), 0) << lint.out;
+
+  RunResult text = Run({"migrate", "lint", "--dir", dir, "--database-url", *source_url_,
+                        "--rate-from", report});
+  EXPECT_EQ(text.code, 1) << text.all();
+  EXPECT_NE(text.out.find("    lock: ~"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("for the rewrite of "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("    lock: up to ~"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(measured by `slugwright rehearse`: " + report +
+                          ", where 20240301000000_widen_amount rewrote public.orders)"),
+            std::string::npos)
+      << text.out;
+
+  // Without --rate-from nothing is estimated; a file that is not a report
+  // with a rate, or no database, is refused (exit 2), naming the file.
+  RunResult plain = Run({"migrate", "lint", "--dir", dir, "--database-url", *source_url_});
+  EXPECT_EQ(plain.code, 1) << plain.all();
+  EXPECT_EQ(plain.out.find("    lock: "), std::string::npos) << plain.out;
+  const std::string no_rate = tmp_.Write("no-rate.json", "{\"rewrite_rate\": null}");
+  const std::string not_json = tmp_.Write("not.json", "pending: 2\n");
+  const std::string other = tmp_.Write("other.json", "{\"findings\": []}");
+  for (const auto& [file, says] : std::vector<std::pair<std::string, std::string>>{
+           {no_rate, "measured no rewrite rate"},
+           {not_json, "not JSON"},
+           {other, "no \"rewrite_rate\""},
+           {tmp_.path() + "/missing.json", "No such file or directory"}}) {
+    RunResult refused = Run({"migrate", "lint", "--dir", dir, "--database-url", *source_url_,
+                             "--rate-from", file});
+    EXPECT_EQ(refused.code, 2) << refused.all();
+    EXPECT_NE(refused.err.find("--rate-from " + file + ": "), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find(says), std::string::npos) << refused.err;
+  }
+  RunResult no_database = Run({"migrate", "lint", "--dir", dir, "--rate-from", report});
+  EXPECT_EQ(no_database.code, 2) << no_database.all();
+  EXPECT_NE(no_database.err.find("needs --database-url"), std::string::npos) << no_database.err;
 }
 
 TEST_F(RehearseTest, SchemaOnlyCopiesNoRowsSoTheDataFailureDoesNotShow) {

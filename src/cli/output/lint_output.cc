@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "base/duration.h"
 #include "base/text.h"
 
 namespace {
@@ -153,11 +154,35 @@ std::string DescribeTableSize(const LintTableSize& size) {
   return name + "~" + FormatCount(size.rows) + " rows, " + bytes;
 }
 
-std::string LintFindingText(const LintFinding& f, const LintTableSize* size) {
+double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding) {
+  if (!report.rewrite_rate || report.rewrite_rate->bytes_per_second <= 0) return -1;
+  if (RuleTableWork(finding.rule) == LintTableWork::kNone) return -1;
+  const LintTableSize* size = FindingTableSize(report, finding);
+  if (!size) return -1;
+  return static_cast<double>(size->table_bytes) / report.rewrite_rate->bytes_per_second;
+}
+
+std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding) {
+  double seconds = EstimatedLockSeconds(report, finding);
+  if (seconds < 0) return "";
+  const LintRewriteRate& rate = *report.rewrite_rate;
+  const LintTableSize& size = *FindingTableSize(report, finding);
+  bool scan = RuleTableWork(finding.rule) == LintTableWork::kScan;
+  return std::string(scan ? "up to " : "") + "~" + FormatDuration(seconds) + " for the " +
+         (scan ? "validation scan" : "rewrite") + " of " + FormatBytes(size.table_bytes) +
+         " at " + FormatBytes(static_cast<int64_t>(rate.bytes_per_second)) +
+         "/s (measured by `slugwright rehearse`: " + rate.report_file + ", where " +
+         rate.migration + " rewrote " + rate.relation + ")" +
+         (scan ? "; a scan only reads, so it takes less than a rewrite" : "");
+}
+
+std::string LintFindingText(const LintFinding& f, const LintTableSize* size,
+                            const std::string& lock) {
   std::string where = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "");
   std::string text = where + ": " + f.rule + "\n    " + f.statement + "\n    why: " + f.why +
                      "\n    instead: " + f.instead;
   if (size) text += "\n    table: " + DescribeTableSize(*size);
+  if (!lock.empty()) text += "\n    lock: " + lock;
   return text;
 }
 
@@ -175,7 +200,7 @@ void to_json(nlohmann::json& j, const LintFinding& f) {
 std::string LintReportText(const LintReport& r) {
   std::string out;
   for (const LintFinding& f : r.outcome.findings)
-    out += LintFindingText(f, FindingTableSize(r, f)) + "\n";
+    out += LintFindingText(f, FindingTableSize(r, f), DescribeEstimatedLock(r, f)) + "\n";
   out += CountLine(r);
   if (!r.outcome.findings.empty())
     out += " (docs/lint.md; silence one with `-- slugwright-lint-ignore RULE`)";
@@ -190,7 +215,10 @@ nlohmann::json LintReportJson(const LintReport& r) {
       finding["table_size"] = {
           {"rows", size->rows >= 0 ? nlohmann::json(size->rows) : nlohmann::json(nullptr)},
           {"bytes", size->bytes},
+          {"table_bytes", size->table_bytes},
           {"size_class", SizeClass(*size)}};
+    double lock = EstimatedLockSeconds(r, f);
+    if (lock >= 0) finding["estimated_lock_seconds"] = lock;
     findings.push_back(std::move(finding));
   }
   nlohmann::json errors = nlohmann::json::array();
@@ -210,6 +238,15 @@ nlohmann::json LintReportJson(const LintReport& r) {
             {"merge_base", or_null(b.merge_base)},
             {"database", or_null(b.database)},
             {"tool", or_null(b.tool)}}},
+          {"rewrite_rate", r.rewrite_rate ? nlohmann::json{{"bytes_per_second",
+                                                             r.rewrite_rate->bytes_per_second},
+                                                            {"report_file",
+                                                             r.rewrite_rate->report_file},
+                                                            {"migration",
+                                                             r.rewrite_rate->migration},
+                                                            {"relation",
+                                                             r.rewrite_rate->relation}}
+                                          : nlohmann::json(nullptr)},
           {"findings", findings},
           {"errors", errors}};
 }
@@ -236,6 +273,8 @@ std::string LintReportGithub(const LintReport& r) {
     std::string message = f.statement + "\nwhy: " + f.why + "\ninstead: " + f.instead;
     if (const LintTableSize* size = FindingTableSize(r, f))
       message += "\ntable: " + DescribeTableSize(*size);
+    std::string lock = DescribeEstimatedLock(r, f);
+    if (!lock.empty()) message += "\nlock: " + lock;
     out += "::error " + properties + "::" + GithubEscape(message, false) + "\n";
   }
   for (const LintFileError& e : r.outcome.errors)
@@ -258,6 +297,8 @@ std::string LintReportMarkdown(const LintReport& r) {
       if (f.file != file) continue;
       const LintTableSize* size = FindingTableSize(r, f);
       std::string weight = size ? "**" + Cell(DescribeTableSize(*size)) + ".** " : "";
+      std::string lock = DescribeEstimatedLock(r, f);
+      if (!lock.empty()) weight += "**Lock: " + Cell(lock) + ".** ";
       out += "| " + (f.line > 0 ? std::to_string(f.line) : std::string()) + " | " +
              Code(f.rule) + " | " + Code(f.statement) + " | " + weight + Cell(f.why) + " | " +
              Cell(f.instead) + " |\n";

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "lint/migration_lint.h"
@@ -46,6 +47,21 @@ struct LintTableSize {
   SqlName table;
   int64_t rows = -1;
   int64_t bytes = 0;
+  /// pg_table_size: heap and TOAST, what a rewrite writes and a validation
+  /// reads (the measured rate is of these bytes too).
+  int64_t table_bytes = 0;
+};
+
+/// A rate of table rewrites measured by `slugwright rehearse` on a copy
+/// (`--rate-from`: its --json report's "rewrite_rate"), which lock-time
+/// estimates are made with.
+struct LintRewriteRate {
+  double bytes_per_second = 0;
+  /// Where it was measured: the report's file, the migration and its
+  /// largest rewritten table.
+  std::string report_file;
+  std::string migration;
+  std::string relation;
 };
 
 /// What `migrate lint` found, and for what.
@@ -59,12 +75,26 @@ struct LintReport {
   LintBatchChoice batch;
   /// The sizes of the database's tables (--database-url); empty without one.
   std::vector<LintTableSize> table_sizes;
+  /// --rate-from; none without it.
+  std::optional<LintRewriteRate> rewrite_rate;
 };
 
 /// The size of the table `finding` is about, or null when it is about no
 /// table or the database has no such table. A name without a schema is
 /// looked up in `public` first.
 const LintTableSize* FindingTableSize(const LintReport& report, const LintFinding& finding);
+
+/// How long `finding`'s statement would hold its lock, in seconds: its
+/// table's heap bytes at the measured rate, for a rule that rewrites or
+/// validates the table (RuleTableWork); -1 without a rate, a size or such
+/// a rule.
+double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding);
+
+/// "~2.1s for the rewrite of 12 MB at 5.6 MB/s (measured by `slugwright
+/// rehearse`: rehearsal.json, where 2_widen rewrote public.accounts)";
+/// a validation reads: "up to ~2.1s for the validation scan of ...". ""
+/// when EstimatedLockSeconds has none.
+std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding);
 
 /// Orders report->outcome.findings by risk, keeping the release's order
 /// among equals: first what cannot run at all (the release would fail
@@ -80,8 +110,10 @@ std::string DescribeTableSize(const LintTableSize& size);
 /// One finding as `migrate lint` and the `rehearse` report print it, four
 /// lines without a final newline: "file:line: rule" ("file: rule" for line
 /// 0), then the statement, "why: ..." and "instead: ..." indented; with
-/// `size`, a fifth: "table: " and DescribeTableSize.
-std::string LintFindingText(const LintFinding& finding, const LintTableSize* size = nullptr);
+/// `size`, a fifth: "table: " and DescribeTableSize; with `lock`
+/// (DescribeEstimatedLock), a sixth: "lock: " and it.
+std::string LintFindingText(const LintFinding& finding, const LintTableSize* size = nullptr,
+                            const std::string& lock = "");
 
 /// {file, line (null for 0), version, rule, statement, why, instead,
 /// table (its name, or null)}: the JSON of `migrate lint --json` and
@@ -98,8 +130,10 @@ std::string LintReportText(const LintReport& report);
 /// server, settings, default), "batch": {dir, since, git_base, merge_base,
 /// database, tool}, "findings": [...], "errors": [{file, message}]}; with a
 /// database, each finding on one of its tables also has "table_size":
-/// {rows (null when not estimated), bytes, size_class ("empty", "tiny"
-/// or "other")}.
+/// {rows (null when not estimated), bytes, table_bytes, size_class
+/// ("empty", "tiny" or "other")}; with --rate-from, "rewrite_rate":
+/// {bytes_per_second, report_file, migration, relation} (null without)
+/// and each finding with an estimate "estimated_lock_seconds".
 nlohmann::json LintReportJson(const LintReport& report);
 
 /// GitHub Actions workflow commands: `::error file=F,line=L,title=RULE::...`

@@ -180,3 +180,50 @@ TEST(LintReport, FindingsByRiskWithTheirTablesSize) {
   EXPECT_EQ("public.t: rows not yet estimated (never analyzed), 8.0 kB",
             DescribeTableSize({{"public", "t", 0}, -1, 8192}));
 }
+
+// With a measured rate: a rewrite's lock is its table's heap bytes at that
+// rate, a validation's at most that; other rules and tables of unknown size
+// get none, and nothing is estimated without a rate.
+TEST(LintReport, LockTimesAreEstimatedAtTheMeasuredRate) {
+  auto on = [](const std::string& table, int line, const std::string& rule) {
+    LintFinding f = Finding("m/2_b.sql", line);
+    f.rule = rule;
+    f.table = {"", table, 0};
+    return f;
+  };
+  LintReport r = Report({on("accounts", 1, "alter-column-type"),
+                         on("accounts", 2, "set-not-null-scans"),
+                         on("accounts", 3, "drop-column"), on("gone", 4, "alter-column-type")},
+                        1);
+  r.table_sizes = {{{"public", "accounts", 0}, 1000000, int64_t{300} << 20, int64_t{200} << 20}};
+  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[0]));
+  EXPECT_EQ("", DescribeEstimatedLock(r, r.outcome.findings[0]));
+  EXPECT_FALSE(LintReportJson(r)["findings"][0].contains("estimated_lock_seconds"));
+  EXPECT_TRUE(LintReportJson(r)["rewrite_rate"].is_null());
+
+  r.rewrite_rate = LintRewriteRate{50.0 * (1 << 20), "rehearsal.json", "7_widen", "public.orders"};
+  EXPECT_DOUBLE_EQ(4.0, EstimatedLockSeconds(r, r.outcome.findings[0]));
+  EXPECT_DOUBLE_EQ(4.0, EstimatedLockSeconds(r, r.outcome.findings[1]));
+  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[2]));
+  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[3]));
+  const std::string rewrite =
+      "~4.0s for the rewrite of 200 MB at 50 MB/s (measured by `slugwright rehearse`: "
+      "rehearsal.json, where 7_widen rewrote public.orders)";
+  EXPECT_EQ(rewrite, DescribeEstimatedLock(r, r.outcome.findings[0]));
+  EXPECT_EQ(0u, DescribeEstimatedLock(r, r.outcome.findings[1])
+                    .find("up to ~4.0s for the validation scan of 200 MB at 50 MB/s"));
+
+  std::string text = LintReportText(r);
+  EXPECT_NE(std::string::npos,
+            text.find("    table: public.accounts: ~1,000,000 rows, 300 MB\n    lock: " + rewrite +
+                      "\n"))
+      << text;
+  nlohmann::json j = LintReportJson(r);
+  EXPECT_DOUBLE_EQ(4.0, j["findings"][0]["estimated_lock_seconds"].get<double>());
+  EXPECT_EQ(int64_t{200} << 20, j["findings"][0]["table_size"]["table_bytes"]);
+  EXPECT_FALSE(j["findings"][2].contains("estimated_lock_seconds"));
+  EXPECT_EQ("rehearsal.json", j["rewrite_rate"]["report_file"]);
+  EXPECT_EQ("7_widen", j["rewrite_rate"]["migration"]);
+  EXPECT_NE(std::string::npos, LintReportGithub(r).find("%0Alock: ~4.0s for the rewrite"));
+  EXPECT_NE(std::string::npos, LintReportMarkdown(r).find("**Lock: ~4.0s for the rewrite"));
+}
