@@ -74,7 +74,28 @@ run bash -c "cd '$project' && npx slugwright --version"
 expect_status 0 "npx slugwright --version (installed from the tarballs)"
 expect_output "slugwright $version"
 
-publish_npm_tarballs "$WORK/dist" "$version"
+# A release whose publish stopped after the first package: tools/npm-publish
+# (what release.yml runs) skips what the registry has and publishes the
+# rest, the platform package before the launcher; once all are there it
+# publishes nothing.
+run npm publish --access public "$WORK/dist/npm/slugwright-linux-x64-$version.tgz"
+expect_status 0 "npm publish of the x64 package alone"
+run "$ROOT/tools/npm-publish" "$WORK/dist/npm"
+expect_status 0 "tools/npm-publish after a half-done publish"
+expect_output "@slugwright/linux-x64@$version is already on the registry; skipped"
+expect_output "npm-publish: published @slugwright/linux-arm64@$version"
+expect_output "npm-publish: published slugwright@$version"
+checks=$((checks + 1))
+[[ $output == *"published @slugwright/linux-arm64@$version"*"published slugwright@$version"* ]] ||
+  fail "tools/npm-publish published the launcher before the arm64 package: $output"
+run "$ROOT/tools/npm-publish" "$WORK/dist/npm"
+expect_status 0 "tools/npm-publish once all three are published"
+expect_output "npm-publish: slugwright@$version is already on the registry; skipped"
+expect_no_output "npm-publish: published"
+mkdir -p "$WORK/no-tarballs"
+run "$ROOT/tools/npm-publish" "$WORK/no-tarballs"
+expect_status 2 "tools/npm-publish of a directory without the tarballs"
+expect_output "expected one slugwright-<version>.tgz in $WORK/no-tarballs, found 0"
 run npm view slugwright@"$version" optionalDependencies --json
 expect_output "\"@slugwright/linux-x64\": \"$version\""
 expect_output "\"@slugwright/linux-arm64\": \"$version\""

@@ -88,11 +88,11 @@ YAML
 }
 
 # publish_npm_tarballs DIR VERSION: publishes DIR/npm's three tarballs of
-# VERSION to the registry, the platform packages first, as a release does.
+# VERSION to the registry with tools/npm-publish, as a release does (the
+# platform packages first).
 publish_npm_tarballs() {
-  local tarball
-  for tarball in slugwright-linux-x64 slugwright-linux-arm64 slugwright; do
-    run npm publish "$1/npm/$tarball-$2.tgz"
-    expect_status 0 "npm publish $tarball-$2.tgz"
-  done
+  run "$ROOT/tools/npm-publish" "$1/npm"
+  expect_status 0 "tools/npm-publish $1/npm"
+  expect_output "published @slugwright/linux-x64@$2"
+  expect_output "published slugwright@$2"
 }
