@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
 #include "testing/migrator_fixture.h"

@@ -18,7 +18,6 @@
 
 class Clock;
 class CommandRunner;
-class Console;
 class ForeignHistoryGuard;
 class Interrupt;
 class MigrationProgress;
@@ -43,8 +42,7 @@ struct MigrationLockOptions;
 class Migrator {
  public:
   Migrator(MigrationSource* source, DatabaseDriver* driver, CommandRunner* runner,
-           Console* console, Clock* clock, Interrupt* interrupt,
-           MigratorOptions options);
+           const Redactor* redactor, Clock* clock, Interrupt* interrupt, MigratorOptions options);
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 
