@@ -318,9 +318,6 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   console.Configure(ResolveLogOptions(f.log_format, f.verbose));
   console.set_terminal(::isatty(STDOUT_FILENO) == 1);
   if (f.json) console.set_data_mode(true);
-  // Before the Interrupt: its watcher thread may still be cancelling the
-  // driver's query when a signal ends the command, and its destructor
-  // joins that thread, so the driver must outlive it.
   PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   Interrupt interrupt;
   interrupt.Install();
