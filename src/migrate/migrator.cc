@@ -227,13 +227,7 @@ int Migrator::ApplyPending(const MigrationPlan& plan) {
 
 UpFailureEvent Migrator::FailureFacts(const RunOutcome& outcome) const {
   UpFailureEvent facts;
-  facts.failed = outcome.failed;
-  facts.error = outcome.error;
-  facts.sqlstate = outcome.sqlstate;
-  facts.server_message = outcome.server_message;
-  facts.failed_statement = outcome.failed_statement;
-  facts.failed_in_hook = outcome.failed_in_hook;
-  facts.blockers = outcome.blockers;
+  static_cast<RunFailure&>(facts) = outcome;
   facts.transaction = options_.settings.transaction;
   facts.lost_commit = lost_commit_;
   facts.lost_commit_migrations = lost_commit_migrations_;
