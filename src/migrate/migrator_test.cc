@@ -162,7 +162,10 @@ TEST_F(MigratorTest, AllModeRefusesATransactionFalseMigration) {
   source.Add(1, "CREATE INDEX CONCURRENTLY i ON t (x);", "", false);
   options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
-  EXPECT_NE(last_error.find("transaction:false"), std::string::npos);
+  ASSERT_TRUE(last_run_error);
+  EXPECT_EQ(last_run_error->kind(), RunError::Kind::kTransactionFalseInTransactionAll);
+  EXPECT_EQ(last_run_error->facts().version, 1);
+  EXPECT_EQ(last_run_error->facts().file, "migrations/1_m1.sql");
   EXPECT_TRUE(driver.history.empty());
 }
 
@@ -292,7 +295,11 @@ TEST_F(MigratorTest, HeldLockIsExitThreeNamingTheHolder) {
 TEST_F(MigratorTest, TransactionControlInATransactionalMigrationIsRefused) {
   source.Add(1, "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);");
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
-  EXPECT_NE(last_error.find(":2:"), std::string::npos) << last_error;
+  ASSERT_TRUE(last_run_error);
+  EXPECT_EQ(last_run_error->kind(), RunError::Kind::kTransactionControl);
+  EXPECT_EQ(last_run_error->facts().file, "migrations/1_m1.sql");
+  EXPECT_EQ(last_run_error->facts().line, 2);
+  EXPECT_EQ(last_run_error->facts().statement, "COMMIT;");
   EXPECT_TRUE(driver.history.empty());
 }
 
