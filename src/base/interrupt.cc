@@ -66,24 +66,29 @@ void Interrupt::Watch() {
 }
 
 void Interrupt::SetOnInterrupt(std::function<void()> callback) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(callback_mutex_);
   on_interrupt_ = std::move(callback);
 }
 
 void Interrupt::Request(int signal_number) { Deliver(signal_number); }
 
 void Interrupt::Deliver(int signal_number) {
-  std::function<void()> callback;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // The first signal decides the exit status; later ones only cancel
-    // again whatever runs now.
+    // again whatever runs now. Set before the cancel, so the code whose
+    // statement it ends sees why.
     int expected = 0;
     signal_.compare_exchange_strong(expected, signal_number);
-    callback = on_interrupt_;
   }
+  {
+    // Under the lock SetOnInterrupt takes: the code that set the callback
+    // cannot clear it and destroy what it cancels while it runs.
+    std::lock_guard<std::mutex> lock(callback_mutex_);
+    if (on_interrupt_) on_interrupt_();
+  }
+  // Cancel first, then wake those waiting in WaitFor.
   wake_.notify_all();
-  if (callback) callback();
 }
 
 int Interrupt::exit_code() const {

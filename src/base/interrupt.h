@@ -29,7 +29,10 @@ class Interrupt {
   /// the previous handlers.
   void Install();
   /// Called (from the watcher thread) when a signal arrives; replaces any
-  /// earlier callback. Pass nullptr to clear.
+  /// earlier callback. Pass nullptr to clear. Waits for the earlier callback
+  /// when it is running, so that once this returns, what it captured (the
+  /// session it cancels) is no longer used and may be destroyed. The
+  /// callback must not call SetOnInterrupt.
   void SetOnInterrupt(std::function<void()> callback);
   /// Behaves as if `signal_number` had arrived (for tests and timeouts).
   void Request(int signal_number);
@@ -49,8 +52,11 @@ class Interrupt {
   void Deliver(int signal_number);
 
   std::atomic<int> signal_{0};
+  /// Guards the wait of WaitFor (with wake_).
   std::mutex mutex_;
   std::condition_variable wake_;
+  /// Guards on_interrupt_, held while it runs.
+  std::mutex callback_mutex_;
   std::function<void()> on_interrupt_;
   std::thread watcher_;
   int pipe_[2] = {-1, -1};

@@ -367,6 +367,7 @@ LintOutcome LintToolRun(ReleaseContext& context, const LintOptions& options) {
   CopyReleaseObservers events(&console);
   o.run_events = &events.run;
   o.command_events = &events.command;
+  o.command_output = &events.output;
   o.progress_out = &std::cerr;
   o.progress_terminal = ::isatty(STDERR_FILENO) == 1;
   Interrupt interrupt;
@@ -375,7 +376,7 @@ LintOutcome LintToolRun(ReleaseContext& context, const LintOptions& options) {
   RealDiskInterface disk;
   RehearsalOutcome outcome;
   try {
-    outcome = Rehearse(o, &disk, &console, &steps, &context.redactor, &interrupt);
+    outcome = Rehearse(o, &disk, &steps, &context.redactor, &interrupt);
   } catch (const UserError& e) {
     // A copy that failed is "could not check" (2), never findings (1).
     if (e.code() != kExitFailed) throw;

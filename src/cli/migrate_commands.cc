@@ -146,8 +146,8 @@ MigrationStatus CommandStatus(DatabaseDriver* driver, const ReleaseSettings& set
 }
 
 int Status(const MigrateFlags& f, const AppReleaseSettings& resolved, Migrator* migrator,
-           const MigratorContext& context, DiskInterface* disk, const std::string& app_root) {
-  Console* console = context.console;
+           const MigratorContext& context, Console* console, DiskInterface* disk,
+           const std::string& app_root) {
   const std::string& command = context.settings().command;
   MigrationStatus status;
   try {
@@ -184,23 +184,22 @@ struct AppFiles {
 
 /// `up` / `release`: the Migrator, or in `command:` mode the app's own tool
 /// under the lock (an app with its own tool may have no migration files).
-int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context,
+int Up(const MigrateFlags& f, Migrator* migrator, const MigratorContext& context, Console* console,
        CommandObserver* command_events, DiskInterface* disk) {
   const std::string& command = context.settings().command;
   if (command.empty()) return migrator->Up(f.dry_run);
   if (f.dry_run) {
-    context.console->Step("Dry run: would run `" + command + "` under the migration lock on " +
-                          context.driver->Describe());
+    console->Step("Dry run: would run `" + command + "` under the migration lock on " +
+                  context.driver->Describe());
     return kExitOk;
   }
   return RunExternalCommand(context, command_events, false, 1, disk);
 }
 
-/// Runs `action` and words its outcome; returns the exit status.
+/// Runs `action` and words its outcome on `console`; returns the exit status.
 int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& resolved,
-             Migrator* migrator, const MigratorContext& context, const AppFiles& app,
-             CommandObserver* command_events) {
-  Console* console = context.console;
+             Migrator* migrator, const MigratorContext& context, Console* console,
+             const AppFiles& app, CommandObserver* command_events) {
   const std::string& command = context.settings().command;
   if (action == Action::kRelease || action == Action::kUp) {
     console->Detail("Release settings: " + resolved.origin);
@@ -208,11 +207,13 @@ int Dispatch(Action action, const MigrateFlags& f, const AppReleaseSettings& res
   }
   switch (action) {
     case Action::kRelease:
-    case Action::kUp: return Up(f, migrator, context, command_events, app.disk);
+    case Action::kUp:
+      return Up(f, migrator, context, console, command_events, app.disk);
     case Action::kDown:
       return command.empty() ? migrator->Down(f.count)
                              : RunExternalCommand(context, command_events, true, f.count);
-    case Action::kStatus: return Status(f, resolved, migrator, context, app.disk, app.root);
+    case Action::kStatus:
+      return Status(f, resolved, migrator, context, console, app.disk, app.root);
     case Action::kValidate:
       if (!command.empty()) {
         console->Step("Nothing to validate: the release runs `" + command +
@@ -317,14 +318,12 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   console.Configure(ResolveLogOptions(f.log_format, f.verbose));
   console.set_terminal(::isatty(STDOUT_FILENO) == 1);
   if (f.json) console.set_data_mode(true);
-  // Before the Interrupt: its watcher thread may still be cancelling the
-  // driver's query when a signal ends the command, and its destructor
-  // joins that thread, so the driver must outlive it.
   PostgresDriver driver(target, table, ApplicationName(command_name, run), &redactor);
   Interrupt interrupt;
   interrupt.Install();
   RealClock clock(&interrupt);
-  ShellCommandRunner runner(&console, &interrupt);
+  ConsoleCommandOutput command_output(&console);
+  ShellCommandRunner runner(&command_output, &interrupt);
   DirectorySource source(&disk, dir);
   // A manifest (a slug's, or an image's) spares reading the files that
   // did not change since it was written.
@@ -341,8 +340,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
   MigratorOptions options = MakeOptions(s, f, run, url, url_origin);
   options.events = &events;
   options.foreign_history = &foreign_history;
-  Migrator migrator(&source, &driver, &runner, &console, &clock, &interrupt, options);
-  MigratorContext context{&source, &driver, &runner, &console, &clock, &interrupt, &options};
+  Migrator migrator(&source, &driver, &runner, &redactor, &clock, &interrupt, options);
+  MigratorContext context{&source, &driver, &runner, &redactor, &clock, &interrupt, &options};
 
   int status = kExitOk;
   console.Event("command_started", {{"command", command_name}, {"run_id", run.run_id},
@@ -369,7 +368,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
           ResolveCoordination(f.coordination, f.settings.app, resolved.loaded.app,
                               resolved.loaded.commit, s.coordinate);
       auto release = [&] {
-        return Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
+        return Dispatch(action, f, resolved, &migrator, context, &console, {&disk, root},
+                        &command_events);
       };
       if (identity.coordinated) {
         status = RunCoordinatedRelease(identity, f.coordination, s.lock_wait_seconds, target,
@@ -382,7 +382,8 @@ int Run(Action action, MigrateFlags f, const std::string& command_name) {
         status = release();
       }
     } else {
-      status = Dispatch(action, f, resolved, &migrator, context, {&disk, root}, &command_events);
+      status = Dispatch(action, f, resolved, &migrator, context, &console, {&disk, root},
+                        &command_events);
     }
   } catch (const RunError& e) {
     if (f.verbose) console.Detail(std::to_string(driver.queries_sent()) + " queries sent");

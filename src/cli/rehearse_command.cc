@@ -117,6 +117,7 @@ int Run(const RehearseFlags& f) {
   CopyReleaseObservers events(&console);
   o.run_events = &events.run;
   o.command_events = &events.command;
+  o.command_output = &events.output;
   // Progress goes where the steps go: stderr when stdout carries JSON.
   o.progress_out = f.json ? &std::cerr : &std::cout;
   o.progress_terminal = ::isatty(f.json ? STDERR_FILENO : STDOUT_FILENO) == 1;
@@ -126,7 +127,7 @@ int Run(const RehearseFlags& f) {
     const std::string& settings_file = context.resolved.loaded.file;
     if (!settings_file.empty()) console.Detail("Release settings: " + settings_file);
     ConsoleRehearsalSteps steps(&console);
-    return Render(Rehearse(o, &disk, &console, &steps, &redactor, &interrupt), o.json, &console);
+    return Render(Rehearse(o, &disk, &steps, &redactor, &interrupt), o.json, &console);
   });
 }
 

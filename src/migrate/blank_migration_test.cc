@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
+#include "migrate/run_error.h"
 #include "testing/migrator_fixture.h"
 
 namespace {
@@ -36,23 +36,23 @@ TEST_F(BlankMigrationTest, UpRefusesItNamingTheFileBeforeConnecting) {
   try {
     Make().Up(false);
     FAIL() << "expected a refusal";
-  } catch (const UserError& e) {
-    EXPECT_EQ(e.code(), kExitUsage);
-    EXPECT_NE(std::string(e.what()).find("migrations/2_m2.sql:1: the up section holds no SQL "
-                                         "statement"),
-              std::string::npos)
-        << e.what();
+  } catch (const RunError& e) {
+    EXPECT_EQ(e.kind(), RunError::Kind::kBlankUpSection);
+    EXPECT_EQ(ExitCodeOf(e), kExitUsage);
+    EXPECT_EQ(e.facts().version, 2);
+    EXPECT_EQ(e.facts().file, "migrations/2_m2.sql");
+    EXPECT_EQ(e.facts().line, 1);
   }
   EXPECT_EQ(driver.calls["connect"], 0);
   EXPECT_TRUE(driver.history.empty());
 }
 
 TEST_F(BlankMigrationTest, DryRunAndValidateRefuseItToo) {
-  EXPECT_THROW(Make().Up(true), UserError);
+  EXPECT_THROW(Make().Up(true), RunError);
   try {
     Make().Validate(false);
     FAIL() << "expected a refusal";
-  } catch (const UserError& e) {
-    EXPECT_EQ(e.code(), kExitUsage);
+  } catch (const RunError& e) {
+    EXPECT_EQ(e.kind(), RunError::Kind::kBlankUpSection);
   }
 }

@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "base/child_environment.h"
-#include "base/console.h"
 #include "base/subprocess.h"
 #include "base/text.h"
 
@@ -44,9 +43,9 @@ std::map<std::string, std::string> HookEnvironment(const HookContext& c) {
   return env;
 }
 
-ShellCommandRunner::ShellCommandRunner(Console* console, Interrupt* interrupt,
+ShellCommandRunner::ShellCommandRunner(CommandOutputObserver* output, Interrupt* interrupt,
                                        ProcessSpawner* spawner)
-    : console_(console),
+    : output_(output),
       interrupt_(interrupt),
       spawner_(spawner ? spawner : DefaultProcessSpawner()) {}
 
@@ -68,7 +67,7 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
   ProcessResult result;
   std::mutex lines_mutex;
   auto print = [&](const std::string& line) {
-    console_->ProcessLine(prefix, line);
+    output_->CommandOutputLine(prefix, line);
     std::lock_guard<std::mutex> lock(lines_mutex);
     result.last_lines.push_back(line);
     if (result.last_lines.size() > ProcessResult::kKeptOutputLines)
@@ -88,7 +87,7 @@ ProcessResult ShellCommandRunner::Run(const std::string& command,
 
   SubprocessResult run = spawner_->Run(request);
   if (run.failed_to_start) {
-    console_->Error(prefix + "could not start /bin/sh: " + run.start_error);
+    output_->CommandNotStarted(prefix, run.start_error);
     result.exit_code = 127;
     return result;
   }

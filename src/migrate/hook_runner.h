@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-class Console;
 class Interrupt;
 class ProcessSpawner;
 
@@ -39,21 +38,38 @@ class CommandRunner {
                             bool stop_on_interrupt) = 0;
 };
 
-/// CommandRunner on base/subprocess.h. Output passes through the Console,
-/// so a hook that prints its environment shows no password. The timeout
-/// bounds the whole run, also when the command left a detached child
-/// holding its output open.
+/// Told what the commands of a ShellCommandRunner print, line by line as it
+/// arrives, and when one could not be started: the command line shows it
+/// (cli/output/command_output.h), scrubbed of secrets, so a hook that
+/// prints its environment shows no password. The lines of stdout and stderr
+/// come from two reader threads at once: implementations are thread-safe.
+/// The calls must not throw.
+class CommandOutputObserver {
+ public:
+  virtual ~CommandOutputObserver() = default;
+  /// `line` (without its newline, unscrubbed) of the command run behind
+  /// `prefix` (CommandRunner::Run's).
+  virtual void CommandOutputLine(const std::string& prefix, const std::string& line) = 0;
+  /// /bin/sh could not be started for the command run behind `prefix`;
+  /// `error` says why (the run ends with status 127).
+  virtual void CommandNotStarted(const std::string& prefix, const std::string& error) = 0;
+};
+
+/// CommandRunner on base/subprocess.h. What the command prints goes to the
+/// CommandOutputObserver as it arrives. The timeout bounds the whole run,
+/// also when the command left a detached child holding its output open.
 class ShellCommandRunner : public CommandRunner {
  public:
-  /// `interrupt` may be null; `spawner` null: the real one.
-  ShellCommandRunner(Console* console, Interrupt* interrupt, ProcessSpawner* spawner = nullptr);
+  /// `output` is required; `interrupt` may be null; `spawner` null: the real one.
+  ShellCommandRunner(CommandOutputObserver* output, Interrupt* interrupt,
+                     ProcessSpawner* spawner = nullptr);
   ProcessResult Run(const std::string& command,
                     const std::map<std::string, std::string>& env,
                     double timeout_seconds, const std::string& prefix,
                     bool stop_on_interrupt) override;
 
  private:
-  Console* console_;
+  CommandOutputObserver* output_;
   Interrupt* interrupt_;
   ProcessSpawner* spawner_;
 };

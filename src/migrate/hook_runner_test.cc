@@ -2,11 +2,10 @@
 
 #include <chrono>
 #include <gtest/gtest.h>
-#include <sstream>
+#include <mutex>
+#include <utility>
 
-#include "base/console.h"
 #include "base/interrupt.h"
-#include "base/redactor.h"
 #include "testing/fake_subprocess.h"
 
 TEST(HookEnvironment, TellsTheOutcomeAndVersions) {
@@ -49,38 +48,89 @@ TEST(HookEnvironment, NoFailureFieldsOnSuccess) {
 
 namespace {
 
+/// Keeps what the runner reports, as (prefix, line) pairs in arrival order.
+class RecordingCommandOutput : public CommandOutputObserver {
+ public:
+  void CommandOutputLine(const std::string& prefix, const std::string& line) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    lines_.emplace_back(prefix, line);
+  }
+  void CommandNotStarted(const std::string& prefix, const std::string& error) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    not_started_.emplace_back(prefix, error);
+  }
+  /// Whether the command behind `prefix` printed `line`.
+  bool Printed(const std::string& prefix, const std::string& line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [p, l] : lines_)
+      if (p == prefix && l == line) return true;
+    return false;
+  }
+  /// Whether any line contains `text`.
+  bool AnyLineHas(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& entry : lines_)
+      if (entry.second.find(text) != std::string::npos) return true;
+    return false;
+  }
+  std::vector<std::pair<std::string, std::string>> not_started() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return not_started_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> lines_;
+  std::vector<std::pair<std::string, std::string>> not_started_;
+};
+
 struct RunnerTest : public ::testing::Test {
-  std::ostringstream out, err;
-  Redactor redactor;
-  Console console{out, err, &redactor};
+  RecordingCommandOutput output;
 };
 
 }  // namespace
 
-TEST_F(RunnerTest, StreamsOutputWithAPrefixAndReturnsTheExitStatus) {
-  ShellCommandRunner runner(&console, nullptr);
+TEST_F(RunnerTest, ReportsEachOutputLineBehindItsPrefixAndReturnsTheExitStatus) {
+  ShellCommandRunner runner(&output, nullptr);
   ProcessResult r = runner.Run("echo one; echo two >&2; exit 3", {}, 10, "[hook] ", true);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_FALSE(r.ok());
-  EXPECT_NE(out.str().find("       [hook] one\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("       [hook] two\n"), std::string::npos) << out.str();
+  EXPECT_TRUE(output.Printed("[hook] ", "one"));
+  EXPECT_TRUE(output.Printed("[hook] ", "two"));
+  EXPECT_EQ(r.last_lines.size(), 2u);
 }
 
-TEST_F(RunnerTest, PassesEnvironmentAndScrubsSecretsFromOutput) {
-  redactor.AddSecret("hunter2secret");
-  ShellCommandRunner runner(&console, nullptr);
+// Scrubbing is the reader's job (cli/output/command_output.h): the runner
+// reports what the command printed, and keeps it for the error message.
+TEST_F(RunnerTest, PassesTheEnvironmentAndReportsTheLinesAsPrinted) {
+  ShellCommandRunner runner(&output, nullptr);
   ProcessResult r = runner.Run(
       "echo \"$SLUGWRIGHT_HOOK\"; echo \"$DATABASE_URL\"; env",
       {{"SLUGWRIGHT_HOOK", "after"}, {"DATABASE_URL", "postgres://u:hunter2secret@h/db"}},
       10, "", true);
   EXPECT_TRUE(r.ok());
-  EXPECT_NE(out.str().find("after"), std::string::npos);
-  EXPECT_EQ(out.str().find("hunter2secret"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("postgres://u:********@h/db"), std::string::npos);
+  EXPECT_TRUE(output.Printed("", "after"));
+  EXPECT_TRUE(output.Printed("", "postgres://u:hunter2secret@h/db"));
+}
+
+TEST_F(RunnerTest, ReportsAShellThatCouldNotStartAndEndsWith127) {
+  FakeProcessSpawner spawner;
+  FakeProcessSpawner::Script script;
+  script.result.exited = false;
+  script.result.failed_to_start = true;
+  script.result.start_error = "No such file or directory";
+  spawner.Answer(script);
+  ShellCommandRunner runner(&output, nullptr, &spawner);
+  ProcessResult r = runner.Run("./notify", {}, 0, "[before] ", true);
+  EXPECT_EQ(r.exit_code, 127);
+  EXPECT_FALSE(r.ok());
+  using Report = std::pair<std::string, std::string>;
+  EXPECT_EQ(output.not_started(),
+            (std::vector<Report>{{"[before] ", "No such file or directory"}}));
 }
 
 TEST_F(RunnerTest, KillsTheWholeGroupOnTimeout) {
-  ShellCommandRunner runner(&console, nullptr);
+  ShellCommandRunner runner(&output, nullptr);
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = runner.Run("sleep 30 & sleep 30; echo never", {}, 0.3, "", true);
   double seconds =
@@ -88,18 +138,18 @@ TEST_F(RunnerTest, KillsTheWholeGroupOnTimeout) {
   EXPECT_TRUE(r.timed_out);
   EXPECT_FALSE(r.ok());
   EXPECT_LT(seconds, 5);
-  EXPECT_EQ(out.str().find("never"), std::string::npos);
+  EXPECT_FALSE(output.AnyLineHas("never"));
 }
 
 TEST_F(RunnerTest, StopsWhenInterruptedUnlessToldNotTo) {
   Interrupt interrupt;
-  ShellCommandRunner runner(&console, &interrupt);
+  ShellCommandRunner runner(&output, &interrupt);
   interrupt.Request(15);
   ProcessResult stopped = runner.Run("sleep 30", {}, 0, "", true);
   EXPECT_TRUE(stopped.interrupted);
   ProcessResult kept = runner.Run("echo still-runs", {}, 0, "", false);
   EXPECT_TRUE(kept.ok());
-  EXPECT_NE(out.str().find("still-runs"), std::string::npos);
+  EXPECT_TRUE(output.Printed("", "still-runs"));
 }
 
 namespace {
@@ -115,7 +165,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // not reach it, and waiting for end of file would hold the migration lock
 // for as long as that child lives).
 TEST_F(RunnerTest, TimeoutBoundsAHookWhoseDetachedChildHoldsItsOutput) {
-  ShellCommandRunner runner(&console, nullptr);
+  ShellCommandRunner runner(&output, nullptr);
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = runner.Run("setsid sleep 20 & sleep 10", {}, 1, "", true);
   double seconds = SecondsSince(start);
@@ -125,23 +175,23 @@ TEST_F(RunnerTest, TimeoutBoundsAHookWhoseDetachedChildHoldsItsOutput) {
 }
 
 TEST_F(RunnerTest, TimeoutBoundsAHookWithAPlainBackgroundChild) {
-  ShellCommandRunner runner(&console, nullptr);
+  ShellCommandRunner runner(&output, nullptr);
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = runner.Run("(sleep 20; echo never) & sleep 10", {}, 1, "", true);
   double seconds = SecondsSince(start);
   EXPECT_TRUE(r.timed_out);
   EXPECT_LT(seconds, 5);
-  EXPECT_EQ(out.str().find("never"), std::string::npos);
+  EXPECT_FALSE(output.AnyLineHas("never"));
 }
 
 TEST_F(RunnerTest, AHookThatExitsLeavingADetachedChildReturnsPromptly) {
-  ShellCommandRunner runner(&console, nullptr);
+  ShellCommandRunner runner(&output, nullptr);
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = runner.Run("setsid sleep 20 & echo started", {}, 1, "", true);
   double seconds = SecondsSince(start);
   EXPECT_TRUE(r.ok()) << r.exit_code;
   EXPECT_LT(seconds, 5);
-  EXPECT_NE(out.str().find("started"), std::string::npos);
+  EXPECT_TRUE(output.Printed("", "started"));
 }
 
 TEST_F(RunnerTest, AsksTheSpawnerForAShellWithTheEnvironmentAndTimeout) {
@@ -152,7 +202,7 @@ TEST_F(RunnerTest, AsksTheSpawnerForAShellWithTheEnvironmentAndTimeout) {
   script.stdout_lines = {"partial work"};
   spawner.Answer(script);
   Interrupt interrupt;
-  ShellCommandRunner runner(&console, &interrupt, &spawner);
+  ShellCommandRunner runner(&output, &interrupt, &spawner);
   ProcessResult r = runner.Run("./notify", {{"SLUGWRIGHT_HOOK", "after"}, {"HOME", ""}}, 7,
                                "[after] ", true);
   ASSERT_EQ(spawner.calls.size(), 1u);
@@ -163,7 +213,7 @@ TEST_F(RunnerTest, AsksTheSpawnerForAShellWithTheEnvironmentAndTimeout) {
   EXPECT_TRUE(spawner.calls[0].stops_on_interrupt);
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.exit_code, 128 + 15);
-  EXPECT_NE(out.str().find("[after] partial work"), std::string::npos) << out.str();
+  EXPECT_TRUE(output.Printed("[after] ", "partial work"));
 
   runner.Run("true", {}, 0, "", false);
   EXPECT_FALSE(spawner.calls[1].stops_on_interrupt);

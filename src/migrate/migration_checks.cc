@@ -3,20 +3,28 @@
 #include <algorithm>
 
 #include "base/exit_codes.h"
+#include "migrate/run_error.h"
 #include "sql/splitter.h"
 
 std::string Label(const Migration& m) { return std::to_string(m.version) + "_" + m.name; }
 
 namespace {
 
+/// The facts that name `m`'s file.
+RunError::Facts FactsOf(const Migration& m, const std::string& file) {
+  RunError::Facts facts;
+  facts.version = m.version;
+  facts.name = m.name;
+  facts.file = file;
+  return facts;
+}
+
 void RefuseBlankUpSection(const Migration& m) {
   if (!m.up_blank) return;
-  throw UserError(kExitUsage,
-                  m.up_path + ":" + std::to_string(m.up_first_line - 1) +
-                      ": the up section holds no SQL statement (a `slugwright migrate "
-                      "new` template not filled in yet?); write its SQL after `-- "
-                      "migrate:up` (a comment alone makes it a no-op). Nothing was "
-                      "applied.");
+  RunError::Facts facts = FactsOf(m, m.up_path);
+  // The `-- migrate:up` line, just before the section.
+  facts.line = m.up_first_line - 1;
+  throw RunError(RunError::Kind::kBlankUpSection, facts);
 }
 
 }  // namespace
@@ -37,21 +45,14 @@ void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
                         m->split_options);
     if (in_transaction) {
       for (const SqlStatement& s : statements) {
-        if (IsTransactionControl(s.text))
-          throw UserError(
-              kExitUsage,
-              path + ":" + std::to_string(s.line) + ": `" + s.text.substr(0, 40) +
-                  "` ends or starts a transaction, but slugwright runs this migration "
-                  "in a transaction of its own (with its history row). Remove it, or "
-                  "mark the section `transaction:false`.");
+        if (!IsTransactionControl(s.text)) continue;
+        RunError::Facts facts = FactsOf(*m, path);
+        facts.line = s.line;
+        facts.statement = s.text;
+        throw RunError(RunError::Kind::kTransactionControl, facts);
       }
     } else if (!down && all_in_one_transaction) {
-      throw UserError(kExitUsage,
-                      "transaction: all applies every pending migration in one "
-                      "transaction, but " + path +
-                          " is transaction:false and cannot run in one. Deploy it in a "
-                          "release of its own, or use transaction: per-migration. "
-                          "Nothing was applied.");
+      throw RunError(RunError::Kind::kTransactionFalseInTransactionAll, FactsOf(*m, path));
     }
   }
 }

@@ -3,7 +3,10 @@
 
 // The checks `up`, `down` and `validate` share before touching the
 // database: can each migration's SQL run the way it is marked, and does the
-// history allow the run. Each refusal is a UserError.
+// history allow the run. The runnable refusals are RunErrors with their
+// facts (run_error.h), worded by the command line; a file that does not
+// split is the splitter's UserError, and the history's problems are one
+// UserError (ThrowIfProblems).
 
 #include <string>
 #include <vector>
@@ -14,10 +17,11 @@
 /// "20240101120000_add_users": how messages name a migration.
 std::string Label(const Migration& m);
 
-/// Splits and checks the up (or `down`) SQL of `migrations`: exit 2 for a
-/// blank up section, an unsplittable file, a transaction-control statement in a transactional
-/// section, or (with `all_in_one_transaction`, up only) a
-/// transaction:false migration.
+/// Splits and checks the up (or `down`) SQL of `migrations`: throws
+/// RunError kBlankUpSection (up only), kTransactionControl for a
+/// transaction-control statement in a transactional section, or (with
+/// `all_in_one_transaction`, up only) kTransactionFalseInTransactionAll;
+/// UserError (exit 2) for a file that does not split.
 void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
                    bool all_in_one_transaction);
 
@@ -27,8 +31,9 @@ void CheckRunnable(const std::vector<const Migration*>& migrations, bool down,
 /// something has objects a no-op down would leave behind.
 bool UpDoesNothing(const Migration& m);
 
-/// Exit 2 naming the first migration of `migrations` whose up section is
-/// blank (Migration::up_blank), before anything connects or is applied.
+/// RunError kBlankUpSection naming the first migration of `migrations`
+/// whose up section is blank (Migration::up_blank), before anything
+/// connects or is applied.
 void RefuseBlankUpSections(const std::vector<Migration>& migrations);
 
 /// Throws UserError(kExitIntegrity) with `heading` and one line per

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <map>
 
-#include "base/console.h"
 #include "base/duration.h"
 #include "migrate/hook_runner.h"
 #include "migrate/run_observer.h"
@@ -49,7 +48,7 @@ HookContext MakeHookContext(const MigratorContext& c, const std::string& hook,
       context.failed_version = outcome->failed->version;
       context.failed_name = outcome->failed->name;
     }
-    context.error = c.console->Scrub(outcome->error);
+    context.error = c.Scrub(outcome->error);
   }
   return context;
 }

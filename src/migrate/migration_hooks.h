@@ -5,7 +5,6 @@
 // of the hooks (before, after, on_failure) that are told about it.
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,21 +13,11 @@
 #include "migrate/migrator_context.h"
 #include "migrate/run_observer.h"
 
-/// The state of one `up` run, reported to hooks and in the summary.
-struct RunOutcome {
+/// The state of one `up` run, reported to hooks and in the summary: what
+/// it committed and reverted, and (RunFailure) where it failed, if it did.
+struct RunOutcome : RunFailure {
   std::vector<const Migration*> committed;
   std::vector<int64_t> reverted;
-  const Migration* failed = nullptr;
-  std::string error;
-  /// The server's answer when a statement failed: its SQLSTATE and message.
-  std::string sqlstate;
-  std::string server_message;
-  /// transaction:false: the statement that failed; those before it stay applied.
-  std::optional<StatementPosition> failed_statement;
-  bool failed_in_hook = false;
-  /// lock_timeout ended the retries: the sessions holding locks on the
-  /// tables the failed migration names, as found right after it failed.
-  std::vector<LockHolder> blockers;
   /// `command:` mode: the rows the tool's history table gained in this run
   /// and those rollback-release removed again, oldest first / newest first.
   std::vector<std::string> tool_applied;

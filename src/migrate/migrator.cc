@@ -66,7 +66,7 @@ T* Required(T* collaborator, const char* name) {
 }  // namespace
 
 Migrator::Migrator(MigrationSource* source, DatabaseDriver* driver, CommandRunner* runner,
-                   Console* console, Clock* clock, Interrupt* interrupt,
+                   const Redactor* redactor, Clock* clock, Interrupt* interrupt,
                    MigratorOptions options)
     : source_(source),
       driver_(driver),
@@ -75,9 +75,9 @@ Migrator::Migrator(MigrationSource* source, DatabaseDriver* driver, CommandRunne
       options_(std::move(options)),
       events_(Required(options_.events, "events")),
       foreign_history_(Required(options_.foreign_history, "foreign_history")),
-      context_{source, driver, runner, console, clock, interrupt, &options_},
-      retry_(options_.settings.lock_timeout_seconds, options_.settings.lock_retries,
-             options_.seed, clock, events_, interrupt) {}
+      context_{source, driver, runner, redactor, clock, interrupt, &options_},
+      retry_(options_.settings.lock_timeout_seconds, options_.settings.lock_retries, options_.seed,
+             clock, events_, interrupt) {}
 
 MigrationLockOptions Migrator::LockOptions() const {
   return {options_.settings.lock_wait_seconds, options_.seed, options_.allow_session_pooler};
@@ -227,13 +227,7 @@ int Migrator::ApplyPending(const MigrationPlan& plan) {
 
 UpFailureEvent Migrator::FailureFacts(const RunOutcome& outcome) const {
   UpFailureEvent facts;
-  facts.failed = outcome.failed;
-  facts.error = outcome.error;
-  facts.sqlstate = outcome.sqlstate;
-  facts.server_message = outcome.server_message;
-  facts.failed_statement = outcome.failed_statement;
-  facts.failed_in_hook = outcome.failed_in_hook;
-  facts.blockers = outcome.blockers;
+  static_cast<RunFailure&>(facts) = outcome;
   facts.transaction = options_.settings.transaction;
   facts.lost_commit = lost_commit_;
   facts.lost_commit_migrations = lost_commit_migrations_;

@@ -18,7 +18,6 @@
 
 class Clock;
 class CommandRunner;
-class Console;
 class ForeignHistoryGuard;
 class Interrupt;
 class MigrationProgress;
@@ -37,14 +36,13 @@ struct MigrationLockOptions;
 /// (tools/external_command.h), not by the Migrator.
 ///
 /// Each command returns the process exit status, or throws RunError
-/// (run_error.h: lock, interrupt, connection, `down` refusals) or
-/// UserError for the checks' usage (2) and integrity (4) refusals; the
-/// lock is released on every path.
+/// (run_error.h: lock, interrupt, connection, `down` and runnable-file
+/// refusals) or UserError for a file that does not split (2) and the
+/// history's integrity refusals (4); the lock is released on every path.
 class Migrator {
  public:
   Migrator(MigrationSource* source, DatabaseDriver* driver, CommandRunner* runner,
-           Console* console, Clock* clock, Interrupt* interrupt,
-           MigratorOptions options);
+           const Redactor* redactor, Clock* clock, Interrupt* interrupt, MigratorOptions options);
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 

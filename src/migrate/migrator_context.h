@@ -2,7 +2,7 @@
 #define SLUGWRIGHT_MIGRATE_MIGRATOR_CONTEXT_H_
 
 // What every part of a migration command shares: the options of the run
-// and the collaborators (source, driver, runner, console, clock,
+// and the collaborators (source, driver, runner, redactor, clock,
 // interrupt). The Migrator owns one; the split-out parts (external
 // command, repair, validate, hooks, retries) borrow it.
 
@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "base/interrupt.h"
+#include "base/redactor.h"
 #include "migrate/database_driver.h"
 #include "migrate/migration.h"
 #include "migrate/release_settings.h"
 
 class Clock;
 class CommandRunner;
-class Console;
 class ForeignHistoryGuard;
 class MigrationObserver;
 class RunObserver;
@@ -66,15 +66,19 @@ struct MigratorContext {
   MigrationSource* source = nullptr;
   DatabaseDriver* driver = nullptr;
   CommandRunner* runner = nullptr;
-  /// Scrubs secrets from the errors hooks and the event log receive; the
-  /// words of the run go through options->events, not here.
-  Console* console = nullptr;
+  /// Scrubs secrets from the errors hooks and the event log receive; null:
+  /// nothing to scrub. The words of the run go through options->events.
+  const Redactor* redactor = nullptr;
   Clock* clock = nullptr;
   Interrupt* interrupt = nullptr;
   const MigratorOptions* options = nullptr;
 
   const ReleaseSettings& settings() const { return options->settings; }
   RunObserver* events() const { return options->events; }
+  /// `text` without the secrets the redactor knows.
+  std::string Scrub(const std::string& text) const {
+    return redactor ? redactor->Scrub(text) : text;
+  }
   bool interrupted() const { return interrupt && interrupt->requested(); }
   /// The interrupt's exit status (130/143) when one arrived, else `code`.
   int InterruptedOr(int code) const { return interrupted() ? interrupt->exit_code() : code; }

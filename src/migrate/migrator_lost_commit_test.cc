@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
 #include "testing/migrator_fixture.h"
@@ -63,7 +62,7 @@ TEST_F(LostCommitTest, TransactionAllLostAtCommitIsResolvedForTheBatch) {
   struct LosingCommit : FakeDatabaseDriver {
     void Commit() override { throw DatabaseError("lost at COMMIT", "08006", true); }
   } losing;
-  Migrator m(&source, &losing, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &losing, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(m.Up(false), kExitFailed);
   ASSERT_EQ(events.failures.size(), 1u);
   const RecordingRunObserver::Failure& failure = events.failures[0];
@@ -106,7 +105,7 @@ TEST_F(LostCommitTest, ARenamedAppliedMigrationIsRefusedWithExit4BeforeAnyDdl) {
 
   RepairOptions repair;
   repair.renamed = {"2:3"};
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(m.Repair(repair), kExitOk);
   EXPECT_TRUE(driver.Logged("repair-rename 2 3"));
   EXPECT_EQ(Up(), kExitOk);

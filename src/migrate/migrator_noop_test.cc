@@ -84,7 +84,7 @@ struct MigratorNoOpTest : public MigratorFixture {
     d->history[1].state = MigrationState::kApplied;
   }
   Migrator MakeIndexed(DatabaseDriver* d) {
-    return Migrator(&indexed, d, &runner, &console, &clock, nullptr, options);
+    return Migrator(&indexed, d, &runner, &redactor, &clock, nullptr, options);
   }
   /// Runs `up`; returns its exit code or that of the UserError it throws.
   int UpCode(DatabaseDriver* d, std::string* error = nullptr) {
@@ -188,13 +188,13 @@ TEST_F(MigratorNoOpTest, ASourceWithoutAnIndexIsReadAgainWhenTheServerLexesOther
   CountingSource plain;
   plain.Add(1, "CREATE TABLE a (id int);");
   StringsOffDriver off;
-  EXPECT_EQ(Migrator(&plain, &off, &runner, &console, &clock, nullptr, options).Up(false),
+  EXPECT_EQ(Migrator(&plain, &off, &runner, &redactor, &clock, nullptr, options).Up(false),
             kExitOk);
   EXPECT_EQ(plain.reads, 2);
   EXPECT_FALSE(plain.split_options().standard_conforming_strings);
   CountingSource on_server;
   on_server.Add(1, "CREATE TABLE a (id int);");
-  EXPECT_EQ(Migrator(&on_server, &driver, &runner, &console, &clock, nullptr, options).Up(false),
+  EXPECT_EQ(Migrator(&on_server, &driver, &runner, &redactor, &clock, nullptr, options).Up(false),
             kExitOk);
   EXPECT_EQ(on_server.reads, 1);
 }

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migration_observer.h"
 #include "migrate/migrator.h"

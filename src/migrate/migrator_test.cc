@@ -8,7 +8,6 @@
 #include <memory>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/run_error.h"
 #include "testing/migrator_fixture.h"
@@ -163,7 +162,10 @@ TEST_F(MigratorTest, AllModeRefusesATransactionFalseMigration) {
   source.Add(1, "CREATE INDEX CONCURRENTLY i ON t (x);", "", false);
   options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
-  EXPECT_NE(last_error.find("transaction:false"), std::string::npos);
+  ASSERT_TRUE(last_run_error);
+  EXPECT_EQ(last_run_error->kind(), RunError::Kind::kTransactionFalseInTransactionAll);
+  EXPECT_EQ(last_run_error->facts().version, 1);
+  EXPECT_EQ(last_run_error->facts().file, "migrations/1_m1.sql");
   EXPECT_TRUE(driver.history.empty());
 }
 
@@ -293,7 +295,11 @@ TEST_F(MigratorTest, HeldLockIsExitThreeNamingTheHolder) {
 TEST_F(MigratorTest, TransactionControlInATransactionalMigrationIsRefused) {
   source.Add(1, "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);");
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitUsage);
-  EXPECT_NE(last_error.find(":2:"), std::string::npos) << last_error;
+  ASSERT_TRUE(last_run_error);
+  EXPECT_EQ(last_run_error->kind(), RunError::Kind::kTransactionControl);
+  EXPECT_EQ(last_run_error->facts().file, "migrations/1_m1.sql");
+  EXPECT_EQ(last_run_error->facts().line, 2);
+  EXPECT_EQ(last_run_error->facts().statement, "COMMIT;");
   EXPECT_TRUE(driver.history.empty());
 }
 
@@ -323,7 +329,7 @@ TEST_F(MigratorTest, NonTransactionalFailureMidwayBlocksLaterRunsUntilRepair) {
   EXPECT_EQ(ExpectUserError([&] { return Up(); }), kExitIntegrity);
   EXPECT_NE(last_error.find("statement 2 of 3"), std::string::npos) << last_error;
   {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
     EXPECT_EQ(m.Repair({}), kExitOk);
   }
   EXPECT_FALSE(driver.history.count(1));
@@ -335,13 +341,13 @@ TEST_F(MigratorTest, DownRevertsNewestFirstAndRefusesWithoutDownSection) {
   AddFive();
   ASSERT_EQ(Up(), kExitOk);
   {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
     EXPECT_EQ(m.Down(2), kExitOk);
   }
   EXPECT_LT(driver.IndexOf("down 5"), driver.IndexOf("down 4"));
   EXPECT_EQ(driver.history.size(), 3u);
   source.migrations[2].has_down = false;
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(ExpectUserError([&] { return m.Down(1); }), kExitUsage);
   ASSERT_TRUE(last_run_error);
   EXPECT_EQ(last_run_error->kind(), RunError::Kind::kNoDownSection);
@@ -358,14 +364,14 @@ TEST_F(MigratorTest, DownOverAMigrationThatDidNothingNeedsNoDownSection) {
   source.Add(3, "CREATE TABLE t3 (id int);", "DROP TABLE t3;");
   ASSERT_EQ(Up(), kExitOk);
   {
-    Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+    Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
     EXPECT_EQ(m.Down(2), kExitOk);
   }
   EXPECT_EQ(driver.history.size(), 1u);
   EXPECT_TRUE(driver.history.count(1));
   EXPECT_NE(out.str().find("Reverted 2_m2"), std::string::npos) << out.str();
   source.migrations[0].has_down = false;
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(ExpectUserError([&] { return m.Down(1); }), kExitUsage);
   EXPECT_EQ(last_run_error->kind(), RunError::Kind::kNoDownSection);
   EXPECT_EQ(driver.history.size(), 1u);
@@ -378,7 +384,7 @@ TEST_F(MigratorTest, ATransactionFalseDownSaysWhatStaysApplied) {
   m.down_in_transaction = false;
   ASSERT_EQ(Up(), kExitOk);
   driver.fail_sql["DROP TABLE t"] = {"42P01"};
-  Migrator migrator(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator migrator(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(migrator.Down(1), kExitFailed);
   EXPECT_NE(err.str().find("(the statement before it stays applied)"), std::string::npos)
       << err.str();
@@ -386,7 +392,7 @@ TEST_F(MigratorTest, ATransactionFalseDownSaysWhatStaysApplied) {
 
 TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
   AddFive();
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(m.Up(true), kExitOk);
   EXPECT_EQ(driver.calls["try_lock"], 0);
   EXPECT_EQ(driver.calls["create_tables"], 0);
@@ -396,7 +402,7 @@ TEST_F(MigratorTest, DryRunTakesNoLockAndWritesNothing) {
 
 TEST_F(MigratorTest, StatusExitCodeOneWhenPending) {
   AddFive();
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   EXPECT_EQ(m.Status().ExitCode(true), kExitFailed);
   EXPECT_EQ(m.Status().ExitCode(false), kExitOk);
   EXPECT_EQ(driver.calls["try_lock"], 0);

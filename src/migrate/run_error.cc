@@ -14,6 +14,12 @@ const char* RunError::what() const noexcept {
     case Kind::kBadCount: return "bad count";
     case Kind::kNoFileToRevert: return "no file to revert";
     case Kind::kNoDownSection: return "no down section";
+    case Kind::kBlankUpSection:
+      return "blank up section";
+    case Kind::kTransactionControl:
+      return "transaction control in a transaction";
+    case Kind::kTransactionFalseInTransactionAll:
+      return "transaction:false in transaction: all";
   }
   return "run error";
 }
@@ -32,7 +38,11 @@ int ExitCodeOf(const RunError& error) {
     case RunError::Kind::kDatabase: return f.interrupt_exit_code ? f.interrupt_exit_code : kExitFailed;
     case RunError::Kind::kBadCount:
     case RunError::Kind::kNoFileToRevert:
-    case RunError::Kind::kNoDownSection: return kExitUsage;
+    case RunError::Kind::kNoDownSection:
+    case RunError::Kind::kBlankUpSection:
+    case RunError::Kind::kTransactionControl:
+    case RunError::Kind::kTransactionFalseInTransactionAll:
+      return kExitUsage;
   }
   return kExitFailed;
 }

@@ -38,6 +38,14 @@ class RunError : public std::exception {
     kNoFileToRevert,
     /// `down` would revert `version`_`name`, whose `file` has no down section.
     kNoDownSection,
+    /// The up section of `version`_`name` (`file`, which says so on `line`)
+    /// holds no SQL statement: a `migrate new` template not filled in yet.
+    kBlankUpSection,
+    /// `statement`, at `file`:`line` of `version`_`name`, ends or starts a
+    /// transaction in a section slugwright runs in a transaction of its own.
+    kTransactionControl,
+    /// `transaction: all` and `version`_`name` (`file`) is transaction:false.
+    kTransactionFalseInTransactionAll,
   };
 
   /// The facts; which are set depends on the kind.
@@ -55,6 +63,8 @@ class RunError : public std::exception {
     std::string name;
     std::string source;
     std::string file;
+    int line = 0;
+    std::string statement;
   };
 
   RunError(Kind kind, Facts facts) : kind_(kind), facts_(std::move(facts)) {}
@@ -70,8 +80,8 @@ class RunError : public std::exception {
   Facts facts_;
 };
 
-/// The process exit status of `error`: 3 locked, 2 usage, 1 database,
-/// the signal's 130/143 when interrupted.
+/// The process exit status of `error`: 3 locked, 2 usage (`down`'s and the
+/// files' refusals), 1 database, the signal's 130/143 when interrupted.
 int ExitCodeOf(const RunError& error);
 
 #endif  // SLUGWRIGHT_MIGRATE_RUN_ERROR_H_

@@ -111,8 +111,10 @@ struct AppliedMigrationEvent {
   bool out_of_order = false;
 };
 
-/// How an `up` run failed, once the run stopped.
-struct UpFailureEvent {
+/// Where and why a run failed: kept by the runner as it fails (RunOutcome,
+/// migration_hooks.h, what the hooks are told) and reported in the failure
+/// events (UpFailureEvent).
+struct RunFailure {
   /// The migration that failed; null when a hook or COMMIT of the batch did.
   const Migration* failed = nullptr;
   /// The error as recorded in the history and given to hooks.
@@ -126,6 +128,10 @@ struct UpFailureEvent {
   /// lock_timeout (55P03) ended the retries: the other sessions that held
   /// locks on the migration's tables just after (empty when none did).
   std::vector<LockHolder> blockers;
+};
+
+/// How an `up` run failed, once the run stopped.
+struct UpFailureEvent : RunFailure {
   ReleaseSettings::TransactionMode transaction = ReleaseSettings::TransactionMode::kPerMigration;
   /// Set when the connection was lost with a COMMIT in flight: what a new
   /// session found, for `lost_commit_migrations`.

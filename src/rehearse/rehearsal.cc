@@ -311,7 +311,7 @@ RehearsalOutcome Rehearser::Report(const ReleaseOnCopyResult& run) {
   return outcome;
 }
 
-RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
+RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk,
                           RehearsalEvents* events, Redactor* redactor, Interrupt* interrupt) {
   RealClock clock(interrupt);
   HistoryTableName table = HistoryTableName::Parse(options.settings.table);
@@ -334,8 +334,8 @@ RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, 
   copy_options.progress_terminal = options.progress_terminal;
   copy_options.progress_interval_seconds = options.progress_interval_seconds;
   PgDumpRestore dump_restore(copy_options, disk, &clock, events, redactor, interrupt);
-  PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, console, redactor,
-                                interrupt, options.probe);
+  PostgresReleaseOnCopy release(options.migrations_dir, table, disk, &clock, options.command_output,
+                                redactor, interrupt, options.probe);
   release.set_command_events(options.command_events);
 
   RehearsalServices services;

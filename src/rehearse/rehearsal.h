@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "migrate/hook_runner.h"
 #include "migrate/migration_plan.h"
 #include "migrate/release_settings.h"
 #include "migrate/run_info.h"
@@ -22,7 +23,6 @@
 #include "rehearse/scratch_database.h"
 #include "rehearse/source_snapshot.h"
 
-class Console;
 class Interrupt;
 class Redactor;
 struct DiskInterface;
@@ -70,6 +70,9 @@ struct RehearsalOptions {
   RunObserver* run_events = nullptr;
   /// The same for a `command:` release on the copy; required.
   CommandObserver* command_events = nullptr;
+  /// Shown what the release's hooks and `command:` print on the copy, as
+  /// the release would show it; required.
+  CommandOutputObserver* command_output = nullptr;
   /// Where progress goes, and whether that is a terminal.
   std::ostream* progress_out = nullptr;
   bool progress_terminal = false;
@@ -181,9 +184,9 @@ class Rehearser {
 /// `slugwright rehearse` on the real services: PostgreSQL for the source,
 /// a throwaway LocalPostgres cluster (or --into) for the copy, pg_dump and
 /// pg_restore, the release's Migrator and the steady clock. The steps are
-/// told to `events`; the release's own output on the copy goes to
-/// `console`, as the release would print it.
-RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk, Console* console,
+/// told to `events`; the release's own events and output on the copy to
+/// the observers of `options`.
+RehearsalOutcome Rehearse(const RehearsalOptions& options, DiskInterface* disk,
                           RehearsalEvents* events, Redactor* redactor, Interrupt* interrupt);
 
 #endif  // SLUGWRIGHT_REHEARSE_REHEARSAL_H_

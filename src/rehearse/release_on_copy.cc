@@ -41,11 +41,17 @@ double RunReleaseOnCopy(const std::function<int()>& release, const RunObserver* 
 }  // namespace
 
 PostgresReleaseOnCopy::PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table,
-                                             DiskInterface* disk, Clock* clock, Console* console,
+                                             DiskInterface* disk, Clock* clock,
+                                             CommandOutputObserver* command_output,
                                              const Redactor* redactor, Interrupt* interrupt,
                                              bool probe)
-    : migrations_dir_(std::move(migrations_dir)), table_(std::move(table)), disk_(disk),
-      clock_(clock), console_(console), redactor_(redactor), interrupt_(interrupt),
+    : migrations_dir_(std::move(migrations_dir)),
+      table_(std::move(table)),
+      disk_(disk),
+      clock_(clock),
+      command_output_(command_output),
+      redactor_(redactor),
+      interrupt_(interrupt),
       application_name_("slugwright rehearse pid " + std::to_string(::getpid())),
       probe_(probe) {}
 
@@ -85,8 +91,8 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::Apply(const ScratchDatabase& scratch,
   KnownToolsHistoryGuard foreign_history;
   options.foreign_history = &foreign_history;
   DirectorySource source(disk_, migrations_dir_);
-  ShellCommandRunner runner(console_, interrupt_);
-  Migrator migrator(&source, &driver, &runner, console_, clock_, interrupt_, options);
+  ShellCommandRunner runner(command_output_, interrupt_);
+  Migrator migrator(&source, &driver, &runner, redactor_, clock_, interrupt_, options);
 
   ReleaseOnCopyResult result;
   double seconds = RunReleaseOnCopy([&] { return migrator.Up(false); }, options.events, clock_,
@@ -212,9 +218,9 @@ ReleaseOnCopyResult PostgresReleaseOnCopy::ApplyCommand(const ScratchDatabase& s
   }
   options.seed = std::random_device()();
   DirectorySource source(disk_, migrations_dir_);
-  ShellCommandRunner shell(console_, interrupt_);
+  ShellCommandRunner shell(command_output_, interrupt_);
   RecordingCommandRunner runner(&shell, options.settings.command);
-  MigratorContext context{&source, &driver, &runner, console_, clock_, interrupt_, &options};
+  MigratorContext context{&source, &driver, &runner, redactor_, clock_, interrupt_, &options};
   WatchedCommandEvents events(command_events_, &observer);
   result.release_seconds = std::max(
       0.0, RunReleaseOnCopy([&] { return RunExternalCommand(context, &events, false, 1); },

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "migrate/hook_runner.h"
 #include "migrate/migrator.h"
 #include "postgres/postgres_driver.h"
 #include "rehearse/rehearsal_report.h"
 #include "tools/command_observer.h"
 
 class Clock;
-class Console;
 class Interrupt;
 class Redactor;
 class ScratchDatabase;
@@ -61,8 +61,8 @@ class ReleaseOnCopy {
 class PostgresReleaseOnCopy : public ReleaseOnCopy {
  public:
   PostgresReleaseOnCopy(std::string migrations_dir, HistoryTableName table, DiskInterface* disk,
-                        Clock* clock, Console* console, const Redactor* redactor,
-                        Interrupt* interrupt, bool probe = false);
+                        Clock* clock, CommandOutputObserver* command_output,
+                        const Redactor* redactor, Interrupt* interrupt, bool probe = false);
   /// Told what a `command:` release on the copy does (required for one).
   void set_command_events(CommandObserver* events) { command_events_ = events; }
 
@@ -79,7 +79,7 @@ class PostgresReleaseOnCopy : public ReleaseOnCopy {
   HistoryTableName table_;
   DiskInterface* disk_;
   Clock* clock_;
-  Console* console_;
+  CommandOutputObserver* command_output_;
   const Redactor* redactor_;
   Interrupt* interrupt_;
   std::string application_name_;

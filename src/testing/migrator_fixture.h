@@ -3,7 +3,7 @@
 
 // The Migrator's collaborators as in-memory doubles, for the unit tests of
 // its decisions: a source, the fake driver, a recording command runner, a
-// fake clock, a Console writing to strings with the command line's words
+// fake clock, a redactor with no secret, a Console writing to strings with the command line's words
 // for the run's events (cli/output/migrate_output.h) whose facts are kept
 // too (recording_run_observer.h), and the real guard
 // against other tools' histories.
@@ -13,6 +13,7 @@
 
 #include "base/console.h"
 #include "base/exit_codes.h"
+#include "base/redactor.h"
 #include "cli/output/command_output.h"
 #include "migrate/migrator.h"
 #include "testing/fake_database_driver.h"
@@ -26,6 +27,7 @@ struct MigratorDoubles {
   FakeDatabaseDriver driver;
   RecordingRunner runner;
   FakeClock clock;
+  Redactor redactor;
   std::ostringstream out, err;
   Console console{out, err, nullptr};
   RecordingRunObserver events{&console};
@@ -42,12 +44,14 @@ struct MigratorDoubles {
   }
   MigratorDoubles(const MigratorDoubles&) = delete;
   MigratorDoubles& operator=(const MigratorDoubles&) = delete;
-  Migrator Make() { return Migrator(&source, &driver, &runner, &console, &clock, nullptr, options); }
+  Migrator Make() {
+    return Migrator(&source, &driver, &runner, &redactor, &clock, nullptr, options);
+  }
   int Up() { return Make().Up(false); }
   /// What the parts outside the Migrator (`command:`, adopt, repair) take;
   /// `command:` and adopt also take command_events and adopt_events.
   MigratorContext Context() {
-    return {&source, &driver, &runner, &console, &clock, nullptr, &options};
+    return {&source, &driver, &runner, &redactor, &clock, nullptr, &options};
   }
 };
 

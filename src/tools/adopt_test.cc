@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/migrator.h"
 #include "testing/migrator_fixture.h"
@@ -15,7 +14,7 @@
 namespace {
 
 struct AdoptTest : public MigratorFixture {
-  MigratorContext context{&source, &driver, &runner, &console, &clock, nullptr, &options};
+  MigratorContext context{&source, &driver, &runner, &redactor, &clock, nullptr, &options};
 
   AdoptTest() {
     for (int v = 1; v <= 3; ++v) source.Add(v, "CREATE TABLE t" + std::to_string(v) + " (id int);");
@@ -109,7 +108,7 @@ TEST_F(AdoptTest, NoToolTableWithoutVersionIsRefused) {
 
 TEST_F(AdoptTest, UpRefusesBeforeAnyDdlWhileAnotherToolsHistoryExists) {
   Dbmate({{"1"}});
-  Migrator m(&source, &driver, &runner, &console, &clock, nullptr, options);
+  Migrator m(&source, &driver, &runner, &redactor, &clock, nullptr, options);
   std::string message;
   EXPECT_EQ(CodeOf([&] { m.Up(false); }, &message), kExitIntegrity);
   EXPECT_NE(message.find("slugwright migrate adopt"), std::string::npos) << message;

@@ -4,7 +4,6 @@
 #include <map>
 
 #include "base/clock.h"
-#include "base/console.h"
 #include "base/exit_codes.h"
 #include "migrate/hook_runner.h"
 #include "migrate/lock_timeout_retry.h"
@@ -74,7 +73,7 @@ std::string ExternalCommandRun::ErrorOf(const std::string& command,
   // log need, not only its status.
   std::string said;
   for (const std::string& line : result.last_lines) said += (said.empty() ? "" : "\n") + line;
-  return c_.console->Scrub(said.empty() ? error : error + ":\n" + said);
+  return c_.Scrub(said.empty() ? error : error + ":\n" + said);
 }
 
 /// Runs `command`; when it failed on lock_timeout and the tool's table shows

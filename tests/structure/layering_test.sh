@@ -27,7 +27,7 @@ declare -A allowed=(
 )
 
 # Folders whose production code must not print (no base/console.h).
-console_free=" sql lint ledger postgres rehearse "
+console_free=" sql migrate lint tools ledger postgres rehearse "
 
 failures=0
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }

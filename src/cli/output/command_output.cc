@@ -6,9 +6,13 @@
 #include "base/duration.h"
 #include "base/text.h"
 
-namespace {
+void ConsoleCommandOutput::CommandOutputLine(const std::string& prefix, const std::string& line) {
+  console_->ProcessLine(prefix, line);
+}
 
-}  // namespace
+void ConsoleCommandOutput::CommandNotStarted(const std::string& prefix, const std::string& error) {
+  console_->Error(prefix + "could not start /bin/sh: " + error);
+}
 
 void ConsoleCommandObserver::CommandStarting(const std::string& command,
                                              const std::string& database) {

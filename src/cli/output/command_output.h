@@ -5,12 +5,27 @@
 // (tools/command_observer.h: what the team's tool applied by its history
 // table, the undo steps of rollback-release and `migrate down`) and
 // `migrate adopt` (tools/adopt.h), as Heroku-style lines (JSON log lines
-// with --log-format json, through the Console).
+// with --log-format json, through the Console); and what the hooks and
+// the team's commands print (migrate/hook_runner.h).
 
+#include "migrate/hook_runner.h"
 #include "tools/adopt.h"
 #include "tools/command_observer.h"
 
 class Console;
+
+/// Shows the output of hooks and commands live, each line behind its
+/// prefix and scrubbed by the Console (an `output` event in JSON mode).
+class ConsoleCommandOutput : public CommandOutputObserver {
+ public:
+  explicit ConsoleCommandOutput(Console* console) : console_(console) {}
+
+  void CommandOutputLine(const std::string& prefix, const std::string& line) override;
+  void CommandNotStarted(const std::string& prefix, const std::string& error) override;
+
+ private:
+  Console* console_;
+};
 
 class ConsoleCommandObserver : public CommandObserver {
  public:

@@ -87,6 +87,20 @@ std::string RunErrorMessage(const RunError& error) {
     case RunError::Kind::kNoDownSection:
       return "cannot revert " + std::to_string(f.version) + "_" + f.name + ": " + f.file +
              " has no down section";
+    case RunError::Kind::kBlankUpSection:
+      return f.file + ":" + std::to_string(f.line) +
+             ": the up section holds no SQL statement (a `slugwright migrate new` template "
+             "not filled in yet?); write its SQL after `-- migrate:up` (a comment alone "
+             "makes it a no-op). Nothing was applied.";
+    case RunError::Kind::kTransactionControl:
+      return f.file + ":" + std::to_string(f.line) + ": `" + f.statement.substr(0, 40) +
+             "` ends or starts a transaction, but slugwright runs this migration in a "
+             "transaction of its own (with its history row). Remove it, or mark the "
+             "section `transaction:false`.";
+    case RunError::Kind::kTransactionFalseInTransactionAll:
+      return "transaction: all applies every pending migration in one transaction, but " + f.file +
+             " is transaction:false and cannot run in one. Deploy it in a release of its "
+             "own, or use transaction: per-migration. Nothing was applied.";
   }
   return error.what();
 }

@@ -304,6 +304,42 @@ TEST(MigrateOutputGolden, UpRefusesAChangedAppliedFile) {
                                            Up});
 }
 
+TEST(MigrateOutputGolden, UpRefusesABlankUpSection) {
+  ExpectGolden("up_refuses_blank_up_section", {[](MigratorDoubles& d) {
+                                                 AddTables(d, 1, 1);
+                                                 Migration& blank = d.source.Add(2, "");
+                                                 blank.up_blank = true;
+                                                 blank.up_first_line = 2;
+                                               },
+                                               Up});
+}
+
+TEST(MigrateOutputGolden, UpRefusesTransactionControlInATransactionalMigration) {
+  ExpectGolden("up_refuses_transaction_control",
+               {[](MigratorDoubles& d) {
+                  d.source.Add(1, "CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);");
+                },
+                Up});
+}
+
+TEST(MigrateOutputGolden, UpRefusesATransactionFalseMigrationInTransactionAll) {
+  ExpectGolden("up_refuses_transaction_false_in_all",
+               {[](MigratorDoubles& d) {
+                  AddTables(d, 1, 1);
+                  d.source.Add(2, "CREATE INDEX CONCURRENTLY i ON t1 (id);", "", false);
+                  d.options.settings.transaction = ReleaseSettings::TransactionMode::kAll;
+                },
+                Up});
+}
+
+TEST(MigrateOutputGolden, ValidateRefusesTransactionControlInADownSection) {
+  ExpectGolden("validate_refuses_transaction_control_in_down",
+               {[](MigratorDoubles& d) {
+                  d.source.Add(1, "CREATE TABLE a (id int);", "BEGIN;\nDROP TABLE a;");
+                },
+                [](MigratorDoubles& d) { return d.Make().Validate(false); }});
+}
+
 TEST(MigrateOutputGolden, DownReverts) {
   ExpectGolden("down_two", {[](MigratorDoubles& d) {
                               AddFive(d);

@@ -23,12 +23,14 @@ std::string DescribeLint(const RehearsalLint& lint, size_t migrations);
 /// them (its Migrator's, or its `command:`'s), but advising no command:
 /// one would run against the source.
 struct CopyReleaseObservers {
-  explicit CopyReleaseObservers(Console* console) : run(console), command(console) {
+  explicit CopyReleaseObservers(Console* console)
+      : run(console), command(console), output(console) {
     run.set_on_copy(true);
     command.set_on_copy(true);
   }
   ConsoleRunObserver run;
   ConsoleCommandObserver command;
+  ConsoleCommandOutput output;
 };
 
 /// Prints each event of a rehearsal as a step, a detail or a warning on
