@@ -17,7 +17,6 @@ std::string JoinVersions(const std::vector<int64_t>& versions) {
   return out;
 }
 
-/// Space-separated, as the version lists.
 }  // namespace
 
 std::map<std::string, std::string> HookEnvironment(const HookContext& c) {
