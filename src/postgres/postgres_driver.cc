@@ -411,6 +411,30 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
   return true;
 }
 
+bool PostgresDriver::ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) {
+  rows->clear();
+  pqxx::result r;
+  try {
+    r = ExecResult("SELECT version, checksum, state = 'applied' FROM " + history_ +
+                   " ORDER BY version");
+  } catch (const DatabaseError& e) {
+    if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
+    throw;
+  }
+  rows->reserve(r.size());
+  for (const pqxx::row& v : r) {
+    HistoryChecksum& row = rows->emplace_back();
+    if (!ParseInteger(FieldText(v[0]), &row.version))
+      throw DatabaseError("the history table " + table_name_.Qualified() +
+                              " has a row that is not a slugwright history row (version " +
+                              std::string(FieldText(v[0])) + ")",
+                          "", false);
+    row.checksum.assign(FieldText(v[1]));
+    row.applied = FieldText(v[2]) == "t";
+  }
+  return true;
+}
+
 void PostgresDriver::CreateHistoryTables() { Exec(HistoryTablesDdl(table_name_)); }
 
 void PostgresDriver::SetTimeouts(double lock_timeout, double statement_timeout) {
