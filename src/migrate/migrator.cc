@@ -129,19 +129,22 @@ int Migrator::Up(bool dry_run) {
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
-    // Nothing to do (the usual release): one query, no lock, so racing
-    // releases that find nothing pending all exit at once.
-    if (files_recorded) {
-      size_t applied = 0;
-      if (ConnectAndFindUpToDate(recorded, &applied)) {
-        events_->UpToDate(driver_->Describe(), applied);
-        return kExitOk;
-      }
-      // Something differs: the files and the history are read in full.
-      ReadIndex();
+    // Nothing to do (the usual release): one query of three columns, no
+    // lock, so racing releases that find nothing pending all exit at once.
+    if (!files_recorded) {
+      recorded.reserve(files_.size());
+      for (const Migration& m : files_) recorded.push_back({m.version, m.checksum});
     }
+    size_t applied = 0;
+    if (ConnectAndFindUpToDate(recorded, /*files_read=*/!files_recorded, &applied)) {
+      events_->UpToDate(driver_->Describe(), applied);
+      return kExitOk;
+    }
+    // Something differs: the history is read in full (and the files, if
+    // the manifest spared them) and planned.
+    if (files_recorded) ReadIndex();
     bool history_exists = false;
-    MigrationPlan plan = ConnectAndPlan(&history_exists, /*connected=*/files_recorded);
+    MigrationPlan plan = ConnectAndPlan(&history_exists, /*connected=*/true);
     if (history_exists && plan.pending.empty() && plan.unfinished.empty())
       return ApplyPending(plan);
     // Something to do: take the lock, then read the history again under
@@ -156,11 +159,11 @@ int Migrator::Up(bool dry_run) {
 }
 
 bool Migrator::ConnectAndFindUpToDate(const std::vector<RecordedMigration>& recorded,
-                                      size_t* applied) {
+                                      bool files_read, size_t* applied) {
   try {
     driver_->Connect();
   } catch (const DatabaseError& e) {
-    ReadIndex();
+    if (!files_read) ReadIndex();
     ThrowUnreachable(e, source_, &files_);
   }
   std::vector<HistoryChecksum> rows;

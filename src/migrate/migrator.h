@@ -78,11 +78,13 @@ class Migrator {
   /// Reads the index (ReadIndexBeforeConnecting) into files_ and refuses
   /// blank up sections.
   void ReadIndex();
-  /// Connects (checking every file when the server cannot be reached) and
-  /// tells whether the history holds exactly the `recorded` migrations, all
-  /// applied with their checksums: the usual release, told in one query of
-  /// three columns without reading a file or making the plan.
-  bool ConnectAndFindUpToDate(const std::vector<RecordedMigration>& recorded,
+  /// Connects (checking every file when the server cannot be reached,
+  /// reading the index first unless `files_read`) and tells whether the
+  /// history holds exactly the `recorded` migrations, all applied with
+  /// their checksums: the usual release, told in one query of three
+  /// columns without the full history rows or the plan. `applied` is the
+  /// number of history rows.
+  bool ConnectAndFindUpToDate(const std::vector<RecordedMigration>& recorded, bool files_read,
                               size_t* applied);
   /// Connects unless `connected` (checking every file when the server
   /// cannot be reached), follows the server's lexing, reads the history in
