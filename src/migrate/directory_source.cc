@@ -110,26 +110,31 @@ bool DirectorySource::ProvenByManifest(std::vector<RecordedMigration>* migration
   std::vector<DiskInterface::StatEntry> entries;
   std::string err;
   if (!disk_->ListDirectoryStat(dir_, &entries, &err)) return false;
-  migrations->reserve(manifest_.files.size());
+  // Every listed migration file is recorded, unchanged.
   size_t recorded_files = 0;
-  MigrationFileName name;  // reused: no allocation per file
   for (const DiskInterface::StatEntry& entry : entries) {
     if (!IsMigrationFileName(entry.name)) continue;
     if (entry.kind == DiskInterface::Kind::kDirectory) continue;  // as ReadFiles
     const MigrationsManifestFile* recorded = manifest_.Find(entry.name);
     if (entry.kind != DiskInterface::Kind::kFile || !recorded ||
         !ManifestMetadataMatches(recorded->metadata, entry.metadata) ||
-        entry.metadata.size > static_cast<int64_t>(kMaxMigrationFileBytes) ||
-        !TryParseMigrationFileName(entry.name, &name, &err))
+        entry.metadata.size > static_cast<int64_t>(kMaxMigrationFileBytes))
       return false;
     ++recorded_files;
+  }
+  // And every recorded file is still there (names are listed and recorded
+  // once each).
+  if (recorded_files != manifest_.files.size()) return false;
+  // In the manifest's order (by name), usually the versions' already.
+  migrations->reserve(manifest_.files.size());
+  MigrationFileName name;  // reused: no allocation per file
+  for (const MigrationsManifestFile& recorded : manifest_.files) {
+    if (!TryParseMigrationFileName(recorded.name, &name, &err)) return false;
     // A down file's migration is its up file's.
     if (name.kind == MigrationFileKind::kDown) continue;
-    if (!recorded->holds_up || recorded->up_blank) return false;
-    migrations->push_back({name.version, recorded->checksum});
+    if (!recorded.holds_up || recorded.up_blank) return false;
+    migrations->push_back({name.version, recorded.checksum});
   }
-  // Every recorded file is still there (a recorded name is listed once).
-  if (recorded_files != manifest_.files.size()) return false;
   auto by_version = [](const RecordedMigration& a, const RecordedMigration& b) {
     return a.version < b.version;
   };
