@@ -416,12 +416,15 @@ bool PostgresDriver::ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) {
   pqxx::result r;
   try {
     // One field for the whole history, each row as `<version> <a|u>
-    // <bytes> <checksum>`: libpq and pqxx then cost nothing per row (a
-    // tenth of the client's work for 10,000 rows), and the length prefix
-    // holds any checksum text.
+    // <bytes> <checksum>`: libpq and pqxx then cost nothing per row (half
+    // the client's work for 10,000 rows), and the length prefix holds any
+    // checksum text. The rows come from the primary key's index in version
+    // order (an ORDER BY inside string_agg would sort them again: 7.6 vs
+    // 6.0 ms on the server for 10,000); they are sorted here if not.
     r = ExecResult("SELECT string_agg(version::text || CASE WHEN state = 'applied' THEN ' a ' "
-                   "ELSE ' u ' END || octet_length(checksum)::text || ' ' || checksum, '' "
-                   "ORDER BY version) FROM " + history_);
+                   "ELSE ' u ' END || octet_length(checksum)::text || ' ' || checksum, '') "
+                   "FROM (SELECT version, state, checksum FROM " + history_ +
+                   " ORDER BY version) h");
   } catch (const DatabaseError& e) {
     if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
     throw;
@@ -454,6 +457,11 @@ bool PostgresDriver::ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) {
     row.checksum.assign(text.substr(0, length));
     text.remove_prefix(length);
   }
+  auto by_version = [](const HistoryChecksum& a, const HistoryChecksum& b) {
+    return a.version < b.version;
+  };
+  if (!std::is_sorted(rows->begin(), rows->end(), by_version))
+    std::stable_sort(rows->begin(), rows->end(), by_version);
   return true;
 }
 
