@@ -247,11 +247,69 @@ bool RealDiskInterface::RemoveAll(const std::string& path, std::string* err) {
 
 bool DiskInterface::StatMetadata(const std::string&, FileMetadata*) { return false; }
 
-bool RealDiskInterface::StatMetadata(const std::string& path, FileMetadata* metadata) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+bool DiskInterface::ListDirectoryStat(const std::string& path, std::vector<StatEntry>* entries,
+                                      std::string* err) {
+  entries->clear();
+  std::vector<Entry> listed;
+  if (!ListDirectoryEntries(path, &listed, err)) return false;
+  const std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  for (Entry& e : listed) {
+    StatEntry s{std::move(e.name), Kind::kMissing, {}};
+    const std::string entry_path = prefix + s.name;
+    s.kind = Stat(entry_path);
+    if (s.kind == Kind::kFile && !StatMetadata(entry_path, &s.metadata)) s.kind = Kind::kOther;
+    entries->push_back(std::move(s));
+  }
+  return true;
+}
+
+namespace {
+
+void SetMetadata(const struct stat& st, DiskInterface::FileMetadata* metadata) {
   metadata->size = static_cast<int64_t>(st.st_size);
   metadata->mtime_seconds = static_cast<int64_t>(st.st_mtim.tv_sec);
   metadata->mtime_nanoseconds = static_cast<int64_t>(st.st_mtim.tv_nsec);
+}
+
+}  // namespace
+
+bool RealDiskInterface::ListDirectoryStat(const std::string& path,
+                                          std::vector<StatEntry>* entries, std::string* err) {
+  entries->clear();
+  DIR* dir = opendir(path.c_str());
+  if (!dir) {
+    *err = path + ": " + strerror(errno);
+    return false;
+  }
+  const int fd = dirfd(dir);
+  for (;;) {
+    errno = 0;
+    const struct dirent* entry = readdir(dir);
+    if (!entry) break;
+    const char* name = entry->d_name;
+    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
+    StatEntry e{name, Kind::kMissing, {}};
+    struct stat st;
+    if (fstatat(fd, name, &st, 0) == 0) {
+      e.kind = S_ISREG(st.st_mode) ? Kind::kFile
+               : S_ISDIR(st.st_mode) ? Kind::kDirectory
+                                     : Kind::kOther;
+      if (e.kind == Kind::kFile) SetMetadata(st, &e.metadata);
+    }
+    entries->push_back(std::move(e));
+  }
+  int read_error = errno;
+  closedir(dir);
+  if (read_error != 0) {
+    *err = path + ": " + strerror(read_error);
+    return false;
+  }
+  return true;
+}
+
+bool RealDiskInterface::StatMetadata(const std::string& path, FileMetadata* metadata) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  SetMetadata(st, metadata);
   return true;
 }

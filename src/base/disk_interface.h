@@ -74,6 +74,20 @@ struct DiskInterface {
   /// is unknown; the default knows none, so a fake that does not tell it
   /// makes every reader read the file.
   virtual bool StatMetadata(const std::string& path, FileMetadata* metadata);
+  /// An entry of a directory with what a stat of it says, following a
+  /// symbolic link: its kind (kMissing for a dangling link), and for a
+  /// regular file its metadata.
+  struct StatEntry {
+    std::string name;
+    Kind kind = Kind::kMissing;
+    FileMetadata metadata;
+  };
+  /// Every entry of a directory (not `.` or `..`), each stat'ed, in no
+  /// particular order: for comparing a directory of 10,000 migrations
+  /// with a manifest. The default asks ListDirectoryEntries, Stat and
+  /// StatMetadata, so fakes keep working.
+  virtual bool ListDirectoryStat(const std::string& path, std::vector<StatEntry>* entries,
+                                 std::string* err);
 };
 
 /// The real file system.
@@ -99,6 +113,10 @@ struct RealDiskInterface : public DiskInterface {
                    std::string* err) override;
   bool RemoveAll(const std::string& path, std::string* err) override;
   bool StatMetadata(const std::string& path, FileMetadata* metadata) override;
+  /// readdir and one fstatat per entry relative to the directory, so no
+  /// path is built or walked per file.
+  bool ListDirectoryStat(const std::string& path, std::vector<StatEntry>* entries,
+                         std::string* err) override;
 };
 
 #endif  // SLUGWRIGHT_BASE_DISK_INTERFACE_H_

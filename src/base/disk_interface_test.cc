@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "testing/test_util.h"
@@ -178,4 +180,51 @@ TEST(RealDiskInterfaceTest, StatMetadataTellsAFilesSizeAndTimeToTheNanosecond) {
   // Nothing to tell of a directory or a missing file.
   EXPECT_FALSE(disk.StatMetadata(dir.path(), &metadata));
   EXPECT_FALSE(disk.StatMetadata(dir.path() + "/missing.sql", &metadata));
+}
+
+TEST(RealDiskInterfaceTest, ListDirectoryStatTellsWhatStatAndStatMetadataSayOfEachEntry) {
+  ScopedTempDir dir;
+  RealDiskInterface disk;
+  std::string file = dir.Write("b.sql", "SELECT 1;\n");
+  struct timespec times[2] = {{0, UTIME_NOW}, {1700000000, 123456789}};
+  ASSERT_EQ(0, utimensat(AT_FDCWD, file.c_str(), times, 0));
+  dir.Write("a/inner", "");
+  ASSERT_EQ(0, mkfifo((dir.path() + "/c.fifo").c_str(), 0600));
+  ASSERT_EQ(0, symlink("b.sql", (dir.path() + "/d.link").c_str()));
+  ASSERT_EQ(0, symlink("nowhere", (dir.path() + "/e.dangling").c_str()));
+  std::vector<DiskInterface::StatEntry> entries;
+  std::string err;
+  ASSERT_TRUE(disk.ListDirectoryStat(dir.path(), &entries, &err)) << err;
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  ASSERT_EQ(5u, entries.size());
+  using Kind = DiskInterface::Kind;
+  EXPECT_EQ(Kind::kDirectory, entries[0].kind);
+  EXPECT_EQ(Kind::kFile, entries[1].kind);
+  EXPECT_EQ(10, entries[1].metadata.size);
+  EXPECT_EQ(1700000000, entries[1].metadata.mtime_seconds);
+  EXPECT_EQ(123456789, entries[1].metadata.mtime_nanoseconds);
+  EXPECT_EQ(Kind::kOther, entries[2].kind);
+  // A symbolic link is followed, as Stat() does.
+  EXPECT_EQ(Kind::kFile, entries[3].kind);
+  EXPECT_EQ(10, entries[3].metadata.size);
+  EXPECT_EQ(Kind::kMissing, entries[4].kind);
+  // The fakes' default says the same of the same directory.
+  struct ListingOnly : RealDiskInterface {
+    bool ListDirectoryStat(const std::string& path, std::vector<StatEntry>* entries,
+                           std::string* err) override {
+      return DiskInterface::ListDirectoryStat(path, entries, err);
+    }
+  } listing_only;
+  std::vector<DiskInterface::StatEntry> by_default;
+  ASSERT_TRUE(listing_only.ListDirectoryStat(dir.path(), &by_default, &err)) << err;
+  ASSERT_EQ(entries.size(), by_default.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].name, by_default[i].name);
+    EXPECT_EQ(entries[i].kind, by_default[i].kind) << entries[i].name;
+    EXPECT_EQ(entries[i].metadata.size, by_default[i].metadata.size) << entries[i].name;
+    EXPECT_EQ(entries[i].metadata.mtime_nanoseconds, by_default[i].metadata.mtime_nanoseconds);
+  }
+  EXPECT_FALSE(disk.ListDirectoryStat(dir.path() + "/missing", &entries, &err));
+  EXPECT_NE(std::string::npos, err.find("missing: No such file or directory")) << err;
 }

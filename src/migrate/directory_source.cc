@@ -98,6 +98,55 @@ bool DirectorySource::IndexFromManifest(const std::string& path, const std::stri
   return true;
 }
 
+bool DirectorySource::ReadRecordedIndex(std::vector<RecordedMigration>* migrations) {
+  migrations->clear();
+  if (ProvenByManifest(migrations)) return true;
+  migrations->clear();
+  return false;
+}
+
+bool DirectorySource::ProvenByManifest(std::vector<RecordedMigration>* migrations) {
+  if (manifest_.files.empty()) return false;
+  std::vector<DiskInterface::StatEntry> entries;
+  std::string err;
+  if (!disk_->ListDirectoryStat(dir_, &entries, &err)) return false;
+  // Every listed migration file is recorded, unchanged.
+  size_t recorded_files = 0;
+  for (const DiskInterface::StatEntry& entry : entries) {
+    if (!IsMigrationFileName(entry.name)) continue;
+    if (entry.kind == DiskInterface::Kind::kDirectory) continue;  // as ReadFiles
+    const MigrationsManifestFile* recorded = manifest_.Find(entry.name);
+    if (entry.kind != DiskInterface::Kind::kFile || !recorded ||
+        !ManifestMetadataMatches(recorded->metadata, entry.metadata) ||
+        entry.metadata.size > static_cast<int64_t>(kMaxMigrationFileBytes))
+      return false;
+    ++recorded_files;
+  }
+  // And every recorded file is still there (names are listed and recorded
+  // once each).
+  if (recorded_files != manifest_.files.size()) return false;
+  // In the manifest's order (by name), usually the versions' already.
+  migrations->reserve(manifest_.files.size());
+  MigrationFileName name;  // reused: no allocation per file
+  for (const MigrationsManifestFile& recorded : manifest_.files) {
+    if (!TryParseMigrationFileName(recorded.name, &name, &err)) return false;
+    // A down file's migration is its up file's.
+    if (name.kind == MigrationFileKind::kDown) continue;
+    if (!recorded.holds_up || recorded.up_blank) return false;
+    migrations->push_back({name.version, recorded.checksum});
+  }
+  auto by_version = [](const RecordedMigration& a, const RecordedMigration& b) {
+    return a.version < b.version;
+  };
+  if (!std::is_sorted(migrations->begin(), migrations->end(), by_version))
+    std::sort(migrations->begin(), migrations->end(), by_version);
+  auto same_version = [](const RecordedMigration& a, const RecordedMigration& b) {
+    return a.version == b.version;
+  };
+  return std::adjacent_find(migrations->begin(), migrations->end(), same_version) ==
+         migrations->end();
+}
+
 std::vector<DirectorySource::File> DirectorySource::ReadFiles(bool check,
                                                               MigrationsManifest* record) {
   switch (disk_->Stat(dir_)) {

@@ -47,6 +47,14 @@ class DirectorySource : public MigrationSource {
   /// Reads `indexed`'s file(s) again and parses them as ReadAll does, lexed
   /// with split_options() as they are now.
   Migration ReadChecked(const Migration& indexed) override;
+  /// From the manifest alone (UseManifest) when the directory lists
+  /// exactly the files it records, each a regular file whose size and
+  /// modification time still match. That manifest was written only after
+  /// the same files passed ReadIndex's checks (RecordManifest), so their
+  /// names, pairs and versions are as good as then; a blank up section, a
+  /// version listed twice or any difference makes it false. Lists the
+  /// directory with one stat per entry; reads no file.
+  bool ReadRecordedIndex(std::vector<RecordedMigration>* migrations) override;
   /// The directory with a trailing slash: "migrations/".
   std::string Describe() const override;
 
@@ -89,6 +97,8 @@ class DirectorySource : public MigrationSource {
   bool IndexFromManifest(const std::string& path, const std::string& file_name,
                          const MigrationFileName& name, Migration* migration);
   std::vector<Migration> Read(bool check);
+  /// ReadRecordedIndex's work; *migrations is partial when false.
+  bool ProvenByManifest(std::vector<RecordedMigration>* migrations);
   /// The migrations of `files`, which share versions as ReadFiles sorts them.
   static std::vector<Migration> AssembleAll(std::vector<File>* files);
   /// The migration of files [begin, end) of `all`, which share a version.

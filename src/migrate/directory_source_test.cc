@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <functional>
 #include <gtest/gtest.h>
 #include <map>
 #include <set>
@@ -535,4 +536,87 @@ TEST(DirectorySourceManifestTest, RecordingReportsABrokenDirectoryAsReadIndexDoe
   EXPECT_NE(std::string::npos,
             UsageError([&] { DirectorySource(&disk, "m").RecordManifest("m"); })
                 .find("version 1 is also the version of"));
+}
+
+// --- The recorded index: a no-op release's proof from the manifest ---
+
+namespace {
+
+/// Every layout (no blank up section) and its manifest, in use by `source`.
+void AddLayoutsAndUseManifest(FakeDisk* disk, DirectorySource* source) {
+  AddEveryLayout(disk);
+  disk->AddFile(kManifest,
+                FormatMigrationsManifest(DirectorySource(disk, "m").RecordManifest("m")));
+  ASSERT_EQ(DirectorySource::ManifestLoad::State::kUsed, source->UseManifest(kManifest, "m").state);
+}
+
+}  // namespace
+
+TEST(DirectorySourceRecordedIndexTest, AFreshManifestGivesReadIndexsVersionsAndChecksumsUnread) {
+  FakeDisk disk;
+  DirectorySource source(&disk, "m");
+  AddLayoutsAndUseManifest(&disk, &source);
+  size_t before = disk.read_paths.size();
+  std::vector<RecordedMigration> recorded;
+  ASSERT_TRUE(source.ReadRecordedIndex(&recorded));
+  EXPECT_EQ(std::vector<std::string>{}, MigrationFilesRead(disk, before));
+  std::vector<Migration> read = DirectorySource(&disk, "m").ReadIndex();
+  ASSERT_EQ(read.size(), recorded.size());  // the pair is one migration
+  for (size_t i = 0; i < read.size(); ++i) {
+    EXPECT_EQ(read[i].version, recorded[i].version);
+    EXPECT_EQ(read[i].checksum, recorded[i].checksum) << read[i].up_path;
+  }
+}
+
+TEST(DirectorySourceRecordedIndexTest, AnyDifferenceFromTheManifestIsNoProof) {
+  using Change = std::function<void(FakeDisk*)>;
+  const std::vector<std::pair<std::string, Change>> changes = {
+      {"an edit of the same size, later",
+       [](FakeDisk* d) {
+         std::string edited = d->files["m/4_plain.up.sql"];
+         edited.replace(edited.find("4"), 1, "5");
+         d->Edit("m/4_plain.up.sql", edited);
+       }},
+      {"another size", [](FakeDisk* d) { d->files["m/1_dbmate.sql"] += "-- more\n"; }},
+      {"a new file", [](FakeDisk* d) { d->AddFile("m/7_new.sql", "-- migrate:up\nSELECT 7;\n"); }},
+      {"a file gone", [](FakeDisk* d) { d->files.erase("m/5_comments_only.sql"); }},
+      {"a down file gone", [](FakeDisk* d) { d->files.erase("m/3_pair.down.sql"); }},
+      {"a blank up section",
+       [](FakeDisk* d) {
+         d->AddFile("m/6_blank.sql", "-- migrate:up\n\n-- migrate:down\nSELECT 1;\n");
+         d->files[kManifest] =
+             FormatMigrationsManifest(DirectorySource(d, "m").RecordManifest("m"));
+       }},
+      {"a version twice", [](FakeDisk* d) {
+         d->AddFile("m/01_again.sql", d->files["m/1_dbmate.sql"]);
+         // Recorded by hand: RecordManifest refuses the directory.
+         MigrationsManifest m;
+         std::string problem;
+         ASSERT_TRUE(ParseMigrationsManifest(d->files[kManifest], &m, &problem)) << problem;
+         MigrationsManifestFile again = *m.Find("1_dbmate.sql");
+         again.name = "01_again.sql";
+         m.files.insert(m.files.begin(), again);
+         d->files[kManifest] = FormatMigrationsManifest(m);
+       }},
+  };
+  for (const auto& [what, change] : changes) {
+    SCOPED_TRACE(what);
+    FakeDisk disk;
+    DirectorySource source(&disk, "m");
+    AddLayoutsAndUseManifest(&disk, &source);
+    change(&disk);
+    source.UseManifest(kManifest, "m");
+    std::vector<RecordedMigration> recorded;
+    EXPECT_FALSE(source.ReadRecordedIndex(&recorded));
+    EXPECT_TRUE(recorded.empty());
+  }
+  // Without a manifest, or with a disk that tells no metadata.
+  FakeDisk disk;
+  AddEveryLayout(&disk);
+  std::vector<RecordedMigration> recorded;
+  EXPECT_FALSE(DirectorySource(&disk, "m").ReadRecordedIndex(&recorded));
+  DirectorySource source(&disk, "m");
+  AddLayoutsAndUseManifest(&disk, &source);
+  disk.tells_metadata = false;
+  EXPECT_FALSE(source.ReadRecordedIndex(&recorded));
 }

@@ -39,6 +39,21 @@ class HistoryStore {
   /// Every history row, in version order, in one SELECT. Returns false
   /// (and no rows) when the history table does not exist yet.
   virtual bool ReadHistory(std::vector<HistoryRow>* rows) = 0;
+  /// What a no-op release compares with the files: each history row's
+  /// version and checksum, and whether it is applied (state applied), in
+  /// version order. False (and no rows) when the history table does not
+  /// exist yet. By default taken from ReadHistory; a driver reads only
+  /// these columns.
+  virtual bool ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) {
+    rows->clear();
+    std::vector<HistoryRow> full;
+    if (!ReadHistory(&full)) return false;
+    rows->reserve(full.size());
+    for (HistoryRow& row : full)
+      rows->push_back(
+          {row.version, std::move(row.checksum), row.state == MigrationState::kApplied});
+    return true;
+  }
   /// Creates the history and event tables (and schema) if missing. Called
   /// under the lock.
   virtual void CreateHistoryTables() = 0;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sql/splitter.h"
@@ -50,6 +51,14 @@ struct Migration {
   SqlSplitOptions split_options;
 };
 
+/// What a no-op release needs of a migration: its version and checksum
+/// (Migration::checksum), as a record of the files says.
+struct RecordedMigration {
+  int64_t version = 0;
+  /// Points into the source that gave it (MigrationSource::ReadRecordedIndex).
+  std::string_view checksum;
+};
+
 /// Where migrations come from. The orchestrator reads them through this
 /// interface and knows nothing of files or formats.
 class MigrationSource {
@@ -69,6 +78,17 @@ class MigrationSource {
   /// errors), lexed with split_options() as they are now (the server's,
   /// once connected: server_lexing.h). By default: `indexed` itself.
   virtual Migration ReadChecked(const Migration& indexed) { return indexed; }
+  /// Every migration's version and checksum, sorted by version, from a
+  /// record that proves, without reading a file, that ReadIndex would
+  /// return exactly these migrations, none with a blank up section
+  /// (DirectorySource: its migrations manifest, when the directory holds
+  /// exactly the recorded files with their recorded sizes and times). False
+  /// when nothing proves it: then only ReadIndex tells. The checksums stay
+  /// valid while the source is not changed. By default: false.
+  virtual bool ReadRecordedIndex(std::vector<RecordedMigration>* migrations) {
+    migrations->clear();
+    return false;
+  }
   /// Where the migrations come from, for messages ("migrations/").
   virtual std::string Describe() const = 0;
   /// How ReadAll and ReadChecked lex the SQL from now on (default:

@@ -111,7 +111,8 @@ bool TryParseMigrationFileName(const std::string& path, MigrationFileName* out, 
   }
   out->version = 0;
   for (char c : version) out->version = out->version * 10 + (c - '0');
-  out->name = std::string(name);
-  out->stem = std::string(stem);
+  // assign: a MigrationFileName parsed into again keeps its buffers.
+  out->name.assign(name);
+  out->stem.assign(stem);
   return true;
 }

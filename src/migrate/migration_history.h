@@ -42,4 +42,13 @@ struct HistoryRow {
   std::string error;
 };
 
+/// The part of a history row that says whether a migration file is
+/// applied as it is now: for the usual release, which applies nothing.
+struct HistoryChecksum {
+  int64_t version = 0;
+  std::string checksum;
+  /// State applied (not started or failed).
+  bool applied = true;
+};
+
 #endif  // SLUGWRIGHT_MIGRATE_MIGRATION_HISTORY_H_

@@ -114,6 +114,18 @@ std::vector<size_t> PendingFileIndices(const std::vector<Migration>& files,
   return pending;
 }
 
+bool AppliedAsRecorded(const std::vector<RecordedMigration>& recorded,
+                       const std::vector<HistoryChecksum>& history) {
+  if (recorded.size() != history.size()) return false;
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    const HistoryChecksum& row = history[i];
+    if (!row.applied || row.version != recorded[i].version ||
+        row.checksum != recorded[i].checksum)
+      return false;
+  }
+  return true;
+}
+
 namespace {
 
 std::string Label(int64_t version, const std::string& name) {

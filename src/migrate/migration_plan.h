@@ -55,6 +55,13 @@ MigrationPlan MakePlan(const std::vector<Migration>& files, std::vector<HistoryR
 std::vector<size_t> PendingFileIndices(const std::vector<Migration>& files,
                                        const std::vector<HistoryRow>& history);
 
+/// True when `history` holds exactly the migrations `recorded` (both in
+/// version order), each applied with the recorded checksum: the plan of
+/// those files would have nothing pending, unfinished, changed, renamed
+/// or ahead of the files, so `up` has nothing to do or to refuse.
+bool AppliedAsRecorded(const std::vector<RecordedMigration>& recorded,
+                       const std::vector<HistoryChecksum>& history);
+
 /// The policies that make `up` refuse to run (exit 4), each a message
 /// naming the file(s) and what to do. Empty when the plan may run:
 /// - an applied migration's file changed (both checksums named);

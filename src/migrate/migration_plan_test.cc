@@ -196,3 +196,24 @@ TEST(MigrationPlan, PendingFileIndicesAreThoseOfThePlansPendingFiles) {
   EXPECT_EQ(PendingFileIndices(files, MixedHistory()), (std::vector<size_t>{2, 4}));
   EXPECT_EQ(PendingFileIndices(files, {}), (std::vector<size_t>{0, 1, 2, 3, 4, 5}));
 }
+
+TEST(MigrationPlan, AppliedAsRecordedOnlyWhenThePlanWouldHaveNothingToDoOrRefuse) {
+  const std::vector<RecordedMigration> recorded = {{1, "sha256:a"}, {2, "sha256:b"}};
+  auto rows = [](std::vector<HistoryChecksum> r) { return r; };
+  EXPECT_TRUE(AppliedAsRecorded(recorded, rows({{1, "sha256:a", true}, {2, "sha256:b", true}})));
+  EXPECT_TRUE(AppliedAsRecorded({}, {}));
+  // Pending, ahead of the files, changed, unfinished, another version.
+  EXPECT_FALSE(AppliedAsRecorded(recorded, rows({{1, "sha256:a", true}})));
+  EXPECT_FALSE(AppliedAsRecorded(
+      recorded, rows({{1, "sha256:a", true}, {2, "sha256:b", true}, {3, "sha256:c", true}})));
+  EXPECT_FALSE(AppliedAsRecorded(recorded, rows({{1, "sha256:a", true}, {2, "sha256:x", true}})));
+  EXPECT_FALSE(AppliedAsRecorded(recorded, rows({{1, "sha256:a", true}, {2, "sha256:b", false}})));
+  EXPECT_FALSE(AppliedAsRecorded(recorded, rows({{1, "sha256:a", true}, {3, "sha256:b", true}})));
+  // The same verdict as the plan of the files these records describe.
+  std::vector<Migration> files = {File(1, "sha256:a"), File(2, "sha256:b")};
+  MigrationPlan plan = MakePlan(files, {Row(1, MigrationState::kApplied, "sha256:a"),
+                                        Row(2, MigrationState::kApplied, "sha256:b")});
+  EXPECT_TRUE(plan.pending.empty() && plan.future.empty() && plan.unfinished.empty() &&
+              plan.checksum_mismatches.empty());
+  EXPECT_TRUE(IntegrityProblems(plan, false).empty());
+}

@@ -20,16 +20,21 @@ namespace {
 /// full first: with the history unknown any of them may be pending, and a
 /// broken file is reported as such (exit 2) rather than as a connection
 /// failure (exit 1).
+[[noreturn]] void ThrowUnreachable(const DatabaseError& e, MigrationSource* source,
+                                   std::vector<Migration>* files) {
+  for (Migration& m : *files) m = source->ReadChecked(m);
+  RunError::Facts facts;
+  facts.message = e.what();
+  facts.sqlstate = e.sqlstate();
+  throw RunError(RunError::Kind::kUnreachable, std::move(facts));
+}
+
 void ConnectCheckingFilesIfUnreachable(DatabaseDriver* driver, MigrationSource* source,
                                        std::vector<Migration>* files) {
   try {
     driver->Connect();
   } catch (const DatabaseError& e) {
-    for (Migration& m : *files) m = source->ReadChecked(m);
-    RunError::Facts facts;
-    facts.message = e.what();
-    facts.sqlstate = e.sqlstate();
-    throw RunError(RunError::Kind::kUnreachable, std::move(facts));
+    ThrowUnreachable(e, source, files);
   }
 }
 
@@ -111,16 +116,35 @@ bool Migrator::RunHooks(const std::string& hook, const std::vector<std::string>&
 // ---------------------------------------------------------------------------
 // up
 
-int Migrator::Up(bool dry_run) {
+void Migrator::ReadIndex() {
   files_ = ReadIndexBeforeConnecting(source_, driver_);
   RefuseBlankUpSections(files_);
+}
+
+int Migrator::Up(bool dry_run) {
+  // A slug's manifest may prove the files as they were recorded, unread.
+  std::vector<RecordedMigration> recorded;
+  const bool files_recorded = !dry_run && source_->ReadRecordedIndex(&recorded);
+  if (!files_recorded) ReadIndex();
   try {
     if (dry_run) return DryRun();
     CancelOnInterrupt cancel(interrupt_, driver_);
-    // Nothing to do (the usual release): one query, no lock, so racing
-    // releases that find nothing pending all exit at once.
+    // Nothing to do (the usual release): one query of three columns, no
+    // lock, so racing releases that find nothing pending all exit at once.
+    if (!files_recorded) {
+      recorded.reserve(files_.size());
+      for (const Migration& m : files_) recorded.push_back({m.version, m.checksum});
+    }
+    size_t applied = 0;
+    if (ConnectAndFindUpToDate(recorded, /*files_read=*/!files_recorded, &applied)) {
+      events_->UpToDate(driver_->Describe(), applied);
+      return kExitOk;
+    }
+    // Something differs: the history is read in full (and the files, if
+    // the manifest spared them) and planned.
+    if (files_recorded) ReadIndex();
     bool history_exists = false;
-    MigrationPlan plan = ConnectAndPlan(&history_exists);
+    MigrationPlan plan = ConnectAndPlan(&history_exists, /*connected=*/true);
     if (history_exists && plan.pending.empty() && plan.unfinished.empty())
       return ApplyPending(plan);
     // Something to do: take the lock, then read the history again under
@@ -134,8 +158,22 @@ int Migrator::Up(bool dry_run) {
   }
 }
 
-MigrationPlan Migrator::ConnectAndPlan(bool* history_exists) {
-  ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
+bool Migrator::ConnectAndFindUpToDate(const std::vector<RecordedMigration>& recorded,
+                                      bool files_read, size_t* applied) {
+  try {
+    driver_->Connect();
+  } catch (const DatabaseError& e) {
+    if (!files_read) ReadIndex();
+    ThrowUnreachable(e, source_, &files_);
+  }
+  std::vector<HistoryChecksum> rows;
+  if (!driver_->ReadHistoryChecksums(&rows)) return false;
+  *applied = rows.size();
+  return AppliedAsRecorded(recorded, rows);
+}
+
+MigrationPlan Migrator::ConnectAndPlan(bool* history_exists, bool connected) {
+  if (!connected) ConnectCheckingFilesIfUnreachable(driver_, source_, &files_);
   // Pending files are split as the server reads strings; applied ones
   // were only hashed, which does not depend on it.
   FollowServerLexing(source_, driver_, &files_);

@@ -73,11 +73,22 @@ class Migrator {
   std::string CancelledSuffix() const;
 
   int DryRun();
-  /// Connects (checking every file when the server cannot be reached),
-  /// follows the server's lexing, reads the history in one query and plans
-  /// with the pending files checked in full; `history_exists` says whether
-  /// the history table is there.
-  MigrationPlan ConnectAndPlan(bool* history_exists);
+  /// Reads the index (ReadIndexBeforeConnecting) into files_ and refuses
+  /// blank up sections.
+  void ReadIndex();
+  /// Connects (checking every file when the server cannot be reached,
+  /// reading the index first unless `files_read`) and tells whether the
+  /// history holds exactly the `recorded` migrations, all applied with
+  /// their checksums: the usual release, told in one query of three
+  /// columns without the full history rows or the plan. `applied` is the
+  /// number of history rows.
+  bool ConnectAndFindUpToDate(const std::vector<RecordedMigration>& recorded, bool files_read,
+                              size_t* applied);
+  /// Connects unless `connected` (checking every file when the server
+  /// cannot be reached), follows the server's lexing, reads the history in
+  /// one query and plans with the pending files checked in full;
+  /// `history_exists` says whether the history table is there.
+  MigrationPlan ConnectAndPlan(bool* history_exists, bool connected = false);
   int ApplyPending(const MigrationPlan& plan);
   /// Tells what `up` is about to do (and rollback-release migrations
   /// without down sections, other history tables).

@@ -68,9 +68,25 @@ class CountingSource : public FakeSource {
   }
 };
 
+/// An IndexedSource that also has a record of its files (as a slug's
+/// manifest is), giving their versions and checksums when `recorded`.
+class RecordedSource : public IndexedSource {
+ public:
+  bool recorded = true;
+  int recorded_reads = 0;
+  bool ReadRecordedIndex(std::vector<RecordedMigration>* out) override {
+    ++recorded_reads;
+    out->clear();
+    if (!recorded) return false;
+    for (const Migration& m : migrations) out->push_back({m.version, m.checksum});
+    return true;
+  }
+};
+
 struct MigratorNoOpTest : public MigratorFixture {
-  IndexedSource indexed;
+  RecordedSource indexed;
   MigratorNoOpTest() {
+    indexed.recorded = false;
     indexed.Add(1, "CREATE TABLE a (id int);");
     indexed.Add(2, "CREATE TABLE b (id int);");
   }
@@ -108,7 +124,8 @@ TEST_F(MigratorNoOpTest, NothingPendingReadsTheHistoryOnceAndTakesNoLock) {
   int queries = driver.queries_sent();
   EXPECT_EQ(UpCode(&driver), kExitOk);
   EXPECT_EQ(driver.calls["connect"], 1);
-  EXPECT_EQ(driver.calls["read_history"], 1);
+  EXPECT_EQ(driver.calls["read_history_checksums"], 1);  // not the full rows
+  EXPECT_EQ(driver.calls["read_history"], 0);
   EXPECT_EQ(driver.calls["try_lock"], 0);
   EXPECT_EQ(driver.calls["check_direct"], 0);
   EXPECT_EQ(driver.calls["create_tables"], 0);
@@ -120,6 +137,9 @@ TEST_F(MigratorNoOpTest, PendingTakesTheLockThenReadsTheHistoryAgain) {
   EXPECT_EQ(UpCode(&driver), kExitOk);
   EXPECT_EQ(driver.calls["try_lock"], 1);
   EXPECT_EQ(driver.calls["check_direct"], 1);
+  // The checksums find something to do; the full rows are planned, then
+  // read again under the lock.
+  EXPECT_EQ(driver.calls["read_history_checksums"], 1);
   EXPECT_EQ(driver.calls["read_history"], 2);
   EXPECT_EQ(driver.calls["connect"], 1);  // the lock is taken on the same session
   EXPECT_EQ(driver.history.size(), 2u);
@@ -197,4 +217,75 @@ TEST_F(MigratorNoOpTest, ASourceWithoutAnIndexIsReadAgainWhenTheServerLexesOther
   EXPECT_EQ(Migrator(&on_server, &driver, &runner, &redactor, &clock, nullptr, options).Up(false),
             kExitOk);
   EXPECT_EQ(on_server.reads, 1);
+}
+
+// --- With a record of the files (a slug's migrations manifest) ---
+
+TEST_F(MigratorNoOpTest, RecordedFilesAllAppliedAsRecordedAreUpToDateWithoutReadingThem) {
+  ASSERT_EQ(UpCode(&driver), kExitOk);
+  indexed.recorded = true;
+  indexed.index_reads = 0;
+  indexed.checked.clear();
+  driver.calls.clear();
+  int queries = driver.queries_sent();
+  EXPECT_EQ(UpCode(&driver), kExitOk);
+  EXPECT_EQ(indexed.index_reads, 0);
+  EXPECT_TRUE(indexed.checked.empty());
+  EXPECT_EQ(driver.calls["connect"], 1);
+  EXPECT_EQ(driver.calls["try_lock"], 0);
+  EXPECT_EQ(driver.queries_sent() - queries, 1);
+  EXPECT_NE(out.str().find("up to date: 2 migrations applied, none pending"), std::string::npos)
+      << out.str();
+}
+
+TEST_F(MigratorNoOpTest, ARecordedFileChangedSinceItWasAppliedIsRefusedAsWithoutTheRecord) {
+  ASSERT_EQ(UpCode(&driver), kExitOk);
+  driver.history[1].checksum = "sha256:CREATE TABLE a (id bigint);";
+  std::string without;
+  EXPECT_EQ(UpCode(&driver, &without), kExitIntegrity);
+  indexed.recorded = true;
+  indexed.index_reads = 0;
+  driver.calls.clear();
+  std::string with;
+  EXPECT_EQ(UpCode(&driver, &with), kExitIntegrity);
+  EXPECT_EQ(with, without);
+  EXPECT_NE(with.find("was changed after it was applied"), std::string::npos) << with;
+  EXPECT_EQ(indexed.index_reads, 1);     // the files are indexed as without the record
+  EXPECT_EQ(driver.calls["connect"], 1);  // on the same session
+}
+
+TEST_F(MigratorNoOpTest, WithARecordEveryDifferenceFromTheHistoryIsPlannedAsWithoutIt) {
+  // A pending file is applied; an unfinished row waits for the lock; a row
+  // with no file is still reported.
+  ApplyFirst(&driver);
+  indexed.recorded = true;
+  EXPECT_EQ(UpCode(&driver), kExitOk);
+  EXPECT_TRUE(driver.Logged("up 2"));
+  EXPECT_EQ(indexed.checked, std::vector<int64_t>{2});
+  EXPECT_EQ(driver.calls["connect"], 1);
+
+  driver.history[2].state = MigrationState::kStarted;
+  driver.calls.clear();
+  EXPECT_EQ(UpCode(&driver), kExitIntegrity);
+  EXPECT_EQ(driver.calls["try_lock"], 1);
+
+  driver.history[2].state = MigrationState::kApplied;
+  driver.history[3] = driver.history[2];
+  driver.history[3].version = 3;
+  err.str("");
+  EXPECT_EQ(UpCode(&driver), kExitOk);
+  EXPECT_NE(err.str().find("have no file here"), std::string::npos) << err.str();
+}
+
+TEST_F(MigratorNoOpTest, WithARecordAnUnreachableServerStillReportsABrokenFileFirst) {
+  UnreachableDriver unreachable;
+  indexed.recorded = true;
+  indexed.broken = {2};
+  std::string error;
+  EXPECT_EQ(UpCode(&unreachable, &error), kExitUsage);
+  EXPECT_NE(error.find("2_m2.sql:2: unterminated quoted string"), std::string::npos) << error;
+  EXPECT_EQ(unreachable.calls["connect"], 1);
+  indexed.broken.clear();
+  EXPECT_EQ(UpCode(&unreachable, &error), kExitFailed);
+  EXPECT_NE(error.find("could not connect"), std::string::npos) << error;
 }

@@ -48,6 +48,8 @@ class PostgresDriver : public DatabaseDriver {
 
   // HistoryStore (migrate/history_store.h).
   bool ReadHistory(std::vector<HistoryRow>* rows) override;
+  /// Three columns of ReadHistory's rows, aggregated by the server into one field.
+  bool ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) override;
   void CreateHistoryTables() override;
   void Begin() override;
   void Commit() override;

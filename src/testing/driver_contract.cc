@@ -221,6 +221,29 @@ TEST_P(HistoryStoreContract, ApplyUpRecordsTheHistoryRowInVersionOrder) {
   EXPECT_GE(row.execution_ms, 0);
 }
 
+TEST_P(HistoryStoreContract, ReadHistoryChecksumsIsReadHistorysVersionsChecksumsAndStates) {
+  session().Connect();
+  std::vector<HistoryChecksum> checksums(1);  // cleared by the call
+  EXPECT_FALSE(history().ReadHistoryChecksums(&checksums));
+  EXPECT_TRUE(checksums.empty());
+  history().CreateHistoryTables();
+  Apply(MigrationNumbered(20240102000000));
+  Apply(MigrationNumbered(20240101000000), true);
+  Migration unfinished = MigrationNumbered(20240103000000);
+  unfinished.up_in_transaction = false;
+  history().StartUnfinished(unfinished, 2, false, run_);
+  ASSERT_TRUE(history().ReadHistoryChecksums(&checksums));
+  std::vector<HistoryRow> rows = History();
+  ASSERT_EQ(checksums.size(), rows.size());
+  ASSERT_EQ(checksums.size(), 3u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(checksums[i].version, rows[i].version);
+    EXPECT_EQ(checksums[i].checksum, rows[i].checksum);
+    EXPECT_EQ(checksums[i].applied, rows[i].state == MigrationState::kApplied);
+  }
+  EXPECT_FALSE(checksums[2].applied);
+}
+
 TEST_P(HistoryStoreContract, FailingApplyUpRollsBackAndLeavesTheSessionUsable) {
   ConnectWithHistory();
   try {

@@ -71,6 +71,14 @@ class FakeHistoryStore : public virtual HistoryStore, public virtual FakeHistory
     for (auto& [v, r] : visible) rows->push_back(r);
     return true;
   }
+  /// Counted apart from ReadHistory, whose rows it takes (one query).
+  bool ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) override {
+    ++calls["read_history_checksums"];
+    const int full_reads = calls["read_history"];
+    const bool exists = HistoryStore::ReadHistoryChecksums(rows);
+    calls["read_history"] = full_reads;
+    return exists;
+  }
   void CreateHistoryTables() override {
     ++calls["create_tables"];
     ++queries_;

@@ -1161,6 +1161,19 @@ function noopTargets(get, sid, name, options, note) {
     out.push(`- no-op over ${options.big}, ${name}: at most 1.5 × the floor: ${fmtRatio(r)} ` +
       `(${fmtMs(big.med)} vs ${fmtMs(bigFloor.med)}): ${verdict(r <= 1.5)}`);
   }
+  // Issue 26's targets at the big set: at most 2.0 × the floor and no
+  // slower than dbmate's binary.
+  if (big && bigFloor) {
+    const r = big.med / bigFloor.med;
+    out.push(`- no-op over ${options.big}, ${name}: at most 2.0 × the floor (issue 26): ${fmtRatio(r)}: ` +
+      `${verdict(r <= 2.0)}`);
+  }
+  const bigDbmate = get("noop-big/dbmate");
+  if (big && bigDbmate) {
+    const r = big.med / bigDbmate.med;
+    out.push(`- no-op over ${options.big}, ${name}: at most 1.0 × dbmate's binary (issue 26): ${fmtRatio(r)} ` +
+      `(${fmtMs(big.med)} vs ${fmtMs(bigDbmate.med)}): ${verdict(r <= 1.0)}`);
+  }
   if (big) {
     out.push(`- peak RSS of the no-op over ${options.big}, ${name}: at most 24 MiB: ${fmtKb(big.peakRss)}: ` +
       `${verdict(big.peakRss <= 24 * 1024)}`);
