@@ -322,10 +322,14 @@ function applyTools(layout, emptyDir, options) {
     return tool;
   };
   const all = [
-    { id: "psql", label: "psql, 1 tx per migration (floor)", floor: true,
+    { id: "psql", label: "psql, 1 tx per migration (floor)", floor: true, noopFloor: false,
       cmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", layout.psql],
       urlArg: true, cwd: emptyDir,
-      noopCmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-c", "SELECT 1"], noopLabel: "psql, connect + SELECT 1 (floor)" },
+      noopCmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-c", "SELECT 1"], noopLabel: "psql, connect + SELECT 1" },
+    // The no-op's floor: connect + SELECT 1 from a small C program
+    // (libpq_floor.c), without psql's own start-up.
+    { id: "libpq", label: "libpq, connect + SELECT 1 (a C program; floor)", floor: true, noopOnly: true,
+      noopCmd: [libpqFloor()], cwd: emptyDir },
     slugwrightTool("slugwright", SLUGWRIGHT),
     PACKAGED ? slugwrightTool("slugwright-dist", PACKAGED.bin) : null,
     // Like for like with node-pg-migrate's default (apply only; a no-op run is the same).
@@ -464,6 +468,7 @@ function benchApplyAndNoop(cluster, tools, options, round, emptyDir) {
     const db = `apply_${tool.id.replace(/-/g, "_")}_r${round}`;
     const url = cluster.createDatabase(db);
     dbs.set(tool.id, { db, url });
+    if (tool.noopOnly) continue;
     cluster.settle();
     const what = `apply ${tool.id} round ${round + 1}`;
     const m = measure(commandWithUrl(tool, tool.cmd, url), { cwd: tool.cwd, env: urlEnv(tool, url), what });
@@ -480,8 +485,8 @@ function benchApplyAndNoop(cluster, tools, options, round, emptyDir) {
       const what = `no-op ${tool.id} round ${round + 1}`;
       const cmd = tool.noopCmd || tool.cmd;
       const m = measure(commandWithUrl(tool, cmd, url), { cwd: tool.cwd, env: urlEnv(tool, url), what });
-      expectApplied(cluster, db, tool, n, what);
-      record(`noop/${tool.id}`, { phase: "no-op", label: tool.noopLabel || tool.label, floor: !!tool.floor, tool: tool.id }, m);
+      if (!tool.noopOnly) expectApplied(cluster, db, tool, n, what);
+      record(`noop/${tool.id}`, { phase: "no-op", label: tool.noopLabel || tool.label, floor: noopFloor(tool), tool: tool.id }, m);
       console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)}`);
       if (SSL_TOOLS.includes(tool.id)) {
         cluster.settle();
@@ -489,7 +494,7 @@ function benchApplyAndNoop(cluster, tools, options, round, emptyDir) {
         const sslUrl = cluster.url(db, { ssl: true });
         const e = measure(commandWithUrl(tool, cmd, sslUrl), { cwd: tool.cwd, env: urlEnv(tool, sslUrl), what: whatSsl });
         record(`noop-ssl/${tool.id}`, { phase: "no-op, SSL", label: (tool.noopLabel || tool.label) +
-          " (sslmode=require)", floor: !!tool.floor, tool: tool.id }, e);
+          " (sslmode=require)", floor: noopFloor(tool), tool: tool.id }, e);
         console.log(`       ${whatSsl}: ${fmtMs(e.wall_ms)}, ${fmtKb(e.max_rss_kb)}`);
       }
       for (const extra of tool.extraNoop || []) {
@@ -510,9 +515,26 @@ function benchApplyAndNoop(cluster, tools, options, round, emptyDir) {
   // disk instead: about 75 MB per database at N=1000.
 }
 
-// The tools of the SSL and noop-big rows: the floor, slugwright and the
+// The tools of the SSL and noop-big rows: the floors, slugwright and the
 // lean dbmate.
-const SSL_TOOLS = ["psql", "slugwright", "slugwright-dist", "dbmate"];
+const SSL_TOOLS = ["libpq", "psql", "slugwright", "slugwright-dist", "dbmate"];
+
+// Whether a tool's no-op row is its phase's floor (libpq's; psql's only
+// for applying).
+function noopFloor(tool) {
+  return tool.noopFloor ?? !!tool.floor;
+}
+
+// libpq_floor.c, compiled once per run into the work directory.
+let libpqFloorBinary = null;
+function libpqFloor() {
+  if (libpqFloorBinary) return libpqFloorBinary;
+  const out = path.join(BENCH_DIR, "work", "libpq_floor");
+  const include = run("pg_config", ["--includedir"]).trim();
+  run("cc", ["-O2", "-o", out, path.join(BENCH_DIR, "libpq_floor.c"), `-I${include}`, "-lpq"]);
+  libpqFloorBinary = out;
+  return out;
+}
 
 // noop-big: one database per tool holding the whole big set as applied,
 // filled once before the rounds (not measured): slugwright in one
@@ -555,7 +577,7 @@ function benchBig(cluster, big, options, round) {
     const what = `no-op over ${options.big} ${tool.id} round ${round + 1}`;
     const m = measure(commandWithUrl(tool, cmd, url), { cwd: tool.cwd, env: urlEnv(tool, url), what });
     record(`noop-big/${tool.id}`, { phase: `no-op, ${options.big}`, label: (tool.noopLabel || tool.label),
-      floor: !!tool.floor, tool: tool.id }, m);
+      floor: noopFloor(tool), tool: tool.id }, m);
     console.log(`       ${what}: ${fmtMs(m.wall_ms)}, ${fmtKb(m.max_rss_kb)} (${db})`);
   }
 }
@@ -859,7 +881,9 @@ function prepareCommandNoop(cluster, workDir) {
 
 function benchCommandNoop(cluster, set, round) {
   const variants = [
-    { id: "psql", label: "psql, connect + SELECT 1 (floor)", floor: true,
+    { id: "libpq", label: "libpq, connect + SELECT 1 (a C program; floor)", floor: true,
+      cmd: [libpqFloor()] },
+    { id: "psql", label: "psql, connect + SELECT 1",
       cmd: [path.join(PG_BIN, "psql"), "-X", "-q", "-c", "SELECT 1", set.url] },
     { id: "sequelize-cli", label: `${set.tool.split(" --")[0]} (${set.names} recorded, none pending)`,
       cmd: ["sh", "-c", set.tool] },
@@ -1133,7 +1157,8 @@ function noopTargets(get, sid, name, options, note) {
   const verdict = (ok) => (ok ? "**met**" : "**missed**");
   const out = [];
   const noop = get(`noop/${sid}`);
-  const floor = get("noop/psql");
+  const floor = get("noop/libpq");
+  const psql = get("noop/psql");
   const dbmate = get("noop/dbmate");
   const apply = get(`apply/${sid}`);
   if (apply) {
@@ -1142,8 +1167,12 @@ function noopTargets(get, sid, name, options, note) {
   }
   if (noop && floor) {
     const r = noop.med / floor.med;
-    out.push(`- no-op over ${options.n}, ${name}: at most 1.3 × psql connect + SELECT 1: ${fmtRatio(r)} ` +
-      `(${fmtMs(noop.med)} vs ${fmtMs(floor.med)}): ${verdict(r <= 1.3)}${note}`);
+    out.push(`- no-op over ${options.n}, ${name}: at most 1.3 × the libpq floor (a C program: connect + ` +
+      `SELECT 1): ${fmtRatio(r)} (${fmtMs(noop.med)} vs ${fmtMs(floor.med)}): ${verdict(r <= 1.3)}${note}`);
+  }
+  if (noop && psql) {
+    out.push(`- no-op over ${options.n}, ${name}, beside psql connect + SELECT 1 (reported, no target): ` +
+      `${fmtRatio(noop.med / psql.med)} (${fmtMs(noop.med)} vs ${fmtMs(psql.med)})`);
   }
   if (noop && dbmate) {
     const r = noop.med / dbmate.med;
@@ -1155,7 +1184,7 @@ function noopTargets(get, sid, name, options, note) {
       `${verdict(noop.peakRss <= 16 * 1024)}`);
   }
   const big = get(`noop-big/${sid}`);
-  const bigFloor = get("noop-big/psql");
+  const bigFloor = get("noop-big/libpq");
   if (big && bigFloor) {
     const r = big.med / bigFloor.med;
     out.push(`- no-op over ${options.big}, ${name}: at most 1.5 × the floor: ${fmtRatio(r)} ` +
@@ -1185,7 +1214,7 @@ function noopTargets(get, sid, name, options, note) {
       `applied files (${options.n} → ${options.big}: ${fmtMs(noop.med)} → ${fmtMs(big.med)})`);
   }
   const ssl = get(`noop-ssl/${sid}`);
-  const sslFloor = get("noop-ssl/psql");
+  const sslFloor = get("noop-ssl/libpq");
   if (ssl && sslFloor) {
     out.push(`- no-op over ${options.n} with sslmode=require, ${name} (reported, no target): ` +
       `${fmtRatio(ssl.med / sslFloor.med)} the SSL floor (${fmtMs(ssl.med)} vs ${fmtMs(sslFloor.med)})`);
@@ -1257,7 +1286,8 @@ function notes(options, appliers, spread) {
       "`--no-dump-schema` (its default: pg_dump rewrites db/schema.sql after every run, no-ops included). " +
       "slugwright also from an app root holding the migrations manifest that `slugwright migrate manifest` " +
       "wrote (as `bin/compile` does in a slug), so it takes the applied files' checksums from it. " +
-      "The floor is psql connecting and sending `SELECT 1`.");
+      "The floor is tests/bench/libpq_floor.c, a C program that connects with libpq and sends " +
+      "`SELECT 1` (psql doing the same is a row beside it).");
   }
   if (has("contention")) {
     out.push(`- contention: \`slugwright release\` on ${CONTENTION_MIGRATIONS} pending migrations, one run vs ` +
