@@ -3,10 +3,9 @@
 // migration tool must pay at least; psql pays more (it reads psqlrc and
 // sets up its terminal). tests/bench/bench.mjs compiles it with cc and
 // -lpq. Exit 0, or 1 with libpq's message on stderr.
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <libpq-fe.h>
 
 int main(void) {
   const char* url = getenv("DATABASE_URL");
