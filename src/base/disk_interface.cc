@@ -133,24 +133,45 @@ bool DiskInterface::ListDirectoryEntries(const std::string& path, std::vector<En
   return true;
 }
 
-bool RealDiskInterface::ListDirectoryEntries(const std::string& path,
-                                             std::vector<Entry>* entries, std::string* err) {
-  // readdir rather than std::filesystem: a release lists a directory of
-  // 10,000 migrations, and directory_iterator builds a path per entry.
-  entries->clear();
+namespace {
+
+/// Calls `visit(dir_fd, entry)` for each entry of the directory `path` but
+/// `.` and `..`, with readdir rather than std::filesystem: a release lists
+/// a directory of 10,000 migrations, and directory_iterator builds a path
+/// per entry. False, with *err, when it cannot be opened or read.
+template <typename Visit>
+bool ReadEachEntry(const std::string& path, std::string* err, Visit visit) {
   DIR* dir = opendir(path.c_str());
   if (!dir) {
     *err = path + ": " + strerror(errno);
     return false;
   }
+  const int fd = dirfd(dir);
   for (;;) {
     errno = 0;
     const struct dirent* entry = readdir(dir);
     if (!entry) break;
     const char* name = entry->d_name;
     if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-    Entry e{name, true, Kind::kOther};
-    switch (entry->d_type) {
+    visit(fd, *entry);
+  }
+  int read_error = errno;
+  closedir(dir);
+  if (read_error != 0) {
+    *err = path + ": " + strerror(read_error);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool RealDiskInterface::ListDirectoryEntries(const std::string& path,
+                                             std::vector<Entry>* entries, std::string* err) {
+  entries->clear();
+  bool read = ReadEachEntry(path, err, [entries](int, const struct dirent& entry) {
+    Entry e{entry.d_name, true, Kind::kOther};
+    switch (entry.d_type) {
       case DT_REG:
         e.kind = Kind::kFile;
         break;
@@ -165,13 +186,8 @@ bool RealDiskInterface::ListDirectoryEntries(const std::string& path,
         break;
     }
     entries->push_back(std::move(e));
-  }
-  int read_error = errno;
-  closedir(dir);
-  if (read_error != 0) {
-    *err = path + ": " + strerror(read_error);
-    return false;
-  }
+  });
+  if (!read) return false;
   std::sort(entries->begin(), entries->end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
   return true;
@@ -276,35 +292,17 @@ void SetMetadata(const struct stat& st, DiskInterface::FileMetadata* metadata) {
 bool RealDiskInterface::ListDirectoryStat(const std::string& path,
                                           std::vector<StatEntry>* entries, std::string* err) {
   entries->clear();
-  DIR* dir = opendir(path.c_str());
-  if (!dir) {
-    *err = path + ": " + strerror(errno);
-    return false;
-  }
-  const int fd = dirfd(dir);
-  for (;;) {
-    errno = 0;
-    const struct dirent* entry = readdir(dir);
-    if (!entry) break;
-    const char* name = entry->d_name;
-    if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
-    StatEntry e{name, Kind::kMissing, {}};
+  return ReadEachEntry(path, err, [entries](int fd, const struct dirent& entry) {
+    StatEntry e{entry.d_name, Kind::kMissing, {}};
     struct stat st;
-    if (fstatat(fd, name, &st, 0) == 0) {
+    if (fstatat(fd, entry.d_name, &st, 0) == 0) {
       e.kind = S_ISREG(st.st_mode) ? Kind::kFile
                : S_ISDIR(st.st_mode) ? Kind::kDirectory
                                      : Kind::kOther;
       if (e.kind == Kind::kFile) SetMetadata(st, &e.metadata);
     }
     entries->push_back(std::move(e));
-  }
-  int read_error = errno;
-  closedir(dir);
-  if (read_error != 0) {
-    *err = path + ": " + strerror(read_error);
-    return false;
-  }
-  return true;
+  });
 }
 
 bool RealDiskInterface::StatMetadata(const std::string& path, FileMetadata* metadata) {
