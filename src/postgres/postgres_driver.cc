@@ -351,19 +351,27 @@ std::string UtcTimestamp(int64_t seconds) {
 
 }  // namespace
 
-bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
-  rows->clear();
-  pqxx::result r;
+bool PostgresDriver::QueryHistory(const std::string& sql, pqxx::result* result) {
   try {
-    r = ExecResult("SELECT version, name, checksum, state, in_transaction, statements_total, "
-                   "statements_done, CASE WHEN isfinite(applied_at) THEN "
-                   "floor(extract(epoch FROM applied_at))::bigint END"
-                   ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
-                   "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version");
+    *result = ExecResult(sql);
   } catch (const DatabaseError& e) {
+    // No history table yet (or not even its schema): nothing applied.
     if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
     throw;
   }
+  return true;
+}
+
+bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
+  rows->clear();
+  pqxx::result r;
+  if (!QueryHistory("SELECT version, name, checksum, state, in_transaction, statements_total, "
+                    "statements_done, CASE WHEN isfinite(applied_at) THEN "
+                    "floor(extract(epoch FROM applied_at))::bigint END"
+                    ", coalesce(execution_ms, 0), coalesce(release, ''), coalesce(app, ''), "
+                    "out_of_order, coalesce(error, '') FROM " + history_ + " ORDER BY version",
+                    &r))
+    return false;
   // Straight from libpq's result: a history of 10,000 rows is read on
   // every release, usually to find nothing pending.
   rows->reserve(r.size());
@@ -413,22 +421,19 @@ bool PostgresDriver::ReadHistory(std::vector<HistoryRow>* rows) {
 
 bool PostgresDriver::ReadHistoryChecksums(std::vector<HistoryChecksum>* rows) {
   rows->clear();
+  // One field for the whole history, each row as `<version> <a|u> <bytes>
+  // <checksum>`: libpq and pqxx then cost nothing per row (half the
+  // client's work for 10,000 rows), and the length prefix holds any
+  // checksum text. The rows come from the primary key's index in version
+  // order (an ORDER BY inside string_agg would sort them again: 7.6 vs 6.0
+  // ms on the server for 10,000); they are sorted here if not.
   pqxx::result r;
-  try {
-    // One field for the whole history, each row as `<version> <a|u>
-    // <bytes> <checksum>`: libpq and pqxx then cost nothing per row (half
-    // the client's work for 10,000 rows), and the length prefix holds any
-    // checksum text. The rows come from the primary key's index in version
-    // order (an ORDER BY inside string_agg would sort them again: 7.6 vs
-    // 6.0 ms on the server for 10,000); they are sorted here if not.
-    r = ExecResult("SELECT string_agg(version::text || CASE WHEN state = 'applied' THEN ' a ' "
-                   "ELSE ' u ' END || octet_length(checksum)::text || ' ' || checksum, '') "
-                   "FROM (SELECT version, state, checksum FROM " + history_ +
-                   " ORDER BY version) h");
-  } catch (const DatabaseError& e) {
-    if (e.sqlstate() == "42P01" || e.sqlstate() == "3F000") return false;
-    throw;
-  }
+  if (!QueryHistory("SELECT string_agg(version::text || CASE WHEN state = 'applied' THEN ' a ' "
+                    "ELSE ' u ' END || octet_length(checksum)::text || ' ' || checksum, '') "
+                    "FROM (SELECT version, state, checksum FROM " + history_ +
+                    " ORDER BY version) h",
+                    &r))
+    return false;
   if (r.empty() || r[0][0].is_null()) return true;  // no rows
   std::string_view text = FieldText(r[0][0]);
   auto bad = [&] {

@@ -104,6 +104,9 @@ class PostgresDriver : public DatabaseDriver {
   /// file, so an error's "LINE n" is reported as file:line.
   pqxx::result ExecResult(const std::string& sql, const std::string& source_path = "",
                           int source_first_line = 1);
+  /// ExecResult of a query of the history table; false when the table (or
+  /// its schema) does not exist. Throws DatabaseError otherwise.
+  bool QueryHistory(const std::string& sql, pqxx::result* result);
   /// ExecResult's rows copied out as text. Throws DatabaseError.
   /// `source_path` and `source_first_line` locate the SQL in a migration
   /// file, so an error's "LINE n" is reported as file:line.
