@@ -154,22 +154,22 @@ std::string DescribeTableSize(const LintTableSize& size) {
   return name + "~" + FormatCount(size.rows) + " rows, " + bytes;
 }
 
-double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding) {
+double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding,
+                            const LintTableSize* size) {
   if (!report.rewrite_rate || report.rewrite_rate->bytes_per_second <= 0) return -1;
   if (RuleTableWork(finding.rule) == LintTableWork::kNone) return -1;
-  const LintTableSize* size = FindingTableSize(report, finding);
   if (!size) return -1;
   return static_cast<double>(size->table_bytes) / report.rewrite_rate->bytes_per_second;
 }
 
-std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding) {
-  double seconds = EstimatedLockSeconds(report, finding);
+std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding,
+                                  const LintTableSize* size) {
+  double seconds = EstimatedLockSeconds(report, finding, size);
   if (seconds < 0) return "";
   const LintRewriteRate& rate = *report.rewrite_rate;
-  const LintTableSize& size = *FindingTableSize(report, finding);
   bool scan = RuleTableWork(finding.rule) == LintTableWork::kScan;
   return std::string(scan ? "up to " : "") + "~" + FormatDuration(seconds) + " for the " +
-         (scan ? "validation scan" : "rewrite") + " of " + FormatBytes(size.table_bytes) +
+         (scan ? "validation scan" : "rewrite") + " of " + FormatBytes(size->table_bytes) +
          " at " + FormatBytes(static_cast<int64_t>(rate.bytes_per_second)) +
          "/s (measured by `slugwright rehearse`: " + rate.report_file + ", where " +
          rate.migration + " rewrote " + rate.relation + ")" +
@@ -199,8 +199,10 @@ void to_json(nlohmann::json& j, const LintFinding& f) {
 
 std::string LintReportText(const LintReport& r) {
   std::string out;
-  for (const LintFinding& f : r.outcome.findings)
-    out += LintFindingText(f, FindingTableSize(r, f), DescribeEstimatedLock(r, f)) + "\n";
+  for (const LintFinding& f : r.outcome.findings) {
+    const LintTableSize* size = FindingTableSize(r, f);
+    out += LintFindingText(f, size, DescribeEstimatedLock(r, f, size)) + "\n";
+  }
   out += CountLine(r);
   if (!r.outcome.findings.empty())
     out += " (docs/lint.md; silence one with `-- slugwright-lint-ignore RULE`)";
@@ -211,13 +213,14 @@ nlohmann::json LintReportJson(const LintReport& r) {
   nlohmann::json findings = nlohmann::json::array();
   for (const LintFinding& f : r.outcome.findings) {
     nlohmann::json finding = f;
-    if (const LintTableSize* size = FindingTableSize(r, f))
+    const LintTableSize* size = FindingTableSize(r, f);
+    if (size)
       finding["table_size"] = {
           {"rows", size->rows >= 0 ? nlohmann::json(size->rows) : nlohmann::json(nullptr)},
           {"bytes", size->bytes},
           {"table_bytes", size->table_bytes},
           {"size_class", SizeClass(*size)}};
-    double lock = EstimatedLockSeconds(r, f);
+    double lock = EstimatedLockSeconds(r, f, size);
     if (lock >= 0) finding["estimated_lock_seconds"] = lock;
     findings.push_back(std::move(finding));
   }
@@ -271,9 +274,9 @@ std::string LintReportGithub(const LintReport& r) {
     if (f.line > 0) properties += ",line=" + std::to_string(f.line);
     properties += ",title=" + GithubEscape(f.rule, true);
     std::string message = f.statement + "\nwhy: " + f.why + "\ninstead: " + f.instead;
-    if (const LintTableSize* size = FindingTableSize(r, f))
-      message += "\ntable: " + DescribeTableSize(*size);
-    std::string lock = DescribeEstimatedLock(r, f);
+    const LintTableSize* size = FindingTableSize(r, f);
+    if (size) message += "\ntable: " + DescribeTableSize(*size);
+    std::string lock = DescribeEstimatedLock(r, f, size);
     if (!lock.empty()) message += "\nlock: " + lock;
     out += "::error " + properties + "::" + GithubEscape(message, false) + "\n";
   }
@@ -297,7 +300,7 @@ std::string LintReportMarkdown(const LintReport& r) {
       if (f.file != file) continue;
       const LintTableSize* size = FindingTableSize(r, f);
       std::string weight = size ? "**" + Cell(DescribeTableSize(*size)) + ".** " : "";
-      std::string lock = DescribeEstimatedLock(r, f);
+      std::string lock = DescribeEstimatedLock(r, f, size);
       if (!lock.empty()) weight += "**Lock: " + Cell(lock) + ".** ";
       out += "| " + (f.line > 0 ? std::to_string(f.line) : std::string()) + " | " +
              Code(f.rule) + " | " + Code(f.statement) + " | " + weight + Cell(f.why) + " | " +

@@ -85,16 +85,18 @@ struct LintReport {
 const LintTableSize* FindingTableSize(const LintReport& report, const LintFinding& finding);
 
 /// How long `finding`'s statement would hold its lock, in seconds: its
-/// table's heap bytes at the measured rate, for a rule that rewrites or
-/// validates the table (RuleTableWork); -1 without a rate, a size or such
-/// a rule.
-double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding);
+/// table's heap bytes (`size`, FindingTableSize's) at the measured rate,
+/// for a rule that rewrites or validates the table (RuleTableWork); -1
+/// without a rate, a size or such a rule.
+double EstimatedLockSeconds(const LintReport& report, const LintFinding& finding,
+                            const LintTableSize* size);
 
 /// "~2.1s for the rewrite of 12 MB at 5.6 MB/s (measured by `slugwright
 /// rehearse`: rehearsal.json, where 2_widen rewrote public.accounts)";
 /// a validation reads: "up to ~2.1s for the validation scan of ...". ""
 /// when EstimatedLockSeconds has none.
-std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding);
+std::string DescribeEstimatedLock(const LintReport& report, const LintFinding& finding,
+                                  const LintTableSize* size);
 
 /// Orders report->outcome.findings by risk, keeping the release's order
 /// among equals: first what cannot run at all (the release would fail

@@ -20,6 +20,16 @@ LintReport Report(std::vector<LintFinding> findings, size_t migrations) {
   return r;
 }
 
+/// The estimate for finding `i` of `r`, on its table's size.
+double LockSeconds(const LintReport& r, size_t i) {
+  const LintFinding& f = r.outcome.findings[i];
+  return EstimatedLockSeconds(r, f, FindingTableSize(r, f));
+}
+std::string DescribeLock(const LintReport& r, size_t i) {
+  const LintFinding& f = r.outcome.findings[i];
+  return DescribeEstimatedLock(r, f, FindingTableSize(r, f));
+}
+
 }  // namespace
 
 TEST(LintReport, TextNamesFileLineRuleStatementWhyAndInstead) {
@@ -196,21 +206,21 @@ TEST(LintReport, LockTimesAreEstimatedAtTheMeasuredRate) {
                          on("accounts", 3, "drop-column"), on("gone", 4, "alter-column-type")},
                         1);
   r.table_sizes = {{{"public", "accounts", 0}, 1000000, int64_t{300} << 20, int64_t{200} << 20}};
-  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[0]));
-  EXPECT_EQ("", DescribeEstimatedLock(r, r.outcome.findings[0]));
+  EXPECT_EQ(-1, LockSeconds(r, 0));
+  EXPECT_EQ("", DescribeLock(r, 0));
   EXPECT_FALSE(LintReportJson(r)["findings"][0].contains("estimated_lock_seconds"));
   EXPECT_TRUE(LintReportJson(r)["rewrite_rate"].is_null());
 
   r.rewrite_rate = LintRewriteRate{50.0 * (1 << 20), "rehearsal.json", "7_widen", "public.orders"};
-  EXPECT_DOUBLE_EQ(4.0, EstimatedLockSeconds(r, r.outcome.findings[0]));
-  EXPECT_DOUBLE_EQ(4.0, EstimatedLockSeconds(r, r.outcome.findings[1]));
-  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[2]));
-  EXPECT_EQ(-1, EstimatedLockSeconds(r, r.outcome.findings[3]));
+  EXPECT_DOUBLE_EQ(4.0, LockSeconds(r, 0));
+  EXPECT_DOUBLE_EQ(4.0, LockSeconds(r, 1));
+  EXPECT_EQ(-1, LockSeconds(r, 2));
+  EXPECT_EQ(-1, LockSeconds(r, 3));
   const std::string rewrite =
       "~4.0s for the rewrite of 200 MB at 50 MB/s (measured by `slugwright rehearse`: "
       "rehearsal.json, where 7_widen rewrote public.orders)";
-  EXPECT_EQ(rewrite, DescribeEstimatedLock(r, r.outcome.findings[0]));
-  EXPECT_EQ(0u, DescribeEstimatedLock(r, r.outcome.findings[1])
+  EXPECT_EQ(rewrite, DescribeLock(r, 0));
+  EXPECT_EQ(0u, DescribeLock(r, 1)
                     .find("up to ~4.0s for the validation scan of 200 MB at 50 MB/s"));
 
   std::string text = LintReportText(r);
